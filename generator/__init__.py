@@ -1,0 +1,1 @@
+"""Regenerates the Genesys Cloud Audit client from spec/, templates/ and runtime/."""

@@ -1,0 +1,77 @@
+"""Completes a rendered tree: copies runtime/ in, formats with the pinned ruff, stamps the header,
+and records provenance. Everything here is deterministic: no timestamps, sorted walks."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+from generator.errors import GenerationError
+from generator.settings import HEADER, PINNED_VERSIONS, PROVENANCE_FILE
+
+__all__ = ["check_pinned_versions", "overlay_runtime", "format_tree", "stamp_headers", "write_provenance"]
+
+
+def check_pinned_versions() -> None:
+    for package, pinned in PINNED_VERSIONS.items():
+        installed = version(package)
+        if installed != pinned:
+            raise GenerationError(
+                f"{package} {installed} is installed but the generator is pinned to {pinned}; "
+                f"run `pip install {package}=={pinned}` (output is only reproducible with the pinned version)"
+            )
+
+
+def overlay_runtime(runtime: Path, output: Path) -> None:
+    """Copies runtime/'s files to the same paths in `output`, refusing to overwrite a rendered file."""
+    for source in sorted(p for p in runtime.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        target = output / source.relative_to(runtime)
+        if target.exists():
+            raise GenerationError(
+                f"runtime file would overwrite the generated {target.relative_to(output)}; rename it",
+                file=source,
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+
+
+def format_tree(output: Path, ruff_config: Path) -> None:
+    """Runs the pinned ruff with only our config (no config file from a parent folder applies)."""
+    for args in (["check", "--fix-only", "--quiet"], ["format"]):
+        command = [sys.executable, "-m", "ruff", *args, "--config", str(ruff_config), "--no-cache", "."]
+        result = subprocess.run(command, cwd=output, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise GenerationError(f"ruff {args[0]} failed on the generated code:\n{(result.stderr + result.stdout).strip()}")
+
+
+def stamp_headers(output: Path) -> None:
+    for path in sorted(output.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(HEADER + ("\n" if text.strip() else "") + text, encoding="utf-8")
+
+
+def _digest(paths: list[Path], root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root).as_posix()): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(paths)
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def write_provenance(output: Path, *, spec: Path, config: Path, ruff_config: Path, templates: Path, runtime: Path) -> None:
+    root = spec.parent.parent
+    record = {
+        "generator": "python -m generator generate",
+        "versions": dict(sorted(PINNED_VERSIONS.items())),
+        "inputs": {
+            **_digest([spec, config, ruff_config], root),
+            **_digest(list(templates.rglob("*")), root),
+            **_digest(list(runtime.rglob("*")), root),
+        },
+    }
+    (output / PROVENANCE_FILE).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")

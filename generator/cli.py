@@ -1,0 +1,66 @@
+"""`python -m generator`: generate, check, docs-diff."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator import settings
+from generator.errors import GenerationError
+from generator.pipeline import Inputs, check, generate
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m generator",
+        description="Regenerate the Genesys Cloud Audit client from spec/, templates/ and runtime/.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, text in (
+        ("generate", "rebuild generated/ (in a temporary folder, then swapped in whole)"),
+        ("check", "exit 1 with a unified diff if generated/ differs from a fresh build"),
+    ):
+        command = commands.add_parser(name, help=text, description=text)
+        command.add_argument("--spec", type=Path, default=settings.SPEC_FILE, help="the OpenAPI document")
+        command.add_argument("--templates", type=Path, default=settings.TEMPLATES_DIR, help="custom templates")
+        command.add_argument("--runtime", type=Path, default=settings.RUNTIME_DIR, help="hand-written runtime")
+        command.add_argument("--output", type=Path, default=settings.GENERATED_DIR, help="the generated tree")
+    docs = commands.add_parser(
+        "docs-diff",
+        help="compare an API reference page (Markdown) with spec/",
+        add_help=False,
+    )
+    docs.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "docs-diff":
+        from generator.docs_diff import main as docs_diff_main  # noqa: PLC0415
+
+        return docs_diff_main(args.args)
+    inputs = Inputs(spec=args.spec, templates=args.templates, runtime=args.runtime)
+    try:
+        if args.command == "generate":
+            changes = generate(inputs, args.output)
+            summary = f"{len(changes.changed)} changed, {len(changes.added)} added, {len(changes.removed)} removed"
+            print(f"generated {args.output}: {summary}" if not changes.clean else f"generated {args.output}: no change")
+            return 0
+        changes = check(inputs, args.output)
+    except GenerationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if changes.clean:
+        print(f"{args.output} is up to date")
+        return 0
+    sys.stdout.write(changes.patch)
+    print(
+        f"\n{args.output} differs from a fresh build: {len(changes.changed)} changed, {len(changes.added)} missing, "
+        f"{len(changes.removed)} extra. Run `python -m generator generate` and commit, never edit it by hand.",
+        file=sys.stderr,
+    )
+    return 1

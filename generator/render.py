@@ -1,0 +1,88 @@
+"""Runs openapi-python-client in-process on the spec, with our templates, into a fresh folder.
+
+The one thing added to upstream's rendering is the template global `operation_info(endpoint)`:
+openapi-python-client 0.29 drops vendor extensions before templates run, so the driver reads them
+from the spec and hands them over (operationId, and every `x-` key of the operation).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+from typing import Any
+
+from openapi_python_client import Project
+from openapi_python_client.config import Config, ConfigFile, MetaType
+from openapi_python_client.parser import GeneratorData
+from openapi_python_client.parser.errors import GeneratorError
+from openapi_python_client.strings import PythonIdentifier
+
+from generator.errors import GenerationError
+
+__all__ = ["render_client", "operation_extensions"]
+
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def operation_extensions(document: Any, field_prefix: str) -> dict[str, dict[str, Any]]:
+    """Per operation (keyed by the Python name upstream gives it): operation_id and x- extensions."""
+    found: dict[str, dict[str, Any]] = {}
+    for item in (document.get("paths") or {}).values():
+        for method in _METHODS:
+            operation = item.get(method) if isinstance(item, dict) else None
+            if not isinstance(operation, dict) or not operation.get("operationId"):
+                continue
+            operation_id = str(operation["operationId"])
+            extensions = {str(k): _plain(v) for k, v in operation.items() if str(k).startswith("x-")}
+            found[str(PythonIdentifier(operation_id, field_prefix))] = {
+                "operation_id": operation_id,
+                "extensions": extensions,
+            }
+    return found
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def render_client(spec: Path, document: Any, templates: Path, config_file: Path, output: Path) -> None:
+    """Renders the client into `output` (which must not exist); any generator warning is an error."""
+    config = Config.from_sources(
+        ConfigFile.load_from_path(config_file),
+        meta_type=MetaType.UV,
+        document_source=spec,
+        file_encoding="utf-8",
+        overwrite=False,
+        output_path=output,
+    )
+    operations = operation_extensions(document, config.field_prefix)
+    captured = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(captured):
+            openapi = GeneratorData.from_dict(_plain(document), config=config)
+            if isinstance(openapi, GeneratorError):
+                problems: list[GeneratorError] = [openapi]
+            else:
+                project = Project(openapi=openapi, config=config, custom_template_path=templates)
+                project.env.globals["operation_info"] = lambda endpoint: operations[str(endpoint.name)]
+                problems = list(project.build())
+    except GenerationError:
+        raise
+    except Exception as exc:  # a template error surfaces as an arbitrary exception while rendering
+        raise GenerationError(f"openapi-python-client failed: {type(exc).__name__}: {exc}", file=spec) from None
+    if problems:
+        details = []
+        for problem in problems:
+            text = f"{problem.level.value}: {problem.header or ''}"
+            if problem.detail:
+                text += f" — {problem.detail}"
+            details.append(text.strip())
+        raise GenerationError(
+            "openapi-python-client could not generate every part of the spec:\n  " + "\n  ".join(details),
+            file=spec,
+        )
