@@ -219,7 +219,7 @@ class DecodingError(GenesysCloudError, ValueError):
         if isinstance(error, KeyError):
             reason = "required field is missing"
         elif field is None:
-            reason = f"expected a JSON object, got {_describe(error)}"
+            reason = "not a JSON object"
         else:
             reason = _describe(error)
         return cls(reason, model=model, field=field, path=field or "")
