@@ -375,7 +375,7 @@ class _PageReader:
                 if stated != return_type:
                     raise self.error(
                         block,
-                        f"return type {_norm(text)!r} is not the heading's {ret_text!r}",
+                        f"return type {_norm(text)!r} is not the heading's",
                     )
         if permissions.type == "NO":
             permissions = Permissions()

@@ -140,8 +140,10 @@ TEXT_LINES = [
     ),
     (
         "change-parameter-values.md",
-        f"{RESULTS}: parameter expand: allowed values changed: spec [user], docs [user, division]"
-        " (added: division)",
+        (
+            f"{RESULTS}: parameter expand: allowed values changed: spec [user], docs [user, division]"
+            " (added: division)"
+        ),
     ),
     (
         "change-parameter-added.md",
@@ -154,13 +156,17 @@ TEXT_LINES = [
     ("change-method.md", "postAuditsQuery: method changed: spec POST, docs PUT"),
     (
         "change-path.md",
-        "getAuditsQueryServicemapping: path changed: spec /api/v2/audits/query/servicemapping,"
-        " docs /api/v2/audits/servicemapping",
+        (
+            "getAuditsQueryServicemapping: path changed: spec /api/v2/audits/query/servicemapping,"
+            " docs /api/v2/audits/servicemapping"
+        ),
     ),
     (
         "change-operation-added.md",
-        "getAuditsQueryRealtimeServicemapping: operation added:"
-        " docs GET /api/v2/audits/query/realtime/servicemapping",
+        (
+            "getAuditsQueryRealtimeServicemapping: operation added:"
+            " docs GET /api/v2/audits/query/realtime/servicemapping"
+        ),
     ),
     (
         "change-operation-removed.md",
@@ -168,18 +174,24 @@ TEXT_LINES = [
     ),
     (
         "change-body-type.md",
-        "postAuditsQuery: request body type changed: spec AuditQueryRequest,"
-        " docs AuditRealtimeQueryRequest",
+        (
+            "postAuditsQuery: request body type changed: spec AuditQueryRequest,"
+            " docs AuditRealtimeQueryRequest"
+        ),
     ),
     (
         "change-return-type.md",
-        "getAuditsQueryTransactionId: return type changed: spec AuditQueryExecutionStatusResponse,"
-        " docs AuditQueryExecutionResultsResponse",
+        (
+            "getAuditsQueryTransactionId: return type changed: spec AuditQueryExecutionStatusResponse,"
+            " docs AuditQueryExecutionResultsResponse"
+        ),
     ),
     (
         "change-permissions.md",
-        "postAuditsQuery: permissions changed: spec [audits:audit:view],"
-        " docs [audits:audit:view, audits:query:add] (added: audits:query:add)",
+        (
+            "postAuditsQuery: permissions changed: spec [audits:audit:view],"
+            " docs [audits:audit:view, audits:query:add] (added: audits:query:add)"
+        ),
     ),
     (
         "change-permission-type.md",
@@ -187,8 +199,10 @@ TEXT_LINES = [
     ),
     (
         "change-summary.md",
-        f'{RESULTS}: summary changed: spec "Get results of audit query",'
-        ' docs "Get the results of an audit query"',
+        (
+            f'{RESULTS}: summary changed: spec "Get results of audit query",'
+            ' docs "Get the results of an audit query"'
+        ),
     ),
 ]
 
