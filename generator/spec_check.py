@@ -17,7 +17,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from generator.errors import GenerationError
 
-__all__ = ["load_spec", "check_spec"]
+__all__ = ["check_spec", "load_spec"]
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
