@@ -1,7 +1,7 @@
 """A local emulator of the Genesys Cloud Audit API, for tests and demos.
 
-    with run_emulator(EmulatorConfig(records=1000)) as emu:
-        httpx.post(emu.base_url + "/oauth/token", ...)
+with run_emulator(EmulatorConfig(records=1000)) as emu:
+    httpx.post(emu.base_url + "/oauth/token", ...)
 """
 
 from emulator.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, EmulatorConfig

@@ -24,7 +24,7 @@ from emulator.ratelimit import RateLimiter
 from emulator.stats import Stats
 from emulator.validation import SpecValidator
 
-__all__ = ["EmulatorApp", "UNKNOWN_LEVEL", "UNKNOWN_STATUS"]
+__all__ = ["UNKNOWN_LEVEL", "UNKNOWN_STATUS", "EmulatorApp"]
 
 log = logging.getLogger("emulator")
 
@@ -35,7 +35,9 @@ Handler = Callable[..., Response]
 
 
 class _Route:
-    def __init__(self, method: str, template: str, handler: Handler, *, audit: bool = True) -> None:
+    def __init__(
+        self, method: str, template: str, handler: Handler, *, audit: bool = True
+    ) -> None:
         self.method = method
         self.template = template
         self.handler = handler
@@ -48,10 +50,18 @@ _ROUTES: Final = (
     _Route("POST", "/oauth/token", handlers.post_token, audit=False),
     _Route("POST", "/api/v2/audits/query", handlers.post_query),
     _Route("POST", "/api/v2/audits/query/realtime", handlers.post_realtime_query),
-    _Route("GET", "/api/v2/audits/query/realtime/servicemapping", handlers.get_service_mapping),
+    _Route(
+        "GET",
+        "/api/v2/audits/query/realtime/servicemapping",
+        handlers.get_service_mapping,
+    ),
     _Route("GET", "/api/v2/audits/query/servicemapping", handlers.get_service_mapping),
     _Route("GET", "/api/v2/audits/query/{transactionId}", handlers.get_query_status),
-    _Route("GET", "/api/v2/audits/query/{transactionId}/results", handlers.get_query_results),
+    _Route(
+        "GET",
+        "/api/v2/audits/query/{transactionId}/results",
+        handlers.get_query_results,
+    ),
 )
 
 
@@ -74,11 +84,16 @@ class EmulatorApp:
     def __init__(self, config: EmulatorConfig) -> None:
         self.config = config
         self.dataset = AuditDataset(
-            seed=config.seed, count=config.records, start=config.span_start, end=config.data_end
+            seed=config.seed,
+            count=config.records,
+            start=config.span_start,
+            end=config.data_end,
         )
         self.tokens = TokenStore()
         self.transactions = TransactionStore(config.seed, config.max_transactions)
-        self.cursors = CursorCodec(hashlib.blake2b(f"cursor:{config.seed}".encode()).digest()[:32])
+        self.cursors = CursorCodec(
+            hashlib.blake2b(f"cursor:{config.seed}".encode()).digest()[:32]
+        )
         self.faults = FaultSet(config.faults)
         self.rate_limiter = RateLimiter()
         self.stats = Stats()
@@ -123,7 +138,12 @@ class EmulatorApp:
         response = self._answer(request, route, path_params, allowed, fired)
         self.stats.response(route_name, response.status)
         if self.config.log_requests:
-            log.info("%s %s -> %s", request.method, request.path, response.status or "dropped")
+            log.info(
+                "%s %s -> %s",
+                request.method,
+                request.path,
+                response.status or "dropped",
+            )
         return response
 
     def _answer(
@@ -144,7 +164,11 @@ class EmulatorApp:
         if fired.status is not None:
             self.stats.event("faults_fired")
             rule = fired.status
-            error = ApiError.retry_after(rule.retry_after) if rule.status == 429 else ApiError(rule.status or 500)
+            error = (
+                ApiError.retry_after(rule.retry_after)
+                if rule.status == 429
+                else ApiError(rule.status or 500)
+            )
             return self._validated(request, route, Response.error(error))
         if route is None:
             if allowed:
@@ -172,18 +196,26 @@ class EmulatorApp:
         """Bearer check and rate limit for an Audit API call."""
         now = time.monotonic()
         try:
-            token = self.tokens.use(request.headers.get("authorization"), now, self.config.token_max_requests)
+            token = self.tokens.use(
+                request.headers.get("authorization"),
+                now,
+                self.config.token_max_requests,
+            )
         except ApiError:
             self.stats.event("auth_failures")
             raise
         limit = self.config.rate_limit_rpm
         if limit is not None:
-            wait = self.rate_limiter.check(token, limit, self.config.rate_limit_window, now)
+            wait = self.rate_limiter.check(
+                token, limit, self.config.rate_limit_window, now
+            )
             if wait is not None:
                 self.stats.event("rate_limited")
                 raise ApiError.retry_after(wait)
 
-    def _validated(self, request: Request, route: _Route | None, response: Response) -> Response:
+    def _validated(
+        self, request: Request, route: _Route | None, response: Response
+    ) -> Response:
         """Check an Audit API exchange against the spec; strict mode turns drift into 500."""
         if not self.config.validate or route is None or not route.audit:
             return response
@@ -200,18 +232,29 @@ class EmulatorApp:
             problems += [
                 f"request: {p}"
                 for p in validator.request_errors(
-                    request.method, request.path, request.query, request.headers, request.body
+                    request.method,
+                    request.path,
+                    request.query,
+                    request.headers,
+                    request.body,
                 )
             ]
         if not problems:
             return response
-        summary = f"{request.method} {request.path} -> {response.status}: " + " | ".join(problems)
+        summary = (
+            f"{request.method} {request.path} -> {response.status}: "
+            + " | ".join(problems)
+        )
         self.stats.validation_error(summary)
         log.error("spec validation failed: %s", summary)
         if not self.config.strict:
             return response
         return Response.error(
-            ApiError(500, "Emulator bug: exchange does not match the spec: " + summary[:500], "internal.server.error")
+            ApiError(
+                500,
+                "Emulator bug: exchange does not match the spec: " + summary[:500],
+                "internal.server.error",
+            )
         )
 
 
@@ -226,7 +269,10 @@ def _mutate(response: Response, fired: FiredFaults) -> Response:
             entity["level"] = UNKNOWN_LEVEL
             entity["status"] = UNKNOWN_STATUS
         if fired.extra_fields:
-            entity["partnerAttribution"] = {"partnerId": "emulator-partner", "tier": "gold"}
+            entity["partnerAttribution"] = {
+                "partnerId": "emulator-partner",
+                "tier": "gold",
+            }
             entity["schemaRevision"] = 7
     if fired.extra_fields:
         payload["emulatorNotice"] = "unknown field added by the extra-fields fault"

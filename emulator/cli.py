@@ -11,7 +11,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from types import FrameType
 
-from emulator.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_SPAN, EmulatorConfig, utc_midnight_today
+from emulator.config import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_SPAN,
+    EmulatorConfig,
+    utc_midnight_today,
+)
 from emulator.faults import FAULT_KINDS, FaultRule, parse_fault
 from emulator.queries import CANCEL_SERVICE, FAIL_SERVICE
 from emulator.server import Emulator
@@ -20,7 +26,8 @@ __all__ = ["build_parser", "config_from_args", "main"]
 
 _FAULT_HELP = (
     "Inject a fault (repeatable). Syntax KIND[:key=value]..., KIND being an HTTP status "
-    "400-599 or one of: " + "; ".join(f"{k} ({v})" for k, v in FAULT_KINDS.items() if k != "status")
+    "400-599 or one of: "
+    + "; ".join(f"{k} ({v})" for k, v in FAULT_KINDS.items() if k != "status")
     + ". Keys: path=REGEX (searched in the request path), method=GET|POST, count=K (fire at most "
     "K times), every=N (fire on every Nth matching request), skip=M (let the first M through), "
     "retry_after=S (429 only), seconds=S (delay only). Examples: 503:path=/results:count=2, "
@@ -32,7 +39,9 @@ def _instant(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not an ISO-8601 date-time: {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"not an ISO-8601 date-time: {text!r}"
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -57,35 +66,104 @@ def build_parser() -> argparse.ArgumentParser:
         "/_emulator/ (stats, reset, faults, config, tokens/expire).",
     )
     add = parser.add_argument
-    add("--port", type=int, default=8080, help="port on 127.0.0.1; 0 picks a free one (default 8080)")
-    add("--records", type=int, default=10_000, help="audit records in the organization (default 10000)")
+    add(
+        "--port",
+        type=int,
+        default=8080,
+        help="port on 127.0.0.1; 0 picks a free one (default 8080)",
+    )
+    add(
+        "--records",
+        type=int,
+        default=10_000,
+        help="audit records in the organization (default 10000)",
+    )
     add("--seed", type=int, default=1, help="seed of the generated data (default 1)")
-    add("--data-end", type=_instant, default=None,
-        help="end of the organization's data (exclusive, ISO-8601); default: today's UTC midnight")
-    add("--data-start", type=_instant, default=None,
-        help=f"start of the organization's data; default: {DEFAULT_SPAN.days} days before --data-end")
-    add("--client-id", default=DEFAULT_CLIENT_ID, help=f"OAuth client id (default {DEFAULT_CLIENT_ID})")
-    add("--client-secret", default=DEFAULT_CLIENT_SECRET,
-        help=f"OAuth client secret (default {DEFAULT_CLIENT_SECRET})")
-    add("--token-ttl", type=int, default=86399, help="expires_in of issued tokens, seconds (default 86399)")
-    add("--token-max-requests", type=_positive, default=None,
-        help="a token stops working (401) after this many Audit API requests")
-    add("--pending-polls", type=int, default=2,
-        help="status polls answered 202 (Queued, then Running) before a query ends (default 2)")
-    add("--succeed-after", type=float, default=None, metavar="SECONDS",
-        help="end queries after this many seconds instead of after --pending-polls polls")
-    add("--fail-queries", action="store_true",
+    add(
+        "--data-end",
+        type=_instant,
+        default=None,
+        help="end of the organization's data (exclusive, ISO-8601); default: today's UTC midnight",
+    )
+    add(
+        "--data-start",
+        type=_instant,
+        default=None,
+        help=f"start of the organization's data; default: {DEFAULT_SPAN.days} days before --data-end",
+    )
+    add(
+        "--client-id",
+        default=DEFAULT_CLIENT_ID,
+        help=f"OAuth client id (default {DEFAULT_CLIENT_ID})",
+    )
+    add(
+        "--client-secret",
+        default=DEFAULT_CLIENT_SECRET,
+        help=f"OAuth client secret (default {DEFAULT_CLIENT_SECRET})",
+    )
+    add(
+        "--token-ttl",
+        type=int,
+        default=86399,
+        help="expires_in of issued tokens, seconds (default 86399)",
+    )
+    add(
+        "--token-max-requests",
+        type=_positive,
+        default=None,
+        help="a token stops working (401) after this many Audit API requests",
+    )
+    add(
+        "--pending-polls",
+        type=int,
+        default=2,
+        help="status polls answered 202 (Queued, then Running) before a query ends (default 2)",
+    )
+    add(
+        "--succeed-after",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="end queries after this many seconds instead of after --pending-polls polls",
+    )
+    add(
+        "--fail-queries",
+        action="store_true",
         help=f"every query ends Failed (a single query: serviceName {FAIL_SERVICE}; "
-        f"{CANCEL_SERVICE} ends Cancelled)")
-    add("--fault", type=_fault, action="append", default=[], metavar="SPEC", help=_FAULT_HELP)
-    add("--rate-limit", type=_positive, default=None, metavar="RPM",
-        help="allow RPM Audit API requests per token per window, then 429 with Retry-After (default off)")
-    add("--rate-limit-window", type=float, default=60.0, metavar="SECONDS",
-        help="sliding window of --rate-limit (default 60)")
-    add("--no-validate", action="store_true",
-        help="do not validate requests and responses against spec/audit-api.yaml (faster)")
-    add("--lenient", action="store_true",
-        help="log spec violations of the emulator's own responses instead of answering 500")
+        f"{CANCEL_SERVICE} ends Cancelled)",
+    )
+    add(
+        "--fault",
+        type=_fault,
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help=_FAULT_HELP,
+    )
+    add(
+        "--rate-limit",
+        type=_positive,
+        default=None,
+        metavar="RPM",
+        help="allow RPM Audit API requests per token per window, then 429 with Retry-After (default off)",
+    )
+    add(
+        "--rate-limit-window",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="sliding window of --rate-limit (default 60)",
+    )
+    add(
+        "--no-validate",
+        action="store_true",
+        help="do not validate requests and responses against spec/audit-api.yaml (faster)",
+    )
+    add(
+        "--lenient",
+        action="store_true",
+        help="log spec violations of the emulator's own responses instead of answering 500",
+    )
     add("--log-requests", action="store_true", help="log every request to stderr")
     return parser
 

@@ -1,14 +1,14 @@
 """The control API under /_emulator/ (not part of the spec, never validated).
 
-    GET    /_emulator/stats            counters of what was served
-    POST   /_emulator/reset            back to the start state (tokens stay valid)
-    GET    /_emulator/faults           active fault rules with their counters
-    POST   /_emulator/faults           add a rule: {"spec": "503:count=2"} or its fields
-    DELETE /_emulator/faults           remove every rule
-    DELETE /_emulator/faults/{id}      remove one rule
-    GET    /_emulator/config           the current settings
-    PATCH  /_emulator/config           change runtime settings, e.g. {"rate_limit_rpm": 5}
-    POST   /_emulator/tokens/expire    make every issued token invalid
+GET    /_emulator/stats            counters of what was served
+POST   /_emulator/reset            back to the start state (tokens stay valid)
+GET    /_emulator/faults           active fault rules with their counters
+POST   /_emulator/faults           add a rule: {"spec": "503:count=2"} or its fields
+DELETE /_emulator/faults           remove every rule
+DELETE /_emulator/faults/{id}      remove one rule
+GET    /_emulator/config           the current settings
+PATCH  /_emulator/config           change runtime settings, e.g. {"rate_limit_rpm": 5}
+POST   /_emulator/tokens/expire    make every issued token invalid
 """
 
 from __future__ import annotations
@@ -62,7 +62,9 @@ def _route(app: EmulatorApp, request: Request) -> Response:
                 rule = FaultRule.from_json(_json_object(request))
             except (TypeError, ValueError) as exc:
                 raise ApiError(400, f"bad fault: {exc}", "bad.request") from None
-            return Response.json(201, {"id": app.faults.add(rule), "rule": rule.to_json()})
+            return Response.json(
+                201, {"id": app.faults.add(rule), "rule": rule.to_json()}
+            )
         if method == "DELETE":
             app.faults.clear()
             return Response.json(200, {"faults": []})

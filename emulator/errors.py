@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Final
 
-__all__ = ["ApiError", "CODE_BY_STATUS", "error_body"]
+__all__ = ["CODE_BY_STATUS", "ApiError", "error_body"]
 
 # The code an error of each status gets unless a more precise one is given.
 CODE_BY_STATUS: Final = {
@@ -42,7 +42,10 @@ def error_body(
     """An ErrorBody JSON object."""
     body: dict[str, Any] = {
         "message": message,
-        "code": code or CODE_BY_STATUS.get(status, "bad.request" if status < 500 else "internal.server.error"),
+        "code": code
+        or CODE_BY_STATUS.get(
+            status, "bad.request" if status < 500 else "internal.server.error"
+        ),
         "status": status,
         "messageParams": message_params or {},
         "contextId": str(uuid.uuid4()),
@@ -74,13 +77,23 @@ class ApiError(Exception):
         super().__init__(f"{status} {code}: {self.message}")
 
     def body(self) -> dict[str, Any]:
-        details = [{"errorCode": self.code or "", "fieldName": self.field}] if self.field else None
+        details = (
+            [{"errorCode": self.code or "", "fieldName": self.field}]
+            if self.field
+            else None
+        )
         return error_body(
-            self.status, self.message, self.code, details=details, message_params=self.message_params
+            self.status,
+            self.message,
+            self.code,
+            details=details,
+            message_params=self.message_params,
         )
 
     @classmethod
-    def retry_after(cls, seconds: int, code: str = "too.many.requests.retry.after") -> ApiError:
+    def retry_after(
+        cls, seconds: int, code: str = "too.many.requests.retry.after"
+    ) -> ApiError:
         """A 429 telling the client to wait ``seconds``."""
         return cls(
             429,

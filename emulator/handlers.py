@@ -40,11 +40,17 @@ def post_token(app: EmulatorApp, request: Request) -> Response:
         raise ApiError(401, "Invalid login credentials.", "bad.credentials")
     form = dict(urllib.parse.parse_qsl(request.body.decode("utf-8", "replace")))
     if form.get("grant_type") != "client_credentials":
-        raise ApiError(400, "grant_type must be client_credentials", "bad.request", field="grant_type")
+        raise ApiError(
+            400,
+            "grant_type must be client_credentials",
+            "bad.request",
+            field="grant_type",
+        )
     token = app.tokens.issue(config.token_ttl, time.monotonic())
     app.stats.event("tokens_issued")
     return Response.json(
-        200, {"access_token": token, "token_type": "bearer", "expires_in": config.token_ttl}
+        200,
+        {"access_token": token, "token_type": "bearer", "expires_in": config.token_ttl},
     )
 
 
@@ -58,7 +64,10 @@ def _expand_user(request: Request) -> bool:
     for value in values:
         if value != "user":
             raise ApiError(
-                400, f"expand must be user, not {value!r}", "invalid.query.param.value", field="expand"
+                400,
+                f"expand must be user, not {value!r}",
+                "invalid.query.param.value",
+                field="expand",
             )
     return bool(values)
 
@@ -78,7 +87,9 @@ def post_query(app: EmulatorApp, request: Request) -> Response:
     return Response.json(202, tx.status_body("Queued"))
 
 
-def get_query_status(app: EmulatorApp, request: Request, transaction_id: str) -> Response:
+def get_query_status(
+    app: EmulatorApp, request: Request, transaction_id: str
+) -> Response:
     """GET /api/v2/audits/query/{id}: 202 while pending, 200 once ended."""
     tx = app.transactions.get(transaction_id)
     with app.transactions.lock:
@@ -101,7 +112,9 @@ def _page_size(request: Request) -> int:
     return int(text)
 
 
-def get_query_results(app: EmulatorApp, request: Request, transaction_id: str) -> Response:
+def get_query_results(
+    app: EmulatorApp, request: Request, transaction_id: str
+) -> Response:
     """GET /api/v2/audits/query/{id}/results: one cursor-addressed page."""
     tx = app.transactions.get(transaction_id)
     page_size = _page_size(request)
@@ -113,13 +126,22 @@ def get_query_results(app: EmulatorApp, request: Request, transaction_id: str) -
     if not ended:
         raise ApiError(409, "The audit query has not finished yet", "request.conflict")
     if outcome != "Succeeded":
-        raise ApiError(409, f"The audit query ended {outcome}; it has no results", "request.conflict")
+        raise ApiError(
+            409,
+            f"The audit query ended {outcome}; it has no results",
+            "request.conflict",
+        )
     cursor = (request.params("cursor") or [""])[0]
     position = 0
     if cursor:
         decoded = app.cursors.decode(tx.id, cursor)
         if decoded is None:
-            raise ApiError(400, "The cursor is not valid", "invalid.query.param.value", field="cursor")
+            raise ApiError(
+                400,
+                "The cursor is not valid",
+                "invalid.query.param.value",
+                field="cursor",
+            )
         position = decoded
     indices, next_position = tx.selection.page(position, page_size)
     body: dict[str, Any] = {"id": tx.id, "pageSize": page_size}

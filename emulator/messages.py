@@ -33,13 +33,19 @@ class Request:
         """The body parsed as JSON; ApiError 415/400 when it is not JSON."""
         media_type = self.headers.get("content-type", "").split(";")[0].strip().lower()
         if media_type != "application/json":
-            raise ApiError(415, "The request body must be application/json", "unsupported.media.type")
+            raise ApiError(
+                415,
+                "The request body must be application/json",
+                "unsupported.media.type",
+            )
         if not self.body.strip():
             raise ApiError(400, "A request body is required", "bad.request")
         try:
             return json.loads(self.body)
         except (ValueError, UnicodeDecodeError):
-            raise ApiError(400, "The request body is not valid JSON", "bad.request") from None
+            raise ApiError(
+                400, "The request body is not valid JSON", "bad.request"
+            ) from None
 
 
 @dataclasses.dataclass
@@ -53,7 +59,9 @@ class Response:
     payload: Any = None  # the JSON value ``body`` encodes, when there is one
 
     @classmethod
-    def json(cls, status: int, value: Any, headers: dict[str, str] | None = None) -> Response:
+    def json(
+        cls, status: int, value: Any, headers: dict[str, str] | None = None
+    ) -> Response:
         return cls(
             status,
             encode_json(value),

@@ -25,8 +25,8 @@ __all__ = [
     "Selection",
     "Transaction",
     "TransactionStore",
-    "parse_query",
     "page_count",
+    "parse_query",
     "parse_realtime_paging",
 ]
 
@@ -71,7 +71,9 @@ def _parse_instant(text: str) -> int:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ApiError(400, f"Invalid date in interval: {text!r}", "invalid.date", field="interval") from None
+        raise ApiError(
+            400, f"Invalid date in interval: {text!r}", "invalid.date", field="interval"
+        ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return to_millis(moment)
@@ -79,13 +81,22 @@ def _parse_instant(text: str) -> int:
 
 def _parse_interval(value: object) -> tuple[int, int]:
     if not isinstance(value, str):
-        raise ApiError(400, "interval must be a string", "bad.request", field="interval")
+        raise ApiError(
+            400, "interval must be a string", "bad.request", field="interval"
+        )
     parts = value.split("/")
     if len(parts) != 2:
-        raise ApiError(400, "interval must be start/end in ISO-8601", "invalid.date", field="interval")
+        raise ApiError(
+            400,
+            "interval must be start/end in ISO-8601",
+            "invalid.date",
+            field="interval",
+        )
     start, end = (_parse_instant(part.strip()) for part in parts)
     if end <= start:
-        raise ApiError(400, "interval must end after it starts", "invalid.date", field="interval")
+        raise ApiError(
+            400, "interval must end after it starts", "invalid.date", field="interval"
+        )
     return start, end
 
 
@@ -94,20 +105,34 @@ def _object_list(body: dict[str, Any], name: str) -> list[dict[str, Any]]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        raise ApiError(400, f"{name} must be a list of objects", "bad.request", field=name)
+        raise ApiError(
+            400, f"{name} must be a list of objects", "bad.request", field=name
+        )
     return value
 
 
 def _string_field(item: dict[str, Any], name: str, where: str) -> str:
     if name not in item:
-        raise ApiError(400, f"{where}.{name} is required", "constraint.validation", field=f"{where}.{name}")
+        raise ApiError(
+            400,
+            f"{where}.{name} is required",
+            "constraint.validation",
+            field=f"{where}.{name}",
+        )
     value = item[name]
     if not isinstance(value, str):
-        raise ApiError(400, f"{where}.{name} must be a string", "bad.request", field=f"{where}.{name}")
+        raise ApiError(
+            400,
+            f"{where}.{name} must be a string",
+            "bad.request",
+            field=f"{where}.{name}",
+        )
     return value
 
 
-def _enum_field(item: dict[str, Any], name: str, where: str, allowed: tuple[str, ...]) -> str:
+def _enum_field(
+    item: dict[str, Any], name: str, where: str, allowed: tuple[str, ...]
+) -> str:
     value = _string_field(item, name, where)
     if value not in allowed:
         raise ApiError(
@@ -124,14 +149,26 @@ def parse_query(body: object) -> AuditQuery:
     if not isinstance(body, dict):
         raise ApiError(400, "The request body must be a JSON object", "bad.request")
     if "interval" not in body:
-        raise ApiError(400, "interval is required", "constraint.validation", field="interval")
+        raise ApiError(
+            400, "interval is required", "constraint.validation", field="interval"
+        )
     start_ms, end_ms = _parse_interval(body["interval"])
     service = body.get("serviceName")
     if service is not None:
         if not isinstance(service, str):
-            raise ApiError(400, "serviceName must be a string", "bad.request", field="serviceName")
-        if service not in SERVICE_NAMES and service not in (FAIL_SERVICE, CANCEL_SERVICE):
-            raise ApiError(400, f"Unknown serviceName {service!r}", "invalid.property", field="serviceName")
+            raise ApiError(
+                400, "serviceName must be a string", "bad.request", field="serviceName"
+            )
+        if service not in SERVICE_NAMES and service not in (
+            FAIL_SERVICE,
+            CANCEL_SERVICE,
+        ):
+            raise ApiError(
+                400,
+                f"Unknown serviceName {service!r}",
+                "invalid.property",
+                field="serviceName",
+            )
     filters = tuple(
         (
             _enum_field(item, "property", "filters", _FILTER_PROPERTIES),
@@ -157,7 +194,10 @@ def _int_field(body: dict[str, Any], name: str, default: int, maximum: int) -> i
         raise ApiError(400, f"{name} must be an integer", "bad.request", field=name)
     if not 1 <= value <= maximum:
         raise ApiError(
-            400, f"{name} must be between 1 and {maximum}", "constraint.validation", field=name
+            400,
+            f"{name} must be between 1 and {maximum}",
+            "constraint.validation",
+            field=name,
         )
     return value
 
@@ -226,12 +266,12 @@ class Selection:
             end = min(position + size, self.size)
             indices = [self.index_at(p) for p in range(position, end)]
             return indices, (end if end < self.size else None)
-        indices: list[int] = []
+        found: list[int] = []
         for pos, index in self.matches_from(position):
-            if len(indices) == size:
-                return indices, pos
-            indices.append(index)
-        return indices, None
+            if len(found) == size:
+                return found, pos
+            found.append(index)
+        return found, None
 
     def numbered_page(self, number: int, size: int) -> tuple[list[int], int]:
         """Indices of page ``number`` (from 1) of ``size`` records, and the total."""
@@ -280,7 +320,12 @@ class Transaction:
         return "Queued" if self.polls == 1 else "Running"
 
     def status_body(self, state: str) -> dict[str, Any]:
-        return {"id": self.id, "state": state, "startDate": self.start_date, **self.query.echo()}
+        return {
+            "id": self.id,
+            "state": state,
+            "startDate": self.start_date,
+            **self.query.echo(),
+        }
 
 
 class TransactionStore:
@@ -291,12 +336,16 @@ class TransactionStore:
         self._seed = seed
         self._limit = limit
         self._counter = 0
-        self._items: collections.OrderedDict[str, Transaction] = collections.OrderedDict()
+        self._items: collections.OrderedDict[str, Transaction] = (
+            collections.OrderedDict()
+        )
         self.lock = threading.Lock()  # held while a transaction's state changes
 
     def _new_id(self) -> str:
         self._counter += 1
-        digest = hashlib.blake2b(f"tx:{self._seed}:{self._counter}".encode(), digest_size=16).hexdigest()
+        digest = hashlib.blake2b(
+            f"tx:{self._seed}:{self._counter}".encode(), digest_size=16
+        ).hexdigest()
         return f"{digest[:8]}-{digest[8:12]}-4{digest[13:16]}-a{digest[17:20]}-{digest[20:]}"
 
     def create(
@@ -333,7 +382,9 @@ class TransactionStore:
         with self._lock:
             tx = self._items.get(transaction_id)
         if tx is None:
-            raise ApiError(404, f"Audit query {transaction_id} was not found", "not.found")
+            raise ApiError(
+                404, f"Audit query {transaction_id} was not found", "not.found"
+            )
         return tx
 
     def clear(self) -> None:

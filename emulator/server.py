@@ -14,7 +14,7 @@ import threading
 import urllib.parse
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Final
+from typing import Any, Final, Self, Self
 
 from emulator.app import EmulatorApp
 from emulator.config import EmulatorConfig
@@ -57,12 +57,18 @@ class _Handler(BaseHTTPRequestHandler):
     def _respond(self) -> Response:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             self.close_connection = True
-            return Response.error(ApiError(411, "Send a Content-Length, not chunked", "bad.request"))
+            return Response.error(
+                ApiError(411, "Send a Content-Length, not chunked", "bad.request")
+            )
         length_text = self.headers.get("Content-Length", "0") or "0"
         length = int(length_text) if length_text.isdigit() else -1
         if length < 0 or length > _MAX_BODY:
             self.close_connection = True
-            return Response.error(ApiError(413, "The request body is too large", "request.entity.too.large"))
+            return Response.error(
+                ApiError(
+                    413, "The request body is too large", "request.entity.too.large"
+                )
+            )
         body = self.rfile.read(length) if length else b""
         url = urllib.parse.urlsplit(self.path)
         request = Request(
@@ -80,7 +86,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _dispatch
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s " + format, self.address_string(), *args)
 
 
@@ -118,9 +124,11 @@ class Emulator:
     def shutdown(self) -> None:
         self._server.shutdown()
 
-    def start(self) -> Emulator:
+    def start(self) -> Self:
         """Serve in a background thread."""
-        self._thread = threading.Thread(target=self.serve_forever, name="audit-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self.serve_forever, name="audit-emulator", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -131,7 +139,7 @@ class Emulator:
             self._thread = None
         self._server.server_close()
 
-    def __enter__(self) -> Emulator:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -141,7 +149,9 @@ class Emulator:
 
     def add_fault(self, fault: FaultRule | str) -> int:
         """Add a fault rule (or a ``parse_fault`` spec); returns its id."""
-        return self.app.faults.add(parse_fault(fault) if isinstance(fault, str) else fault)
+        return self.app.faults.add(
+            parse_fault(fault) if isinstance(fault, str) else fault
+        )
 
     def stats(self) -> dict[str, Any]:
         return self.app.stats.snapshot()
@@ -151,7 +161,9 @@ class Emulator:
 
 
 @contextlib.contextmanager
-def run_emulator(config: EmulatorConfig | None = None, **overrides: Any) -> Iterator[Emulator]:
+def run_emulator(
+    config: EmulatorConfig | None = None, **overrides: Any
+) -> Iterator[Emulator]:
     """Run an emulator in a background thread for the ``with`` block.
 
     ``overrides`` replace fields of ``config`` (or of the defaults).

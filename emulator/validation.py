@@ -22,7 +22,9 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 __all__ = ["SPEC_PATH", "SpecValidator", "load_spec"]
 
-SPEC_PATH: Final = pathlib.Path(__file__).resolve().parent.parent / "spec" / "audit-api.yaml"
+SPEC_PATH: Final = (
+    pathlib.Path(__file__).resolve().parent.parent / "spec" / "audit-api.yaml"
+)
 _SPEC_HOST: Final = "https://api.mypurecloud.com"
 _MAX_MESSAGE: Final = 600
 
@@ -34,8 +36,10 @@ class _BearerPresent(BaseProvider):
         return parameters.header.get("Authorization")
 
 
-class _SecurityFactory(SecurityProviderFactory):
-    PROVIDERS = {**SecurityProviderFactory.PROVIDERS, "oauth2": _BearerPresent}
+def _security_factory() -> SecurityProviderFactory:
+    factory = SecurityProviderFactory()
+    factory.PROVIDERS = {**SecurityProviderFactory.PROVIDERS, "oauth2": _BearerPresent}
+    return factory
 
 
 @dataclasses.dataclass
@@ -69,12 +73,18 @@ class SpecValidator:
 
     def __init__(self, path: pathlib.Path = SPEC_PATH) -> None:
         spec = SchemaPath.from_dict(load_spec(path))
-        self._requests = V31RequestValidator(spec, security_provider_factory=_SecurityFactory())
+        self._requests = V31RequestValidator(
+            spec, security_provider_factory=_security_factory()
+        )
         self._responses = V31ResponseValidator(spec)
 
     @staticmethod
     def _request(
-        method: str, path: str, query: list[tuple[str, str]], headers: dict[str, str], body: bytes
+        method: str,
+        path: str,
+        query: list[tuple[str, str]],
+        headers: dict[str, str],
+        body: bytes,
     ) -> _Request:
         content_type = headers.get("content-type", "").lower()
         return _Request(
@@ -90,7 +100,12 @@ class SpecValidator:
         )
 
     def request_errors(
-        self, method: str, path: str, query: list[tuple[str, str]], headers: dict[str, str], body: bytes
+        self,
+        method: str,
+        path: str,
+        query: list[tuple[str, str]],
+        headers: dict[str, str],
+        body: bytes,
     ) -> list[str]:
         """What is wrong with a request, per the spec (empty: nothing)."""
         request = self._request(method, path, query, headers, body)
@@ -124,7 +139,10 @@ def _describe(error: Exception) -> str:
     while cause is not None:
         schema_errors = getattr(cause, "schema_errors", None)
         if schema_errors:
-            parts.extend(f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in schema_errors)
+            parts.extend(
+                f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+                for e in schema_errors
+            )
             break
         cause = cause.__cause__
     else:
