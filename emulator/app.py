@@ -173,7 +173,7 @@ class EmulatorApp:
         if route is None:
             if allowed:
                 error = ApiError(405, f"{request.method} is not allowed here", "method.not.allowed",
-                                 headers={"Allow": ", ".join(allowed)})  # fmt: skip
+                                 headers={"Allow": ", ".join(sorted(set(allowed)))})  # fmt: skip
             else:
                 error = ApiError(404, f"No resource at {request.path}", "not.found")
             return Response.error(error)
