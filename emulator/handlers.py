@@ -131,10 +131,10 @@ def get_query_results(
             f"The audit query ended {outcome}; it has no results",
             "request.conflict",
         )
-    cursor = (request.params("cursor") or [""])[0]
+    cursors = request.params("cursor")
     position = 0
-    if cursor:
-        decoded = app.cursors.decode(tx.id, cursor)
+    if cursors:  # present but empty is invalid too, as in the spec
+        decoded = app.cursors.decode(tx.id, cursors[0])
         if decoded is None:
             raise ApiError(
                 400,

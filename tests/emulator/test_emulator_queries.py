@@ -152,8 +152,10 @@ def test_page_size_bounds_and_bad_cursor(client: httpx.Client) -> None:
         assert response.json()["code"] == "invalid.query.param.value"
     for size in ["1", "500"]:
         assert client.get(f"/api/v2/audits/query/{tx}/results", params={"pageSize": size}).status_code == 200
-    bad = client.get(f"/api/v2/audits/query/{tx}/results", params={"cursor": "garbage"})
-    assert bad.status_code == 400
+    for cursor in ["garbage", ""]:
+        bad = client.get(f"/api/v2/audits/query/{tx}/results", params={"cursor": cursor})
+        assert bad.status_code == 400
+        assert bad.json()["code"] == "invalid.query.param.value"
     other_tx = run_query(client, {"interval": WEEK})
     cursor = client.get(f"/api/v2/audits/query/{tx}/results", params={"pageSize": 1}).json()["cursor"]
     foreign = client.get(f"/api/v2/audits/query/{other_tx}/results", params={"cursor": cursor})
