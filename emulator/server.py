@@ -14,7 +14,7 @@ import threading
 import urllib.parse
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Final, Self, Self
+from typing import Any, Final, Self
 
 from emulator.app import EmulatorApp
 from emulator.config import EmulatorConfig

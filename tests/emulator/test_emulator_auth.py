@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import httpx
+from emu_helpers import get_token
 
 from emulator import Emulator
-
-from emu_helpers import get_token
 
 MAPPING = "/api/v2/audits/query/servicemapping"
 
@@ -29,12 +28,18 @@ def test_token_flow(anon: httpx.Client, emulator: Emulator) -> None:
 
 def test_bad_credentials(anon: httpx.Client) -> None:
     for auth in [("emulator-client", "wrong"), ("someone", "emulator-secret")]:
-        response = anon.post("/oauth/token", auth=auth, data={"grant_type": "client_credentials"})
+        response = anon.post(
+            "/oauth/token", auth=auth, data={"grant_type": "client_credentials"}
+        )
         assert response.status_code == 401
         body = response.json()
         assert body["code"] == "bad.credentials"
         assert body["status"] == 401
-        assert body["messageParams"] == {} and body["details"] == [] and body["errors"] == []
+        assert (
+            body["messageParams"] == {}
+            and body["details"] == []
+            and body["errors"] == []
+        )
         assert len(body["contextId"]) == 36
     missing = anon.post("/oauth/token", data={"grant_type": "client_credentials"})
     assert missing.status_code == 401
@@ -43,7 +48,9 @@ def test_bad_credentials(anon: httpx.Client) -> None:
 
 def test_wrong_grant_type(anon: httpx.Client) -> None:
     response = anon.post(
-        "/oauth/token", auth=("emulator-client", "emulator-secret"), data={"grant_type": "password"}
+        "/oauth/token",
+        auth=("emulator-client", "emulator-secret"),
+        data={"grant_type": "password"},
     )
     assert response.status_code == 400
 

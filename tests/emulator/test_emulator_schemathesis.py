@@ -52,7 +52,7 @@ def _spec_with_relative_self_uris() -> dict[str, Any]:
 
 
 SCHEMA = schemathesis.openapi.from_dict(_spec_with_relative_self_uris())
-OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
+OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: op.label)
@@ -76,7 +76,9 @@ def test_operation_conforms(operation: Any, emulator: Emulator) -> None:
         case = data.draw(operation.as_strategy())
         if "transactionId" in (case.path_parameters or {}) and data.draw(st.booleans()):
             case.path_parameters["transactionId"] = real_tx
-        case.call_and_validate(base_url=emulator.base_url, headers=headers, checks=CHECKS)
+        case.call_and_validate(
+            base_url=emulator.base_url, headers=headers, checks=CHECKS
+        )
 
     run()
     stats = emulator.stats()

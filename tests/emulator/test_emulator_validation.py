@@ -12,10 +12,22 @@ from emulator.messages import Response
 from emulator.validation import SpecValidator
 
 
-def test_a_mixed_workload_has_no_spec_violations(client: httpx.Client, emulator: Emulator) -> None:
-    tx = run_query(client, {"interval": WHOLE_SPAN, "sort": [{"name": "Timestamp", "sortOrder": "descending"}]})
+def test_a_mixed_workload_has_no_spec_violations(
+    client: httpx.Client, emulator: Emulator
+) -> None:
+    tx = run_query(
+        client,
+        {
+            "interval": WHOLE_SPAN,
+            "sort": [{"name": "Timestamp", "sortOrder": "descending"}],
+        },
+    )
     walk_results(client, tx, pageSize=500, expand="user")
-    client.post("/api/v2/audits/query/realtime", params={"expand": "user"}, json={"interval": WHOLE_SPAN})
+    client.post(
+        "/api/v2/audits/query/realtime",
+        params={"expand": "user"},
+        json={"interval": WHOLE_SPAN},
+    )
     client.get("/api/v2/audits/query/servicemapping")
     client.get("/api/v2/audits/query/realtime/servicemapping")
     client.get("/api/v2/audits/query/missing")
@@ -34,10 +46,18 @@ def test_validator_flags_bad_exchanges() -> None:
     headers = {"Content-Type": "application/json"}
     bad_level = b'{"entities": [{"level": "PARTNER"}]}'
     assert validator.response_errors("GET", path, [], {}, 200, headers, bad_level)
-    assert not validator.response_errors("GET", path, [], {}, 200, headers, b'{"entities": []}')
+    assert not validator.response_errors(
+        "GET", path, [], {}, 200, headers, b'{"entities": []}'
+    )
     assert validator.request_errors("GET", path, [("pageSize", "0")], {}, b"")
     body = b'{"interval": 3}'
-    assert validator.request_errors("POST", "/api/v2/audits/query", [], headers | {"content-type": "application/json"}, body)
+    assert validator.request_errors(
+        "POST",
+        "/api/v2/audits/query",
+        [],
+        headers | {"content-type": "application/json"},
+        body,
+    )
 
 
 def test_strict_mode_turns_drift_into_500(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -46,9 +66,16 @@ def test_strict_mode_turns_drift_into_500(monkeypatch: pytest.MonkeyPatch) -> No
     def broken(app: object, request: object) -> Response:
         return Response.json(200, {"services": "not a list"})
 
-    with run_emulator(make_config()) as emu, httpx.Client(base_url=emu.base_url) as client:
+    with (
+        run_emulator(make_config()) as emu,
+        httpx.Client(base_url=emu.base_url) as client,
+    ):
         client.headers["Authorization"] = f"Bearer {get_token(client)}"
-        route = next(r for r in app_module._ROUTES if r.template.endswith("/query/servicemapping"))
+        route = next(
+            r
+            for r in app_module._ROUTES
+            if r.template.endswith("/query/servicemapping")
+        )
         monkeypatch.setattr(route, "handler", broken)
         response = client.get("/api/v2/audits/query/servicemapping")
         assert response.status_code == 500
