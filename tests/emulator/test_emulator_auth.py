@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import httpx
-from tests.emulator.emu_helpers import get_token
 
 from emulator import Emulator
+from tests.emulator.emu_helpers import get_token
 
 MAPPING = "/api/v2/audits/query/servicemapping"
 

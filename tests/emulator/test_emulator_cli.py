@@ -11,6 +11,7 @@ import sys
 
 import httpx
 import pytest
+
 from tests.emulator.emu_helpers import get_token
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]

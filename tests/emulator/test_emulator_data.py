@@ -7,6 +7,9 @@ import tracemalloc
 from datetime import UTC, datetime
 
 import httpx
+
+from emulator import run_emulator
+from emulator.data import AuditDataset
 from tests.emulator.emu_helpers import (
     DATA_END,
     DATA_START,
@@ -15,9 +18,6 @@ from tests.emulator.emu_helpers import (
     run_query,
     walk_results,
 )
-
-from emulator import run_emulator
-from emulator.data import AuditDataset
 
 DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from tests.emulator.emu_helpers import WHOLE_SPAN, get_token, make_config, run_query
 
 from emulator import Emulator, FaultRule, parse_fault, run_emulator
+from tests.emulator.emu_helpers import WHOLE_SPAN, get_token, make_config, run_query
 
 MAPPING = "/api/v2/audits/query/servicemapping"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from tests.emulator.emu_helpers import WHOLE_SPAN, run_query, walk_results
 
 from emulator import Emulator
 from emulator.catalogue import CATALOGUE
+from tests.emulator.emu_helpers import WHOLE_SPAN, run_query, walk_results
 
 WEEK = "2026-10-05T00:00:00.000Z/2026-10-12T00:00:00.000Z"
 

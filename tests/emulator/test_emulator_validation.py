@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from tests.emulator.emu_helpers import WHOLE_SPAN, get_token, make_config, run_query, walk_results
 
 from emulator import Emulator, run_emulator
 from emulator import app as app_module
 from emulator.messages import Response
 from emulator.validation import SpecValidator
+from tests.emulator.emu_helpers import WHOLE_SPAN, get_token, make_config, run_query, walk_results
 
 
 def test_a_mixed_workload_has_no_spec_violations(client: httpx.Client, emulator: Emulator) -> None:
