@@ -25,8 +25,6 @@ def test_readme_to_json_example(tmp_path: Path) -> None:
 
     out = tmp_path / "out"
     build_tree(Inputs(templates=templates), out)
-    namespace: dict[str, object] = {}
     source = (out / "genesys_cloud_audit" / "models" / "limit.py").read_text()
     assert "def to_json(self) -> str:" in source
     compile(source, "limit.py", "exec")
-    del namespace
