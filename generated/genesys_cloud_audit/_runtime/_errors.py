@@ -77,8 +77,9 @@ class ApiError(GenesysCloudError):
         self.operation_id = operation_id
         self.method = method
         self.path = path
-        self.code: str | None = _str_or_none(self.body.get("code"))
-        self.error_message: str | None = _str_or_none(self.body.get("message"))
+        # Genesys API errors use code/message; its OAuth endpoint uses error/description.
+        self.code: str | None = _str_or_none(self.body.get("code")) or _str_or_none(self.body.get("error"))
+        self.error_message: str | None = _first_str(self.body, "message", "error_description", "description")
         self.context_id: str | None = _str_or_none(self.body.get("contextId"))
         raw_details = self.body.get("details")
         self.details: list[dict[str, Any]] = (
@@ -266,6 +267,14 @@ class WaitTimeoutError(GenesysCloudError):
 
 def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def _first_str(body: Mapping[str, Any], *keys: str) -> str | None:
+    for key in keys:
+        value = _str_or_none(body.get(key))
+        if value is not None:
+            return value
+    return None
 
 
 def _describe(error: Exception) -> str:
