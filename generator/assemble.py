@@ -14,7 +14,7 @@ from pathlib import Path
 from generator.errors import GenerationError
 from generator.settings import HEADER, PINNED_VERSIONS, PROVENANCE_FILE
 
-__all__ = ["check_pinned_versions", "overlay_runtime", "format_tree", "stamp_headers", "write_provenance"]
+__all__ = ["check_pinned_versions", "format_tree", "overlay_runtime", "stamp_headers", "write_provenance"]
 
 
 def check_pinned_versions() -> None:
@@ -46,7 +46,9 @@ def format_tree(output: Path, ruff_config: Path) -> None:
         command = [sys.executable, "-m", "ruff", *args, "--config", str(ruff_config), "--no-cache", "."]
         result = subprocess.run(command, cwd=output, capture_output=True, text=True, check=False)
         if result.returncode != 0:
-            raise GenerationError(f"ruff {args[0]} failed on the generated code:\n{(result.stderr + result.stdout).strip()}")
+            raise GenerationError(
+                f"ruff {args[0]} failed on the generated code:\n{(result.stderr + result.stdout).strip()}"
+            )
 
 
 def stamp_headers(output: Path) -> None:
@@ -63,7 +65,9 @@ def _digest(paths: list[Path], root: Path) -> dict[str, str]:
     }
 
 
-def write_provenance(output: Path, *, spec: Path, config: Path, ruff_config: Path, templates: Path, runtime: Path) -> None:
+def write_provenance(
+    output: Path, *, spec: Path, config: Path, ruff_config: Path, templates: Path, runtime: Path
+) -> None:
     root = spec.parent.parent
     record = {
         "generator": "python -m generator generate",

@@ -1,0 +1,23 @@
+"""docs-diff: report how an API reference page differs from the OpenAPI spec."""
+
+from .cli import main
+from .compare import Finding, FindingKind, compare
+from .model import ApiReference, Operation, Parameter, Permissions, TypeRef
+from .page import PageError, parse_page
+from .spec_view import SpecError, read_spec
+
+__all__ = [
+    "ApiReference",
+    "Finding",
+    "FindingKind",
+    "Operation",
+    "PageError",
+    "Parameter",
+    "Permissions",
+    "SpecError",
+    "TypeRef",
+    "compare",
+    "main",
+    "parse_page",
+    "read_spec",
+]

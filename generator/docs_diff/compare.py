@@ -1,0 +1,182 @@
+"""Compare the spec's ApiReference with the docs page's and list every difference."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .model import ApiReference, Operation, Parameter, TypeRef
+
+__all__ = ["Finding", "FindingKind", "FindingValue", "compare"]
+
+FindingValue = str | tuple[str, ...] | None
+
+
+class FindingKind(StrEnum):
+    """What differs; findings of one operation are listed in this order."""
+
+    OPERATION_ADDED = "operation_added"
+    OPERATION_REMOVED = "operation_removed"
+    METHOD_CHANGED = "method_changed"
+    PATH_CHANGED = "path_changed"
+    SUMMARY_CHANGED = "summary_changed"
+    PERMISSION_TYPE_CHANGED = "permission_type_changed"
+    PERMISSIONS_CHANGED = "permissions_changed"
+    RETURN_TYPE_CHANGED = "return_type_changed"
+    REQUEST_BODY_CHANGED = "request_body_changed"
+    PARAMETER_ADDED = "parameter_added"
+    PARAMETER_REMOVED = "parameter_removed"
+    PARAMETER_LOCATION_CHANGED = "parameter_location_changed"
+    PARAMETER_TYPE_CHANGED = "parameter_type_changed"
+    PARAMETER_OPTIONALITY_CHANGED = "parameter_optionality_changed"
+    PARAMETER_DEFAULT_CHANGED = "parameter_default_changed"
+    PARAMETER_ALLOWED_VALUES_CHANGED = "parameter_allowed_values_changed"
+    PARAMETER_DESCRIPTION_CHANGED = "parameter_description_changed"
+
+
+_RANK = {kind: i for i, kind in enumerate(FindingKind)}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One difference; ``spec`` and ``docs`` hold each side's value (None: absent)."""
+
+    kind: FindingKind
+    operation: str
+    parameter: str | None = None
+    spec: FindingValue = None
+    docs: FindingValue = None
+    docs_line: int | None = None
+
+
+def _type(t: TypeRef | None) -> str | None:
+    return None if t is None else str(t)
+
+
+def _optionality(p: Parameter) -> str:
+    return "required" if p.required else "optional"
+
+
+def _describe(p: Parameter) -> str:
+    """A one-line account of a parameter, for added/removed findings."""
+    parts = [p.location, str(p.type), _optionality(p)]
+    if p.default is not None:
+        parts.append(f"default {p.default}")
+    if p.allowed_values:
+        parts.append("values " + ", ".join(p.allowed_values))
+    return ", ".join(parts)
+
+
+def _operation_line(op: Operation) -> str:
+    return f"{op.method} {op.path}"
+
+
+def compare(spec: ApiReference, docs: ApiReference) -> list[Finding]:
+    """All differences, sorted by operation, kind and parameter."""
+    findings: list[Finding] = []
+    spec_ops, docs_ops = spec.by_id(), docs.by_id()
+    for op_id, op in docs_ops.items():
+        if op_id not in spec_ops:
+            findings.append(
+                Finding(
+                    FindingKind.OPERATION_ADDED,
+                    op_id,
+                    docs=_operation_line(op),
+                    docs_line=op.line,
+                )
+            )
+    for op_id, op in spec_ops.items():
+        if op_id not in docs_ops:
+            findings.append(Finding(FindingKind.OPERATION_REMOVED, op_id, spec=_operation_line(op)))
+        else:
+            findings.extend(_compare_operation(op, docs_ops[op_id]))
+    return sorted(findings, key=lambda f: (f.operation, _RANK[f.kind], f.parameter or ""))
+
+
+def _compare_operation(spec: Operation, docs: Operation) -> list[Finding]:
+    op_id, line = spec.operation_id, docs.line
+    out: list[Finding] = []
+
+    def add(
+        kind: FindingKind,
+        s: FindingValue,
+        d: FindingValue,
+        param: str | None = None,
+        at: int | None = line,
+    ) -> None:
+        out.append(Finding(kind, op_id, param, s, d, at))
+
+    if spec.method != docs.method:
+        add(FindingKind.METHOD_CHANGED, spec.method, docs.method)
+    if spec.path != docs.path:
+        add(FindingKind.PATH_CHANGED, spec.path, docs.path)
+    if " ".join(spec.summary.split()) != " ".join(docs.summary.split()):
+        add(FindingKind.SUMMARY_CHANGED, spec.summary, docs.summary)
+    sp, dp = spec.permissions, docs.permissions
+    if sp.type != dp.type:
+        add(FindingKind.PERMISSION_TYPE_CHANGED, sp.type, dp.type)
+    if set(sp.names) != set(dp.names):
+        add(FindingKind.PERMISSIONS_CHANGED, sp.names, dp.names)
+    if spec.return_type != docs.return_type:
+        add(
+            FindingKind.RETURN_TYPE_CHANGED,
+            _type(spec.return_type),
+            _type(docs.return_type),
+        )
+
+    sb, db = spec.body, docs.body
+    sb_type, db_type = (sb.type if sb else None), (db.type if db else None)
+    if sb_type != db_type:
+        add(
+            FindingKind.REQUEST_BODY_CHANGED,
+            _type(sb_type),
+            _type(db_type),
+            at=db.line if db else line,
+        )
+    if sb and db:
+        out.extend(_compare_parameter(op_id, sb, db, compare_type=False))
+
+    spec_params = {p.name: p for p in spec.parameters if p.location != "body"}
+    docs_params = {p.name: p for p in docs.parameters if p.location != "body"}
+    for name, p in docs_params.items():
+        if name not in spec_params:
+            add(FindingKind.PARAMETER_ADDED, None, _describe(p), name, p.line)
+    for name, p in spec_params.items():
+        if name not in docs_params:
+            add(FindingKind.PARAMETER_REMOVED, _describe(p), None, name)
+        else:
+            out.extend(_compare_parameter(op_id, p, docs_params[name], compare_type=True))
+    return out
+
+
+def _compare_parameter(op_id: str, spec: Parameter, docs: Parameter, *, compare_type: bool) -> list[Finding]:
+    out: list[Finding] = []
+
+    def add(kind: FindingKind, s: FindingValue, d: FindingValue) -> None:
+        out.append(Finding(kind, op_id, spec.name, s, d, docs.line))
+
+    if spec.location != docs.location:
+        add(FindingKind.PARAMETER_LOCATION_CHANGED, spec.location, docs.location)
+    if compare_type and spec.type != docs.type:
+        add(FindingKind.PARAMETER_TYPE_CHANGED, str(spec.type), str(docs.type))
+    if spec.required != docs.required:
+        add(
+            FindingKind.PARAMETER_OPTIONALITY_CHANGED,
+            _optionality(spec),
+            _optionality(docs),
+        )
+    if spec.default != docs.default:
+        add(FindingKind.PARAMETER_DEFAULT_CHANGED, spec.default, docs.default)
+    if set(spec.allowed_values) != set(docs.allowed_values):
+        add(
+            FindingKind.PARAMETER_ALLOWED_VALUES_CHANGED,
+            spec.allowed_values,
+            docs.allowed_values,
+        )
+    if " ".join(spec.description.split()) != " ".join(docs.description.split()):
+        add(
+            FindingKind.PARAMETER_DESCRIPTION_CHANGED,
+            spec.description,
+            docs.description,
+        )
+    return out

@@ -1,0 +1,111 @@
+"""The typed model of an API reference, shared by the docs page and the spec readers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = [
+    "ApiReference",
+    "Location",
+    "Operation",
+    "Parameter",
+    "Permissions",
+    "TypeKind",
+    "TypeRef",
+]
+
+TypeKind = Literal["primitive", "array", "map", "model"]
+Location = Literal["path", "query", "header", "cookie", "body"]
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """A language-neutral type: a primitive, an array, a string-keyed map or a model."""
+
+    kind: TypeKind
+    name: str  # primitive name (string, integer, ...) or model name; "" for array/map
+    format: str | None = None  # int32, int64, float, double, date-time
+    item: TypeRef | None = None  # element type of an array, value type of a map
+
+    @classmethod
+    def primitive(cls, name: str, format: str | None = None) -> TypeRef:
+        return cls("primitive", name, format)
+
+    @classmethod
+    def model(cls, name: str) -> TypeRef:
+        return cls("model", name)
+
+    @classmethod
+    def array(cls, item: TypeRef) -> TypeRef:
+        return cls("array", "", item=item)
+
+    @classmethod
+    def map(cls, value: TypeRef) -> TypeRef:
+        return cls("map", "", item=value)
+
+    def __str__(self) -> str:
+        if self.kind == "array":
+            return f"array of {self.item}"
+        if self.kind == "map":
+            return f"map of string to {self.item}"
+        if self.format:
+            return f"{self.name} ({self.format})"
+        return self.name
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of an operation; the request body is located in "body"."""
+
+    name: str
+    location: Location
+    type: TypeRef
+    description: str = ""
+    required: bool = False
+    default: str | None = None  # rendered as text, as the docs show it
+    allowed_values: tuple[str, ...] = ()
+    line: int | None = None  # 1-based line in the docs page, when read from one
+
+
+@dataclass(frozen=True)
+class Permissions:
+    """The permissions an operation requires: ALL or ANY of the names."""
+
+    type: str | None = None
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One API operation, keyed by its lowerCamelCase operation id."""
+
+    operation_id: str
+    method: str  # upper case, e.g. GET
+    path: str
+    summary: str = ""
+    return_type: TypeRef | None = None  # None: no response body
+    permissions: Permissions = field(default_factory=Permissions)
+    parameters: tuple[Parameter, ...] = ()
+    line: int | None = None
+
+    @property
+    def body(self) -> Parameter | None:
+        return next((p for p in self.parameters if p.location == "body"), None)
+
+    def parameter(self, name: str) -> Parameter | None:
+        return next(
+            (p for p in self.parameters if p.name == name and p.location != "body"),
+            None,
+        )
+
+
+@dataclass(frozen=True)
+class ApiReference:
+    """All operations read from one source (a docs page or a spec file)."""
+
+    source: str
+    operations: tuple[Operation, ...]
+
+    def by_id(self) -> dict[str, Operation]:
+        return {op.operation_id: op for op in self.operations}
