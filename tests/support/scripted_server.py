@@ -65,6 +65,11 @@ def token_issuer(expires_in: int = 3600, prefix: str = "token", delay: float = 0
     return answer
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # concurrency tests open dozens of connections at once
+
+
 class ScriptedServer:
     """Threaded stdlib HTTP/1.1 server on 127.0.0.1 with an ephemeral port."""
 
@@ -73,9 +78,10 @@ class ScriptedServer:
         self._queues: dict[tuple[str, str], deque[Answer]] = {}
         self._defaults: dict[tuple[str, str], Answer] = {}
         self.requests: list[Recorded] = []
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="scripted-server", daemon=True)
+        self._httpd = _Server(("127.0.0.1", 0), _handler_for(self))
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.01,), name="scripted-server", daemon=True
+        )
 
     @property
     def base_url(self) -> str:

@@ -228,6 +228,10 @@ class DecodingError(GenesysCloudError, ValueError):
     def within(self, model: str, field: str | None) -> DecodingError:
         """The same error seen from an enclosing model's field (extends the JSON path)."""
         path = ".".join(p for p in (field, self.path) if p)
+        if self.field is None and field is not None:
+            # The nested value itself was wrong (e.g. not an object): blame the field that held it.
+            reason = f"{self.reason} (expected {self.model})" if self.model else self.reason
+            return DecodingError(reason, model=model, field=field, path=path)
         return DecodingError(self.reason, model=self.model or model, field=self.field, path=path)
 
 
