@@ -40,7 +40,7 @@ def _frames_text(error: BaseException) -> str:
 
 def test_secret_wrapper_never_renders_its_value() -> None:
     secret = Secret(CLIENT_SECRET)
-    for text in (repr(secret), str(secret), f"{secret}", f"{secret!r}", "%s" % secret):
+    for text in (repr(secret), str(secret), f"{secret}", f"{secret!r}", f"{secret}"):
         _assert_clean(text)
     assert secret.reveal() == CLIENT_SECRET
 

@@ -125,7 +125,7 @@ class Client:
         )
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Self:
+    def from_env(cls, *, environ: Mapping[str, str] | None = None, **overrides: Any) -> Self:
         """A client configured as Genesys's CLI and Terraform provider are.
 
         Reads ``GENESYSCLOUD_OAUTHCLIENT_ID``, ``GENESYSCLOUD_OAUTHCLIENT_SECRET`` and
