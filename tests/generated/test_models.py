@@ -100,12 +100,12 @@ def test_status_and_error_bodies_round_trip() -> None:
     [
         ({"eventDate": "not a date"}, "AuditLogMessage", "eventDate"),
         ({"eventDate": 12}, "AuditLogMessage", "eventDate"),
-        ({"user": "bob"}, "DomainEntityRef", None),
+        ({"user": "bob"}, "AuditLogMessage", "user"),
         ({"propertyChanges": 5}, "AuditLogMessage", "propertyChanges"),
     ],
 )
 def test_wrong_types_raise_decoding_error_naming_model_and_field(
-    payload: dict[str, Any], model: str, field: str | None
+    payload: dict[str, Any], model: str, field: str
 ) -> None:
     with pytest.raises(DecodingError) as info:
         AuditLogMessage.from_dict(payload)
