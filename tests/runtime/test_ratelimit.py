@@ -21,39 +21,42 @@ def send_times(limiter: RateLimiter, clock: FakeClock, count: int) -> list[float
     return [clock.now + limiter.reserve() for _ in range(count)]
 
 
-def test_requests_are_spaced_to_the_rate() -> None:
+def test_up_to_the_limit_goes_at_once() -> None:
     clock = FakeClock()
     limiter = RateLimiter(300, clock=clock)
-    times = send_times(limiter, clock, 5)
-    assert times == pytest.approx([1000.0, 1000.2, 1000.4, 1000.6, 1000.8])
+    assert set(send_times(limiter, clock, 300)) == {1000.0}
+    assert limiter.waited == 0.0
 
 
-def test_a_burst_goes_at_once_then_spacing_resumes() -> None:
+def test_beyond_the_limit_waits_for_the_window_to_slide() -> None:
     clock = FakeClock()
-    limiter = RateLimiter(60, burst=3, clock=clock)
-    times = send_times(limiter, clock, 5)
-    assert times == pytest.approx([1000.0, 1000.0, 1000.0, 1001.0, 1002.0])
+    limiter = RateLimiter(3, window=10.0, clock=clock)
+    assert send_times(limiter, clock, 7) == pytest.approx([1000, 1000, 1000, 1010, 1010, 1010, 1020])
 
 
-def test_no_minute_window_exceeds_the_limit() -> None:
+def test_no_window_ever_exceeds_the_limit() -> None:
     clock = FakeClock()
-    limiter = RateLimiter(300, burst=10, clock=clock)
-    times = sorted(send_times(limiter, clock, 2000))
+    limiter = RateLimiter(300, clock=clock)
+    times: list[float] = []
+    for step in range(2000):
+        clock.now = 1000.0 + step * 0.05  # requests arriving at 1200 a minute
+        times.append(clock.now + limiter.reserve())
+    times.sort()
     worst = max(sum(1 for t in times[i:] if t < start + 60.0) for i, start in enumerate(times))
-    assert worst <= 300 + 10 - 1
+    assert worst == 300
 
 
-def test_idle_time_is_not_banked_beyond_the_burst() -> None:
+def test_idle_time_frees_the_window() -> None:
     clock = FakeClock()
-    limiter = RateLimiter(60, burst=2, clock=clock)
+    limiter = RateLimiter(2, window=60.0, clock=clock)
     send_times(limiter, clock, 2)
     clock.now += 3600
-    assert send_times(limiter, clock, 3) == pytest.approx([4600.0, 4600.0, 4601.0])
+    assert send_times(limiter, clock, 3) == pytest.approx([4600.0, 4600.0, 4660.0])
 
 
 def test_threads_share_one_schedule() -> None:
     clock = FakeClock()
-    limiter = RateLimiter(600, clock=clock)
+    limiter = RateLimiter(100, window=60.0, clock=clock)
     delays: list[float] = []
     lock = threading.Lock()
 
@@ -68,11 +71,12 @@ def test_threads_share_one_schedule() -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(delays) == pytest.approx([i * 0.1 for i in range(400)])
+    expected = [0.0] * 100 + [60.0] * 100 + [120.0] * 100 + [180.0] * 100
+    assert sorted(delays) == pytest.approx(expected)
 
 
 def test_bad_settings_are_refused() -> None:
     with pytest.raises(ValueError):
         RateLimiter(0)
     with pytest.raises(ValueError):
-        RateLimiter(10, burst=0)
+        RateLimiter(10, window=0)

@@ -28,12 +28,14 @@ from tenacity.stop import stop_base
 from ._auth import ClientCredentials, StaticToken, TokenSource
 from ._errors import ApiError, ConfigurationError, TransportError, TransportTimeoutError, error_from_response
 from ._logging import logger
+from ._ratelimit import RateLimiter
 from ._regions import api_base_url, check_base_url, login_base_url
 from ._retry import RetryPolicy, RetryWait, is_retryable
 from ._secrets import Secret
 
-__all__ = ["DEFAULT_TIMEOUT", "ApiRequest", "Client", "RequestOptions"]
+__all__ = ["DEFAULT_RATE_LIMIT", "DEFAULT_TIMEOUT", "ApiRequest", "Client", "RequestOptions"]
 
+DEFAULT_RATE_LIMIT = 300  # requests a minute per client-credentials token, Genesys's default
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 _USER_AGENT = "genesys-cloud-audit-python"
 _ENV_ID = "GENESYSCLOUD_OAUTHCLIENT_ID"
@@ -84,6 +86,9 @@ class Client:
             or on the base URL's own host when `base_url` is not a Genesys API host.
         timeout: Per-attempt timeout (default 10 s to connect, 30 s to read).
         retry: The default retry policy.
+        rate_limit: Requests a minute this client may send, shared by all its threads and tasks
+            (default 300, Genesys's default per client-credentials token), or a `RateLimiter` to
+            share between clients using one token; None sends unthrottled.
         httpx_args: Extra keyword arguments for the underlying httpx clients.
 
     Use it as a context manager (``with`` or ``async with``) or call `close` / `aclose`.
@@ -101,12 +106,16 @@ class Client:
         token_url: str | None = None,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
+        rate_limit: int | RateLimiter | None = DEFAULT_RATE_LIMIT,
         httpx_args: Mapping[str, Any] | None = None,
     ) -> None:
         self.base_url = check_base_url(base_url) if base_url else api_base_url(region or "us_east_1")
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self.retry = retry or RetryPolicy()
         self._httpx_args = dict(httpx_args or {})
+        self.rate_limiter = (
+            rate_limit if isinstance(rate_limit, RateLimiter) else RateLimiter(rate_limit) if rate_limit else None
+        )
         self.auth: TokenSource
         if auth is not None:
             self.auth = auth
@@ -269,16 +278,32 @@ class Client:
                 response = await self._aattempt(request, timeout)
         return response
 
+    def _throttle(self, request: ApiRequest) -> None:
+        if self.rate_limiter is not None:
+            delay = self.rate_limiter.reserve()
+            if delay > 0:
+                logger.info("%s: waiting %.2f s to stay under the rate limit", request.operation_id, delay)
+                time.sleep(delay)
+
+    async def _athrottle(self, request: ApiRequest) -> None:
+        if self.rate_limiter is not None:
+            delay = self.rate_limiter.reserve()
+            if delay > 0:
+                logger.info("%s: waiting %.2f s to stay under the rate limit", request.operation_id, delay)
+                await asyncio.sleep(delay)
+
     def _attempt(self, request: ApiRequest, timeout: httpx.Timeout) -> httpx.Response:
         http = self._sync_http()
         started = time.perf_counter()
         try:
             token = self.auth.token(http)
+            self._throttle(request)
             response = http.request(**_httpx_request(request, token, timeout))
             if response.status_code == 401 and self.auth.renewable:
                 logger.info("%s: token refused (401); renewing it once", request.operation_id)
                 self.auth.invalidate(token)
                 token = self.auth.token(http)
+                self._throttle(request)
                 response = http.request(**_httpx_request(request, token, timeout))
         except httpx.TransportError as error:
             raise _transport_error(request, error, started) from error
@@ -289,11 +314,13 @@ class Client:
         started = time.perf_counter()
         try:
             token = await self.auth.atoken(http)
+            await self._athrottle(request)
             response = await http.request(**_httpx_request(request, token, timeout))
             if response.status_code == 401 and self.auth.renewable:
                 logger.info("%s: token refused (401); renewing it once", request.operation_id)
                 self.auth.invalidate(token)
                 token = await self.auth.atoken(http)
+                await self._athrottle(request)
                 response = await http.request(**_httpx_request(request, token, timeout))
         except httpx.TransportError as error:
             raise _transport_error(request, error, started) from error
