@@ -154,6 +154,7 @@ def export_query(client: Client, sink: Sink, fmt: RecordFormat, progress: Progre
                 expand=_expand(params),
                 start_cursor=checkpoint.cursor,
             )
+            progress.start_paging(checkpoint.records)
             for page in pager.pages():
                 cursor = page.cursor if isinstance(page.cursor, str) and page.cursor else None
                 checkpoint.cursor = cursor
@@ -181,6 +182,7 @@ def export_realtime(client: Client, sink: Sink, fmt: RecordFormat, progress: Pro
         pager = post_audits_query_realtime.paginate(
             client=client, body=realtime_request(params, checkpoint.page_number), expand=_expand(params)
         )
+        progress.start_paging(checkpoint.records)
         for page in pager.pages():
             records = _records(page.entities)
             checkpoint.page_number += 1

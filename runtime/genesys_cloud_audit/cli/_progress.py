@@ -45,12 +45,16 @@ class Progress:
             self._stream.write("\n")
             self._width = 0
 
+    def start_paging(self, records: int) -> None:
+        """Starts the rate's clock; `records` were written before (by an earlier run)."""
+        self._paging_started = time.monotonic()
+        self._records_at_start = records
+
     def pages(self, pages: int, records: int, *, final: bool = False) -> None:
-        now = time.monotonic()
         if self._paging_started is None:
-            self._paging_started = now
-            self._records_at_start = records
-        elapsed = now - self._paging_started
+            self.start_paging(records)
+        started = self._paging_started if self._paging_started is not None else time.monotonic()
+        elapsed = time.monotonic() - started
         rate = (records - self._records_at_start) / elapsed if elapsed > 0 else 0.0
         self._draw(f"pages {pages}  records {records}  {rate:,.0f} records/s", force=final)
 
