@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole toolkit in one command: set up, regenerate and check the client, start the local emulator,
 # export the last 7 days of audit logs with `genesys-audit query`, summarize them, stop the emulator.
-# Needs only Python 3.11+ and pip. Writes out/audit.jsonl. DEMO_RECORDS sets the emulator's record count.
+# Needs only Python 3.11+ and pip. Writes out/audit.jsonl (DEMO_OUTPUT); DEMO_RECORDS sets the record count.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,5 +46,6 @@ echo "emulator: $base_url"
 
 export GENESYSCLOUD_OAUTHCLIENT_ID=emulator-client
 export GENESYSCLOUD_OAUTHCLIENT_SECRET=emulator-secret
-.venv/bin/genesys-audit query --base-url "$base_url" --last 7d --output out/audit.jsonl --restart
-"$python" scripts/summarize.py out/audit.jsonl
+output=${DEMO_OUTPUT:-out/audit.jsonl}
+.venv/bin/genesys-audit query --base-url "$base_url" --last 7d --output "$output" --restart
+"$python" scripts/summarize.py "$output"
