@@ -16,7 +16,6 @@ PageT = TypeVar("PageT")
 ItemT = TypeVar("ItemT")
 
 
-
 def _cursor(value: str | Unset | None) -> str | None:
     return value if isinstance(value, str) and value else None
 
