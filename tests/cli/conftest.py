@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))  # the tests import cli_helpers from this folder
-
-from cli_helpers import make_config
 from genesys_cloud_audit import Client
 
 from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator, run_emulator
+from tests.cli.cli_helpers import make_config
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_helpers import WHOLE_SPAN, cli_env, jsonl, run_cli
 from genesys_cloud_audit import Client, WaitPolicy
 from genesys_cloud_audit.api.audit import (
     get_audits_query_realtime_servicemapping,
@@ -28,6 +27,7 @@ from genesys_cloud_audit.models import (
 from genesys_cloud_audit.types import UNSET
 
 from emulator import Emulator
+from tests.cli.cli_helpers import WHOLE_SPAN, cli_env, jsonl, run_cli
 
 FAST = WaitPolicy(first_interval=0.05, growth=1.0)
 
@@ -153,9 +153,8 @@ def test_page_size_sets_the_number_of_pages(emulator: Emulator, api: Client, tmp
 def test_last_window_relative_to_now(tmp_path: Path) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from cli_helpers import make_config
-
     from emulator import run_emulator
+    from tests.cli.cli_helpers import make_config
 
     now = datetime.now(UTC)
     config = make_config(data_start=now - timedelta(days=20), data_end=now + timedelta(hours=1), records=600)

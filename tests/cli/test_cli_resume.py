@@ -6,9 +6,9 @@ import signal
 from pathlib import Path
 
 import pytest
-from cli_helpers import WHOLE_SPAN, read_checkpoint, run_cli, start_cli, wait_for_pages
 
 from emulator import Emulator
+from tests.cli.cli_helpers import WHOLE_SPAN, read_checkpoint, run_cli, start_cli, wait_for_pages
 
 
 def export_args(emulator: Emulator, output: Path, *extra: str, command: str = "query") -> list[str]:
