@@ -1,7 +1,7 @@
 """The official SDK's side of the benchmark; runs in the SDK's own venv (bench/.venv-sdk).
 
 ``python -m bench.sdk export URL RECORDS REPS`` pages through a query with AuditApi, reading the same
-four fields as the other variants; ``python -m bench.sdk parse REPS`` deserialises the cached pages
+four fields as the other variants; ``python -m bench.sdk parse REPS PAGES`` deserialises the first PAGES cached pages
 with the SDK's ApiClient. Both print JSON. Only the standard library and the SDK are imported.
 """
 
@@ -61,19 +61,20 @@ class _Body:
         return "application/json" if name.lower() == "content-type" else None
 
 
-def _parse(reps: int) -> dict[str, Any]:
+def _parse(reps: int, page_count: int) -> dict[str, Any]:
     import PureCloudPlatformClientV2 as sdk  # noqa: PLC0415
 
     client = sdk.ApiClient()
-    pages = load_pages()
-    bodies = [page_body(pages, transaction_id(len(pages) * PAGE_SIZE), i, len(pages) * PAGE_SIZE) for i in range(len(pages))]
+    pages = load_pages()[:page_count]
+    total = len(pages) * PAGE_SIZE
+    bodies = [page_body(pages, transaction_id(total), i, total) for i in range(len(pages))]
     times = []
     for _ in range(reps):
         started = time.perf_counter()
         for body in bodies:
             client.deserialize(_Body(body), "AuditQueryExecutionResultsResponse")
         times.append(time.perf_counter() - started)
-    return {"records": len(pages) * PAGE_SIZE, "times": times}
+    return {"records": total, "times": times}
 
 
 def main(argv: list[str]) -> None:
@@ -88,7 +89,7 @@ def main(argv: list[str]) -> None:
                 raise SystemExit(f"the SDK read {count} records, expected {records}")
         print(json.dumps({"variant": "sdk", "records": records, "times": times}))
     elif argv[0] == "parse":
-        print(json.dumps(_parse(int(argv[1]))))
+        print(json.dumps(_parse(int(argv[1]), int(argv[2]))))
     else:
         raise SystemExit(f"unknown mode {argv[0]!r}")
 
