@@ -28,7 +28,7 @@ def _path(records: int) -> str:
 
 
 def _floor_sync(url: str, records: int) -> int:
-    import httpx  # noqa: PLC0415
+    import httpx
 
     count = 0
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {_TOKEN}"}) as http:
@@ -39,7 +39,12 @@ def _floor_sync(url: str, records: int) -> int:
                 params["cursor"] = cursor
             page = json.loads(http.get(_path(records), params=params).content)
             for record in page["entities"]:
-                _read(record["id"], datetime.datetime.fromisoformat(record["eventDate"]), record["serviceName"], record["action"])
+                _read(
+                    record["id"],
+                    datetime.datetime.fromisoformat(record["eventDate"]),
+                    record["serviceName"],
+                    record["action"],
+                )
                 count += 1
             cursor = page.get("cursor")
             if not cursor:
@@ -47,7 +52,7 @@ def _floor_sync(url: str, records: int) -> int:
 
 
 async def _floor_async(url: str, records: int) -> int:
-    import httpx  # noqa: PLC0415
+    import httpx
 
     count = 0
     async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {_TOKEN}"}) as http:
@@ -58,7 +63,12 @@ async def _floor_async(url: str, records: int) -> int:
                 params["cursor"] = cursor
             page = json.loads((await http.get(_path(records), params=params)).content)
             for record in page["entities"]:
-                _read(record["id"], datetime.datetime.fromisoformat(record["eventDate"]), record["serviceName"], record["action"])
+                _read(
+                    record["id"],
+                    datetime.datetime.fromisoformat(record["eventDate"]),
+                    record["serviceName"],
+                    record["action"],
+                )
                 count += 1
             cursor = page.get("cursor")
             if not cursor:
@@ -66,8 +76,8 @@ async def _floor_async(url: str, records: int) -> int:
 
 
 def _ours_sync(url: str, records: int) -> int:
-    from genesys_cloud_audit import Client  # noqa: PLC0415
-    from genesys_cloud_audit.api.audit import get_audits_query_transaction_id_results as results  # noqa: PLC0415
+    from genesys_cloud_audit import Client
+    from genesys_cloud_audit.api.audit import get_audits_query_transaction_id_results as results
 
     count = 0
     with Client(base_url=url, access_token=_TOKEN) as client:
@@ -78,8 +88,8 @@ def _ours_sync(url: str, records: int) -> int:
 
 
 async def _ours_async(url: str, records: int) -> int:
-    from genesys_cloud_audit import Client  # noqa: PLC0415
-    from genesys_cloud_audit.api.audit import get_audits_query_transaction_id_results as results  # noqa: PLC0415
+    from genesys_cloud_audit import Client
+    from genesys_cloud_audit.api.audit import get_audits_query_transaction_id_results as results
 
     count = 0
     async with Client(base_url=url, access_token=_TOKEN) as client:
@@ -93,7 +103,7 @@ _last: tuple[object, ...] = ()
 
 
 def _read(*fields: object) -> None:
-    global _last  # noqa: PLW0603 - keeps the values alive so nothing is skipped
+    global _last
     _last = fields
 
 

@@ -24,7 +24,7 @@ def ensure_pages() -> Path:
     """Renders the pages into the cache file unless it is already there."""
     if CACHE_FILE.exists():
         return CACHE_FILE
-    from emulator.data import AuditDataset  # noqa: PLC0415 - only needed the first time
+    from emulator.data import AuditDataset
 
     total = PAGE_COUNT * PAGE_SIZE
     dataset = AuditDataset(

@@ -24,8 +24,9 @@ def _peak_rss_mb() -> float:
 
 
 def _parse(reps: int) -> dict[str, Any]:
-    from bench.pages import PAGE_SIZE, load_pages, page_body, transaction_id  # noqa: PLC0415
-    from genesys_cloud_audit.models import AuditQueryExecutionResultsResponse  # noqa: PLC0415
+    from genesys_cloud_audit.models import AuditQueryExecutionResultsResponse
+
+    from bench.pages import PAGE_SIZE, load_pages, page_body, transaction_id
 
     pages = load_pages()
     total = len(pages) * PAGE_SIZE
@@ -44,10 +45,10 @@ def _parse(reps: int) -> dict[str, Any]:
 
 
 def _memory(url: str, records: int) -> dict[str, Any]:
-    from genesys_cloud_audit import Client  # noqa: PLC0415
-    from genesys_cloud_audit.api.audit import get_audits_query_transaction_id_results as results  # noqa: PLC0415
+    from genesys_cloud_audit import Client
+    from genesys_cloud_audit.api.audit import get_audits_query_transaction_id_results as results
 
-    from bench.pages import PAGE_SIZE, transaction_id  # noqa: PLC0415
+    from bench.pages import PAGE_SIZE, transaction_id
 
     count = 0
     with Client(base_url=url, access_token="bench-dummy-token") as client:

@@ -215,7 +215,9 @@ def _markdown(results: dict[str, Any]) -> str:
     for key, entry in results["export"].items():
         lines.append(f"| {names[key]} | {entry['median_s']:.2f} | {entry['ratio_to_floor']:.2f}x |")
     if "sdk" in results["export"]:
-        lines.append(f"\nThe official SDK takes {results['export']['sdk']['ratio_to_ours_sync']:.1f}x as long as ours (sync).")
+        lines.append(
+            f"\nThe official SDK takes {results['export']['sdk']['ratio_to_ours_sync']:.1f}x as long as ours (sync)."
+        )
     lines += ["", "## Decoding without the network (json.loads + model building)", "",
               "| decoder | records/s | ratio to json.loads alone |", "|---|---:|---:|"]  # fmt: skip
     for key, entry in results["parse"].items():
@@ -228,7 +230,9 @@ def _markdown(results: dict[str, Any]) -> str:
     for count in MEMORY_COUNTS:
         entry = memory[str(count)]
         lines.append(f"| {count:,} | {entry['baseline_rss_mb']:.1f} | {entry['peak_rss_mb']:.1f} |")
-    lines.append(f"\nPeak for {MEMORY_COUNTS[1]:,} / peak for {MEMORY_COUNTS[0]:,}: {memory['peak_ratio_large_to_small']:.2f}x.")
+    lines.append(
+        f"\nPeak for {MEMORY_COUNTS[1]:,} / peak for {MEMORY_COUNTS[0]:,}: {memory['peak_ratio_large_to_small']:.2f}x."
+    )
     imports = results["imports"]
     lines += ["", "## Import (fresh interpreter)", "", "| package | time (ms) | memory added (MB) |", "|---|---:|---:|",
               f"| genesys_cloud_audit (+ the results operation) | {imports['ours']['median_s'] * 1000:.0f} | "

@@ -21,7 +21,7 @@ SDK_VERSION = "269.0.0"
 
 
 def _api(url: str) -> Any:
-    import PureCloudPlatformClientV2 as sdk  # noqa: PLC0415
+    import PureCloudPlatformClientV2 as sdk
 
     sdk.configuration.host = url
     sdk.configuration.access_token = "bench-dummy-token"
@@ -62,7 +62,7 @@ class _Body:
 
 
 def _parse(reps: int, page_count: int) -> dict[str, Any]:
-    import PureCloudPlatformClientV2 as sdk  # noqa: PLC0415
+    import PureCloudPlatformClientV2 as sdk
 
     client = sdk.ApiClient()
     pages = load_pages()[:page_count]
