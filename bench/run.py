@@ -8,6 +8,7 @@ The official SDK runs from its own venv, bench/.venv-sdk, created on first use.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -31,6 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 SDK_VENV = BENCH / ".venv-sdk"
 SDK_PYTHON = SDK_VENV / "bin" / "python"
+CLIENT_VENV = BENCH / ".venv-client"
+CLIENT_PYTHON = CLIENT_VENV / "bin" / "python"
 EXPORT_RECORDS = PAGE_COUNT * PAGE_SIZE
 MEMORY_COUNTS = (20_000, 200_000)
 SDK_PARSE_PAGES = 10
@@ -72,6 +75,27 @@ def _ensure_sdk() -> str | None:
         return f"SDK install failed: {str(error.stderr)[-500:]}"
     marker.touch()
     return None
+
+
+def _ensure_client_venv() -> str:
+    """A venv with only the generated client and its dependencies (no dev tools such as rich or click,
+    which httpx would otherwise import): the python its import cost is measured with."""
+    stamp = hashlib.sha256((ROOT / "generated" / "PROVENANCE.json").read_bytes()).hexdigest()[:16]
+    marker = CLIENT_VENV / f".installed-{stamp}"
+    if not marker.exists():
+        _log(f"installing ./generated into {CLIENT_VENV} ...")
+        try:
+            subprocess.run([sys.executable, "-m", "venv", "--clear", str(CLIENT_VENV)], check=True, capture_output=True)
+            subprocess.run(
+                [str(CLIENT_PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                 str(ROOT / "generated")],
+                check=True, capture_output=True,
+            )  # fmt: skip
+        except subprocess.CalledProcessError:
+            _log("could not build the client venv; measuring imports in the dev venv")
+            return sys.executable
+        marker.touch()
+    return str(CLIENT_PYTHON)
 
 
 @contextmanager
@@ -143,12 +167,13 @@ def _imports(reps: int, sdk: bool) -> dict[str, Any]:
     def measure(python: str, modules: tuple[str, ...]) -> dict[str, Any]:
         runs = [_json_run([python, "-m", "bench.probes", "import", *modules]) for _ in range(reps)]
         return {
+            "python": python,
             "median_s": statistics.median(run["seconds"] for run in runs),
             "rss_mb": round(statistics.median(run["rss_mb"] for run in runs), 1),
         }
 
     _log("import: genesys_cloud_audit")
-    results = {"ours": measure(sys.executable, OUR_IMPORT)}
+    results = {"ours": measure(_ensure_client_venv(), OUR_IMPORT)}
     if sdk:
         _log("import: PureCloudPlatformClientV2")
         results["sdk"] = measure(str(SDK_PYTHON), ("PureCloudPlatformClientV2",))
