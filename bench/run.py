@@ -86,11 +86,14 @@ def _ensure_client_venv() -> str:
         _log(f"installing ./generated into {CLIENT_VENV} ...")
         try:
             subprocess.run([sys.executable, "-m", "venv", "--clear", str(CLIENT_VENV)], check=True, capture_output=True)
-            subprocess.run(
-                [str(CLIENT_PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                 str(ROOT / "generated")],
-                check=True, capture_output=True,
-            )  # fmt: skip
+            with tempfile.TemporaryDirectory(prefix="bench-client-") as scratch:
+                # Built from a copy: a setuptools build leaves build/ behind, which generated/ must not hold.
+                source = shutil.copytree(ROOT / "generated", Path(scratch) / "generated")
+                subprocess.run(
+                    [str(CLIENT_PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(source)],
+                    check=True,
+                    capture_output=True,
+                )
         except subprocess.CalledProcessError:
             _log("could not build the client venv; measuring imports in the dev venv")
             return sys.executable
