@@ -12,6 +12,14 @@ from attrs import field as _attrs_field
 from .._runtime._errors import DecodingError
 from ..types import UNSET, Unset
 
+_KNOWN_FIELDS: frozenset[str] = frozenset(
+    (
+        "id",
+        "selfUri",
+    )
+)
+
+
 T = TypeVar("T", bound="AddressableEntityRef")
 
 
@@ -47,23 +55,31 @@ class AddressableEntityRef:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         field: str | None = None
         try:
-            d = {key: value for key, value in src_dict.items() if value is not None}
             field = "id"
-            id = d.pop("id", UNSET)
-
+            _id = src_dict.get("id")
+            id = UNSET if _id is None else _id
             field = "selfUri"
-            self_uri = d.pop("selfUri", UNSET)
-
+            _self_uri = src_dict.get("selfUri")
+            self_uri = UNSET if _self_uri is None else _self_uri
+            field = None
+            extra = (
+                None
+                if _KNOWN_FIELDS.issuperset(src_dict)
+                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+            )
         except DecodingError as error:
             raise error.within("AddressableEntityRef", field) from None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
+            if not isinstance(src_dict, Mapping):
+                field = None
             raise DecodingError.from_exception("AddressableEntityRef", field, error) from None
         addressable_entity_ref = cls(
-            id=id,
-            self_uri=self_uri,
+            id,
+            self_uri,
         )
 
-        addressable_entity_ref.additional_properties = d
+        if extra is not None:
+            addressable_entity_ref.additional_properties = extra
         return addressable_entity_ref
 
     @property

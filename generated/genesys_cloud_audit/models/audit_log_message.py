@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -16,14 +16,29 @@ from ..models.audit_log_message_level import AuditLogMessageLevel
 from ..models.audit_log_message_status import AuditLogMessageStatus
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.addressable_entity_ref import AddressableEntityRef
-    from ..models.audit_log_message_context import AuditLogMessageContext
-    from ..models.domain_entity_ref import DomainEntityRef
-    from ..models.entity_change import EntityChange
-    from ..models.initiating_action import InitiatingAction
-    from ..models.message_info import MessageInfo
-    from ..models.property_change import PropertyChange
+_KNOWN_FIELDS: frozenset[str] = frozenset(
+    (
+        "id",
+        "userHomeOrgId",
+        "user",
+        "client",
+        "remoteIp",
+        "serviceName",
+        "level",
+        "eventDate",
+        "message",
+        "action",
+        "entity",
+        "entityType",
+        "status",
+        "application",
+        "initiatingAction",
+        "transactionInitiator",
+        "propertyChanges",
+        "context",
+        "entityChanges",
+    )
+)
 
 
 T = TypeVar("T", bound="AuditLogMessage")
@@ -194,160 +209,105 @@ class AuditLogMessage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.addressable_entity_ref import AddressableEntityRef  # noqa: PLC0415
-        from ..models.audit_log_message_context import AuditLogMessageContext  # noqa: PLC0415
-        from ..models.domain_entity_ref import DomainEntityRef  # noqa: PLC0415
-        from ..models.entity_change import EntityChange  # noqa: PLC0415
-        from ..models.initiating_action import InitiatingAction  # noqa: PLC0415
-        from ..models.message_info import MessageInfo  # noqa: PLC0415
-        from ..models.property_change import PropertyChange  # noqa: PLC0415
-
         field: str | None = None
         try:
-            d = {key: value for key, value in src_dict.items() if value is not None}
             field = "id"
-            id = d.pop("id", UNSET)
-
+            _id = src_dict.get("id")
+            id = UNSET if _id is None else _id
             field = "userHomeOrgId"
-            user_home_org_id = d.pop("userHomeOrgId", UNSET)
-
+            _user_home_org_id = src_dict.get("userHomeOrgId")
+            user_home_org_id = UNSET if _user_home_org_id is None else _user_home_org_id
             field = "user"
-            _user = d.pop("user", UNSET)
-            user: DomainEntityRef | Unset
-            if isinstance(_user, Unset):
-                user = UNSET
-            else:
-                user = DomainEntityRef.from_dict(_user)
-
+            _user = src_dict.get("user")
+            user = UNSET if _user is None else DomainEntityRef.from_dict(_user)
             field = "client"
-            _client = d.pop("client", UNSET)
-            client: AddressableEntityRef | Unset
-            if isinstance(_client, Unset):
-                client = UNSET
-            else:
-                client = AddressableEntityRef.from_dict(_client)
-
+            _client = src_dict.get("client")
+            client = UNSET if _client is None else AddressableEntityRef.from_dict(_client)
             field = "remoteIp"
-            remote_ip = cast(list[str], d.pop("remoteIp", UNSET))
-
+            _remote_ip = src_dict.get("remoteIp")
+            remote_ip = UNSET if _remote_ip is None else _remote_ip
             field = "serviceName"
-            service_name = d.pop("serviceName", UNSET)
-
+            _service_name = src_dict.get("serviceName")
+            service_name = UNSET if _service_name is None else _service_name
             field = "level"
-            _level = d.pop("level", UNSET)
-            level: AuditLogMessageLevel | Unset
-            if isinstance(_level, Unset):
-                level = UNSET
-            else:
-                level = AuditLogMessageLevel.decode(_level)
-
+            _level = src_dict.get("level")
+            level = UNSET if _level is None else AuditLogMessageLevel.decode(_level)
             field = "eventDate"
-            _event_date = d.pop("eventDate", UNSET)
-            event_date: datetime.datetime | Unset
-            if isinstance(_event_date, Unset):
-                event_date = UNSET
-            else:
-                event_date = datetime.datetime.fromisoformat(_event_date)
-
+            _event_date = src_dict.get("eventDate")
+            event_date = UNSET if _event_date is None else datetime.datetime.fromisoformat(_event_date)
             field = "message"
-            _message = d.pop("message", UNSET)
-            message: MessageInfo | Unset
-            if isinstance(_message, Unset):
-                message = UNSET
-            else:
-                message = MessageInfo.from_dict(_message)
-
+            _message = src_dict.get("message")
+            message = UNSET if _message is None else MessageInfo.from_dict(_message)
             field = "action"
-            action = d.pop("action", UNSET)
-
+            _action = src_dict.get("action")
+            action = UNSET if _action is None else _action
             field = "entity"
-            _entity = d.pop("entity", UNSET)
-            entity: DomainEntityRef | Unset
-            if isinstance(_entity, Unset):
-                entity = UNSET
-            else:
-                entity = DomainEntityRef.from_dict(_entity)
-
+            _entity = src_dict.get("entity")
+            entity = UNSET if _entity is None else DomainEntityRef.from_dict(_entity)
             field = "entityType"
-            entity_type = d.pop("entityType", UNSET)
-
+            _entity_type = src_dict.get("entityType")
+            entity_type = UNSET if _entity_type is None else _entity_type
             field = "status"
-            _status = d.pop("status", UNSET)
-            status: AuditLogMessageStatus | Unset
-            if isinstance(_status, Unset):
-                status = UNSET
-            else:
-                status = AuditLogMessageStatus.decode(_status)
-
+            _status = src_dict.get("status")
+            status = UNSET if _status is None else AuditLogMessageStatus.decode(_status)
             field = "application"
-            application = d.pop("application", UNSET)
-
+            _application = src_dict.get("application")
+            application = UNSET if _application is None else _application
             field = "initiatingAction"
-            _initiating_action = d.pop("initiatingAction", UNSET)
-            initiating_action: InitiatingAction | Unset
-            if isinstance(_initiating_action, Unset):
-                initiating_action = UNSET
-            else:
-                initiating_action = InitiatingAction.from_dict(_initiating_action)
-
+            _initiating_action = src_dict.get("initiatingAction")
+            initiating_action = UNSET if _initiating_action is None else InitiatingAction.from_dict(_initiating_action)
             field = "transactionInitiator"
-            transaction_initiator = d.pop("transactionInitiator", UNSET)
-
+            _transaction_initiator = src_dict.get("transactionInitiator")
+            transaction_initiator = UNSET if _transaction_initiator is None else _transaction_initiator
             field = "propertyChanges"
-            _property_changes = d.pop("propertyChanges", UNSET)
-            property_changes: list[PropertyChange] | Unset = UNSET
-            if _property_changes is not UNSET:
-                property_changes = []
-                for property_changes_item_data in _property_changes:
-                    property_changes_item = PropertyChange.from_dict(property_changes_item_data)
-
-                    property_changes.append(property_changes_item)
-
+            _property_changes = src_dict.get("propertyChanges")
+            property_changes = (
+                UNSET if _property_changes is None else [PropertyChange.from_dict(item) for item in _property_changes]
+            )
             field = "context"
-            _context = d.pop("context", UNSET)
-            context: AuditLogMessageContext | Unset
-            if isinstance(_context, Unset):
-                context = UNSET
-            else:
-                context = AuditLogMessageContext.from_dict(_context)
-
+            _context = src_dict.get("context")
+            context = UNSET if _context is None else AuditLogMessageContext.from_dict(_context)
             field = "entityChanges"
-            _entity_changes = d.pop("entityChanges", UNSET)
-            entity_changes: list[EntityChange] | Unset = UNSET
-            if _entity_changes is not UNSET:
-                entity_changes = []
-                for entity_changes_item_data in _entity_changes:
-                    entity_changes_item = EntityChange.from_dict(entity_changes_item_data)
-
-                    entity_changes.append(entity_changes_item)
-
+            _entity_changes = src_dict.get("entityChanges")
+            entity_changes = (
+                UNSET if _entity_changes is None else [EntityChange.from_dict(item) for item in _entity_changes]
+            )
+            field = None
+            extra = (
+                None
+                if _KNOWN_FIELDS.issuperset(src_dict)
+                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+            )
         except DecodingError as error:
             raise error.within("AuditLogMessage", field) from None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
+            if not isinstance(src_dict, Mapping):
+                field = None
             raise DecodingError.from_exception("AuditLogMessage", field, error) from None
         audit_log_message = cls(
-            id=id,
-            user_home_org_id=user_home_org_id,
-            user=user,
-            client=client,
-            remote_ip=remote_ip,
-            service_name=service_name,
-            level=level,
-            event_date=event_date,
-            message=message,
-            action=action,
-            entity=entity,
-            entity_type=entity_type,
-            status=status,
-            application=application,
-            initiating_action=initiating_action,
-            transaction_initiator=transaction_initiator,
-            property_changes=property_changes,
-            context=context,
-            entity_changes=entity_changes,
+            id,
+            user_home_org_id,
+            user,
+            client,
+            remote_ip,
+            service_name,
+            level,
+            event_date,
+            message,
+            action,
+            entity,
+            entity_type,
+            status,
+            application,
+            initiating_action,
+            transaction_initiator,
+            property_changes,
+            context,
+            entity_changes,
         )
 
-        audit_log_message.additional_properties = d
+        if extra is not None:
+            audit_log_message.additional_properties = extra
         return audit_log_message
 
     @property
@@ -365,3 +325,13 @@ class AuditLogMessage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models this one refers to, imported after its class so that models referring to each other load.
+from ..models.addressable_entity_ref import AddressableEntityRef
+from ..models.audit_log_message_context import AuditLogMessageContext
+from ..models.domain_entity_ref import DomainEntityRef
+from ..models.entity_change import EntityChange
+from ..models.initiating_action import InitiatingAction
+from ..models.message_info import MessageInfo
+from ..models.property_change import PropertyChange

@@ -11,6 +11,9 @@ from attrs import field as _attrs_field
 
 from .._runtime._errors import DecodingError
 
+_KNOWN_FIELDS: frozenset[str] = frozenset(())
+
+
 T = TypeVar("T", bound="AuditLogMessageContext")
 
 
@@ -31,14 +34,22 @@ class AuditLogMessageContext:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         field: str | None = None
         try:
-            d = {key: value for key, value in src_dict.items() if value is not None}
+            field = None
+            extra = (
+                None
+                if _KNOWN_FIELDS.issuperset(src_dict)
+                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+            )
         except DecodingError as error:
             raise error.within("AuditLogMessageContext", field) from None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
+            if not isinstance(src_dict, Mapping):
+                field = None
             raise DecodingError.from_exception("AuditLogMessageContext", field, error) from None
         audit_log_message_context = cls()
 
-        audit_log_message_context.additional_properties = d
+        if extra is not None:
+            audit_log_message_context.additional_properties = extra
         return audit_log_message_context
 
     @property

@@ -4,13 +4,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._runtime._errors import DecodingError
 from ..types import UNSET, Unset
+
+_KNOWN_FIELDS: frozenset[str] = frozenset(
+    (
+        "name",
+        "actions",
+    )
+)
+
 
 T = TypeVar("T", bound="AuditQueryEntity")
 
@@ -49,23 +57,31 @@ class AuditQueryEntity:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         field: str | None = None
         try:
-            d = {key: value for key, value in src_dict.items() if value is not None}
             field = "name"
-            name = d.pop("name", UNSET)
-
+            _name = src_dict.get("name")
+            name = UNSET if _name is None else _name
             field = "actions"
-            actions = cast(list[str], d.pop("actions", UNSET))
-
+            _actions = src_dict.get("actions")
+            actions = UNSET if _actions is None else _actions
+            field = None
+            extra = (
+                None
+                if _KNOWN_FIELDS.issuperset(src_dict)
+                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+            )
         except DecodingError as error:
             raise error.within("AuditQueryEntity", field) from None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
+            if not isinstance(src_dict, Mapping):
+                field = None
             raise DecodingError.from_exception("AuditQueryEntity", field, error) from None
         audit_query_entity = cls(
-            name=name,
-            actions=actions,
+            name,
+            actions,
         )
 
-        audit_query_entity.additional_properties = d
+        if extra is not None:
+            audit_query_entity.additional_properties = extra
         return audit_query_entity
 
     @property

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,8 +12,14 @@ from attrs import field as _attrs_field
 from .._runtime._errors import DecodingError
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.audit_log_message import AuditLogMessage
+_KNOWN_FIELDS: frozenset[str] = frozenset(
+    (
+        "id",
+        "pageSize",
+        "cursor",
+        "entities",
+    )
+)
 
 
 T = TypeVar("T", bound="AuditQueryExecutionResultsResponse")
@@ -66,42 +72,41 @@ class AuditQueryExecutionResultsResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.audit_log_message import AuditLogMessage  # noqa: PLC0415
-
         field: str | None = None
         try:
-            d = {key: value for key, value in src_dict.items() if value is not None}
             field = "id"
-            id = d.pop("id", UNSET)
-
+            _id = src_dict.get("id")
+            id = UNSET if _id is None else _id
             field = "pageSize"
-            page_size = d.pop("pageSize", UNSET)
-
+            _page_size = src_dict.get("pageSize")
+            page_size = UNSET if _page_size is None else _page_size
             field = "cursor"
-            cursor = d.pop("cursor", UNSET)
-
+            _cursor = src_dict.get("cursor")
+            cursor = UNSET if _cursor is None else _cursor
             field = "entities"
-            _entities = d.pop("entities", UNSET)
-            entities: list[AuditLogMessage] | Unset = UNSET
-            if _entities is not UNSET:
-                entities = []
-                for entities_item_data in _entities:
-                    entities_item = AuditLogMessage.from_dict(entities_item_data)
-
-                    entities.append(entities_item)
-
+            _entities = src_dict.get("entities")
+            entities = UNSET if _entities is None else [AuditLogMessage.from_dict(item) for item in _entities]
+            field = None
+            extra = (
+                None
+                if _KNOWN_FIELDS.issuperset(src_dict)
+                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+            )
         except DecodingError as error:
             raise error.within("AuditQueryExecutionResultsResponse", field) from None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
+            if not isinstance(src_dict, Mapping):
+                field = None
             raise DecodingError.from_exception("AuditQueryExecutionResultsResponse", field, error) from None
         audit_query_execution_results_response = cls(
-            id=id,
-            page_size=page_size,
-            cursor=cursor,
-            entities=entities,
+            id,
+            page_size,
+            cursor,
+            entities,
         )
 
-        audit_query_execution_results_response.additional_properties = d
+        if extra is not None:
+            audit_query_execution_results_response.additional_properties = extra
         return audit_query_execution_results_response
 
     @property
@@ -119,3 +124,7 @@ class AuditQueryExecutionResultsResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models this one refers to, imported after its class so that models referring to each other load.
+from ..models.audit_log_message import AuditLogMessage

@@ -12,6 +12,14 @@ from attrs import field as _attrs_field
 from .._runtime._errors import DecodingError
 from ..models.audit_query_filter_property import AuditQueryFilterProperty
 
+_KNOWN_FIELDS: frozenset[str] = frozenset(
+    (
+        "property",
+        "value",
+    )
+)
+
+
 T = TypeVar("T", bound="AuditQueryFilter")
 
 
@@ -48,23 +56,35 @@ class AuditQueryFilter:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         field: str | None = None
         try:
-            d = {key: value for key, value in src_dict.items() if value is not None}
             field = "property"
-            property_ = AuditQueryFilterProperty.decode(d.pop("property"))
-
+            _property_ = src_dict["property"]
+            if _property_ is None:
+                raise KeyError("property")
+            property_ = AuditQueryFilterProperty.decode(_property_)
             field = "value"
-            value = d.pop("value")
-
+            _value = src_dict["value"]
+            if _value is None:
+                raise KeyError("value")
+            value = _value
+            field = None
+            extra = (
+                None
+                if _KNOWN_FIELDS.issuperset(src_dict)
+                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+            )
         except DecodingError as error:
             raise error.within("AuditQueryFilter", field) from None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
+            if not isinstance(src_dict, Mapping):
+                field = None
             raise DecodingError.from_exception("AuditQueryFilter", field, error) from None
         audit_query_filter = cls(
-            property_=property_,
-            value=value,
+            property_,
+            value,
         )
 
-        audit_query_filter.additional_properties = d
+        if extra is not None:
+            audit_query_filter.additional_properties = extra
         return audit_query_filter
 
     @property

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,9 +12,14 @@ from attrs import field as _attrs_field
 from .._runtime._errors import DecodingError
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.audit_query_filter import AuditQueryFilter
-    from ..models.audit_query_sort import AuditQuerySort
+_KNOWN_FIELDS: frozenset[str] = frozenset(
+    (
+        "interval",
+        "serviceName",
+        "filters",
+        "sort",
+    )
+)
 
 
 T = TypeVar("T", bound="AuditQueryRequest")
@@ -75,50 +80,43 @@ class AuditQueryRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.audit_query_filter import AuditQueryFilter  # noqa: PLC0415
-        from ..models.audit_query_sort import AuditQuerySort  # noqa: PLC0415
-
         field: str | None = None
         try:
-            d = {key: value for key, value in src_dict.items() if value is not None}
             field = "interval"
-            interval = d.pop("interval")
-
+            _interval = src_dict["interval"]
+            if _interval is None:
+                raise KeyError("interval")
+            interval = _interval
             field = "serviceName"
-            service_name = d.pop("serviceName", UNSET)
-
+            _service_name = src_dict.get("serviceName")
+            service_name = UNSET if _service_name is None else _service_name
             field = "filters"
-            _filters = d.pop("filters", UNSET)
-            filters: list[AuditQueryFilter] | Unset = UNSET
-            if _filters is not UNSET:
-                filters = []
-                for filters_item_data in _filters:
-                    filters_item = AuditQueryFilter.from_dict(filters_item_data)
-
-                    filters.append(filters_item)
-
+            _filters = src_dict.get("filters")
+            filters = UNSET if _filters is None else [AuditQueryFilter.from_dict(item) for item in _filters]
             field = "sort"
-            _sort = d.pop("sort", UNSET)
-            sort: list[AuditQuerySort] | Unset = UNSET
-            if _sort is not UNSET:
-                sort = []
-                for sort_item_data in _sort:
-                    sort_item = AuditQuerySort.from_dict(sort_item_data)
-
-                    sort.append(sort_item)
-
+            _sort = src_dict.get("sort")
+            sort = UNSET if _sort is None else [AuditQuerySort.from_dict(item) for item in _sort]
+            field = None
+            extra = (
+                None
+                if _KNOWN_FIELDS.issuperset(src_dict)
+                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+            )
         except DecodingError as error:
             raise error.within("AuditQueryRequest", field) from None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
+            if not isinstance(src_dict, Mapping):
+                field = None
             raise DecodingError.from_exception("AuditQueryRequest", field, error) from None
         audit_query_request = cls(
-            interval=interval,
-            service_name=service_name,
-            filters=filters,
-            sort=sort,
+            interval,
+            service_name,
+            filters,
+            sort,
         )
 
-        audit_query_request.additional_properties = d
+        if extra is not None:
+            audit_query_request.additional_properties = extra
         return audit_query_request
 
     @property
@@ -136,3 +134,8 @@ class AuditQueryRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models this one refers to, imported after its class so that models referring to each other load.
+from ..models.audit_query_filter import AuditQueryFilter
+from ..models.audit_query_sort import AuditQuerySort

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,8 +12,12 @@ from attrs import field as _attrs_field
 from .._runtime._errors import DecodingError
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.audit_query_entity import AuditQueryEntity
+_KNOWN_FIELDS: frozenset[str] = frozenset(
+    (
+        "name",
+        "entities",
+    )
+)
 
 
 T = TypeVar("T", bound="AuditQueryService")
@@ -54,34 +58,33 @@ class AuditQueryService:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.audit_query_entity import AuditQueryEntity  # noqa: PLC0415
-
         field: str | None = None
         try:
-            d = {key: value for key, value in src_dict.items() if value is not None}
             field = "name"
-            name = d.pop("name", UNSET)
-
+            _name = src_dict.get("name")
+            name = UNSET if _name is None else _name
             field = "entities"
-            _entities = d.pop("entities", UNSET)
-            entities: list[AuditQueryEntity] | Unset = UNSET
-            if _entities is not UNSET:
-                entities = []
-                for entities_item_data in _entities:
-                    entities_item = AuditQueryEntity.from_dict(entities_item_data)
-
-                    entities.append(entities_item)
-
+            _entities = src_dict.get("entities")
+            entities = UNSET if _entities is None else [AuditQueryEntity.from_dict(item) for item in _entities]
+            field = None
+            extra = (
+                None
+                if _KNOWN_FIELDS.issuperset(src_dict)
+                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+            )
         except DecodingError as error:
             raise error.within("AuditQueryService", field) from None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
+            if not isinstance(src_dict, Mapping):
+                field = None
             raise DecodingError.from_exception("AuditQueryService", field, error) from None
         audit_query_service = cls(
-            name=name,
-            entities=entities,
+            name,
+            entities,
         )
 
-        audit_query_service.additional_properties = d
+        if extra is not None:
+            audit_query_service.additional_properties = extra
         return audit_query_service
 
     @property
@@ -99,3 +102,7 @@ class AuditQueryService:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models this one refers to, imported after its class so that models referring to each other load.
+from ..models.audit_query_entity import AuditQueryEntity

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,8 +12,7 @@ from attrs import field as _attrs_field
 from .._runtime._errors import DecodingError
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.audit_query_service import AuditQueryService
+_KNOWN_FIELDS: frozenset[str] = frozenset(("services",))
 
 
 T = TypeVar("T", bound="AuditQueryServiceMapping")
@@ -48,30 +47,29 @@ class AuditQueryServiceMapping:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.audit_query_service import AuditQueryService  # noqa: PLC0415
-
         field: str | None = None
         try:
-            d = {key: value for key, value in src_dict.items() if value is not None}
             field = "services"
-            _services = d.pop("services", UNSET)
-            services: list[AuditQueryService] | Unset = UNSET
-            if _services is not UNSET:
-                services = []
-                for services_item_data in _services:
-                    services_item = AuditQueryService.from_dict(services_item_data)
-
-                    services.append(services_item)
-
+            _services = src_dict.get("services")
+            services = UNSET if _services is None else [AuditQueryService.from_dict(item) for item in _services]
+            field = None
+            extra = (
+                None
+                if _KNOWN_FIELDS.issuperset(src_dict)
+                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+            )
         except DecodingError as error:
             raise error.within("AuditQueryServiceMapping", field) from None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
+            if not isinstance(src_dict, Mapping):
+                field = None
             raise DecodingError.from_exception("AuditQueryServiceMapping", field, error) from None
         audit_query_service_mapping = cls(
-            services=services,
+            services,
         )
 
-        audit_query_service_mapping.additional_properties = d
+        if extra is not None:
+            audit_query_service_mapping.additional_properties = extra
         return audit_query_service_mapping
 
     @property
@@ -89,3 +87,7 @@ class AuditQueryServiceMapping:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models this one refers to, imported after its class so that models referring to each other load.
+from ..models.audit_query_service import AuditQueryService

@@ -13,6 +13,14 @@ from .._runtime._errors import DecodingError
 from ..models.audit_query_sort_name import AuditQuerySortName
 from ..models.audit_query_sort_sort_order import AuditQuerySortSortOrder
 
+_KNOWN_FIELDS: frozenset[str] = frozenset(
+    (
+        "name",
+        "sortOrder",
+    )
+)
+
+
 T = TypeVar("T", bound="AuditQuerySort")
 
 
@@ -49,23 +57,35 @@ class AuditQuerySort:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         field: str | None = None
         try:
-            d = {key: value for key, value in src_dict.items() if value is not None}
             field = "name"
-            name = AuditQuerySortName.decode(d.pop("name"))
-
+            _name = src_dict["name"]
+            if _name is None:
+                raise KeyError("name")
+            name = AuditQuerySortName.decode(_name)
             field = "sortOrder"
-            sort_order = AuditQuerySortSortOrder.decode(d.pop("sortOrder"))
-
+            _sort_order = src_dict["sortOrder"]
+            if _sort_order is None:
+                raise KeyError("sortOrder")
+            sort_order = AuditQuerySortSortOrder.decode(_sort_order)
+            field = None
+            extra = (
+                None
+                if _KNOWN_FIELDS.issuperset(src_dict)
+                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+            )
         except DecodingError as error:
             raise error.within("AuditQuerySort", field) from None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
+            if not isinstance(src_dict, Mapping):
+                field = None
             raise DecodingError.from_exception("AuditQuerySort", field, error) from None
         audit_query_sort = cls(
-            name=name,
-            sort_order=sort_order,
+            name,
+            sort_order,
         )
 
-        audit_query_sort.additional_properties = d
+        if extra is not None:
+            audit_query_sort.additional_properties = extra
         return audit_query_sort
 
     @property

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,8 +12,15 @@ from attrs import field as _attrs_field
 from .._runtime._errors import DecodingError
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.audit_log_message import AuditLogMessage
+_KNOWN_FIELDS: frozenset[str] = frozenset(
+    (
+        "entities",
+        "pageSize",
+        "pageNumber",
+        "total",
+        "pageCount",
+    )
+)
 
 
 T = TypeVar("T", bound="AuditRealtimeQueryResultsResponse")
@@ -72,46 +79,45 @@ class AuditRealtimeQueryResultsResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.audit_log_message import AuditLogMessage  # noqa: PLC0415
-
         field: str | None = None
         try:
-            d = {key: value for key, value in src_dict.items() if value is not None}
             field = "entities"
-            _entities = d.pop("entities", UNSET)
-            entities: list[AuditLogMessage] | Unset = UNSET
-            if _entities is not UNSET:
-                entities = []
-                for entities_item_data in _entities:
-                    entities_item = AuditLogMessage.from_dict(entities_item_data)
-
-                    entities.append(entities_item)
-
+            _entities = src_dict.get("entities")
+            entities = UNSET if _entities is None else [AuditLogMessage.from_dict(item) for item in _entities]
             field = "pageSize"
-            page_size = d.pop("pageSize", UNSET)
-
+            _page_size = src_dict.get("pageSize")
+            page_size = UNSET if _page_size is None else _page_size
             field = "pageNumber"
-            page_number = d.pop("pageNumber", UNSET)
-
+            _page_number = src_dict.get("pageNumber")
+            page_number = UNSET if _page_number is None else _page_number
             field = "total"
-            total = d.pop("total", UNSET)
-
+            _total = src_dict.get("total")
+            total = UNSET if _total is None else _total
             field = "pageCount"
-            page_count = d.pop("pageCount", UNSET)
-
+            _page_count = src_dict.get("pageCount")
+            page_count = UNSET if _page_count is None else _page_count
+            field = None
+            extra = (
+                None
+                if _KNOWN_FIELDS.issuperset(src_dict)
+                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+            )
         except DecodingError as error:
             raise error.within("AuditRealtimeQueryResultsResponse", field) from None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
+            if not isinstance(src_dict, Mapping):
+                field = None
             raise DecodingError.from_exception("AuditRealtimeQueryResultsResponse", field, error) from None
         audit_realtime_query_results_response = cls(
-            entities=entities,
-            page_size=page_size,
-            page_number=page_number,
-            total=total,
-            page_count=page_count,
+            entities,
+            page_size,
+            page_number,
+            total,
+            page_count,
         )
 
-        audit_realtime_query_results_response.additional_properties = d
+        if extra is not None:
+            audit_realtime_query_results_response.additional_properties = extra
         return audit_realtime_query_results_response
 
     @property
@@ -129,3 +135,7 @@ class AuditRealtimeQueryResultsResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models this one refers to, imported after its class so that models referring to each other load.
+from ..models.audit_log_message import AuditLogMessage

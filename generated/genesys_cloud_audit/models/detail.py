@@ -12,6 +12,16 @@ from attrs import field as _attrs_field
 from .._runtime._errors import DecodingError
 from ..types import UNSET, Unset
 
+_KNOWN_FIELDS: frozenset[str] = frozenset(
+    (
+        "errorCode",
+        "fieldName",
+        "entityId",
+        "entityName",
+    )
+)
+
+
 T = TypeVar("T", bound="Detail")
 
 
@@ -59,31 +69,39 @@ class Detail:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         field: str | None = None
         try:
-            d = {key: value for key, value in src_dict.items() if value is not None}
             field = "errorCode"
-            error_code = d.pop("errorCode", UNSET)
-
+            _error_code = src_dict.get("errorCode")
+            error_code = UNSET if _error_code is None else _error_code
             field = "fieldName"
-            field_name = d.pop("fieldName", UNSET)
-
+            _field_name = src_dict.get("fieldName")
+            field_name = UNSET if _field_name is None else _field_name
             field = "entityId"
-            entity_id = d.pop("entityId", UNSET)
-
+            _entity_id = src_dict.get("entityId")
+            entity_id = UNSET if _entity_id is None else _entity_id
             field = "entityName"
-            entity_name = d.pop("entityName", UNSET)
-
+            _entity_name = src_dict.get("entityName")
+            entity_name = UNSET if _entity_name is None else _entity_name
+            field = None
+            extra = (
+                None
+                if _KNOWN_FIELDS.issuperset(src_dict)
+                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+            )
         except DecodingError as error:
             raise error.within("Detail", field) from None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
+            if not isinstance(src_dict, Mapping):
+                field = None
             raise DecodingError.from_exception("Detail", field, error) from None
         detail = cls(
-            error_code=error_code,
-            field_name=field_name,
-            entity_id=entity_id,
-            entity_name=entity_name,
+            error_code,
+            field_name,
+            entity_id,
+            entity_name,
         )
 
-        detail.additional_properties = d
+        if extra is not None:
+            detail.additional_properties = extra
         return detail
 
     @property

@@ -12,6 +12,15 @@ from attrs import field as _attrs_field
 from .._runtime._errors import DecodingError
 from ..types import UNSET, Unset
 
+_KNOWN_FIELDS: frozenset[str] = frozenset(
+    (
+        "id",
+        "name",
+        "selfUri",
+    )
+)
+
+
 T = TypeVar("T", bound="DomainEntityRef")
 
 
@@ -53,27 +62,35 @@ class DomainEntityRef:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         field: str | None = None
         try:
-            d = {key: value for key, value in src_dict.items() if value is not None}
             field = "id"
-            id = d.pop("id", UNSET)
-
+            _id = src_dict.get("id")
+            id = UNSET if _id is None else _id
             field = "name"
-            name = d.pop("name", UNSET)
-
+            _name = src_dict.get("name")
+            name = UNSET if _name is None else _name
             field = "selfUri"
-            self_uri = d.pop("selfUri", UNSET)
-
+            _self_uri = src_dict.get("selfUri")
+            self_uri = UNSET if _self_uri is None else _self_uri
+            field = None
+            extra = (
+                None
+                if _KNOWN_FIELDS.issuperset(src_dict)
+                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+            )
         except DecodingError as error:
             raise error.within("DomainEntityRef", field) from None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
+            if not isinstance(src_dict, Mapping):
+                field = None
             raise DecodingError.from_exception("DomainEntityRef", field, error) from None
         domain_entity_ref = cls(
-            id=id,
-            name=name,
-            self_uri=self_uri,
+            id,
+            name,
+            self_uri,
         )
 
-        domain_entity_ref.additional_properties = d
+        if extra is not None:
+            domain_entity_ref.additional_properties = extra
         return domain_entity_ref
 
     @property

@@ -4,13 +4,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._runtime._errors import DecodingError
 from ..types import UNSET, Unset
+
+_KNOWN_FIELDS: frozenset[str] = frozenset(
+    (
+        "entityId",
+        "entityName",
+        "entityType",
+        "oldValues",
+        "newValues",
+    )
+)
+
 
 T = TypeVar("T", bound="EntityChange")
 
@@ -69,35 +80,43 @@ class EntityChange:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         field: str | None = None
         try:
-            d = {key: value for key, value in src_dict.items() if value is not None}
             field = "entityId"
-            entity_id = d.pop("entityId", UNSET)
-
+            _entity_id = src_dict.get("entityId")
+            entity_id = UNSET if _entity_id is None else _entity_id
             field = "entityName"
-            entity_name = d.pop("entityName", UNSET)
-
+            _entity_name = src_dict.get("entityName")
+            entity_name = UNSET if _entity_name is None else _entity_name
             field = "entityType"
-            entity_type = d.pop("entityType", UNSET)
-
+            _entity_type = src_dict.get("entityType")
+            entity_type = UNSET if _entity_type is None else _entity_type
             field = "oldValues"
-            old_values = cast(list[str], d.pop("oldValues", UNSET))
-
+            _old_values = src_dict.get("oldValues")
+            old_values = UNSET if _old_values is None else _old_values
             field = "newValues"
-            new_values = cast(list[str], d.pop("newValues", UNSET))
-
+            _new_values = src_dict.get("newValues")
+            new_values = UNSET if _new_values is None else _new_values
+            field = None
+            extra = (
+                None
+                if _KNOWN_FIELDS.issuperset(src_dict)
+                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+            )
         except DecodingError as error:
             raise error.within("EntityChange", field) from None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
+            if not isinstance(src_dict, Mapping):
+                field = None
             raise DecodingError.from_exception("EntityChange", field, error) from None
         entity_change = cls(
-            entity_id=entity_id,
-            entity_name=entity_name,
-            entity_type=entity_type,
-            old_values=old_values,
-            new_values=new_values,
+            entity_id,
+            entity_name,
+            entity_type,
+            old_values,
+            new_values,
         )
 
-        entity_change.additional_properties = d
+        if extra is not None:
+            entity_change.additional_properties = extra
         return entity_change
 
     @property

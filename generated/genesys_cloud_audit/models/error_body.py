@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,10 +12,21 @@ from attrs import field as _attrs_field
 from .._runtime._errors import DecodingError
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.detail import Detail
-    from ..models.error_body_message_params import ErrorBodyMessageParams
-    from ..models.limit import Limit
+_KNOWN_FIELDS: frozenset[str] = frozenset(
+    (
+        "message",
+        "code",
+        "status",
+        "entityId",
+        "entityName",
+        "messageWithParams",
+        "messageParams",
+        "contextId",
+        "details",
+        "errors",
+        "limit",
+    )
+)
 
 
 T = TypeVar("T", bound="ErrorBody")
@@ -119,89 +130,69 @@ class ErrorBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.detail import Detail  # noqa: PLC0415
-        from ..models.error_body_message_params import ErrorBodyMessageParams  # noqa: PLC0415
-        from ..models.limit import Limit  # noqa: PLC0415
-
         field: str | None = None
         try:
-            d = {key: value for key, value in src_dict.items() if value is not None}
             field = "message"
-            message = d.pop("message", UNSET)
-
+            _message = src_dict.get("message")
+            message = UNSET if _message is None else _message
             field = "code"
-            code = d.pop("code", UNSET)
-
+            _code = src_dict.get("code")
+            code = UNSET if _code is None else _code
             field = "status"
-            status = d.pop("status", UNSET)
-
+            _status = src_dict.get("status")
+            status = UNSET if _status is None else _status
             field = "entityId"
-            entity_id = d.pop("entityId", UNSET)
-
+            _entity_id = src_dict.get("entityId")
+            entity_id = UNSET if _entity_id is None else _entity_id
             field = "entityName"
-            entity_name = d.pop("entityName", UNSET)
-
+            _entity_name = src_dict.get("entityName")
+            entity_name = UNSET if _entity_name is None else _entity_name
             field = "messageWithParams"
-            message_with_params = d.pop("messageWithParams", UNSET)
-
+            _message_with_params = src_dict.get("messageWithParams")
+            message_with_params = UNSET if _message_with_params is None else _message_with_params
             field = "messageParams"
-            _message_params = d.pop("messageParams", UNSET)
-            message_params: ErrorBodyMessageParams | Unset
-            if isinstance(_message_params, Unset):
-                message_params = UNSET
-            else:
-                message_params = ErrorBodyMessageParams.from_dict(_message_params)
-
+            _message_params = src_dict.get("messageParams")
+            message_params = UNSET if _message_params is None else ErrorBodyMessageParams.from_dict(_message_params)
             field = "contextId"
-            context_id = d.pop("contextId", UNSET)
-
+            _context_id = src_dict.get("contextId")
+            context_id = UNSET if _context_id is None else _context_id
             field = "details"
-            _details = d.pop("details", UNSET)
-            details: list[Detail] | Unset = UNSET
-            if _details is not UNSET:
-                details = []
-                for details_item_data in _details:
-                    details_item = Detail.from_dict(details_item_data)
-
-                    details.append(details_item)
-
+            _details = src_dict.get("details")
+            details = UNSET if _details is None else [Detail.from_dict(item) for item in _details]
             field = "errors"
-            _errors = d.pop("errors", UNSET)
-            errors: list[ErrorBody] | Unset = UNSET
-            if _errors is not UNSET:
-                errors = []
-                for errors_item_data in _errors:
-                    errors_item = ErrorBody.from_dict(errors_item_data)
-
-                    errors.append(errors_item)
-
+            _errors = src_dict.get("errors")
+            errors = UNSET if _errors is None else [ErrorBody.from_dict(item) for item in _errors]
             field = "limit"
-            _limit = d.pop("limit", UNSET)
-            limit: Limit | Unset
-            if isinstance(_limit, Unset):
-                limit = UNSET
-            else:
-                limit = Limit.from_dict(_limit)
-
+            _limit = src_dict.get("limit")
+            limit = UNSET if _limit is None else Limit.from_dict(_limit)
+            field = None
+            extra = (
+                None
+                if _KNOWN_FIELDS.issuperset(src_dict)
+                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+            )
         except DecodingError as error:
             raise error.within("ErrorBody", field) from None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
+            if not isinstance(src_dict, Mapping):
+                field = None
             raise DecodingError.from_exception("ErrorBody", field, error) from None
         error_body = cls(
-            message=message,
-            code=code,
-            status=status,
-            entity_id=entity_id,
-            entity_name=entity_name,
-            message_with_params=message_with_params,
-            message_params=message_params,
-            context_id=context_id,
-            details=details,
-            errors=errors,
-            limit=limit,
+            message,
+            code,
+            status,
+            entity_id,
+            entity_name,
+            message_with_params,
+            message_params,
+            context_id,
+            details,
+            errors,
+            limit,
         )
 
-        error_body.additional_properties = d
+        if extra is not None:
+            error_body.additional_properties = extra
         return error_body
 
     @property
@@ -219,3 +210,9 @@ class ErrorBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models this one refers to, imported after its class so that models referring to each other load.
+from ..models.detail import Detail
+from ..models.error_body_message_params import ErrorBodyMessageParams
+from ..models.limit import Limit

@@ -12,6 +12,14 @@ from attrs import field as _attrs_field
 from .._runtime._errors import DecodingError
 from ..types import UNSET, Unset
 
+_KNOWN_FIELDS: frozenset[str] = frozenset(
+    (
+        "transactionId",
+        "actionContext",
+    )
+)
+
+
 T = TypeVar("T", bound="InitiatingAction")
 
 
@@ -47,23 +55,31 @@ class InitiatingAction:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         field: str | None = None
         try:
-            d = {key: value for key, value in src_dict.items() if value is not None}
             field = "transactionId"
-            transaction_id = d.pop("transactionId", UNSET)
-
+            _transaction_id = src_dict.get("transactionId")
+            transaction_id = UNSET if _transaction_id is None else _transaction_id
             field = "actionContext"
-            action_context = d.pop("actionContext", UNSET)
-
+            _action_context = src_dict.get("actionContext")
+            action_context = UNSET if _action_context is None else _action_context
+            field = None
+            extra = (
+                None
+                if _KNOWN_FIELDS.issuperset(src_dict)
+                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+            )
         except DecodingError as error:
             raise error.within("InitiatingAction", field) from None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
+            if not isinstance(src_dict, Mapping):
+                field = None
             raise DecodingError.from_exception("InitiatingAction", field, error) from None
         initiating_action = cls(
-            transaction_id=transaction_id,
-            action_context=action_context,
+            transaction_id,
+            action_context,
         )
 
-        initiating_action.additional_properties = d
+        if extra is not None:
+            initiating_action.additional_properties = extra
         return initiating_action
 
     @property

@@ -12,6 +12,15 @@ from attrs import field as _attrs_field
 from .._runtime._errors import DecodingError
 from ..types import UNSET, Unset
 
+_KNOWN_FIELDS: frozenset[str] = frozenset(
+    (
+        "key",
+        "namespace",
+        "value",
+    )
+)
+
+
 T = TypeVar("T", bound="Limit")
 
 
@@ -53,27 +62,35 @@ class Limit:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         field: str | None = None
         try:
-            d = {key: value for key, value in src_dict.items() if value is not None}
             field = "key"
-            key = d.pop("key", UNSET)
-
+            _key = src_dict.get("key")
+            key = UNSET if _key is None else _key
             field = "namespace"
-            namespace = d.pop("namespace", UNSET)
-
+            _namespace = src_dict.get("namespace")
+            namespace = UNSET if _namespace is None else _namespace
             field = "value"
-            value = d.pop("value", UNSET)
-
+            _value = src_dict.get("value")
+            value = UNSET if _value is None else _value
+            field = None
+            extra = (
+                None
+                if _KNOWN_FIELDS.issuperset(src_dict)
+                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+            )
         except DecodingError as error:
             raise error.within("Limit", field) from None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
+            if not isinstance(src_dict, Mapping):
+                field = None
             raise DecodingError.from_exception("Limit", field, error) from None
         limit = cls(
-            key=key,
-            namespace=namespace,
-            value=value,
+            key,
+            namespace,
+            value,
         )
 
-        limit.additional_properties = d
+        if extra is not None:
+            limit.additional_properties = extra
         return limit
 
     @property

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,8 +12,14 @@ from attrs import field as _attrs_field
 from .._runtime._errors import DecodingError
 from ..types import UNSET, Unset
 
-if TYPE_CHECKING:
-    from ..models.message_info_message_params import MessageInfoMessageParams
+_KNOWN_FIELDS: frozenset[str] = frozenset(
+    (
+        "localizableMessageCode",
+        "message",
+        "messageWithParams",
+        "messageParams",
+    )
+)
 
 
 T = TypeVar("T", bound="MessageInfo")
@@ -63,40 +69,41 @@ class MessageInfo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.message_info_message_params import MessageInfoMessageParams  # noqa: PLC0415
-
         field: str | None = None
         try:
-            d = {key: value for key, value in src_dict.items() if value is not None}
             field = "localizableMessageCode"
-            localizable_message_code = d.pop("localizableMessageCode", UNSET)
-
+            _localizable_message_code = src_dict.get("localizableMessageCode")
+            localizable_message_code = UNSET if _localizable_message_code is None else _localizable_message_code
             field = "message"
-            message = d.pop("message", UNSET)
-
+            _message = src_dict.get("message")
+            message = UNSET if _message is None else _message
             field = "messageWithParams"
-            message_with_params = d.pop("messageWithParams", UNSET)
-
+            _message_with_params = src_dict.get("messageWithParams")
+            message_with_params = UNSET if _message_with_params is None else _message_with_params
             field = "messageParams"
-            _message_params = d.pop("messageParams", UNSET)
-            message_params: MessageInfoMessageParams | Unset
-            if isinstance(_message_params, Unset):
-                message_params = UNSET
-            else:
-                message_params = MessageInfoMessageParams.from_dict(_message_params)
-
+            _message_params = src_dict.get("messageParams")
+            message_params = UNSET if _message_params is None else MessageInfoMessageParams.from_dict(_message_params)
+            field = None
+            extra = (
+                None
+                if _KNOWN_FIELDS.issuperset(src_dict)
+                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+            )
         except DecodingError as error:
             raise error.within("MessageInfo", field) from None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
+            if not isinstance(src_dict, Mapping):
+                field = None
             raise DecodingError.from_exception("MessageInfo", field, error) from None
         message_info = cls(
-            localizable_message_code=localizable_message_code,
-            message=message,
-            message_with_params=message_with_params,
-            message_params=message_params,
+            localizable_message_code,
+            message,
+            message_with_params,
+            message_params,
         )
 
-        message_info.additional_properties = d
+        if extra is not None:
+            message_info.additional_properties = extra
         return message_info
 
     @property
@@ -114,3 +121,7 @@ class MessageInfo:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Models this one refers to, imported after its class so that models referring to each other load.
+from ..models.message_info_message_params import MessageInfoMessageParams

@@ -4,13 +4,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._runtime._errors import DecodingError
 from ..types import UNSET, Unset
+
+_KNOWN_FIELDS: frozenset[str] = frozenset(
+    (
+        "property",
+        "oldValues",
+        "newValues",
+    )
+)
+
 
 T = TypeVar("T", bound="PropertyChange")
 
@@ -57,27 +66,35 @@ class PropertyChange:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         field: str | None = None
         try:
-            d = {key: value for key, value in src_dict.items() if value is not None}
             field = "property"
-            property_ = d.pop("property", UNSET)
-
+            _property_ = src_dict.get("property")
+            property_ = UNSET if _property_ is None else _property_
             field = "oldValues"
-            old_values = cast(list[str], d.pop("oldValues", UNSET))
-
+            _old_values = src_dict.get("oldValues")
+            old_values = UNSET if _old_values is None else _old_values
             field = "newValues"
-            new_values = cast(list[str], d.pop("newValues", UNSET))
-
+            _new_values = src_dict.get("newValues")
+            new_values = UNSET if _new_values is None else _new_values
+            field = None
+            extra = (
+                None
+                if _KNOWN_FIELDS.issuperset(src_dict)
+                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+            )
         except DecodingError as error:
             raise error.within("PropertyChange", field) from None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
+            if not isinstance(src_dict, Mapping):
+                field = None
             raise DecodingError.from_exception("PropertyChange", field, error) from None
         property_change = cls(
-            property_=property_,
-            old_values=old_values,
-            new_values=new_values,
+            property_,
+            old_values,
+            new_values,
         )
 
-        property_change.additional_properties = d
+        if extra is not None:
+            property_change.additional_properties = extra
         return property_change
 
     @property
