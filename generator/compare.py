@@ -21,17 +21,24 @@ class TreeDiff:
         return not (self.added or self.removed or self.changed)
 
 
+# Build and install by-products (pip install ./generated, bytecode) are not generator output.
+_BY_PRODUCTS = ("__pycache__", "build", "dist")
+
+
 def _files(root: Path) -> dict[str, Path]:
     if not root.is_dir():
         return {}
-    return {
-        p.relative_to(root).as_posix(): p
-        for p in root.rglob("*")
-        if p.is_file()
-        and "__pycache__" not in p.parts
-        and not p.name.endswith(".pyc")
-        and ".egg-info" not in p.as_posix()
-    }
+    found = {}
+    for path in root.rglob("*"):
+        relative = path.relative_to(root)
+        if not path.is_file() or path.suffix == ".pyc":
+            continue
+        if relative.parts[0] in _BY_PRODUCTS[1:] or any(
+            part == "__pycache__" or part.endswith(".egg-info") for part in relative.parts
+        ):
+            continue
+        found[relative.as_posix()] = path
+    return found
 
 
 def _lines(path: Path | None) -> list[str]:
