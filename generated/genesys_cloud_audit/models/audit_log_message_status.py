@@ -22,7 +22,9 @@ class AuditLogMessageStatus(StrEnum):
     @classmethod
     def decode(cls, value: str) -> "AuditLogMessageStatus":
         """The member for a value received from the API, kept verbatim even when unlisted."""
-        try:
-            return cls(value)
-        except ValueError:
-            return unknown_member(cls, value)
+        member = _MEMBERS.get(value) if isinstance(value, str) else None
+        return member if member is not None else unknown_member(cls, value)
+
+
+# A plain dict lookup: decoding runs once per field per record, and Enum.__call__ is slow.
+_MEMBERS: dict[str, AuditLogMessageStatus] = {member.value: member for member in AuditLogMessageStatus}
