@@ -9,7 +9,15 @@ spec); its public names are re-exported from the package root.
 
 from ._client import DEFAULT_TIMEOUT, ApiRequest, Client, RequestOptions
 from ._decoding import decode_response, require_field, unexpected_status
-from ._paging import AsyncCursorPages, AsyncNumberedPages, CursorPages, NumberedPages, first_page
+from ._paging import (
+    AsyncCursorPages,
+    AsyncNumberedPages,
+    Checkpoint,
+    CursorPages,
+    NumberedPages,
+    Page,
+    first_page,
+)
 from ._regions import REGIONS
 from ._retry import RetryPolicy
 from ._waiter import WaitPolicy, wait_for_state, wait_for_state_async
@@ -20,9 +28,11 @@ __all__ = [
     "ApiRequest",
     "AsyncCursorPages",
     "AsyncNumberedPages",
+    "Checkpoint",
     "Client",
     "CursorPages",
     "NumberedPages",
+    "Page",
     "RequestOptions",
     "RetryPolicy",
     "WaitPolicy",
