@@ -10,6 +10,18 @@ from ._runtime import (
     RetryPolicy,
     WaitPolicy,
 )
+from .audits import (
+    AsyncAuditExport,
+    AuditExport,
+    ExportCheckpoint,
+    IntervalError,
+    query_audits,
+    query_audits_async,
+    realtime_audits,
+    realtime_audits_async,
+    resume_audits,
+    resume_audits_async,
+)
 from .errors import (
     ApiError,
     AuthenticationError,
@@ -30,12 +42,16 @@ from .errors import (
 __all__ = [
     "REGIONS",
     "ApiError",
+    "AsyncAuditExport",
+    "AuditExport",
     "AuthenticationError",
     "BadRequestError",
     "Client",
     "ConfigurationError",
     "DecodingError",
+    "ExportCheckpoint",
     "GenesysCloudError",
+    "IntervalError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -47,4 +63,10 @@ __all__ = [
     "WaitFailedError",
     "WaitPolicy",
     "WaitTimeoutError",
+    "query_audits",
+    "query_audits_async",
+    "realtime_audits",
+    "realtime_audits_async",
+    "resume_audits",
+    "resume_audits_async",
 ]
