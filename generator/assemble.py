@@ -12,9 +12,9 @@ from importlib.metadata import version
 from pathlib import Path
 
 from generator.errors import GenerationError
-from generator.settings import HEADER, PINNED_VERSIONS, PROVENANCE_FILE
+from generator.settings import HEADER, PINNED_VERSIONS, PROVENANCE_FILE, REPO_ROOT
 
-__all__ = ["check_pinned_versions", "overlay_runtime", "format_tree", "stamp_headers", "write_provenance"]
+__all__ = ["check_pinned_versions", "format_tree", "overlay_runtime", "stamp_headers", "write_provenance"]
 
 
 def check_pinned_versions() -> None:
@@ -46,7 +46,9 @@ def format_tree(output: Path, ruff_config: Path) -> None:
         command = [sys.executable, "-m", "ruff", *args, "--config", str(ruff_config), "--no-cache", "."]
         result = subprocess.run(command, cwd=output, capture_output=True, text=True, check=False)
         if result.returncode != 0:
-            raise GenerationError(f"ruff {args[0]} failed on the generated code:\n{(result.stderr + result.stdout).strip()}")
+            raise GenerationError(
+                f"ruff {args[0]} failed on the generated code:\n{(result.stderr + result.stdout).strip()}"
+            )
 
 
 def stamp_headers(output: Path) -> None:
@@ -55,23 +57,30 @@ def stamp_headers(output: Path) -> None:
         path.write_text(HEADER + ("\n" if text.strip() else "") + text, encoding="utf-8")
 
 
-def _digest(paths: list[Path], root: Path) -> dict[str, str]:
+def _name(path: Path) -> str:
+    """The path relative to the repository, or as given when it lies outside (a test's spec)."""
+    resolved = path.resolve()
+    return resolved.relative_to(REPO_ROOT).as_posix() if resolved.is_relative_to(REPO_ROOT) else resolved.as_posix()
+
+
+def _digest(paths: list[Path]) -> dict[str, str]:
     return {
-        str(p.relative_to(root).as_posix()): hashlib.sha256(p.read_bytes()).hexdigest()
+        _name(p): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(paths)
         if p.is_file() and "__pycache__" not in p.parts
     }
 
 
-def write_provenance(output: Path, *, spec: Path, config: Path, ruff_config: Path, templates: Path, runtime: Path) -> None:
-    root = spec.parent.parent
+def write_provenance(
+    output: Path, *, spec: Path, config: Path, ruff_config: Path, templates: Path, runtime: Path
+) -> None:
     record = {
         "generator": "python -m generator generate",
         "versions": dict(sorted(PINNED_VERSIONS.items())),
         "inputs": {
-            **_digest([spec, config, ruff_config], root),
-            **_digest(list(templates.rglob("*")), root),
-            **_digest(list(runtime.rglob("*")), root),
+            **_digest([spec, config, ruff_config]),
+            **_digest(list(templates.rglob("*"))),
+            **_digest(list(runtime.rglob("*"))),
         },
     }
     (output / PROVENANCE_FILE).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")

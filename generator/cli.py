@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "docs-diff":
-        from generator.docs_diff import main as docs_diff_main  # noqa: PLC0415
+        from generator.docs_diff import main as docs_diff_main
 
         return docs_diff_main(args.args)
     inputs = Inputs(spec=args.spec, templates=args.templates, runtime=args.runtime)

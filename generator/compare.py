@@ -27,7 +27,10 @@ def _files(root: Path) -> dict[str, Path]:
     return {
         p.relative_to(root).as_posix(): p
         for p in root.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith(".pyc") and ".egg-info" not in p.as_posix()
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and not p.name.endswith(".pyc")
+        and ".egg-info" not in p.as_posix()
     }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from generator.render import render_client
 from generator.spec_check import check_spec
 from generator.templates_check import check_templates
 
-__all__ = ["Inputs", "build_tree", "generate", "check"]
+__all__ = ["Inputs", "build_tree", "check", "generate"]
 
 
 @dataclass(frozen=True)
@@ -85,5 +84,3 @@ def check(inputs: Inputs, target: Path) -> TreeDiff:
         fresh = Path(scratch) / "tree"
         build_tree(inputs, fresh)
         return diff_trees(target, fresh)
-
-

@@ -20,7 +20,7 @@ from openapi_python_client.strings import PythonIdentifier
 
 from generator.errors import GenerationError
 
-__all__ = ["render_client", "operation_extensions"]
+__all__ = ["operation_extensions", "render_client"]
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 

@@ -17,7 +17,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from generator.errors import GenerationError
 
-__all__ = ["load_spec", "check_spec"]
+__all__ = ["check_spec", "load_spec"]
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -152,13 +152,30 @@ def _check_openapi_schema(document: Any, path: Path) -> None:
     error = next(iter(OpenAPIV31SpecValidator(plain).iter_errors()), None)
     if error is None:
         return
-    parts: list[str | int] = list(error.absolute_path)
+    parts = _locate(plain, list(error.absolute_path), error.instance)
     raise GenerationError(
         f"not valid OpenAPI 3.1: {error.message}",
         file=path,
         line=_line_of(document, parts),
         pointer=_pointer(parts),
     )
+
+
+def _locate(document: Any, relative: list[str | int], instance: Any) -> list[str | int]:
+    """The full path of an error the validator reported relative to a nested schema."""
+    if _resolve(document, "#" + _pointer(relative)) and _get(document, relative) == instance:
+        return relative
+    for parts, node in _walk(document, []):
+        if len(parts) >= len(relative) and parts[len(parts) - len(relative) :] == relative and node == instance:
+            return parts
+    return relative
+
+
+def _get(document: Any, parts: list[str | int]) -> Any:
+    node = document
+    for part in parts:
+        node = node[part]
+    return node
 
 
 def _plain(node: Any) -> Any:

@@ -20,27 +20,17 @@ PROG = "python -m generator docs-diff"
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
-        description=(
-            "Compare a Genesys Cloud API reference page with the OpenAPI spec "
-            "and list what changed."
-        ),
-        epilog=(
-            "Exit status: 0 docs and spec agree, 1 they differ, "
-            "2 the page or the spec cannot be read."
-        ),
+        description=("Compare a Genesys Cloud API reference page with the OpenAPI spec and list what changed."),
+        epilog=("Exit status: 0 docs and spec agree, 1 they differ, 2 the page or the spec cannot be read."),
     )
-    parser.add_argument(
-        "docs", metavar="DOCS.md", type=Path, help="the API reference page (Markdown)"
-    )
+    parser.add_argument("docs", metavar="DOCS.md", type=Path, help="the API reference page (Markdown)")
     parser.add_argument(
         "--spec",
         type=Path,
         default=Path("spec/audit-api.yaml"),
         help="the OpenAPI spec (default: %(default)s)",
     )
-    parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="output format"
-    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     return parser
 
 

@@ -87,14 +87,10 @@ def compare(spec: ApiReference, docs: ApiReference) -> list[Finding]:
             )
     for op_id, op in spec_ops.items():
         if op_id not in docs_ops:
-            findings.append(
-                Finding(FindingKind.OPERATION_REMOVED, op_id, spec=_operation_line(op))
-            )
+            findings.append(Finding(FindingKind.OPERATION_REMOVED, op_id, spec=_operation_line(op)))
         else:
             findings.extend(_compare_operation(op, docs_ops[op_id]))
-    return sorted(
-        findings, key=lambda f: (f.operation, _RANK[f.kind], f.parameter or "")
-    )
+    return sorted(findings, key=lambda f: (f.operation, _RANK[f.kind], f.parameter or ""))
 
 
 def _compare_operation(spec: Operation, docs: Operation) -> list[Finding]:
@@ -149,15 +145,11 @@ def _compare_operation(spec: Operation, docs: Operation) -> list[Finding]:
         if name not in docs_params:
             add(FindingKind.PARAMETER_REMOVED, _describe(p), None, name)
         else:
-            out.extend(
-                _compare_parameter(op_id, p, docs_params[name], compare_type=True)
-            )
+            out.extend(_compare_parameter(op_id, p, docs_params[name], compare_type=True))
     return out
 
 
-def _compare_parameter(
-    op_id: str, spec: Parameter, docs: Parameter, *, compare_type: bool
-) -> list[Finding]:
+def _compare_parameter(op_id: str, spec: Parameter, docs: Parameter, *, compare_type: bool) -> list[Finding]:
     out: list[Finding] = []
 
     def add(kind: FindingKind, s: FindingValue, d: FindingValue) -> None:

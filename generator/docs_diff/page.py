@@ -128,11 +128,7 @@ def _plain(node: SyntaxTreeNode) -> str:
     if node.type in ("text", "code_inline"):
         return node.content
     if node.type == "html_inline":
-        return (
-            "\n"
-            if re.fullmatch(r"<br\s*/?>", node.content, re.IGNORECASE)
-            else node.content
-        )
+        return "\n" if re.fullmatch(r"<br\s*/?>", node.content, re.IGNORECASE) else node.content
     if node.type in ("softbreak", "hardbreak"):
         return "\n"
     return "".join(_plain(child) for child in node.children)
@@ -208,14 +204,8 @@ class _PageReader:
         self.source = source
         self.lines = lines
 
-    def error(
-        self, node_or_line: SyntaxTreeNode | int | None, message: str
-    ) -> PageError:
-        line = (
-            _line(node_or_line)
-            if isinstance(node_or_line, SyntaxTreeNode)
-            else node_or_line
-        )
+    def error(self, node_or_line: SyntaxTreeNode | int | None, message: str) -> PageError:
+        line = _line(node_or_line) if isinstance(node_or_line, SyntaxTreeNode) else node_or_line
         return PageError(self.source, line, message)
 
     def read(self, blocks: list[SyntaxTreeNode]) -> ApiReference:
@@ -227,9 +217,7 @@ class _PageReader:
         for section in sections:
             name = self._heading_parts(section.heading)[1]
             if name in by_name:
-                raise self.error(
-                    section.heading, f"second section for operation {name}"
-                )
+                raise self.error(section.heading, f"second section for operation {name}")
             by_name[name] = section
         listed = {entry.method_name for entry in entries}
         for name, section in by_name.items():
@@ -266,9 +254,7 @@ class _PageReader:
         for section in table.children[1:]:  # tbody
             for tr in section.children:
                 row = _Row(list(tr.children), _line(tr))
-                if _is_attribute_line(row.text(0)) and not any(
-                    row.text(i) for i in range(1, width)
-                ):
+                if _is_attribute_line(row.text(0)) and not any(row.text(i) for i in range(1, width)):
                     continue
                 if row.line is not None and row.line <= len(self.lines):
                     count = _raw_cell_count(self.lines[row.line - 1])
@@ -284,9 +270,7 @@ class _PageReader:
         for row in self._rows(table, len(_OPS_HEADER)):
             name = row.text(0)
             if not _IDENT.fullmatch(name):
-                raise self.error(
-                    row.line, f"malformed operations row: method name {name!r}"
-                )
+                raise self.error(row.line, f"malformed operations row: method name {name!r}")
             request = _norm(row.text(1))
             method, _, path = request.partition(" ")
             if method.upper() not in _HTTP_METHODS or not path.startswith("/"):
@@ -294,9 +278,7 @@ class _PageReader:
                     row.line,
                     f"malformed operations row: {request!r} is not 'METHOD /path'",
                 )
-            entries.append(
-                _TableEntry(name, method.upper(), path, _norm(row.text(2)), row.line)
-            )
+            entries.append(_TableEntry(name, method.upper(), path, _norm(row.text(2)), row.line))
         if not entries:
             raise self.error(table, "the operations table lists no operations")
         return entries
@@ -342,20 +324,14 @@ class _PageReader:
                 part = _norm(_block_text(block)).lower()
                 continue
             text = _block_text(block) if block.type == "paragraph" else ""
-            if block.type == "paragraph" and (
-                _is_attribute_line(text) or _is_html_only(block)
-            ):
+            if block.type == "paragraph" and (_is_attribute_line(text) or _is_html_only(block)):
                 continue  # kramdown attributes, or a bare <a name> anchor
             if part == "intro":
-                if block.type == "paragraph" and (
-                    m := _REQUIRES.fullmatch(_norm(text))
-                ):
+                if block.type == "paragraph" and (m := _REQUIRES.fullmatch(_norm(text))):
                     permissions = Permissions(m["type"], ())
                     expect_permissions = block
                 elif block.type == "bullet_list" and expect_permissions is not None:
-                    names = tuple(
-                        _norm(_block_text(item.children[0])) for item in block.children
-                    )
+                    names = tuple(_norm(_block_text(item.children[0])) for item in block.children)
                     permissions = Permissions(permissions.type, names)
                     expect_permissions = None
                 elif block.type == "paragraph":
@@ -380,9 +356,7 @@ class _PageReader:
         if permissions.type == "NO":
             permissions = Permissions()
         if parameters is None:
-            raise self.error(
-                section.heading, f"operation {name} has no Parameters section"
-            )
+            raise self.error(section.heading, f"operation {name} has no Parameters section")
         return Operation(
             operation_id=operation_id(name),
             method=entry.http_method,
@@ -433,9 +407,7 @@ class _PageReader:
             line=row.line,
         )
 
-    def _read_notes(
-        self, notes: str, line: int | None, name: str
-    ) -> tuple[bool, str | None, tuple[str, ...]]:
+    def _read_notes(self, notes: str, line: int | None, name: str) -> tuple[bool, str | None, tuple[str, ...]]:
         optional, default = False, None
         values: tuple[str, ...] = ()
         pos = 0

@@ -51,17 +51,11 @@ def finding_message(finding: Finding) -> str:
         return f"{head}: docs {_value(kind, finding.docs)}"
     if kind in (FindingKind.OPERATION_REMOVED, FindingKind.PARAMETER_REMOVED):
         return f"{head}: spec {_value(kind, finding.spec)}"
-    line = (
-        f"{head}: spec {_value(kind, finding.spec)}, docs {_value(kind, finding.docs)}"
-    )
+    line = f"{head}: spec {_value(kind, finding.spec)}, docs {_value(kind, finding.docs)}"
     if isinstance(finding.spec, tuple) and isinstance(finding.docs, tuple):
         added = [v for v in finding.docs if v not in finding.spec]
         removed = [v for v in finding.spec if v not in finding.docs]
-        notes = [
-            f"{label}: {', '.join(vs)}"
-            for label, vs in (("added", added), ("removed", removed))
-            if vs
-        ]
+        notes = [f"{label}: {', '.join(vs)}" for label, vs in (("added", added), ("removed", removed)) if vs]
         if notes:
             line += f" ({'; '.join(notes)})"
     return line
@@ -72,15 +66,9 @@ def render_text(findings: list[Finding], docs: str, spec: str, operations: int) 
     lines = [finding_message(f) for f in findings]
     if findings:
         touched = len({f.operation for f in findings})
-        lines.append(
-            f"{len(findings)} difference(s) in {touched} operation(s) "
-            f"between docs {docs} and spec {spec}"
-        )
+        lines.append(f"{len(findings)} difference(s) in {touched} operation(s) between docs {docs} and spec {spec}")
     else:
-        lines.append(
-            f"no differences: docs {docs} and spec {spec} "
-            f"agree on {operations} operation(s)"
-        )
+        lines.append(f"no differences: docs {docs} and spec {spec} agree on {operations} operation(s)")
     return "\n".join(lines) + "\n"
 
 

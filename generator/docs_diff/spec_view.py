@@ -87,15 +87,11 @@ class _SpecReader:
             item = self.resolve(raw_item, f"paths {path}")
             shared = item.get("parameters", [])
             operations.extend(
-                self._operation(str(path), method, item[method], shared)
-                for method in _HTTP_METHODS
-                if method in item
+                self._operation(str(path), method, item[method], shared) for method in _HTTP_METHODS if method in item
             )
         return ApiReference(self.source, tuple(operations))
 
-    def _operation(
-        self, path: str, method: str, op: object, shared: object
-    ) -> Operation:
+    def _operation(self, path: str, method: str, op: object, shared: object) -> Operation:
         where = f"{method.upper()} {path}"
         op = self.resolve(op, where)
         op_id = op.get("operationId")
@@ -129,9 +125,7 @@ class _SpecReader:
         param = self.resolve(raw, where)
         name, location = param.get("name"), param.get("in")
         if not isinstance(name, str) or location not in _LOCATIONS:
-            raise self.fail(
-                where, f"parameter without a valid name and 'in': {param!r}"
-            )
+            raise self.fail(where, f"parameter without a valid name and 'in': {param!r}")
         schema = self.resolve(param.get("schema", {}), f"{where} {name}")
         return Parameter(
             name=name,
@@ -188,13 +182,9 @@ class _SpecReader:
             raise self.fail(op_id, "x-inin-requires-permissions is not a mapping")
         names = raw.get("permissions", [])
         if not isinstance(names, list):
-            raise self.fail(
-                op_id, "x-inin-requires-permissions.permissions is not a list"
-            )
+            raise self.fail(op_id, "x-inin-requires-permissions.permissions is not a list")
         kind = raw.get("type")
-        return Permissions(
-            str(kind) if kind is not None else None, tuple(str(n) for n in names)
-        )
+        return Permissions(str(kind) if kind is not None else None, tuple(str(n) for n in names))
 
     def schema_type(self, schema: object, where: str) -> TypeRef:
         """Map a schema to a TypeRef.
@@ -203,10 +193,7 @@ class _SpecReader:
         """
         if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
             target = self.resolve(schema, where)
-            if (
-                target.get("type", "object") == "object"
-                and "additionalProperties" not in target
-            ):
+            if target.get("type", "object") == "object" and "additionalProperties" not in target:
                 return TypeRef.model(schema["$ref"].rsplit("/", 1)[-1])
             return self.schema_type(target, where)
         node = self.resolve(schema, where)
@@ -218,15 +205,9 @@ class _SpecReader:
         if kind == "object" and isinstance(node.get("additionalProperties"), dict):
             return TypeRef.map(self.schema_type(node["additionalProperties"], where))
         if kind == "integer":
-            return TypeRef.primitive(
-                "integer", "int64" if node.get("format") == "int64" else "int32"
-            )
+            return TypeRef.primitive("integer", "int64" if node.get("format") == "int64" else "int32")
         if kind == "number":
-            return TypeRef.primitive(
-                "number", "float" if node.get("format") == "float" else "double"
-            )
+            return TypeRef.primitive("number", "float" if node.get("format") == "float" else "double")
         if kind == "string":
-            return TypeRef.primitive(
-                "string", "date-time" if node.get("format") == "date-time" else None
-            )
+            return TypeRef.primitive("string", "date-time" if node.get("format") == "date-time" else None)
         return TypeRef.primitive(str(kind))

@@ -22,9 +22,7 @@ def run(page: str, *extra: str) -> int:
     return main([str(FIXTURES / page), "--spec", str(SPEC), *extra])
 
 
-def run_json(
-    page: str, capsys: pytest.CaptureFixture[str]
-) -> tuple[int, dict[str, object]]:
+def run_json(page: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, object]]:
     status = run(page, "--format", "json")
     return status, json.loads(capsys.readouterr().out)
 
@@ -113,9 +111,7 @@ def test_each_change_is_reported_once(
     assert status == 1
     findings = report["findings"]
     assert isinstance(findings, list)
-    assert [(f["kind"], f["operation"], f["parameter"]) for f in findings] == [
-        (kind.value, operation, parameter)
-    ]
+    assert [(f["kind"], f["operation"], f["parameter"]) for f in findings] == [(kind.value, operation, parameter)]
 
 
 def test_every_finding_kind_has_a_fixture() -> None:
@@ -140,10 +136,7 @@ TEXT_LINES = [
     ),
     (
         "change-parameter-values.md",
-        (
-            f"{RESULTS}: parameter expand: allowed values changed: spec [user], docs [user, division]"
-            " (added: division)"
-        ),
+        (f"{RESULTS}: parameter expand: allowed values changed: spec [user], docs [user, division] (added: division)"),
     ),
     (
         "change-parameter-added.md",
@@ -174,10 +167,7 @@ TEXT_LINES = [
     ),
     (
         "change-body-type.md",
-        (
-            "postAuditsQuery: request body type changed: spec AuditQueryRequest,"
-            " docs AuditRealtimeQueryRequest"
-        ),
+        ("postAuditsQuery: request body type changed: spec AuditQueryRequest, docs AuditRealtimeQueryRequest"),
     ),
     (
         "change-return-type.md",
@@ -199,10 +189,7 @@ TEXT_LINES = [
     ),
     (
         "change-summary.md",
-        (
-            f'{RESULTS}: summary changed: spec "Get results of audit query",'
-            ' docs "Get the results of an audit query"'
-        ),
+        (f'{RESULTS}: summary changed: spec "Get results of audit query", docs "Get the results of an audit query"'),
     ),
 ]
 
@@ -275,9 +262,7 @@ def test_unreadable_spec(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
     bad.write_text("paths: [unclosed\n")
     assert main([str(FIXTURES / "unchanged.md"), "--spec", str(bad)]) == 2
     assert f"{bad}: the spec is not valid YAML" in capsys.readouterr().err
-    assert (
-        main([str(FIXTURES / "unchanged.md"), "--spec", str(tmp_path / "no.yaml")]) == 2
-    )
+    assert main([str(FIXTURES / "unchanged.md"), "--spec", str(tmp_path / "no.yaml")]) == 2
     assert "cannot read the spec" in capsys.readouterr().err
 
 
@@ -294,9 +279,7 @@ def test_help_returns_0(capsys: pytest.CaptureFixture[str]) -> None:
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join(
-            filter(None, [str(REPO), os.environ.get("PYTHONPATH")])
-        ),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
     }
     return subprocess.run(
         [sys.executable, "-m", "generator.docs_diff", *args],
@@ -314,9 +297,7 @@ def test_subprocess_drift_and_json() -> None:
     spec = "tests/fixtures/docs/fixture-spec.yaml"
     text = _cli(page, "--spec", spec)
     assert text.returncode == 1, text.stderr
-    assert text.stdout.splitlines()[0] == (
-        f"{RESULTS}: parameter pageSize: default changed: spec 25, docs 50"
-    )
+    assert text.stdout.splitlines()[0] == (f"{RESULTS}: parameter pageSize: default changed: spec 25, docs 50")
     as_json = _cli(page, "--spec", spec, "--format", "json")
     assert as_json.returncode == 1
     assert json.loads(as_json.stdout)["findings"][0]["docs"] == "50"

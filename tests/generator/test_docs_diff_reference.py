@@ -20,11 +20,7 @@ SPEC = REPO / "spec" / "audit-api.yaml"
 
 def reference_page() -> Path:
     configured = os.environ.get("AUDIT_DOCS_PAGE")
-    page = (
-        Path(configured)
-        if configured
-        else REPO.parent / "shared" / "docs" / "AuditApi.md"
-    )
+    page = Path(configured) if configured else REPO.parent / "shared" / "docs" / "AuditApi.md"
     if not page.is_file():
         message = (
             f"reference page {page} not found: set AUDIT_DOCS_PAGE to AuditApi.md, "
@@ -54,9 +50,7 @@ def test_reference_page_model() -> None:
         "postAuditsQueryRealtime",
     ]
     results = docs.by_id()["getAuditsQueryTransactionIdResults"]
-    assert [
-        (p.name, p.location, str(p.type), p.required) for p in results.parameters
-    ] == [
+    assert [(p.name, p.location, str(p.type), p.required) for p in results.parameters] == [
         ("transactionId", "path", "string", True),
         ("cursor", "query", "string", False),
         ("pageSize", "query", "integer (int32)", False),

@@ -18,10 +18,7 @@ PARAMS_HEAD = "|Name | Type | Description  | Notes |\n|------------- | ---------
 
 def page(*, row: str = "", section: str = "", params: str = "") -> str:
     """A one-operation page (GetThing, GET /things/{id}); parts can be replaced."""
-    row = (
-        row
-        or "| [**GetThing**](X.html#getthing) | **GET** /things/{id} | Get a thing |\n"
-    )
+    row = row or "| [**GetThing**](X.html#getthing) | **GET** /things/{id} | Get a thing |\n"
     params = params or PARAMS_HEAD + "| **id** | **string**| Thing id |  |\n"
     section = section or (
         "## [**Thing**](Thing.html) GetThing (string id)\n\nGet a thing\n\n"
@@ -98,9 +95,7 @@ def test_attribute_line_as_its_own_paragraph_and_void_return() -> None:
     )
     # "void (empty response body)" is not a type: the Return type section is checked.
     assert "return type" in error_of(page(section=section)).message
-    (op,) = parse(
-        page(section=section.replace("void (empty response body)", "void"))
-    ).operations
+    (op,) = parse(page(section=section.replace("void (empty response body)", "void"))).operations
     assert op.return_type is None
     assert op.permissions.type is None  # no "Requires" line: no permissions
     assert len(op.parameters) == 1
@@ -158,14 +153,9 @@ def test_operations_row_needs_method_and_path() -> None:
 
 def test_table_and_sections_must_match() -> None:
     row = "| [**GetOther**](X.html#getother) | **GET** /others | Get another |\n"
-    assert (
-        "has a section but no operations table row" in error_of(page(row=row)).message
-    )
+    assert "has a section but no operations table row" in error_of(page(row=row)).message
     extra = "| [**GetOther**](X.html#getother) | **GET** /others | Get another |\n"
-    row = (
-        "| [**GetThing**](X.html#getthing) | **GET** /things/{id} | Get a thing |\n"
-        + extra
-    )
+    row = "| [**GetThing**](X.html#getthing) | **GET** /things/{id} | Get a thing |\n" + extra
     err = error_of(page(row=row))
     assert (err.line, "operation GetOther has no section on the page") == (
         6,
@@ -185,9 +175,7 @@ def test_parameters_table_header() -> None:
 
 def test_heading_must_name_the_method() -> None:
     section = "## Thing\n\n### Parameters\nThis endpoint does require any parameters.\n"
-    assert (
-        "is not 'ReturnType Method (params)'" in error_of(page(section=section)).message
-    )
+    assert "is not 'ReturnType Method (params)'" in error_of(page(section=section)).message
 
 
 def test_front_matter_is_ignored() -> None:
@@ -227,10 +215,7 @@ def test_spec_path_level_parameters_refs_and_types() -> None:
         """
     )
     (op,) = ref.operations
-    got = {
-        p.name: (p.location, str(p.type), p.default, p.allowed_values)
-        for p in op.parameters
-    }
+    got = {p.name: (p.location, str(p.type), p.default, p.allowed_values) for p in op.parameters}
     assert got == {
         "id": ("path", "string", None, ()),
         "n": ("query", "integer (int32)", "5", ()),
@@ -257,7 +242,7 @@ def test_spec_path_level_parameters_refs_and_types() -> None:
     ],
 )
 def test_spec_errors(yaml_text: str, message: str) -> None:
-    with pytest.raises(SpecError, match="^spec.yaml: ") as info:
+    with pytest.raises(SpecError, match=r"^spec\.yaml: ") as info:
         spec(yaml_text)
     assert message in str(info.value)
 
@@ -280,9 +265,7 @@ def test_location_change_is_reported() -> None:
         FindingKind.PARAMETER_LOCATION_CHANGED,
         "id",
     )
-    assert finding_message(finding) == (
-        "getThing: parameter id: location changed: spec query, docs path"
-    )
+    assert finding_message(finding) == ("getThing: parameter id: location changed: spec query, docs path")
 
 
 def test_body_added_and_body_optionality() -> None:
@@ -293,9 +276,7 @@ def test_body_added_and_body_optionality() -> None:
         None,
         "Thing",
     )
-    assert finding_message(added) == (
-        "getThing: request body type changed: spec none, docs Thing"
-    )
+    assert finding_message(added) == ("getThing: request body type changed: spec none, docs Thing")
     optional = Parameter("body", "body", TypeRef.model("Thing"), required=False)
     (changed,) = compare(op(body), op(optional))
     assert (changed.kind, changed.parameter) == (

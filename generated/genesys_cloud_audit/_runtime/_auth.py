@@ -20,7 +20,7 @@ import httpx
 from ._errors import AuthenticationError, DecodingError, error_from_response
 from ._logging import logger
 
-__all__ = ["TokenSource", "StaticToken", "ClientCredentials"]
+__all__ = ["ClientCredentials", "StaticToken", "TokenSource"]
 
 
 @dataclass(frozen=True)

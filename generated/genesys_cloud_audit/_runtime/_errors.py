@@ -107,7 +107,7 @@ class ApiError(GenesysCloudError):
         """The body as the generated ErrorBody model, or None when the body was not a JSON object."""
         if not self.body:
             return None
-        from ..models.error_body import ErrorBody  # noqa: PLC0415 (models import the runtime)
+        from ..models.error_body import ErrorBody
 
         try:
             return ErrorBody.from_dict(self.body)
@@ -144,7 +144,7 @@ class RateLimitError(ApiError):
 
     @property
     def retry_after(self) -> float | None:
-        from ._retry import parse_retry_after  # noqa: PLC0415
+        from ._retry import parse_retry_after
 
         return parse_retry_after(self.headers.get("Retry-After"))
 

@@ -16,7 +16,7 @@ from tenacity.wait import wait_base
 
 from ._errors import ApiError, RateLimitError, TransportError
 
-__all__ = ["RetryPolicy", "parse_retry_after", "is_retryable", "RetryWait"]
+__all__ = ["RetryPolicy", "RetryWait", "is_retryable", "parse_retry_after"]
 
 # 429 and 503 are refusals: the server did not process the request, so even a POST may be resent.
 _REFUSALS = frozenset({429, 503})

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._runtime._datetimes import format_datetime
 from .._runtime._errors import DecodingError
 from ..models.audit_log_message_level import AuditLogMessageLevel
 from ..models.audit_log_message_status import AuditLogMessageStatus
@@ -103,7 +104,7 @@ class AuditLogMessage:
 
         event_date: str | Unset = UNSET
         if not isinstance(self.event_date, Unset):
-            event_date = self.event_date.isoformat()
+            event_date = format_datetime(self.event_date)
 
         message: dict[str, Any] | Unset = UNSET
         if not isinstance(self.message, Unset):

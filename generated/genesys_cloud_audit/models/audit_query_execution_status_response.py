@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._runtime._datetimes import format_datetime
 from .._runtime._errors import DecodingError
 from ..models.audit_query_execution_status_response_state import AuditQueryExecutionStatusResponseState
 from ..types import UNSET, Unset
@@ -56,7 +57,7 @@ class AuditQueryExecutionStatusResponse:
 
         start_date: str | Unset = UNSET
         if not isinstance(self.start_date, Unset):
-            start_date = self.start_date.isoformat()
+            start_date = format_datetime(self.start_date)
 
         interval = self.interval
 

@@ -10,7 +10,6 @@ import asyncio
 import threading
 import time
 from dataclasses import dataclass
-
 from typing import Any
 
 import httpx
@@ -18,7 +17,7 @@ import httpx
 from ._errors import AuthenticationError, DecodingError, error_from_response
 from ._logging import logger
 
-__all__ = ["TokenSource", "StaticToken", "ClientCredentials"]
+__all__ = ["ClientCredentials", "StaticToken", "TokenSource"]
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from ._logging import logger
 from ._regions import api_base_url, check_base_url, login_base_url
 from ._retry import RetryPolicy, RetryWait, is_retryable
 
-__all__ = ["ApiRequest", "Client", "RequestOptions", "DEFAULT_TIMEOUT"]
+__all__ = ["DEFAULT_TIMEOUT", "ApiRequest", "Client", "RequestOptions"]
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 _USER_AGENT = "genesys-cloud-audit-python"

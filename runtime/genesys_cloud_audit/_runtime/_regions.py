@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from ._errors import ConfigurationError
 
-__all__ = ["REGIONS", "api_base_url", "login_base_url", "check_base_url"]
+__all__ = ["REGIONS", "api_base_url", "check_base_url", "login_base_url"]
 
 # Region name -> domain; the API host is "api." + domain, the login host "login." + domain.
 REGIONS = MappingProxyType(

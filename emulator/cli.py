@@ -1,0 +1,219 @@
+"""The command line: ``python -m emulator [options]``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from types import FrameType
+
+from emulator.config import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_SPAN,
+    EmulatorConfig,
+    utc_midnight_today,
+)
+from emulator.faults import FAULT_KINDS, FaultRule, parse_fault
+from emulator.queries import CANCEL_SERVICE, FAIL_SERVICE
+from emulator.server import Emulator
+
+__all__ = ["build_parser", "config_from_args", "main"]
+
+_FAULT_HELP = (
+    "Inject a fault (repeatable). Syntax KIND[:key=value]..., KIND being an HTTP status "
+    "400-599 or one of: "
+    + "; ".join(f"{k} ({v})" for k, v in FAULT_KINDS.items() if k != "status")
+    + ". Keys: path=REGEX (searched in the request path), method=GET|POST, count=K (fire at most "
+    "K times), every=N (fire on every Nth matching request), skip=M (let the first M through), "
+    "retry_after=S (429 only), seconds=S (delay only). Examples: 503:path=/results:count=2, "
+    "429:every=3:retry_after=2, drop:count=1, delay:seconds=0.5, unknown-enum."
+)
+
+
+def _instant(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO-8601 date-time: {text!r}"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _fault(text: str) -> FaultRule:
+    try:
+        return parse_fault(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be >= 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m emulator",
+        description="Local emulator of the Genesys Cloud Audit API on 127.0.0.1. Control API under "
+        "/_emulator/ (stats, reset, faults, config, tokens/expire).",
+    )
+    add = parser.add_argument
+    add(
+        "--port",
+        type=int,
+        default=8080,
+        help="port on 127.0.0.1; 0 picks a free one (default 8080)",
+    )
+    add(
+        "--records",
+        type=int,
+        default=10_000,
+        help="audit records in the organization (default 10000)",
+    )
+    add("--seed", type=int, default=1, help="seed of the generated data (default 1)")
+    add(
+        "--data-end",
+        type=_instant,
+        default=None,
+        help="end of the organization's data (exclusive, ISO-8601); default: today's UTC midnight",
+    )
+    add(
+        "--data-start",
+        type=_instant,
+        default=None,
+        help=f"start of the organization's data; default: {DEFAULT_SPAN.days} days before --data-end",
+    )
+    add(
+        "--client-id",
+        default=DEFAULT_CLIENT_ID,
+        help=f"OAuth client id (default {DEFAULT_CLIENT_ID})",
+    )
+    add(
+        "--client-secret",
+        default=DEFAULT_CLIENT_SECRET,
+        help=f"OAuth client secret (default {DEFAULT_CLIENT_SECRET})",
+    )
+    add(
+        "--token-ttl",
+        type=int,
+        default=86399,
+        help="expires_in of issued tokens, seconds (default 86399)",
+    )
+    add(
+        "--token-max-requests",
+        type=_positive,
+        default=None,
+        help="a token stops working (401) after this many Audit API requests",
+    )
+    add(
+        "--pending-polls",
+        type=int,
+        default=2,
+        help="status polls answered 202 (Queued, then Running) before a query ends (default 2)",
+    )
+    add(
+        "--succeed-after",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="end queries after this many seconds instead of after --pending-polls polls",
+    )
+    add(
+        "--fail-queries",
+        action="store_true",
+        help=f"every query ends Failed (a single query: serviceName {FAIL_SERVICE}; "
+        f"{CANCEL_SERVICE} ends Cancelled)",
+    )
+    add(
+        "--fault",
+        type=_fault,
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help=_FAULT_HELP,
+    )
+    add(
+        "--rate-limit",
+        type=_positive,
+        default=None,
+        metavar="RPM",
+        help="allow RPM Audit API requests per token per window, then 429 with Retry-After (default off)",
+    )
+    add(
+        "--rate-limit-window",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="sliding window of --rate-limit (default 60)",
+    )
+    add(
+        "--no-validate",
+        action="store_true",
+        help="do not validate requests and responses against spec/audit-api.yaml (faster)",
+    )
+    add(
+        "--lenient",
+        action="store_true",
+        help="log spec violations of the emulator's own responses instead of answering 500",
+    )
+    add("--log-requests", action="store_true", help="log every request to stderr")
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
+    return EmulatorConfig(
+        port=args.port,
+        records=args.records,
+        seed=args.seed,
+        data_end=args.data_end or utc_midnight_today(),
+        data_start=args.data_start,
+        client_id=args.client_id,
+        client_secret=args.client_secret,
+        token_ttl=args.token_ttl,
+        token_max_requests=args.token_max_requests,
+        pending_polls=args.pending_polls,
+        succeed_after_seconds=args.succeed_after,
+        fail_queries=args.fail_queries,
+        rate_limit_rpm=args.rate_limit,
+        rate_limit_window=args.rate_limit_window,
+        validate=not args.no_validate,
+        strict=not args.lenient,
+        faults=tuple(args.fault),
+        log_requests=args.log_requests,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.log_requests else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        config = config_from_args(args)
+        emulator = Emulator(config)
+    except (ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    emulator.start()
+    print(f"Genesys audit emulator listening on {emulator.base_url}", flush=True)
+    while not stop.wait(0.2):
+        pass
+    emulator.stop()
+    print("Genesys audit emulator stopped", file=sys.stderr, flush=True)
+    return 0

@@ -1,0 +1,128 @@
+"""The emulator's settings."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+from emulator.faults import FaultRule
+
+__all__ = [
+    "DEFAULT_CLIENT_ID",
+    "DEFAULT_CLIENT_SECRET",
+    "DEFAULT_DATA_END",
+    "DEFAULT_SPAN",
+    "RUNTIME_SETTINGS",
+    "EmulatorConfig",
+    "utc_midnight_today",
+]
+
+DEFAULT_CLIENT_ID: Final = "emulator-client"
+DEFAULT_CLIENT_SECRET: Final = "emulator-secret"
+# A fixed end keeps the Python API deterministic; the CLI uses today instead.
+DEFAULT_DATA_END: Final = datetime(2026, 11, 1, tzinfo=UTC)
+DEFAULT_SPAN: Final = timedelta(days=30)
+
+# Settings that POST /_emulator/config may change while the server runs.
+RUNTIME_SETTINGS: Final = frozenset(
+    {
+        "pending_polls",
+        "succeed_after_seconds",
+        "fail_queries",
+        "token_ttl",
+        "token_max_requests",
+        "rate_limit_rpm",
+        "rate_limit_window",
+        "validate",
+        "strict",
+    }
+)
+
+
+def utc_midnight_today() -> datetime:
+    """The most recent midnight in UTC (the CLI's default data end)."""
+    return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+@dataclasses.dataclass
+class EmulatorConfig:
+    """Everything that shapes the emulator's behaviour.
+
+    The organization holds ``records`` audit records spread over
+    ``[data_start, data_end)``; ``data_start`` defaults to 30 days before
+    ``data_end``.
+    """
+
+    port: int = 0
+    records: int = 1000
+    seed: int = 1
+    data_end: datetime = DEFAULT_DATA_END
+    data_start: datetime | None = None
+    client_id: str = DEFAULT_CLIENT_ID
+    client_secret: str = DEFAULT_CLIENT_SECRET
+    token_ttl: int = 86399
+    token_max_requests: int | None = None
+    pending_polls: int = 2
+    succeed_after_seconds: float | None = None
+    fail_queries: bool = False
+    rate_limit_rpm: int | None = None
+    rate_limit_window: float = 60.0
+    validate: bool = True
+    strict: bool = True
+    faults: tuple[FaultRule, ...] = ()
+    max_transactions: int = 10_000
+    log_requests: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("data_end", "data_start"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is None:
+                raise ValueError(f"{name} must be timezone-aware")
+        if self.records < 0:
+            raise ValueError("records must not be negative")
+        if self.span_start >= self.data_end:
+            raise ValueError("data_start must be before data_end")
+
+    @property
+    def span_start(self) -> datetime:
+        return (
+            self.data_start
+            if self.data_start is not None
+            else self.data_end - DEFAULT_SPAN
+        )
+
+    def update(self, changes: dict[str, Any]) -> None:
+        """Apply runtime changes (names from RUNTIME_SETTINGS), type-checked."""
+        unknown = set(changes) - RUNTIME_SETTINGS
+        if unknown:
+            raise ValueError(f"not changeable at runtime: {', '.join(sorted(unknown))}")
+        for name, value in changes.items():
+            _check_setting(name, value)
+        for name, value in changes.items():
+            setattr(self, name, value)
+
+
+def _check_setting(name: str, value: Any) -> None:
+    if name in ("fail_queries", "validate", "strict"):
+        ok = isinstance(value, bool)
+    elif name in ("pending_polls", "token_ttl"):
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    elif name in ("token_max_requests", "rate_limit_rpm"):
+        ok = value is None or (
+            isinstance(value, int) and not isinstance(value, bool) and value > 0
+        )
+    elif name == "succeed_after_seconds":
+        ok = value is None or (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and value >= 0
+        )
+    else:  # rate_limit_window
+        ok = (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and value > 0
+        )
+    if not ok:
+        raise ValueError(f"bad value for {name}: {value!r}")

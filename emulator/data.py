@@ -1,0 +1,361 @@
+"""Deterministic, lazily generated audit records of one emulated organization.
+
+Record ``i`` is a pure function of ``(seed, i)`` and the organization's
+time span, so any slice of a huge organization can be produced without
+materialising the rest.  Event times are non-decreasing in ``i``, which lets
+an interval be mapped to an index range by bisection.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final, NamedTuple
+
+from emulator.catalogue import CATALOGUE, SERVICE_NAMES
+
+__all__ = [
+    "AuditDataset",
+    "RecordKey",
+    "format_instant",
+    "to_millis",
+]
+
+_MASK: Final = (1 << 64) - 1
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+
+_USER_COUNT: Final = 48
+_CLIENT_COUNT: Final = 8
+_ENTITIES_PER_TYPE: Final = 40
+_DIVISION_COUNT: Final = 3
+_TRUSTEE_ORG_COUNT: Final = 2
+
+# Relative activity of each service (busier services first).
+_SERVICE_WEIGHTS: Final = (9, 8, 12, 4, 5, 6, 10, 5, 4, 4, 3, 2, 5, 3, 2, 1)
+_SERVICE_CUMULATIVE: Final = tuple(itertools.accumulate(_SERVICE_WEIGHTS))
+assert len(_SERVICE_WEIGHTS) == len(SERVICE_NAMES)
+
+_FIRST_NAMES: Final = (
+    "Ada", "Bruno", "Chloe", "Dmitri", "Elena", "Farid", "Grace", "Hiro",
+    "Ines", "Jonas", "Keiko", "Liam", "Maya", "Nikolai", "Olivia", "Pedro",
+)  # fmt: skip
+_LAST_NAMES: Final = (
+    "Andersen", "Baptiste", "Costa", "Dubois", "Eriksen", "Fischer",
+    "Garcia", "Hughes", "Ivanova", "Jensen", "Kowalski", "Lindqvist",
+)  # fmt: skip
+_ENTITY_WORDS: Final = (
+    "Sales", "Support", "Billing", "Onboarding", "Renewals", "Escalations",
+    "Priority", "Night Shift", "EMEA", "APAC", "Retention", "VIP",
+)  # fmt: skip
+_APPLICATIONS: Final = (
+    "Genesys Cloud", "Genesys Cloud", "Developer Center", "CX as Code", "",
+)  # fmt: skip
+_ACTION_CONTEXTS: Final = ("BulkUpdate", "Import", "ApiCall", "Archy")
+_CHANGED_PROPERTIES: Final = (
+    "name", "description", "state", "enabled", "divisionId", "version",
+)  # fmt: skip
+_PAST_TENSE: Final = {
+    "Add": "added", "Remove": "removed", "Stop": "stopped",
+    "Checkin": "checked in", "Checkout": "checked out", "Deny": "denied",
+    "View": "viewed", "Download": "downloaded",
+}  # fmt: skip
+
+
+def _mix(value: int) -> int:
+    """SplitMix64 finaliser: a fast, well-spread 64-bit hash."""
+    z = (value + 0x9E3779B97F4A7C15) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
+
+
+class _Stream:
+    """A tiny deterministic random stream, stable across Python versions."""
+
+    __slots__ = ("_state",)
+
+    def __init__(self, seed: int) -> None:
+        self._state = seed & _MASK
+
+    def next(self) -> int:
+        self._state = (self._state + 0x9E3779B97F4A7C15) & _MASK
+        return _mix(self._state)
+
+    def below(self, n: int) -> int:
+        return self.next() % n
+
+    def chance(self, percent: int) -> bool:
+        return self.below(100) < percent
+
+    def pick(self, items: tuple[str, ...]) -> str:
+        return items[self.below(len(items))]
+
+
+def _uuid(*parts: int) -> str:
+    """A version-4 shaped UUID derived from integers."""
+    h = 0x5EED
+    for part in parts:
+        h = _mix(h ^ (part & _MASK))
+    value = (h << 64) | _mix(h ^ 0xA5A5A5A5)
+    value = (
+        (value & ~(0xF000 << 64) & ~(0xC000 << 48)) | (0x4000 << 64) | (0x8000 << 48)
+    )
+    x = f"{value:032x}"
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
+
+
+def _name_code(text: str) -> int:
+    """A stable integer for a short string (``hash`` is salted per process)."""
+    return int.from_bytes(text.encode()[:8].ljust(8, b"\0"), "big") ^ len(text)
+
+
+def to_millis(instant: datetime) -> int:
+    """Milliseconds since the epoch of an aware datetime."""
+    return (instant - _EPOCH) // timedelta(milliseconds=1)
+
+
+def format_instant(millis: int) -> str:
+    """ISO-8601 UTC with milliseconds and ``Z``, e.g. 2026-11-01T10:00:00.123Z."""
+    moment = _EPOCH + timedelta(milliseconds=millis)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{millis % 1000:03d}Z"
+
+
+class RecordKey(NamedTuple):
+    """The filterable facts of a record, cheaper to compute than the record."""
+
+    service: str
+    entity_type: str
+    action: str
+    level: str
+    user_index: int
+    client_index: int  # -1: no client (an action in the web UI)
+    trustee_index: int  # -1: a user of the home organization
+    entity_index: int
+
+
+class AuditDataset:
+    """The audit trail of one organization: ``count`` records over a time span."""
+
+    def __init__(
+        self, *, seed: int, count: int, start: datetime, end: datetime
+    ) -> None:
+        if count < 0:
+            raise ValueError("count must not be negative")
+        self.seed = seed
+        self.count = count
+        self.start_ms = to_millis(start)
+        self.end_ms = to_millis(end)
+        if self.end_ms <= self.start_ms:
+            raise ValueError("the data span must end after it starts")
+        self._span_ms = self.end_ms - self.start_ms
+        self._seed_key = _mix(seed ^ 0xA0D17)
+        self.org_id = _uuid(seed, 1)
+        self.trustee_org_ids = tuple(
+            _uuid(seed, 2, n) for n in range(_TRUSTEE_ORG_COUNT)
+        )
+        self.division_ids = tuple(_uuid(seed, 3, n) for n in range(_DIVISION_COUNT))
+        self.user_ids = tuple(_uuid(seed, 4, n) for n in range(_USER_COUNT))
+        self.user_names = tuple(
+            f"{_FIRST_NAMES[n % len(_FIRST_NAMES)]} {_LAST_NAMES[(n * 5 + seed) % len(_LAST_NAMES)]}"
+            for n in range(_USER_COUNT)
+        )
+        self.client_ids = tuple(_uuid(seed, 5, n) for n in range(_CLIENT_COUNT))
+        self._entity_id = functools.lru_cache(maxsize=4096)(self._make_entity_id)
+
+    # -- time -------------------------------------------------------------
+
+    def event_ms(self, index: int) -> int:
+        """The event time of record ``index``; non-decreasing in ``index``.
+
+        Each record sits at ``index + jitter`` (jitter in [0, 1)) of ``count``
+        equal slots over the span, so times never go backwards.
+        """
+        jitter = _mix(self._seed_key ^ (index * 0x2545F4914F6CDD1D)) % 1000
+        return self.start_ms + ((index * 1000 + jitter) * self._span_ms) // (
+            self.count * 1000
+        )
+
+    def first_index_at_or_after(self, millis: int) -> int:
+        """The smallest index whose event time is >= ``millis`` (bisection)."""
+        lo, hi = 0, self.count
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.event_ms(mid) < millis:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def index_range(self, start_ms: int, end_ms: int) -> range:
+        """Indices of the records with ``start_ms <= eventDate < end_ms``."""
+        if end_ms <= start_ms:
+            return range(0)
+        return range(
+            self.first_index_at_or_after(start_ms), self.first_index_at_or_after(end_ms)
+        )
+
+    # -- records ----------------------------------------------------------
+
+    def _stream(self, index: int) -> _Stream:
+        return _Stream(self._seed_key ^ _mix(index))
+
+    def _key_from(self, stream: _Stream) -> RecordKey:
+        service = SERVICE_NAMES[
+            bisect.bisect_right(
+                _SERVICE_CUMULATIVE, stream.below(_SERVICE_CUMULATIVE[-1])
+            )
+        ]
+        entity_types = CATALOGUE[service]
+        entity_type = tuple(entity_types)[stream.below(len(entity_types))]
+        action = stream.pick(entity_types[entity_type])
+        roll = stream.below(100)
+        level = "USER" if roll < 80 else "SYSTEM" if roll < 95 else "GENESYS_INTERNAL"
+        # Two draws, keep the smaller: a few users do most of the work.
+        user_index = min(stream.below(_USER_COUNT), stream.below(_USER_COUNT))
+        client_index = -1 if stream.chance(25) else stream.below(_CLIENT_COUNT)
+        trustee_index = (
+            stream.below(_TRUSTEE_ORG_COUNT)
+            if level == "USER" and stream.chance(4)
+            else -1
+        )
+        entity_index = stream.below(_ENTITIES_PER_TYPE)
+        return RecordKey(
+            service, entity_type, action, level, user_index, client_index,
+            trustee_index, entity_index,
+        )  # fmt: skip
+
+    def key(self, index: int) -> RecordKey:
+        """The filterable facts of record ``index``."""
+        return self._key_from(self._stream(index))
+
+    def client_id(self, key: RecordKey) -> str:
+        return "" if key.client_index < 0 else self.client_ids[key.client_index]
+
+    def home_org_id(self, key: RecordKey) -> str:
+        return (
+            self.org_id
+            if key.trustee_index < 0
+            else self.trustee_org_ids[key.trustee_index]
+        )
+
+    def entity_id(self, key: RecordKey) -> str:
+        return self._entity_id(key.service, key.entity_type, key.entity_index)
+
+    def _make_entity_id(self, service: str, entity_type: str, index: int) -> str:
+        return _uuid(self.seed, 6, _name_code(service), _name_code(entity_type), index)
+
+    def records(
+        self, indices: Iterator[int] | range, *, expand_user: bool = False
+    ) -> Iterator[dict[str, Any]]:
+        for index in indices:
+            yield self.record(index, expand_user=expand_user)
+
+    def record(self, index: int, *, expand_user: bool = False) -> dict[str, Any]:
+        """Record ``index`` as an AuditLogMessage JSON object."""
+        if not 0 <= index < self.count:
+            raise IndexError(index)
+        stream = self._stream(index)
+        key = self._key_from(stream)
+        user_id = self.user_ids[key.user_index]
+        user: dict[str, Any] = {"id": user_id}
+        if expand_user:
+            user["name"] = self.user_names[key.user_index]
+        user["selfUri"] = f"/api/v2/users/{user_id}"
+        client_id = self.client_id(key)
+        client: dict[str, Any] = {"id": client_id}
+        if client_id:
+            client["selfUri"] = f"/api/v2/oauth/clients/{client_id}"
+        entity_id = self.entity_id(key)
+        entity_name = f"{_ENTITY_WORDS[key.entity_index % len(_ENTITY_WORDS)]} {key.entity_type} {key.entity_index + 1}"
+        is_user = key.level == "USER"
+
+        roll = stream.below(100)
+        status = "SUCCESS" if roll < 90 else "FAILURE" if roll < 97 else "WARNING"
+        remote_ip = (
+            [f"203.0.113.{stream.below(254) + 1}"]
+            + ([f"198.51.100.{stream.below(254) + 1}"] if stream.chance(20) else [])
+            if is_user
+            else []
+        )
+        initiating: dict[str, Any] = {}
+        if stream.chance(15):
+            initiating = {
+                "transactionId": _uuid(self.seed, 7, index // 4),
+                "actionContext": stream.pick(_ACTION_CONTEXTS),
+            }
+        verb = _PAST_TENSE.get(
+            key.action, key.action.lower() + ("d" if key.action.endswith("e") else "ed")
+        )
+        params = {
+            "entityType": key.entity_type,
+            "entityName": entity_name,
+            "userId": user_id,
+        }
+        context: dict[str, str] = {}
+        if not stream.chance(10):
+            context["divisionId"] = self.division_ids[stream.below(_DIVISION_COUNT)]
+        if key.client_index >= 0:
+            context["oauthClientId"] = client_id
+
+        return {
+            "id": _uuid(self.seed, 8, index),
+            "userHomeOrgId": self.home_org_id(key),
+            "user": user,
+            "client": client,
+            "remoteIp": remote_ip,
+            "serviceName": key.service,
+            "level": key.level,
+            "eventDate": format_instant(self.event_ms(index)),
+            "message": {
+                "localizableMessageCode": f"AUDIT_{key.service}_{key.entity_type}_{key.action}".upper(),
+                "message": f"{key.entity_type} {entity_name} was {verb} by user {user_id}",
+                "messageWithParams": "{entityType} {entityName} was "
+                + verb
+                + " by user {userId}",
+                "messageParams": params,
+            },
+            "action": key.action,
+            "entity": {
+                "id": entity_id,
+                "name": entity_name,
+                "selfUri": f"/api/v2/{key.service.lower()}/{key.entity_type.lower()}s/{entity_id}",
+            },
+            "entityType": key.entity_type,
+            "status": status,
+            "application": stream.pick(_APPLICATIONS) if is_user else "",
+            "initiatingAction": initiating,
+            "transactionInitiator": not initiating or index % 4 == 0,
+            "propertyChanges": self._property_changes(stream, key.action),
+            "context": context,
+            "entityChanges": self._entity_changes(stream, key),
+        }
+
+    def _property_changes(self, stream: _Stream, action: str) -> list[dict[str, Any]]:
+        if action not in ("Create", "Update", "Delete"):
+            return []
+        changes = []
+        for _ in range(1 + stream.below(3)):
+            prop = stream.pick(_CHANGED_PROPERTIES)
+            old = [f"{prop}-v{stream.below(9) + 1}"] if action != "Create" else []
+            new = [f"{prop}-v{stream.below(9) + 10}"] if action != "Delete" else []
+            changes.append({"property": prop, "oldValues": old, "newValues": new})
+        return changes
+
+    def _entity_changes(self, stream: _Stream, key: RecordKey) -> list[dict[str, Any]]:
+        if key.action not in ("Add", "Remove"):
+            return []
+        member = stream.below(_USER_COUNT)
+        member_id = self.user_ids[member]
+        present = [member_id]
+        return [
+            {
+                "entityId": member_id,
+                "entityName": self.user_names[member],
+                "entityType": "User",
+                "oldValues": [] if key.action == "Add" else present,
+                "newValues": present if key.action == "Add" else [],
+            }
+        ]

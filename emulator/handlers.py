@@ -1,0 +1,170 @@
+"""The Audit API operations and the OAuth token endpoint."""
+
+from __future__ import annotations
+
+import time
+import urllib.parse
+from typing import TYPE_CHECKING, Any
+
+from emulator.auth import TokenStore, parse_basic_auth
+from emulator.catalogue import service_mapping
+from emulator.errors import ApiError
+from emulator.messages import Request, Response
+from emulator.queries import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    Selection,
+    page_count,
+    parse_query,
+    parse_realtime_paging,
+)
+
+if TYPE_CHECKING:
+    from emulator.app import EmulatorApp
+
+__all__ = [
+    "get_query_results",
+    "get_query_status",
+    "get_service_mapping",
+    "post_query",
+    "post_realtime_query",
+    "post_token",
+]
+
+
+def post_token(app: EmulatorApp, request: Request) -> Response:
+    """POST /oauth/token: client credentials in, bearer token out."""
+    config = app.config
+    given = parse_basic_auth(request.headers.get("authorization"))
+    if not TokenStore.credentials_ok(given, config.client_id, config.client_secret):
+        raise ApiError(401, "Invalid login credentials.", "bad.credentials")
+    form = dict(urllib.parse.parse_qsl(request.body.decode("utf-8", "replace")))
+    if form.get("grant_type") != "client_credentials":
+        raise ApiError(
+            400,
+            "grant_type must be client_credentials",
+            "bad.request",
+            field="grant_type",
+        )
+    token = app.tokens.issue(config.token_ttl, time.monotonic())
+    app.stats.event("tokens_issued")
+    return Response.json(
+        200,
+        {"access_token": token, "token_type": "bearer", "expires_in": config.token_ttl},
+    )
+
+
+def get_service_mapping(app: EmulatorApp, request: Request) -> Response:
+    """GET .../servicemapping and .../realtime/servicemapping."""
+    return Response.json(200, service_mapping())
+
+
+def _expand_user(request: Request) -> bool:
+    values = request.params("expand")
+    for value in values:
+        if value != "user":
+            raise ApiError(
+                400,
+                f"expand must be user, not {value!r}",
+                "invalid.query.param.value",
+                field="expand",
+            )
+    return bool(values)
+
+
+def post_query(app: EmulatorApp, request: Request) -> Response:
+    """POST /api/v2/audits/query: start an asynchronous query (202 Queued)."""
+    query = parse_query(request.json_body())
+    config = app.config
+    tx = app.transactions.create(
+        app.dataset,
+        query,
+        fail=config.fail_queries,
+        pending_polls=config.pending_polls,
+        succeed_after=config.succeed_after_seconds,
+    )
+    app.stats.event("queries_created")
+    return Response.json(202, tx.status_body("Queued"))
+
+
+def get_query_status(
+    app: EmulatorApp, request: Request, transaction_id: str
+) -> Response:
+    """GET /api/v2/audits/query/{id}: 202 while pending, 200 once ended."""
+    tx = app.transactions.get(transaction_id)
+    with app.transactions.lock:
+        state = tx.poll(time.monotonic())
+    return Response.json(200 if tx.ended else 202, tx.status_body(state))
+
+
+def _page_size(request: Request) -> int:
+    values = request.params("pageSize")
+    if not values:
+        return DEFAULT_PAGE_SIZE
+    text = values[0].strip()
+    if not text.lstrip("-").isdigit() or not 1 <= int(text) <= MAX_PAGE_SIZE:
+        raise ApiError(
+            400,
+            f"pageSize must be an integer from 1 to {MAX_PAGE_SIZE}",
+            "invalid.query.param.value",
+            field="pageSize",
+        )
+    return int(text)
+
+
+def get_query_results(
+    app: EmulatorApp, request: Request, transaction_id: str
+) -> Response:
+    """GET /api/v2/audits/query/{id}/results: one cursor-addressed page."""
+    tx = app.transactions.get(transaction_id)
+    page_size = _page_size(request)
+    expand = _expand_user(request)
+    with app.transactions.lock:
+        ended, outcome = tx.ended, tx.outcome
+        if not ended and tx.succeed_after is not None:
+            ended = time.monotonic() - tx.created >= tx.succeed_after
+    if not ended:
+        raise ApiError(409, "The audit query has not finished yet", "request.conflict")
+    if outcome != "Succeeded":
+        raise ApiError(
+            409,
+            f"The audit query ended {outcome}; it has no results",
+            "request.conflict",
+        )
+    cursors = request.params("cursor")
+    position = 0
+    if cursors:  # present but empty is invalid too, as in the spec
+        decoded = app.cursors.decode(tx.id, cursors[0])
+        if decoded is None:
+            raise ApiError(
+                400,
+                "The cursor is not valid",
+                "invalid.query.param.value",
+                field="cursor",
+            )
+        position = decoded
+    indices, next_position = tx.selection.page(position, page_size)
+    body: dict[str, Any] = {"id": tx.id, "pageSize": page_size}
+    if next_position is not None:
+        body["cursor"] = app.cursors.encode(tx.id, next_position)
+    body["entities"] = [app.dataset.record(i, expand_user=expand) for i in indices]
+    return Response.json(200, body)
+
+
+def post_realtime_query(app: EmulatorApp, request: Request) -> Response:
+    """POST /api/v2/audits/query/realtime: one numbered page, synchronously."""
+    expand = _expand_user(request)
+    body = request.json_body()
+    query = parse_query(body)
+    page_number, page_size = parse_realtime_paging(body)
+    indices, total = Selection(app.dataset, query).numbered_page(page_number, page_size)
+    return Response.json(
+        200,
+        {
+            "entities": [app.dataset.record(i, expand_user=expand) for i in indices],
+            "pageSize": page_size,
+            "pageNumber": page_number,
+            "total": total,
+            "pageCount": page_count(total, page_size),
+        },
+    )

@@ -1,0 +1,86 @@
+"""``python -m emulator``: starts, prints its URL, serves, stops cleanly."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import re
+import signal
+import subprocess
+import sys
+
+import httpx
+import pytest
+from emu_helpers import get_token
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+URL_LINE = re.compile(
+    r"^Genesys audit emulator listening on (http://127\.0\.0\.1:\d+)$"
+)
+
+
+def _start(*args: str) -> tuple[subprocess.Popen[str], str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "emulator", "--port", "0", *args],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    line = process.stdout.readline().strip()
+    match = URL_LINE.match(line)
+    if match is None:
+        process.kill()
+        raise AssertionError(
+            f"unexpected first line {line!r}: {process.communicate()[1]}"
+        )
+    return process, match.group(1)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_cli_serves_and_stops_cleanly(signum: int) -> None:
+    process, url = _start(
+        "--records", "500", "--seed", "3", "--data-end", "2026-11-01T00:00:00Z",
+        "--fault", "503:path=realtime/servicemapping:count=1", "--rate-limit", "100",
+    )  # fmt: skip
+    try:
+        with httpx.Client(base_url=url, timeout=10) as client:
+            client.headers["Authorization"] = f"Bearer {get_token(client)}"
+            assert (
+                client.get("/api/v2/audits/query/realtime/servicemapping").status_code
+                == 503
+            )
+            assert (
+                client.get("/api/v2/audits/query/realtime/servicemapping").status_code
+                == 200
+            )
+            page = client.post(
+                "/api/v2/audits/query/realtime",
+                json={"interval": "2026-10-01T00:00:00Z/2026-11-01T00:00:00Z"},
+            ).json()
+            assert page["total"] == 500
+            config = client.get("/_emulator/config").json()
+            assert config["rate_limit_rpm"] == 100 and config["seed"] == 3
+    finally:
+        process.send_signal(signum)
+        _out, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+
+
+def test_cli_help_documents_every_option() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "emulator", "--help"],
+        cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    for option in ["--port", "--records", "--seed", "--data-end", "--data-start", "--client-id",
+                   "--client-secret", "--token-ttl", "--token-max-requests", "--pending-polls",
+                   "--succeed-after", "--fail-queries", "--fault", "--rate-limit",
+                   "--rate-limit-window", "--no-validate", "--lenient", "--log-requests"]:  # fmt: skip
+        assert option in result.stdout
+
+
+def test_cli_rejects_bad_fault() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "emulator", "--fault", "explode"], check=False,
+        cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 2 and "explode" in result.stderr
