@@ -20,7 +20,7 @@ def fast_wait() -> WaitPolicy:
 
 @pytest.fixture(scope="session")
 def export_emulator() -> Iterator[Emulator]:
-    with run_emulator(EmulatorConfig(records=EXPORT_RECORDS, seed=11)) as emu:
+    with run_emulator(EmulatorConfig(records=EXPORT_RECORDS, seed=11, validate=False)) as emu:
         yield emu
 
 
