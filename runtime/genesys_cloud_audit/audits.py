@@ -63,13 +63,15 @@ ResultsPage = Page[AuditQueryExecutionResultsResponse, AuditLogMessage]
 class ExportCheckpoint:
     """How far an export got: its query, the page being read and how many of its records were yielded.
 
-    `records_read` counts every record yielded so far, across resumptions.
+    `records_read` counts every record yielded so far, across resumptions; `done` is true once every
+    record has been yielded (a None cursor otherwise means the first page).
     """
 
     transaction_id: str
     cursor: str | None = None
     skip: int = 0
     records_read: int = 0
+    done: bool = False
 
     def to_json(self) -> str:
         return json.dumps(
@@ -78,6 +80,7 @@ class ExportCheckpoint:
                 "cursor": self.cursor,
                 "skip": self.skip,
                 "recordsRead": self.records_read,
+                "done": self.done,
             }
         )
 
@@ -90,6 +93,7 @@ class ExportCheckpoint:
                 cursor=data.get("cursor"),
                 skip=data.get("skip", 0),
                 records_read=data.get("recordsRead", 0),
+                done=data.get("done", False) is True,
             )
         except (ValueError, TypeError, KeyError) as error:
             raise ConfigurationError(f"not an export checkpoint: {type(error).__name__}") from None
@@ -147,6 +151,11 @@ class _ExportState:
         return pager.cursor, pager.skip, start.records_read + pager.items_read, pager.pages_read
 
     @property
+    def _finished_before(self) -> bool:
+        """Resumed from a checkpoint taken after the last record: nothing to read, nothing to send."""
+        return self._start is not None and self._start.done
+
+    @property
     def cursor(self) -> str | None:
         """The cursor of the page being read (None for the first page)."""
         return self._progress()[0]
@@ -163,15 +172,16 @@ class _ExportState:
 
     @property
     def done(self) -> bool:
+        """Whether every record has been yielded."""
         pager = self._pager or self._async_pager
-        return pager is not None and pager.done
+        return self._finished_before or (pager is not None and pager.done)
 
     def checkpoint(self) -> ExportCheckpoint:
         """Where to resume: `resume_audits(client, checkpoint)` yields exactly the records not yet yielded."""
         if self.transaction_id is None:
             raise ConfigurationError("the query has not been created yet; nothing to checkpoint")
         cursor, skip, records_read, _ = self._progress()
-        return ExportCheckpoint(self.transaction_id, cursor, skip, records_read)
+        return ExportCheckpoint(self.transaction_id, cursor, skip, records_read, self.done)
 
     def _request(self) -> AuditQueryRequest:
         if self.request is None:  # only a resumed export has no request, and it has an id
@@ -218,12 +228,14 @@ class AuditExport(_ExportState, Iterator[AuditLogMessage]):
 
     def pages(self) -> Iterator[ResultsPage]:
         """The remaining pages, whole, each with the cursor it was read with and the next one."""
-        return self._results().pages()
+        return iter(()) if self._finished_before else self._results().pages()
 
     def __iter__(self) -> AuditExport:
         return self
 
     def __next__(self) -> AuditLogMessage:
+        if self._finished_before:
+            raise StopIteration
         return next(self._results())
 
 
@@ -260,6 +272,8 @@ class AsyncAuditExport(_ExportState, AsyncIterator[AuditLogMessage]):
 
     async def pages(self) -> AsyncIterator[ResultsPage]:
         """The remaining pages, whole, each with the cursor it was read with and the next one."""
+        if self._finished_before:
+            return
         async for page in (await self._results()).pages():
             yield page
 
@@ -267,6 +281,8 @@ class AsyncAuditExport(_ExportState, AsyncIterator[AuditLogMessage]):
         return self
 
     async def __anext__(self) -> AuditLogMessage:
+        if self._finished_before:
+            raise StopAsyncIteration
         return await (await self._results()).__anext__()
 
 

@@ -46,7 +46,9 @@ def test_async_export_yields_every_record_in_order(
     assert asyncio.run(collect()) == expected_ids
 
 
-def test_descending_sort_reverses_the_records(client: Client, span: Span, expected_ids: list[str], fast_wait: WaitPolicy) -> None:
+def test_descending_sort_reverses_the_records(
+    client: Client, span: Span, expected_ids: list[str], fast_wait: WaitPolicy
+) -> None:
     export = query_audits(client, interval=span, sort="descending", page_size=250, wait_policy=fast_wait)
     assert [record.id for record in export] == expected_ids[::-1]
 
@@ -105,6 +107,9 @@ def test_resume_part_way_through_a_page_sync_and_async(
     resumed = resume_audits(client, checkpoint, page_size=300, wait_policy=fast_wait)
     assert head + [record.id for record in resumed] == expected_ids
     assert resumed.records_read == len(expected_ids)
+    finished = resumed.checkpoint()
+    assert finished.done
+    assert list(resume_audits(client, finished.to_json())) == []
 
     async def collect() -> list[str | object]:
         try:
@@ -116,7 +121,9 @@ def test_resume_part_way_through_a_page_sync_and_async(
     assert head + asyncio.run(collect()) == expected_ids
 
 
-def test_failed_query_raises_wait_failed_error(emu: Emulator, client: Client, span: Span, fast_wait: WaitPolicy) -> None:
+def test_failed_query_raises_wait_failed_error(
+    emu: Emulator, client: Client, span: Span, fast_wait: WaitPolicy
+) -> None:
     emu.app.config.update({"fail_queries": True})
     export = query_audits(client, interval=span, wait_policy=fast_wait)
     with pytest.raises(WaitFailedError) as caught:
@@ -138,9 +145,7 @@ def test_failed_query_raises_async(emu: Emulator, client: Client, span: Span, fa
         asyncio.run(first())
 
 
-def test_query_that_never_finishes_raises_deadline_error_with_its_id(
-    emu: Emulator, client: Client, span: Span
-) -> None:
+def test_query_that_never_finishes_raises_deadline_error_with_its_id(emu: Emulator, client: Client, span: Span) -> None:
     emu.app.config.update({"pending_polls": 1_000_000})
     export = query_audits(
         client, interval=span, wait_policy=WaitPolicy(first_interval=0.01, max_interval=0.05, deadline=0.3)

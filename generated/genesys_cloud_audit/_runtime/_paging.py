@@ -57,10 +57,15 @@ class Page(Generic[PageT, ItemT]):
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """Where a cursor pager stands: fetch the page at `cursor`, then skip its first `skip` records."""
+    """Where a cursor pager stands: fetch the page at `cursor`, then skip its first `skip` records.
+
+    `done` is true once the last page has been read (then there is nothing to resume; a None cursor
+    otherwise means the first page).
+    """
 
     cursor: str | None
     skip: int = 0
+    done: bool = False
 
 
 def _cursor(value: str | Unset | None) -> str | None:
@@ -102,7 +107,7 @@ class _CursorState(Generic[PageT, ItemT]):
 
     def checkpoint(self) -> Checkpoint:
         """The position to resume from: everything before it has been yielded."""
-        return Checkpoint(self.cursor, self.skip)
+        return Checkpoint(self.cursor, self.skip, self.done)
 
     def _page(self, response: PageT) -> Page[PageT, ItemT]:
         self.pages_read += 1
