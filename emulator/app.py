@@ -35,9 +35,7 @@ Handler = Callable[..., Response]
 
 
 class _Route:
-    def __init__(
-        self, method: str, template: str, handler: Handler, *, audit: bool = True
-    ) -> None:
+    def __init__(self, method: str, template: str, handler: Handler, *, audit: bool = True) -> None:
         self.method = method
         self.template = template
         self.handler = handler
@@ -91,9 +89,7 @@ class EmulatorApp:
         )
         self.tokens = TokenStore()
         self.transactions = TransactionStore(config.seed, config.max_transactions)
-        self.cursors = CursorCodec(
-            hashlib.blake2b(f"cursor:{config.seed}".encode()).digest()[:32]
-        )
+        self.cursors = CursorCodec(hashlib.blake2b(f"cursor:{config.seed}".encode()).digest()[:32])
         self.faults = FaultSet(config.faults)
         self.rate_limiter = RateLimiter()
         self.stats = Stats()
@@ -164,11 +160,7 @@ class EmulatorApp:
         if fired.status is not None:
             self.stats.event("faults_fired")
             rule = fired.status
-            error = (
-                ApiError.retry_after(rule.retry_after)
-                if rule.status == 429
-                else ApiError(rule.status or 500)
-            )
+            error = ApiError.retry_after(rule.retry_after) if rule.status == 429 else ApiError(rule.status or 500)
             return self._validated(request, route, Response.error(error))
         if route is None:
             if allowed:
@@ -206,16 +198,12 @@ class EmulatorApp:
             raise
         limit = self.config.rate_limit_rpm
         if limit is not None:
-            wait = self.rate_limiter.check(
-                token, limit, self.config.rate_limit_window, now
-            )
+            wait = self.rate_limiter.check(token, limit, self.config.rate_limit_window, now)
             if wait is not None:
                 self.stats.event("rate_limited")
                 raise ApiError.retry_after(wait)
 
-    def _validated(
-        self, request: Request, route: _Route | None, response: Response
-    ) -> Response:
+    def _validated(self, request: Request, route: _Route | None, response: Response) -> Response:
         """Check an Audit API exchange against the spec; strict mode turns drift into 500."""
         if not self.config.validate or route is None or not route.audit:
             return response
@@ -241,10 +229,7 @@ class EmulatorApp:
             ]
         if not problems:
             return response
-        summary = (
-            f"{request.method} {request.path} -> {response.status}: "
-            + " | ".join(problems)
-        )
+        summary = f"{request.method} {request.path} -> {response.status}: " + " | ".join(problems)
         self.stats.validation_error(summary)
         log.error("spec validation failed: %s", summary)
         if not self.config.strict:

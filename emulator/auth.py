@@ -44,14 +44,10 @@ class TokenStore:
         self._tokens: dict[str, _Token] = {}
 
     @staticmethod
-    def credentials_ok(
-        given: tuple[str, str] | None, client_id: str, secret: str
-    ) -> bool:
+    def credentials_ok(given: tuple[str, str] | None, client_id: str, secret: str) -> bool:
         if given is None:
             return False
-        return hmac.compare_digest(given[0], client_id) and hmac.compare_digest(
-            given[1], secret
-        )
+        return hmac.compare_digest(given[0], client_id) and hmac.compare_digest(given[1], secret)
 
     def issue(self, ttl: int, now: float) -> str:
         token = secrets.token_urlsafe(32)

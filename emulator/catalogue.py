@@ -104,10 +104,7 @@ def service_mapping() -> dict[str, object]:
         "services": [
             {
                 "name": name,
-                "entities": [
-                    {"name": entity, "actions": list(actions)}
-                    for entity, actions in CATALOGUE[name].items()
-                ],
+                "entities": [{"name": entity, "actions": list(actions)} for entity, actions in CATALOGUE[name].items()],
             }
             for name in SERVICE_NAMES
         ]

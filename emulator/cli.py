@@ -39,9 +39,7 @@ def _instant(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"not an ISO-8601 date-time: {text!r}"
-        ) from None
+        raise argparse.ArgumentTypeError(f"not an ISO-8601 date-time: {text!r}") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -129,8 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     add(
         "--fail-queries",
         action="store_true",
-        help=f"every query ends Failed (a single query: serviceName {FAIL_SERVICE}; "
-        f"{CANCEL_SERVICE} ends Cancelled)",
+        help=f"every query ends Failed (a single query: serviceName {FAIL_SERVICE}; {CANCEL_SERVICE} ends Cancelled)",
     )
     add(
         "--fault",

@@ -86,11 +86,7 @@ class EmulatorConfig:
 
     @property
     def span_start(self) -> datetime:
-        return (
-            self.data_start
-            if self.data_start is not None
-            else self.data_end - DEFAULT_SPAN
-        )
+        return self.data_start if self.data_start is not None else self.data_end - DEFAULT_SPAN
 
     def update(self, changes: dict[str, Any]) -> None:
         """Apply runtime changes (names from RUNTIME_SETTINGS), type-checked."""
@@ -109,20 +105,10 @@ def _check_setting(name: str, value: Any) -> None:
     elif name in ("pending_polls", "token_ttl"):
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
     elif name in ("token_max_requests", "rate_limit_rpm"):
-        ok = value is None or (
-            isinstance(value, int) and not isinstance(value, bool) and value > 0
-        )
+        ok = value is None or (isinstance(value, int) and not isinstance(value, bool) and value > 0)
     elif name == "succeed_after_seconds":
-        ok = value is None or (
-            isinstance(value, (int, float))
-            and not isinstance(value, bool)
-            and value >= 0
-        )
+        ok = value is None or (isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0)
     else:  # rate_limit_window
-        ok = (
-            isinstance(value, (int, float))
-            and not isinstance(value, bool)
-            and value > 0
-        )
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
     if not ok:
         raise ValueError(f"bad value for {name}: {value!r}")

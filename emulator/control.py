@@ -62,9 +62,7 @@ def _route(app: EmulatorApp, request: Request) -> Response:
                 rule = FaultRule.from_json(_json_object(request))
             except (TypeError, ValueError) as exc:
                 raise ApiError(400, f"bad fault: {exc}", "bad.request") from None
-            return Response.json(
-                201, {"id": app.faults.add(rule), "rule": rule.to_json()}
-            )
+            return Response.json(201, {"id": app.faults.add(rule), "rule": rule.to_json()})
         if method == "DELETE":
             app.faults.clear()
             return Response.json(200, {"faults": []})

@@ -100,9 +100,7 @@ def _uuid(*parts: int) -> str:
     for part in parts:
         h = _mix(h ^ (part & _MASK))
     value = (h << 64) | _mix(h ^ 0xA5A5A5A5)
-    value = (
-        (value & ~(0xF000 << 64) & ~(0xC000 << 48)) | (0x4000 << 64) | (0x8000 << 48)
-    )
+    value = (value & ~(0xF000 << 64) & ~(0xC000 << 48)) | (0x4000 << 64) | (0x8000 << 48)
     x = f"{value:032x}"
     return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
 
@@ -139,9 +137,7 @@ class RecordKey(NamedTuple):
 class AuditDataset:
     """The audit trail of one organization: ``count`` records over a time span."""
 
-    def __init__(
-        self, *, seed: int, count: int, start: datetime, end: datetime
-    ) -> None:
+    def __init__(self, *, seed: int, count: int, start: datetime, end: datetime) -> None:
         if count < 0:
             raise ValueError("count must not be negative")
         self.seed = seed
@@ -153,9 +149,7 @@ class AuditDataset:
         self._span_ms = self.end_ms - self.start_ms
         self._seed_key = _mix(seed ^ 0xA0D17)
         self.org_id = _uuid(seed, 1)
-        self.trustee_org_ids = tuple(
-            _uuid(seed, 2, n) for n in range(_TRUSTEE_ORG_COUNT)
-        )
+        self.trustee_org_ids = tuple(_uuid(seed, 2, n) for n in range(_TRUSTEE_ORG_COUNT))
         self.division_ids = tuple(_uuid(seed, 3, n) for n in range(_DIVISION_COUNT))
         self.user_ids = tuple(_uuid(seed, 4, n) for n in range(_USER_COUNT))
         self.user_names = tuple(
@@ -174,9 +168,7 @@ class AuditDataset:
         equal slots over the span, so times never go backwards.
         """
         jitter = _mix(self._seed_key ^ (index * 0x2545F4914F6CDD1D)) % 1000
-        return self.start_ms + ((index * 1000 + jitter) * self._span_ms) // (
-            self.count * 1000
-        )
+        return self.start_ms + ((index * 1000 + jitter) * self._span_ms) // (self.count * 1000)
 
     def first_index_at_or_after(self, millis: int) -> int:
         """The smallest index whose event time is >= ``millis`` (bisection)."""
@@ -193,9 +185,7 @@ class AuditDataset:
         """Indices of the records with ``start_ms <= eventDate < end_ms``."""
         if end_ms <= start_ms:
             return range(0)
-        return range(
-            self.first_index_at_or_after(start_ms), self.first_index_at_or_after(end_ms)
-        )
+        return range(self.first_index_at_or_after(start_ms), self.first_index_at_or_after(end_ms))
 
     # -- records ----------------------------------------------------------
 
@@ -203,11 +193,7 @@ class AuditDataset:
         return _Stream(self._seed_key ^ _mix(index))
 
     def _key_from(self, stream: _Stream) -> RecordKey:
-        service = SERVICE_NAMES[
-            bisect.bisect_right(
-                _SERVICE_CUMULATIVE, stream.below(_SERVICE_CUMULATIVE[-1])
-            )
-        ]
+        service = SERVICE_NAMES[bisect.bisect_right(_SERVICE_CUMULATIVE, stream.below(_SERVICE_CUMULATIVE[-1]))]
         entity_types = CATALOGUE[service]
         entity_type = tuple(entity_types)[stream.below(len(entity_types))]
         action = stream.pick(entity_types[entity_type])
@@ -216,11 +202,7 @@ class AuditDataset:
         # Two draws, keep the smaller: a few users do most of the work.
         user_index = min(stream.below(_USER_COUNT), stream.below(_USER_COUNT))
         client_index = -1 if stream.chance(25) else stream.below(_CLIENT_COUNT)
-        trustee_index = (
-            stream.below(_TRUSTEE_ORG_COUNT)
-            if level == "USER" and stream.chance(4)
-            else -1
-        )
+        trustee_index = stream.below(_TRUSTEE_ORG_COUNT) if level == "USER" and stream.chance(4) else -1
         entity_index = stream.below(_ENTITIES_PER_TYPE)
         return RecordKey(
             service, entity_type, action, level, user_index, client_index,
@@ -235,11 +217,7 @@ class AuditDataset:
         return "" if key.client_index < 0 else self.client_ids[key.client_index]
 
     def home_org_id(self, key: RecordKey) -> str:
-        return (
-            self.org_id
-            if key.trustee_index < 0
-            else self.trustee_org_ids[key.trustee_index]
-        )
+        return self.org_id if key.trustee_index < 0 else self.trustee_org_ids[key.trustee_index]
 
     def entity_id(self, key: RecordKey) -> str:
         return self._entity_id(key.service, key.entity_type, key.entity_index)
@@ -247,9 +225,7 @@ class AuditDataset:
     def _make_entity_id(self, service: str, entity_type: str, index: int) -> str:
         return _uuid(self.seed, 6, _name_code(service), _name_code(entity_type), index)
 
-    def records(
-        self, indices: Iterator[int] | range, *, expand_user: bool = False
-    ) -> Iterator[dict[str, Any]]:
+    def records(self, indices: Iterator[int] | range, *, expand_user: bool = False) -> Iterator[dict[str, Any]]:
         for index in indices:
             yield self.record(index, expand_user=expand_user)
 
@@ -286,9 +262,7 @@ class AuditDataset:
                 "transactionId": _uuid(self.seed, 7, index // 4),
                 "actionContext": stream.pick(_ACTION_CONTEXTS),
             }
-        verb = _PAST_TENSE.get(
-            key.action, key.action.lower() + ("d" if key.action.endswith("e") else "ed")
-        )
+        verb = _PAST_TENSE.get(key.action, key.action.lower() + ("d" if key.action.endswith("e") else "ed"))
         params = {
             "entityType": key.entity_type,
             "entityName": entity_name,
@@ -312,9 +286,7 @@ class AuditDataset:
             "message": {
                 "localizableMessageCode": f"AUDIT_{key.service}_{key.entity_type}_{key.action}".upper(),
                 "message": f"{key.entity_type} {entity_name} was {verb} by user {user_id}",
-                "messageWithParams": "{entityType} {entityName} was "
-                + verb
-                + " by user {userId}",
+                "messageWithParams": "{entityType} {entityName} was " + verb + " by user {userId}",
                 "messageParams": params,
             },
             "action": key.action,

@@ -42,10 +42,7 @@ def error_body(
     """An ErrorBody JSON object."""
     body: dict[str, Any] = {
         "message": message,
-        "code": code
-        or CODE_BY_STATUS.get(
-            status, "bad.request" if status < 500 else "internal.server.error"
-        ),
+        "code": code or CODE_BY_STATUS.get(status, "bad.request" if status < 500 else "internal.server.error"),
         "status": status,
         "messageParams": message_params or {},
         "contextId": str(uuid.uuid4()),
@@ -77,11 +74,7 @@ class ApiError(Exception):
         super().__init__(f"{status} {code}: {self.message}")
 
     def body(self) -> dict[str, Any]:
-        details = (
-            [{"errorCode": self.code or "", "fieldName": self.field}]
-            if self.field
-            else None
-        )
+        details = [{"errorCode": self.code or "", "fieldName": self.field}] if self.field else None
         return error_body(
             self.status,
             self.message,
@@ -91,9 +84,7 @@ class ApiError(Exception):
         )
 
     @classmethod
-    def retry_after(
-        cls, seconds: int, code: str = "too.many.requests.retry.after"
-    ) -> ApiError:
+    def retry_after(cls, seconds: int, code: str = "too.many.requests.retry.after") -> ApiError:
         """A 429 telling the client to wait ``seconds``."""
         return cls(
             429,

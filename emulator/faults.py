@@ -47,18 +47,10 @@ class FaultRule:
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
-            raise ValueError(
-                f"unknown fault kind {self.kind!r}; known: {', '.join(FAULT_KINDS)}"
-            )
-        if self.kind == "status" and (
-            self.status is None or not 400 <= self.status <= 599
-        ):
+            raise ValueError(f"unknown fault kind {self.kind!r}; known: {', '.join(FAULT_KINDS)}")
+        if self.kind == "status" and (self.status is None or not 400 <= self.status <= 599):
             raise ValueError("a status fault needs a status between 400 and 599")
-        if (
-            self.every < 1
-            or self.skip < 0
-            or (self.count is not None and self.count < 0)
-        ):
+        if self.every < 1 or self.skip < 0 or (self.count is not None and self.count < 0):
             raise ValueError("every must be >= 1, skip and count >= 0")
         if self.retry_after < 0 or self.seconds < 0:
             raise ValueError("retry_after and seconds must not be negative")
@@ -84,18 +76,10 @@ class FaultRule:
         if isinstance(kind, int) or (isinstance(kind, str) and kind.isdigit()):
             values["kind"], values["status"] = "status", int(kind)
         for name in ("status", "count", "every", "skip", "retry_after"):
-            if (
-                name in values
-                and values[name] is not None
-                and type(values[name]) is not int
-            ):
+            if name in values and values[name] is not None and type(values[name]) is not int:
                 raise ValueError(f"{name} must be an integer")
         for name in ("kind", "path", "method"):
-            if (
-                name in values
-                and values[name] is not None
-                and not isinstance(values[name], str)
-            ):
+            if name in values and values[name] is not None and not isinstance(values[name], str):
                 raise ValueError(f"{name} must be a string")
         if "seconds" in values and not isinstance(values["seconds"], (int, float)):
             raise ValueError("seconds must be a number")
@@ -201,10 +185,7 @@ class FaultSet:
 
     def snapshot(self) -> list[dict[str, Any]]:
         with self._lock:
-            return [
-                {"id": r.id, "rule": r.rule.to_json(), "seen": r.seen, "fired": r.fired}
-                for r in self._rules
-            ]
+            return [{"id": r.id, "rule": r.rule.to_json(), "seen": r.seen, "fired": r.fired} for r in self._rules]
 
     def decide(self, method: str, path: str) -> FiredFaults:
         fired = FiredFaults()

@@ -87,9 +87,7 @@ def post_query(app: EmulatorApp, request: Request) -> Response:
     return Response.json(202, tx.status_body("Queued"))
 
 
-def get_query_status(
-    app: EmulatorApp, request: Request, transaction_id: str
-) -> Response:
+def get_query_status(app: EmulatorApp, request: Request, transaction_id: str) -> Response:
     """GET /api/v2/audits/query/{id}: 202 while pending, 200 once ended."""
     tx = app.transactions.get(transaction_id)
     with app.transactions.lock:
@@ -112,9 +110,7 @@ def _page_size(request: Request) -> int:
     return int(text)
 
 
-def get_query_results(
-    app: EmulatorApp, request: Request, transaction_id: str
-) -> Response:
+def get_query_results(app: EmulatorApp, request: Request, transaction_id: str) -> Response:
     """GET /api/v2/audits/query/{id}/results: one cursor-addressed page."""
     tx = app.transactions.get(transaction_id)
     page_size = _page_size(request)

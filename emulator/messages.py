@@ -43,9 +43,7 @@ class Request:
         try:
             return json.loads(self.body)
         except (ValueError, UnicodeDecodeError):
-            raise ApiError(
-                400, "The request body is not valid JSON", "bad.request"
-            ) from None
+            raise ApiError(400, "The request body is not valid JSON", "bad.request") from None
 
 
 @dataclasses.dataclass
@@ -59,9 +57,7 @@ class Response:
     payload: Any = None  # the JSON value ``body`` encodes, when there is one
 
     @classmethod
-    def json(
-        cls, status: int, value: Any, headers: dict[str, str] | None = None
-    ) -> Response:
+    def json(cls, status: int, value: Any, headers: dict[str, str] | None = None) -> Response:
         return cls(
             status,
             encode_json(value),

@@ -71,9 +71,7 @@ def _parse_instant(text: str) -> int:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ApiError(
-            400, f"Invalid date in interval: {text!r}", "invalid.date", field="interval"
-        ) from None
+        raise ApiError(400, f"Invalid date in interval: {text!r}", "invalid.date", field="interval") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return to_millis(moment)
@@ -81,9 +79,7 @@ def _parse_instant(text: str) -> int:
 
 def _parse_interval(value: object) -> tuple[int, int]:
     if not isinstance(value, str):
-        raise ApiError(
-            400, "interval must be a string", "bad.request", field="interval"
-        )
+        raise ApiError(400, "interval must be a string", "bad.request", field="interval")
     parts = value.split("/")
     if len(parts) != 2:
         raise ApiError(
@@ -94,9 +90,7 @@ def _parse_interval(value: object) -> tuple[int, int]:
         )
     start, end = (_parse_instant(part.strip()) for part in parts)
     if end <= start:
-        raise ApiError(
-            400, "interval must end after it starts", "invalid.date", field="interval"
-        )
+        raise ApiError(400, "interval must end after it starts", "invalid.date", field="interval")
     return start, end
 
 
@@ -105,9 +99,7 @@ def _object_list(body: dict[str, Any], name: str) -> list[dict[str, Any]]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        raise ApiError(
-            400, f"{name} must be a list of objects", "bad.request", field=name
-        )
+        raise ApiError(400, f"{name} must be a list of objects", "bad.request", field=name)
     return value
 
 
@@ -130,9 +122,7 @@ def _string_field(item: dict[str, Any], name: str, where: str) -> str:
     return value
 
 
-def _enum_field(
-    item: dict[str, Any], name: str, where: str, allowed: tuple[str, ...]
-) -> str:
+def _enum_field(item: dict[str, Any], name: str, where: str, allowed: tuple[str, ...]) -> str:
     value = _string_field(item, name, where)
     if value not in allowed:
         raise ApiError(
@@ -149,16 +139,12 @@ def parse_query(body: object) -> AuditQuery:
     if not isinstance(body, dict):
         raise ApiError(400, "The request body must be a JSON object", "bad.request")
     if "interval" not in body:
-        raise ApiError(
-            400, "interval is required", "constraint.validation", field="interval"
-        )
+        raise ApiError(400, "interval is required", "constraint.validation", field="interval")
     start_ms, end_ms = _parse_interval(body["interval"])
     service = body.get("serviceName")
     if service is not None:
         if not isinstance(service, str):
-            raise ApiError(
-                400, "serviceName must be a string", "bad.request", field="serviceName"
-            )
+            raise ApiError(400, "serviceName must be a string", "bad.request", field="serviceName")
         if service not in SERVICE_NAMES and service not in (
             FAIL_SERVICE,
             CANCEL_SERVICE,
@@ -336,16 +322,12 @@ class TransactionStore:
         self._seed = seed
         self._limit = limit
         self._counter = 0
-        self._items: collections.OrderedDict[str, Transaction] = (
-            collections.OrderedDict()
-        )
+        self._items: collections.OrderedDict[str, Transaction] = collections.OrderedDict()
         self.lock = threading.Lock()  # held while a transaction's state changes
 
     def _new_id(self) -> str:
         self._counter += 1
-        digest = hashlib.blake2b(
-            f"tx:{self._seed}:{self._counter}".encode(), digest_size=16
-        ).hexdigest()
+        digest = hashlib.blake2b(f"tx:{self._seed}:{self._counter}".encode(), digest_size=16).hexdigest()
         return f"{digest[:8]}-{digest[8:12]}-4{digest[13:16]}-a{digest[17:20]}-{digest[20:]}"
 
     def create(
@@ -382,9 +364,7 @@ class TransactionStore:
         with self._lock:
             tx = self._items.get(transaction_id)
         if tx is None:
-            raise ApiError(
-                404, f"Audit query {transaction_id} was not found", "not.found"
-            )
+            raise ApiError(404, f"Audit query {transaction_id} was not found", "not.found")
         return tx
 
     def clear(self) -> None:

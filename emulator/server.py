@@ -57,18 +57,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _respond(self) -> Response:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             self.close_connection = True
-            return Response.error(
-                ApiError(411, "Send a Content-Length, not chunked", "bad.request")
-            )
+            return Response.error(ApiError(411, "Send a Content-Length, not chunked", "bad.request"))
         length_text = self.headers.get("Content-Length", "0") or "0"
         length = int(length_text) if length_text.isdigit() else -1
         if length < 0 or length > _MAX_BODY:
             self.close_connection = True
-            return Response.error(
-                ApiError(
-                    413, "The request body is too large", "request.entity.too.large"
-                )
-            )
+            return Response.error(ApiError(413, "The request body is too large", "request.entity.too.large"))
         body = self.rfile.read(length) if length else b""
         url = urllib.parse.urlsplit(self.path)
         request = Request(
@@ -126,9 +120,7 @@ class Emulator:
 
     def start(self) -> Self:
         """Serve in a background thread."""
-        self._thread = threading.Thread(
-            target=self.serve_forever, name="audit-emulator", daemon=True
-        )
+        self._thread = threading.Thread(target=self.serve_forever, name="audit-emulator", daemon=True)
         self._thread.start()
         return self
 
@@ -149,9 +141,7 @@ class Emulator:
 
     def add_fault(self, fault: FaultRule | str) -> int:
         """Add a fault rule (or a ``parse_fault`` spec); returns its id."""
-        return self.app.faults.add(
-            parse_fault(fault) if isinstance(fault, str) else fault
-        )
+        return self.app.faults.add(parse_fault(fault) if isinstance(fault, str) else fault)
 
     def stats(self) -> dict[str, Any]:
         return self.app.stats.snapshot()
@@ -161,9 +151,7 @@ class Emulator:
 
 
 @contextlib.contextmanager
-def run_emulator(
-    config: EmulatorConfig | None = None, **overrides: Any
-) -> Iterator[Emulator]:
+def run_emulator(config: EmulatorConfig | None = None, **overrides: Any) -> Iterator[Emulator]:
     """Run an emulator in a background thread for the ``with`` block.
 
     ``overrides`` replace fields of ``config`` (or of the defaults).

@@ -20,13 +20,9 @@ class Stats:
 
     def reset(self) -> None:
         with self._lock:
-            self._by_route: dict[str, collections.Counter[str]] = (
-                collections.defaultdict(collections.Counter)
-            )
+            self._by_route: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
             self._events: collections.Counter[str] = collections.Counter()
-            self._validation_errors: collections.deque[str] = collections.deque(
-                maxlen=_KEPT_ERRORS
-            )
+            self._validation_errors: collections.deque[str] = collections.deque(maxlen=_KEPT_ERRORS)
 
     def response(self, route: str, status: int) -> None:
         with self._lock:
@@ -56,8 +52,6 @@ class Stats:
             }  # fmt: skip
             return {
                 **counters,
-                "by_route": {
-                    route: dict(c) for route, c in sorted(self._by_route.items())
-                },
+                "by_route": {route: dict(c) for route, c in sorted(self._by_route.items())},
                 "recent_validation_errors": list(self._validation_errors),
             }

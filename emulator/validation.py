@@ -22,9 +22,7 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 __all__ = ["SPEC_PATH", "SpecValidator", "load_spec"]
 
-SPEC_PATH: Final = (
-    pathlib.Path(__file__).resolve().parent.parent / "spec" / "audit-api.yaml"
-)
+SPEC_PATH: Final = pathlib.Path(__file__).resolve().parent.parent / "spec" / "audit-api.yaml"
 _SPEC_HOST: Final = "https://api.mypurecloud.com"
 _MAX_MESSAGE: Final = 600
 
@@ -73,9 +71,7 @@ class SpecValidator:
 
     def __init__(self, path: pathlib.Path = SPEC_PATH) -> None:
         spec = SchemaPath.from_dict(load_spec(path))
-        self._requests = V31RequestValidator(
-            spec, security_provider_factory=_security_factory()
-        )
+        self._requests = V31RequestValidator(spec, security_provider_factory=_security_factory())
         self._responses = V31ResponseValidator(spec)
 
     @staticmethod
@@ -139,10 +135,7 @@ def _describe(error: Exception) -> str:
     while cause is not None:
         schema_errors = getattr(cause, "schema_errors", None)
         if schema_errors:
-            parts.extend(
-                f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-                for e in schema_errors
-            )
+            parts.extend(f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in schema_errors)
             break
         cause = cause.__cause__
     else:

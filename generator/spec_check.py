@@ -184,4 +184,9 @@ def _plain(node: Any) -> Any:
         return {str(key): _plain(value) for key, value in node.items()}
     if isinstance(node, list):
         return [_plain(value) for value in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    for plain_type in (str, int, float):
+        if isinstance(node, plain_type):
+            return plain_type(node)  # ruamel's scalar subclasses, which some validators reject
     return node

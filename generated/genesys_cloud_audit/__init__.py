@@ -4,6 +4,7 @@
 """A client library for accessing Genesys Cloud Audit API"""
 
 from ._runtime import (
+    DEFAULT_TIMEOUT,
     REGIONS,
     Client,
     RequestOptions,
@@ -27,19 +28,23 @@ from .errors import (
     AuthenticationError,
     BadRequestError,
     ConfigurationError,
+    ConflictError,
     DecodingError,
     GenesysCloudError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RequestTimeoutError,
     ServerError,
     TransportError,
+    TransportTimeoutError,
     UnexpectedStatusError,
     WaitFailedError,
     WaitTimeoutError,
 )
 
 __all__ = [
+    "DEFAULT_TIMEOUT",
     "REGIONS",
     "ApiError",
     "AsyncAuditExport",
@@ -48,6 +53,7 @@ __all__ = [
     "BadRequestError",
     "Client",
     "ConfigurationError",
+    "ConflictError",
     "DecodingError",
     "ExportCheckpoint",
     "GenesysCloudError",
@@ -56,9 +62,11 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RequestOptions",
+    "RequestTimeoutError",
     "RetryPolicy",
     "ServerError",
     "TransportError",
+    "TransportTimeoutError",
     "UnexpectedStatusError",
     "WaitFailedError",
     "WaitPolicy",

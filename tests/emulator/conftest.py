@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from emu_helpers import get_token, make_config
 
 from emulator import Emulator, run_emulator
+from tests.emulator.emu_helpers import get_token, make_config
 
 
 @pytest.fixture(scope="session")

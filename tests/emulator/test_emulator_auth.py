@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import httpx
-from emu_helpers import get_token
 
 from emulator import Emulator
+from tests.emulator.emu_helpers import get_token
 
 MAPPING = "/api/v2/audits/query/servicemapping"
 
@@ -28,18 +28,12 @@ def test_token_flow(anon: httpx.Client, emulator: Emulator) -> None:
 
 def test_bad_credentials(anon: httpx.Client) -> None:
     for auth in [("emulator-client", "wrong"), ("someone", "emulator-secret")]:
-        response = anon.post(
-            "/oauth/token", auth=auth, data={"grant_type": "client_credentials"}
-        )
+        response = anon.post("/oauth/token", auth=auth, data={"grant_type": "client_credentials"})
         assert response.status_code == 401
         body = response.json()
         assert body["code"] == "bad.credentials"
         assert body["status"] == 401
-        assert (
-            body["messageParams"] == {}
-            and body["details"] == []
-            and body["errors"] == []
-        )
+        assert body["messageParams"] == {} and body["details"] == [] and body["errors"] == []
         assert len(body["contextId"]) == 36
     missing = anon.post("/oauth/token", data={"grant_type": "client_credentials"})
     assert missing.status_code == 401

@@ -11,12 +11,11 @@ import sys
 
 import httpx
 import pytest
-from emu_helpers import get_token
+
+from tests.emulator.emu_helpers import get_token
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-URL_LINE = re.compile(
-    r"^Genesys audit emulator listening on (http://127\.0\.0\.1:\d+)$"
-)
+URL_LINE = re.compile(r"^Genesys audit emulator listening on (http://127\.0\.0\.1:\d+)$")
 
 
 def _start(*args: str) -> tuple[subprocess.Popen[str], str]:
@@ -30,9 +29,7 @@ def _start(*args: str) -> tuple[subprocess.Popen[str], str]:
     match = URL_LINE.match(line)
     if match is None:
         process.kill()
-        raise AssertionError(
-            f"unexpected first line {line!r}: {process.communicate()[1]}"
-        )
+        raise AssertionError(f"unexpected first line {line!r}: {process.communicate()[1]}")
     return process, match.group(1)
 
 
@@ -45,14 +42,8 @@ def test_cli_serves_and_stops_cleanly(signum: int) -> None:
     try:
         with httpx.Client(base_url=url, timeout=10) as client:
             client.headers["Authorization"] = f"Bearer {get_token(client)}"
-            assert (
-                client.get("/api/v2/audits/query/realtime/servicemapping").status_code
-                == 503
-            )
-            assert (
-                client.get("/api/v2/audits/query/realtime/servicemapping").status_code
-                == 200
-            )
+            assert client.get("/api/v2/audits/query/realtime/servicemapping").status_code == 503
+            assert client.get("/api/v2/audits/query/realtime/servicemapping").status_code == 200
             page = client.post(
                 "/api/v2/audits/query/realtime",
                 json={"interval": "2026-10-01T00:00:00Z/2026-11-01T00:00:00Z"},

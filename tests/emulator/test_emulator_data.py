@@ -7,7 +7,10 @@ import tracemalloc
 from datetime import UTC, datetime
 
 import httpx
-from emu_helpers import (
+
+from emulator import run_emulator
+from emulator.data import AuditDataset
+from tests.emulator.emu_helpers import (
     DATA_END,
     DATA_START,
     get_token,
@@ -15,9 +18,6 @@ from emu_helpers import (
     run_query,
     walk_results,
 )
-
-from emulator import run_emulator
-from emulator.data import AuditDataset
 
 DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
@@ -28,9 +28,7 @@ def _dataset(seed: int = 7, count: int = 2000) -> AuditDataset:
 
 def test_records_are_deterministic_and_seeded() -> None:
     a, b = _dataset(), _dataset()
-    assert [a.record(i) for i in range(0, 2000, 97)] == [
-        b.record(i) for i in range(0, 2000, 97)
-    ]
+    assert [a.record(i) for i in range(0, 2000, 97)] == [b.record(i) for i in range(0, 2000, 97)]
     other = _dataset(seed=8)
     assert a.record(5)["id"] != other.record(5)["id"]
 
@@ -43,12 +41,8 @@ def test_same_seed_same_bytes_over_http() -> None:
             httpx.Client(base_url=emu.base_url) as client,
         ):
             client.headers["Authorization"] = f"Bearer {get_token(client)}"
-            tx = run_query(
-                client, {"interval": "2026-10-03T00:00:00Z/2026-10-09T00:00:00Z"}
-            )
-            page = client.get(
-                f"/api/v2/audits/query/{tx}/results", params={"pageSize": 200}
-            )
+            tx = run_query(client, {"interval": "2026-10-03T00:00:00Z/2026-10-09T00:00:00Z"})
+            page = client.get(f"/api/v2/audits/query/{tx}/results", params={"pageSize": 200})
             bodies.append(page.content)
     assert bodies[0] == bodies[1]
 
@@ -58,10 +52,7 @@ def test_event_dates_are_ordered_and_in_span() -> None:
     dates = [dataset.record(i)["eventDate"] for i in range(dataset.count)]
     assert all(DATE.match(d) for d in dates)
     assert dates == sorted(dates)
-    assert (
-        dates[0] >= "2026-10-01T00:00:00.000Z"
-        and dates[-1] < "2026-11-01T00:00:00.000Z"
-    )
+    assert dates[0] >= "2026-10-01T00:00:00.000Z" and dates[-1] < "2026-11-01T00:00:00.000Z"
 
 
 def test_records_look_real() -> None:
@@ -87,25 +78,18 @@ def test_million_records_narrow_interval_without_materialising() -> None:
     with run_emulator(config) as emu, httpx.Client(base_url=emu.base_url) as client:
         client.headers["Authorization"] = f"Bearer {get_token(client)}"
         interval = "2026-06-01T12:00:00.000Z/2026-06-01T13:00:00.000Z"
-        records = walk_results(
-            client, run_query(client, {"interval": interval}), pageSize=500
-        )
+        records = walk_results(client, run_query(client, {"interval": interval}), pageSize=500)
         dataset = emu.app.dataset
         span = dataset.index_range(
             int(datetime(2026, 6, 1, 12, tzinfo=UTC).timestamp() * 1000),
             int(datetime(2026, 6, 1, 13, tzinfo=UTC).timestamp() * 1000),
         )
-        realtime = client.post(
-            "/api/v2/audits/query/realtime", json={"interval": interval, "pageSize": 10}
-        ).json()
+        realtime = client.post("/api/v2/audits/query/realtime", json={"interval": interval, "pageSize": 10}).json()
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert 50 < len(records) == len(span) < 300  # ~114 records an hour
     assert [r["id"] for r in records] == [dataset.record(i)["id"] for i in span]
-    assert all(
-        "2026-06-01T12:00:00.000Z" <= r["eventDate"] < "2026-06-01T13:00:00.000Z"
-        for r in records
-    )
+    assert all("2026-06-01T12:00:00.000Z" <= r["eventDate"] < "2026-06-01T13:00:00.000Z" for r in records)
     assert dataset.event_ms(span.start - 1) < dataset.event_ms(span.start)
     assert realtime["total"] == len(span)
     assert peak < 60 * 1024 * 1024  # far less than a million records would take

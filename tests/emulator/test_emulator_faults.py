@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from emu_helpers import WHOLE_SPAN, get_token, make_config, run_query
 
 from emulator import Emulator, FaultRule, parse_fault, run_emulator
+from tests.emulator.emu_helpers import WHOLE_SPAN, get_token, make_config, run_query
 
 MAPPING = "/api/v2/audits/query/servicemapping"
 
 
-def test_next_k_requests_matching_a_path(
-    client: httpx.Client, emulator: Emulator
-) -> None:
+def test_next_k_requests_matching_a_path(client: httpx.Client, emulator: Emulator) -> None:
     added = client.post("/_emulator/faults", json={"spec": "503:path=/results:count=2"})
     assert added.status_code == 201
     tx = run_query(client, {"interval": WHOLE_SPAN})  # not /results: untouched
-    statuses = [
-        client.get(f"/api/v2/audits/query/{tx}/results").status_code for _ in range(4)
-    ]
+    statuses = [client.get(f"/api/v2/audits/query/{tx}/results").status_code for _ in range(4)]
     assert statuses == [503, 503, 200, 200]
     faults = client.get("/_emulator/faults").json()["faults"]
     assert faults[0]["seen"] == 4 and faults[0]["fired"] == 2
@@ -48,9 +44,7 @@ def test_every_nth_request_gets_429(client: httpx.Client, emulator: Emulator) ->
 
 @pytest.mark.parametrize("status", [500, 503, 504])
 def test_server_errors(client: httpx.Client, status: int) -> None:
-    client.post(
-        "/_emulator/faults", json={"kind": "status", "status": status, "count": 1}
-    )
+    client.post("/_emulator/faults", json={"kind": "status", "status": status, "count": 1})
     response = client.get(MAPPING)
     assert response.status_code == status
     assert response.json()["status"] == status
@@ -61,9 +55,7 @@ def test_skip_and_method(client: httpx.Client) -> None:
     client.post("/_emulator/faults", json={"spec": "500:method=POST:skip=1:count=1"})
     assert client.get(MAPPING).status_code == 200
     url = "/api/v2/audits/query"
-    statuses = [
-        client.post(url, json={"interval": WHOLE_SPAN}).status_code for _ in range(3)
-    ]
+    statuses = [client.post(url, json={"interval": WHOLE_SPAN}).status_code for _ in range(3)]
     assert statuses == [202, 500, 202]
 
 
@@ -146,14 +138,9 @@ def test_reset_restores_start_state(client: httpx.Client) -> None:
 
 def test_control_api_errors(client: httpx.Client) -> None:
     assert client.post("/_emulator/faults", json={"kind": "explode"}).status_code == 400
-    assert (
-        client.post("/_emulator/faults", json={"spec": "503:count=x"}).status_code
-        == 400
-    )
+    assert client.post("/_emulator/faults", json={"spec": "503:count=x"}).status_code == 400
     assert client.patch("/_emulator/config", json={"records": 5}).status_code == 400
-    assert (
-        client.patch("/_emulator/config", json={"pending_polls": -1}).status_code == 400
-    )
+    assert client.patch("/_emulator/config", json={"pending_polls": -1}).status_code == 400
     assert client.delete("/_emulator/faults/999").status_code == 404
     rule_id = client.post("/_emulator/faults", json={"spec": "503"}).json()["id"]
     assert client.delete(f"/_emulator/faults/{rule_id}").status_code == 200
@@ -172,9 +159,7 @@ def test_config_faults_installed_at_start() -> None:
 
 def test_parse_fault() -> None:
     rule = parse_fault("429:every=3:retry_after=2:path=/results:method=GET")
-    assert rule == FaultRule(
-        "status", status=429, every=3, retry_after=2, path="/results", method="GET"
-    )
+    assert rule == FaultRule("status", status=429, every=3, retry_after=2, path="/results", method="GET")
     assert parse_fault("delay:seconds=1.5").seconds == 1.5
     for bad in ["explode", "503:count", "503:colour=red", "200", "drop:every=0"]:
         with pytest.raises(ValueError):

@@ -12,7 +12,6 @@ from typing import Any
 import httpx
 import pytest
 import schemathesis
-from emu_helpers import get_token, run_query
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -25,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
 
 from emulator import Emulator
 from emulator.validation import SPEC_PATH, load_spec
+from tests.emulator.emu_helpers import get_token, run_query
 
 CHECKS = [
     not_a_server_error,
@@ -76,9 +76,7 @@ def test_operation_conforms(operation: Any, emulator: Emulator) -> None:
         case = data.draw(operation.as_strategy())
         if "transactionId" in (case.path_parameters or {}) and data.draw(st.booleans()):
             case.path_parameters["transactionId"] = real_tx
-        case.call_and_validate(
-            base_url=emulator.base_url, headers=headers, checks=CHECKS
-        )
+        case.call_and_validate(base_url=emulator.base_url, headers=headers, checks=CHECKS)
 
     run()
     stats = emulator.stats()

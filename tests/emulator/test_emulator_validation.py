@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from emu_helpers import WHOLE_SPAN, get_token, make_config, run_query, walk_results
 
 from emulator import Emulator, run_emulator
 from emulator import app as app_module
 from emulator.messages import Response
 from emulator.validation import SpecValidator
+from tests.emulator.emu_helpers import WHOLE_SPAN, get_token, make_config, run_query, walk_results
 
 
-def test_a_mixed_workload_has_no_spec_violations(
-    client: httpx.Client, emulator: Emulator
-) -> None:
+def test_a_mixed_workload_has_no_spec_violations(client: httpx.Client, emulator: Emulator) -> None:
     tx = run_query(
         client,
         {
@@ -46,9 +44,7 @@ def test_validator_flags_bad_exchanges() -> None:
     headers = {"Content-Type": "application/json"}
     bad_level = b'{"entities": [{"level": "PARTNER"}]}'
     assert validator.response_errors("GET", path, [], {}, 200, headers, bad_level)
-    assert not validator.response_errors(
-        "GET", path, [], {}, 200, headers, b'{"entities": []}'
-    )
+    assert not validator.response_errors("GET", path, [], {}, 200, headers, b'{"entities": []}')
     assert validator.request_errors("GET", path, [("pageSize", "0")], {}, b"")
     body = b'{"interval": 3}'
     assert validator.request_errors(
@@ -71,11 +67,7 @@ def test_strict_mode_turns_drift_into_500(monkeypatch: pytest.MonkeyPatch) -> No
         httpx.Client(base_url=emu.base_url) as client,
     ):
         client.headers["Authorization"] = f"Bearer {get_token(client)}"
-        route = next(
-            r
-            for r in app_module._ROUTES
-            if r.template.endswith("/query/servicemapping")
-        )
+        route = next(r for r in app_module._ROUTES if r.template.endswith("/query/servicemapping"))
         monkeypatch.setattr(route, "handler", broken)
         response = client.get("/api/v2/audits/query/servicemapping")
         assert response.status_code == 500

@@ -85,7 +85,11 @@ def test_duplicate_operation_id(tmp_path: Path, output: Path) -> None:
 
 
 def test_invalid_openapi(tmp_path: Path, output: Path) -> None:
-    broken = SPEC_TEXT.replace("          type: string\n          description: The limit's name.", "          type: strang\n          description: The limit's name.", 1)
+    broken = SPEC_TEXT.replace(
+        "          type: string\n          description: The limit's name.",
+        "          type: strang\n          description: The limit's name.",
+        1,
+    )
     message = generate(tmp_path, output, spec=broken)
     assert "not valid OpenAPI 3.1" in message, message
     assert "/components/schemas/Limit/properties/key" in message

@@ -40,9 +40,7 @@ def tree_digest(root: Path) -> dict[str, str]:
 def committed_copy(tmp_path: Path) -> Path:
     """A copy of the committed generated/ tree to tamper with."""
     copy = tmp_path / "generated"
-    shutil.copytree(
-        settings.GENERATED_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "build")
-    )
+    shutil.copytree(settings.GENERATED_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "build"))
     return copy
 
 

@@ -11,9 +11,7 @@ from generator import settings
 
 SPEC: dict[str, Any] = yaml.safe_load(settings.SPEC_FILE.read_text())
 OPERATIONS = {
-    op["operationId"]: (method.upper(), path, op)
-    for path, item in SPEC["paths"].items()
-    for method, op in item.items()
+    op["operationId"]: (method.upper(), path, op) for path, item in SPEC["paths"].items() for method, op in item.items()
 }
 
 

@@ -53,12 +53,15 @@ def api_base_url(region: str) -> str:
 
 
 def login_base_url(api_base: str) -> str:
-    """Where /oauth/token lives: the API host with ``api.`` replaced by ``login.``, else the same host."""
+    """Where /oauth/token lives: ``login.<domain>`` for a Genesys API host, else the base URL's own host.
+
+    Any other host (a loopback emulator, a test server, a proxy) serves the token endpoint itself.
+    """
     parts = urlsplit(api_base)
-    host = parts.hostname or ""
-    if host.startswith("api."):
-        netloc = parts.netloc.replace(host, "login." + host.removeprefix("api."), 1)
-        return f"{parts.scheme}://{netloc}"
+    host = (parts.hostname or "").lower()
+    domain = host.removeprefix("api.")
+    if host.startswith("api.") and domain in _DOMAINS:
+        return f"{parts.scheme}://login.{domain}"
     return f"{parts.scheme}://{parts.netloc}"
 
 

@@ -20,7 +20,7 @@ class AuditQueryFilterProperty(StrEnum):
     @property
     def is_known(self) -> bool:
         """False for a value received from the API that this client's spec does not list."""
-        return self._name_ in type(self).__members__
+        return type(self).__members__.get(self._name_) is self
 
     @classmethod
     def decode(cls, value: str) -> "AuditQueryFilterProperty":

@@ -4,7 +4,7 @@ Kept apart from generated code (it is copied from runtime/ by the generator, not
 spec); its public names are re-exported from the package root.
 """
 
-from ._client import DEFAULT_TIMEOUT, ApiRequest, Client, RequestOptions
+from ._client import DEFAULT_RATE_LIMIT, DEFAULT_TIMEOUT, ApiRequest, Client, RequestOptions
 from ._decoding import decode_response, require_field, unexpected_status
 from ._paging import (
     AsyncCursorPages,
@@ -15,11 +15,13 @@ from ._paging import (
     Page,
     first_page,
 )
+from ._ratelimit import RateLimiter
 from ._regions import REGIONS
 from ._retry import RetryPolicy
 from ._waiter import WaitPolicy, wait_for_state, wait_for_state_async
 
 __all__ = [
+    "DEFAULT_RATE_LIMIT",
     "DEFAULT_TIMEOUT",
     "REGIONS",
     "ApiRequest",
@@ -30,6 +32,7 @@ __all__ = [
     "CursorPages",
     "NumberedPages",
     "Page",
+    "RateLimiter",
     "RequestOptions",
     "RetryPolicy",
     "WaitPolicy",

@@ -74,8 +74,9 @@ class ApiError(GenesysCloudError):
         self.operation_id = operation_id
         self.method = method
         self.path = path
-        self.code: str | None = _str_or_none(self.body.get("code"))
-        self.error_message: str | None = _str_or_none(self.body.get("message"))
+        # Genesys API errors use code/message; its OAuth endpoint uses error/description.
+        self.code: str | None = _str_or_none(self.body.get("code")) or _str_or_none(self.body.get("error"))
+        self.error_message: str | None = _first_str(self.body, "message", "error_description", "description")
         self.context_id: str | None = _str_or_none(self.body.get("contextId"))
         raw_details = self.body.get("details")
         self.details: list[dict[str, Any]] = (
@@ -227,6 +228,10 @@ class DecodingError(GenesysCloudError, ValueError):
     def within(self, model: str, field: str | None) -> DecodingError:
         """The same error seen from an enclosing model's field (extends the JSON path)."""
         path = ".".join(p for p in (field, self.path) if p)
+        if self.field is None and field is not None:
+            # The nested value itself was wrong (e.g. not an object): blame the field that held it.
+            reason = f"{self.reason} (expected {self.model})" if self.model else self.reason
+            return DecodingError(reason, model=model, field=field, path=path)
         return DecodingError(self.reason, model=self.model or model, field=self.field, path=path)
 
 
@@ -263,6 +268,14 @@ class WaitTimeoutError(GenesysCloudError):
 
 def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def _first_str(body: Mapping[str, Any], *keys: str) -> str | None:
+    for key in keys:
+        value = _str_or_none(body.get(key))
+        if value is not None:
+            return value
+    return None
 
 
 def _describe(error: Exception) -> str:

@@ -1,4 +1,9 @@
-"""When and how long to wait before trying a request again (the loop itself is tenacity's)."""
+"""When and how long to wait before trying a request again (the loop itself is tenacity's).
+
+Retried: 408, 429 (honouring Retry-After, capped), 5xx, connection failures and timeouts, for calls
+safe to repeat; a call that is not (a POST that writes) is resent only after a refusal (429, 503) or a
+connection that was never made.
+"""
 
 from __future__ import annotations
 
@@ -77,7 +82,7 @@ def is_retryable(error: BaseException, *, retry_safe: bool, policy: RetryPolicy)
 
 
 class RetryWait(wait_base):
-    """Retry-After when the server sent one (capped), else exponential backoff with full jitter."""
+    """Retry-After when the server sent one (capped), else exponential backoff with equal jitter."""
 
     def __init__(self, policy: RetryPolicy, rng: random.Random | None = None) -> None:
         self.policy = policy

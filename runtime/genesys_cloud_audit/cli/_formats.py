@@ -1,0 +1,120 @@
+"""Record formats: JSON lines, CSV with a fixed column set, and a fixed-width text table.
+
+Each format turns records into bytes: `header()` once at the start of a file, `page(records)` per page.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
+
+__all__ = ["CSV_COLUMNS", "FORMATS", "TABLE_COLUMNS", "RecordFormat", "column_value", "format_for"]
+
+CSV_COLUMNS = (
+    "id",
+    "eventDate",
+    "serviceName",
+    "level",
+    "status",
+    "action",
+    "entityType",
+    "entity.id",
+    "entity.name",
+    "user.id",
+    "user.name",
+    "client.id",
+    "remoteIp",
+    "message",
+)
+
+# (column, width) of the table format; wider values are cut with "~".
+TABLE_COLUMNS = (
+    ("eventDate", 24),
+    ("serviceName", 16),
+    ("action", 16),
+    ("entityType", 20),
+    ("entity.name", 24),
+    ("user.name", 20),
+    ("status", 7),
+)
+
+
+def column_value(record: Mapping[str, Any], column: str) -> str:
+    """One column of a record's JSON form (`entity.name` reads a nested field); "" when absent."""
+    value: Any = record
+    for part in column.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    if column == "message" and isinstance(value, Mapping):
+        value = value.get("message") or value.get("messageWithParams") or value.get("localizableMessageCode")
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join(str(item) for item in value)
+    if isinstance(value, (Mapping, bool)):
+        return json.dumps(value, separators=(",", ":"))
+    return str(value)
+
+
+class RecordFormat(Protocol):
+    def header(self) -> bytes: ...
+
+    def page(self, records: Iterable[Mapping[str, Any]]) -> bytes: ...
+
+
+class JsonLines:
+    """One record per line, as the model's `to_dict()` gives it."""
+
+    def header(self) -> bytes:
+        return b""
+
+    def page(self, records: Iterable[Mapping[str, Any]]) -> bytes:
+        return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records).encode()
+
+
+class Csv:
+    """RFC 4180 CSV (CRLF line ends) with the fixed CSV_COLUMNS and a header row."""
+
+    @staticmethod
+    def _rows(rows: Iterable[Iterable[str]]) -> bytes:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        return buffer.getvalue().encode()
+
+    def header(self) -> bytes:
+        return self._rows([CSV_COLUMNS])
+
+    def page(self, records: Iterable[Mapping[str, Any]]) -> bytes:
+        return self._rows([column_value(record, column) for column in CSV_COLUMNS] for record in records)
+
+
+def _cell(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text.ljust(width) if len(text) <= width else text[: width - 1] + "~"
+
+
+class Table:
+    """A fixed-width text table for reading in a terminal."""
+
+    @staticmethod
+    def _line(cells: Iterable[str]) -> bytes:
+        return ("  ".join(cells).rstrip() + "\n").encode()
+
+    def header(self) -> bytes:
+        return self._line(_cell(name, width) for name, width in TABLE_COLUMNS) + self._line(
+            "-" * width for _, width in TABLE_COLUMNS
+        )
+
+    def page(self, records: Iterable[Mapping[str, Any]]) -> bytes:
+        return b"".join(
+            self._line(_cell(column_value(record, name), width) for name, width in TABLE_COLUMNS) for record in records
+        )
+
+
+FORMATS: dict[str, Callable[[], RecordFormat]] = {"jsonl": JsonLines, "csv": Csv, "table": Table}
+
+
+def format_for(name: str) -> RecordFormat:
+    return FORMATS[name]()

@@ -1,0 +1,48 @@
+"""Query intervals: an ISO-8601 `start/end`, or a window ending now such as `7d` or `12h`."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+__all__ = ["IntervalError", "check_interval", "last_interval"]
+
+_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+_DURATION = re.compile(r"^\s*(\d+)\s*([wdhms])\s*$", re.IGNORECASE)
+
+
+class IntervalError(ValueError):
+    """The interval or duration is not understood."""
+
+
+def _instant(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise IntervalError(f"not an ISO-8601 date-time: {text.strip()!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _format(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def check_interval(text: str) -> str:
+    """`text` if it is `start/end` with start before end; raises IntervalError otherwise."""
+    parts = text.split("/")
+    if len(parts) != 2:
+        raise IntervalError(f"interval must be START/END in ISO-8601, got {text!r}")
+    start, end = (_instant(part) for part in parts)
+    if end <= start:
+        raise IntervalError(f"interval must end after it starts: {text!r}")
+    return text.strip()
+
+
+def last_interval(duration: str, now: datetime | None = None) -> str:
+    """The interval of `duration` (`7d`, `12h`, `30m`, `2w`, `90s`) ending now, to the second, in UTC."""
+    match = _DURATION.match(duration)
+    if match is None or int(match.group(1)) == 0:
+        raise IntervalError(f"duration must be a positive number with a unit w, d, h, m or s, got {duration!r}")
+    span = timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
+    end = (now or datetime.now(UTC)).replace(microsecond=0)
+    return f"{_format(end - span)}/{_format(end)}"

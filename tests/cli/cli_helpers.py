@@ -1,0 +1,76 @@
+"""Helpers for the CLI tests: run `genesys-audit` as a subprocess against a loopback emulator."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, EmulatorConfig
+
+DATA_START = datetime(2026, 10, 1, tzinfo=UTC)
+DATA_END = datetime(2026, 11, 1, tzinfo=UTC)
+WHOLE_SPAN = "2026-10-01T00:00:00Z/2026-11-01T00:00:00Z"
+RECORDS = 1800
+CLI = [sys.executable, "-m", "genesys_cloud_audit.cli"]
+
+
+def make_config(**overrides: Any) -> EmulatorConfig:
+    settings: dict[str, Any] = {
+        "records": RECORDS, "seed": 11, "data_start": DATA_START, "data_end": DATA_END, "pending_polls": 1,
+        "validate": False,  # spec validation of every page is slow; the emulator's own tests cover it
+    }  # fmt: skip
+    settings.update(overrides)
+    return EmulatorConfig(**settings)
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GENESYSCLOUD_")}
+    env.update(GENESYSCLOUD_OAUTHCLIENT_ID=DEFAULT_CLIENT_ID, GENESYSCLOUD_OAUTHCLIENT_SECRET=DEFAULT_CLIENT_SECRET)
+    env.update(extra)
+    return env
+
+
+def run_cli(
+    args: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CLI, *args], env=env or cli_env(), cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+def start_cli(args: Sequence[str], *, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [*CLI, *args], env=env or cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def read_checkpoint(output: Path) -> dict[str, Any] | None:
+    path = output.with_name(output.name + ".checkpoint.json")
+    try:
+        data: dict[str, Any] = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return data
+
+
+def wait_for_pages(output: Path, pages: int, process: subprocess.Popen[str], timeout: float = 30) -> dict[str, Any]:
+    """Polls the checkpoint until it records `pages` pages (the export keeps running meanwhile)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        checkpoint = read_checkpoint(output)
+        if checkpoint is not None and checkpoint["pages"] >= pages:
+            return checkpoint
+        assert process.poll() is None, f"the export ended early: {process.communicate()}"
+        time.sleep(0.02)
+    raise AssertionError(f"no checkpoint with {pages} pages within {timeout} s")
+
+
+def jsonl(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]

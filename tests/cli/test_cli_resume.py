@@ -1,0 +1,93 @@
+"""Interrupted exports (error, SIGINT, SIGKILL, vanished query) resume to exactly what a clean run writes."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import pytest
+
+from emulator import Emulator
+from tests.cli.cli_helpers import WHOLE_SPAN, read_checkpoint, run_cli, start_cli, wait_for_pages
+
+
+def export_args(emulator: Emulator, output: Path, *extra: str, command: str = "query") -> list[str]:
+    return [command, "--base-url", emulator.base_url, "--interval", WHOLE_SPAN, "--page-size", "100",
+            "--output", str(output), *extra]  # fmt: skip
+
+
+def clean_run(emulator: Emulator, output: Path, *extra: str, command: str = "query") -> bytes:
+    result = run_cli(export_args(emulator, output, *extra, command=command))
+    assert result.returncode == 0, result.stderr
+    return output.read_bytes()
+
+
+def assert_finished(output: Path, expected: bytes) -> None:
+    assert output.read_bytes() == expected
+    assert not output.with_name(output.name + ".checkpoint.json").exists()
+    assert not output.with_name(output.name + ".partial").exists()
+
+
+@pytest.mark.parametrize(("command", "fmt"), [("query", "jsonl"), ("query", "csv"), ("realtime", "jsonl")])
+def test_export_stopped_by_an_error_resumes_exactly(emulator: Emulator, tmp_path: Path, command: str, fmt: str) -> None:
+    expected = clean_run(emulator, tmp_path / "clean", "--format", fmt, command=command)
+    output = tmp_path / "audit"
+    route = "/results" if command == "query" else "/realtime"
+    emulator.add_fault(f"400:path={route}:skip=3:count=1")
+    failed = run_cli(export_args(emulator, output, "--format", fmt, command=command))
+    assert failed.returncode == 1
+    assert "HTTP 400" in failed.stderr and "--resume" in failed.stderr
+    assert not output.exists()
+    checkpoint = read_checkpoint(output)
+    assert checkpoint is not None and checkpoint["pages"] == 3 and checkpoint["records"] == 300
+    resumed = run_cli(export_args(emulator, output, "--format", fmt, "--resume", command=command))
+    assert resumed.returncode == 0, resumed.stderr
+    assert_finished(output, expected)
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
+def test_killed_export_resumes_exactly(emulator: Emulator, tmp_path: Path, how: signal.Signals) -> None:
+    expected = clean_run(emulator, tmp_path / "clean.jsonl")
+    output = tmp_path / "audit.jsonl"
+    emulator.add_fault("delay:path=/results:seconds=0.15")  # slow pages, so the kill lands midway
+    process = start_cli(export_args(emulator, output))
+    wait_for_pages(output, 3, process)
+    process.send_signal(how)
+    _, stderr = process.communicate(timeout=30)
+    if how == signal.SIGINT:
+        assert process.returncode == 130
+        assert "--resume" in stderr and "Traceback" not in stderr
+    assert not output.exists()
+    # A page cut off midway leaves bytes past the checkpoint; the resume must drop them.
+    with open(output.with_name(output.name + ".partial"), "ab") as partial:
+        partial.write(b'{"torn": ')
+    emulator.reset()
+    resumed = run_cli(export_args(emulator, output, "--resume"))
+    assert resumed.returncode == 0, resumed.stderr
+    assert_finished(output, expected)
+
+
+def test_resume_runs_a_vanished_query_again(emulator: Emulator, tmp_path: Path) -> None:
+    expected = clean_run(emulator, tmp_path / "clean.jsonl")
+    output = tmp_path / "audit.jsonl"
+    emulator.add_fault("400:path=/results:skip=4:count=1")
+    assert run_cli(export_args(emulator, output)).returncode == 1
+    emulator.reset()  # forgets every query: the saved transaction id now answers 404
+    resumed = run_cli(export_args(emulator, output, "--resume", "--progress"))
+    assert resumed.returncode == 0, resumed.stderr
+    assert "running it again" in resumed.stderr
+    assert_finished(output, expected)
+
+
+def test_checkpoint_guards_against_mixing_exports(emulator: Emulator, tmp_path: Path) -> None:
+    output = tmp_path / "audit.jsonl"
+    emulator.add_fault("400:path=/results:skip=1:count=1")
+    assert run_cli(export_args(emulator, output)).returncode == 1
+    emulator.reset()
+    again = run_cli(export_args(emulator, output))
+    assert again.returncode == 2 and "--resume" in again.stderr
+    other = run_cli(export_args(emulator, output, "--service", "Routing", "--resume"))
+    assert other.returncode == 2 and "different export" in other.stderr
+    restarted = run_cli(export_args(emulator, output, "--restart"))
+    assert restarted.returncode == 0, restarted.stderr
+    assert_finished(output, clean_run(emulator, tmp_path / "clean.jsonl"))

@@ -1,0 +1,30 @@
+"""Helpers shared by runtime tests: a client pointed at a scripted server, with tiny backoffs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from genesys_cloud_audit import Client, RetryPolicy
+
+from tests.support.scripted_server import ScriptedServer, token_issuer
+
+__all__ = ["CLIENT_ID", "CLIENT_SECRET", "FAST_RETRY", "make_client"]
+
+CLIENT_ID = "test-client-id"
+CLIENT_SECRET = "s3cr3t-DO-NOT-LEAK-7f1e"
+FAST_RETRY = RetryPolicy(max_attempts=4, deadline=30.0, initial_backoff=0.001, max_backoff=0.01)
+
+
+def make_client(server: ScriptedServer, *, issue_tokens: bool = True, **overrides: Any) -> Client:
+    """A Client on `server` with client credentials; the server hands out tokens unless told not to."""
+    if issue_tokens:
+        server.set_default("POST", "/oauth/token", token_issuer())
+    settings: dict[str, Any] = {
+        "base_url": server.base_url,
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+        "retry": FAST_RETRY,
+        "timeout": 5.0,
+    }
+    settings.update(overrides)
+    return Client(**settings)
