@@ -193,7 +193,8 @@ class _ExportState:
 
 
 class AuditExport(_ExportState, Iterator[AuditLogMessage]):
-    """Every record of an audit query, page by page; iterate it, or call `pages()` for whole pages.
+    """Every record of an audit query, page by page; iterate it, or call `pages()` /
+    `detailed_pages()` for whole pages.
 
     The query is created (unless resuming) and waited for when the first record is asked for, or on
     `start()`. `transaction_id`, `cursor`, `records_read` and `checkpoint()` report progress. After an
@@ -226,9 +227,13 @@ class AuditExport(_ExportState, Iterator[AuditLogMessage]):
             )
         return self._pager
 
-    def pages(self) -> Iterator[ResultsPage]:
-        """The remaining pages, whole, each with the cursor it was read with and the next one."""
+    def pages(self) -> Iterator[AuditQueryExecutionResultsResponse]:
+        """The remaining pages' response models."""
         return iter(()) if self._finished_before else self._results().pages()
+
+    def detailed_pages(self) -> Iterator[ResultsPage]:
+        """The remaining pages, each with its records, the cursor it was read with and the next one."""
+        return iter(()) if self._finished_before else self._results().detailed_pages()
 
     def __iter__(self) -> AuditExport:
         return self
@@ -270,11 +275,16 @@ class AsyncAuditExport(_ExportState, AsyncIterator[AuditLogMessage]):
             )
         return self._async_pager
 
-    async def pages(self) -> AsyncIterator[ResultsPage]:
-        """The remaining pages, whole, each with the cursor it was read with and the next one."""
+    async def pages(self) -> AsyncIterator[AuditQueryExecutionResultsResponse]:
+        """The remaining pages' response models."""
+        async for page in self.detailed_pages():
+            yield page.response
+
+    async def detailed_pages(self) -> AsyncIterator[ResultsPage]:
+        """The remaining pages, each with its records, the cursor it was read with and the next one."""
         if self._finished_before:
             return
-        async for page in (await self._results()).pages():
+        async for page in (await self._results()).detailed_pages():
             yield page
 
     def __aiter__(self) -> AsyncAuditExport:

@@ -85,7 +85,7 @@ def test_resume_from_cursor_saved_after_page_ten(
     client: Client, span: Span, expected_ids: list[str], fast_wait: WaitPolicy
 ) -> None:
     export = query_audits(client, interval=span, wait_policy=fast_wait)
-    pages = export.pages()
+    pages = export.detailed_pages()
     first = [record.id for _ in range(10) for record in next(pages).items]
     saved = export.checkpoint().to_json()
     assert ExportCheckpoint.from_json(saved).skip == 0

@@ -72,7 +72,7 @@ def test_failed_fetch_is_retried_on_next_iteration_without_duplicates() -> None:
 
 def test_pages_carry_their_cursors_and_numbered_pages_stop_at_count() -> None:
     pager = CursorPages(cursor_source(9, 4).__getitem__, cursor_of=lambda p: p.cursor, items_of=lambda p: p.items)
-    assert [(p.cursor, p.next_cursor, p.last) for p in pager.pages()] == [
+    assert [(p.cursor, p.next_cursor, p.last) for p in pager.detailed_pages()] == [
         (None, "4", False),
         ("4", "8", False),
         ("8", None, True),

@@ -1,7 +1,8 @@
 """Lazy iteration over paged results: one page in memory at a time, resumable from a checkpoint.
 
 Generated `paginate` / `paginate_async` helpers build these from the spec's x-pagination extension.
-A pager is an iterator of records; `pages()` gives whole pages instead. Its position (`cursor` or
+A pager is an iterator of records; `pages()` gives the pages' response models instead, and
+`detailed_pages()` each page with its position. Its position (`cursor` or
 `page_number`, plus `skip`: records of that page already handed out) always describes exactly what has
 been yielded so far, so saving it and starting a new pager from it yields every remaining record once.
 A page is handed out only after it was fetched whole (retries happen inside the fetch), so a retried
@@ -160,8 +161,13 @@ class CursorPages(_CursorState[PageT, ItemT], Iterator[ItemT]):
         self._fetch = fetch
         self._records: Iterator[ItemT] | None = None
 
-    def pages(self) -> Iterator[Page[PageT, ItemT]]:
-        """The remaining pages, whole; the position moves past each page as it is yielded."""
+    def pages(self) -> Iterator[PageT]:
+        """The remaining pages' response models; the position moves past each page as it is yielded."""
+        for page in self.detailed_pages():
+            yield page.response
+
+    def detailed_pages(self) -> Iterator[Page[PageT, ItemT]]:
+        """The remaining pages with their position (cursor, next cursor, number) and records."""
         while not self.done:
             page = self._page(self._fetch(self.cursor))
             self.items_read += len(page.items)
@@ -205,8 +211,13 @@ class AsyncCursorPages(_CursorState[PageT, ItemT], AsyncIterator[ItemT]):
         self._current: Page[PageT, ItemT] | None = None
         self._index = 0
 
-    async def pages(self) -> AsyncIterator[Page[PageT, ItemT]]:
-        """The remaining pages, whole; the position moves past each page as it is yielded."""
+    async def pages(self) -> AsyncIterator[PageT]:
+        """The remaining pages' response models; the position moves past each page as it is yielded."""
+        async for page in self.detailed_pages():
+            yield page.response
+
+    async def detailed_pages(self) -> AsyncIterator[Page[PageT, ItemT]]:
+        """The remaining pages with their position (cursor, next cursor, number) and records."""
         while not self.done:
             page = self._page(await self._fetch(self.cursor))
             self.items_read += len(page.items)
@@ -302,8 +313,13 @@ class NumberedPages(_NumberedState[PageT, ItemT], Iterator[ItemT]):
         self._fetch = fetch
         self._records: Iterator[ItemT] | None = None
 
-    def pages(self) -> Iterator[Page[PageT, ItemT]]:
-        """The remaining pages, whole; the position moves past each page as it is yielded."""
+    def pages(self) -> Iterator[PageT]:
+        """The remaining pages' response models; the position moves past each page as it is yielded."""
+        for page in self.detailed_pages():
+            yield page.response
+
+    def detailed_pages(self) -> Iterator[Page[PageT, ItemT]]:
+        """The remaining pages with their position (cursor, next cursor, number) and records."""
         while not self.done:
             page = self._page(self._fetch(self.page_number))
             self.items_read += len(page.items)
@@ -346,8 +362,13 @@ class AsyncNumberedPages(_NumberedState[PageT, ItemT], AsyncIterator[ItemT]):
         self._current: Page[PageT, ItemT] | None = None
         self._index = 0
 
-    async def pages(self) -> AsyncIterator[Page[PageT, ItemT]]:
-        """The remaining pages, whole; the position moves past each page as it is yielded."""
+    async def pages(self) -> AsyncIterator[PageT]:
+        """The remaining pages' response models; the position moves past each page as it is yielded."""
+        async for page in self.detailed_pages():
+            yield page.response
+
+    async def detailed_pages(self) -> AsyncIterator[Page[PageT, ItemT]]:
+        """The remaining pages with their position (cursor, next cursor, number) and records."""
         while not self.done:
             page = self._page(await self._fetch(self.page_number))
             self.items_read += len(page.items)

@@ -258,9 +258,9 @@ def paginate(
     """Iterates over every record of every page, fetching one page at a time.
 
     Follows each page's cursor until a page has none. Iterate the result for the records, or call
-    `.pages()` for whole pages. `.checkpoint()` (`.cursor` and `.skip`) says how far it got: pass them
-    back as `start_cursor` and `skip` to resume with the first record not yet yielded. Other arguments
-    are those of `sync`.
+    `.pages()` for the page models (`.detailed_pages()` adds each page's cursors). `.checkpoint()`
+    (`.cursor` and `.skip`) says how far it got: pass them back as `start_cursor` and `skip` to resume
+    with the first record not yet yielded. Other arguments are those of `sync`.
     """
 
     def fetch(page_cursor: str | None) -> AuditQueryExecutionResultsResponse:
