@@ -6,7 +6,15 @@ spec); its public names are re-exported from the package root.
 
 from ._client import DEFAULT_RATE_LIMIT, DEFAULT_TIMEOUT, ApiRequest, Client, RequestOptions
 from ._decoding import decode_response, require_field, unexpected_status
-from ._paging import AsyncCursorPages, AsyncNumberedPages, CursorPages, NumberedPages, first_page
+from ._paging import (
+    AsyncCursorPages,
+    AsyncNumberedPages,
+    Checkpoint,
+    CursorPages,
+    NumberedPages,
+    Page,
+    first_page,
+)
 from ._ratelimit import RateLimiter
 from ._regions import REGIONS
 from ._retry import RetryPolicy
@@ -19,9 +27,11 @@ __all__ = [
     "ApiRequest",
     "AsyncCursorPages",
     "AsyncNumberedPages",
+    "Checkpoint",
     "Client",
     "CursorPages",
     "NumberedPages",
+    "Page",
     "RateLimiter",
     "RequestOptions",
     "RetryPolicy",

@@ -253,12 +253,14 @@ def paginate(
     expand: list[AuditExpandField] | Unset = UNSET,
     request_options: RequestOptions | None = None,
     start_cursor: str | None = None,
+    skip: int = 0,
 ) -> CursorPages[AuditQueryExecutionResultsResponse, AuditLogMessage]:
     """Iterates over every record of every page, fetching one page at a time.
 
     Follows each page's cursor until a page has none. Iterate the result for the records, or call
-    `.pages()` for whole pages; `.cursor` is the cursor of the next page to fetch, so a caller can save
-    it and resume later with `start_cursor`. Arguments are those of `sync`.
+    `.pages()` for the page models (`.detailed_pages()` adds each page's cursors). `.checkpoint()`
+    (`.cursor` and `.skip`) says how far it got: pass them back as `start_cursor` and `skip` to resume
+    with the first record not yet yielded. Other arguments are those of `sync`.
     """
 
     def fetch(page_cursor: str | None) -> AuditQueryExecutionResultsResponse:
@@ -276,6 +278,7 @@ def paginate(
         cursor_of=lambda page: page.cursor,
         items_of=lambda page: page.entities,
         start_cursor=start_cursor,
+        skip=skip,
     )
 
 
@@ -287,6 +290,7 @@ def paginate_async(
     expand: list[AuditExpandField] | Unset = UNSET,
     request_options: RequestOptions | None = None,
     start_cursor: str | None = None,
+    skip: int = 0,
 ) -> AsyncCursorPages[AuditQueryExecutionResultsResponse, AuditLogMessage]:
     """Like `paginate`, for `async for`."""
 
@@ -305,4 +309,5 @@ def paginate_async(
         cursor_of=lambda page: page.cursor,
         items_of=lambda page: page.entities,
         start_cursor=start_cursor,
+        skip=skip,
     )

@@ -230,12 +230,13 @@ def paginate(
     body: AuditRealtimeQueryRequest,
     expand: list[AuditExpandField] | Unset = UNSET,
     request_options: RequestOptions | None = None,
+    skip: int = 0,
 ) -> NumberedPages[AuditRealtimeQueryResultsResponse, AuditLogMessage]:
     """Iterates over every record of every page, fetching one page at a time.
 
-    Starts at the body's page number (1 if unset) and stops after the last page the response counts.
-    Iterate the result for the records, or call `.pages()` for whole pages; `.page_number` is the next
-    page to fetch. Arguments are those of `sync`.
+    Starts at the body's page number (1 if unset), skipping that page's first `skip` records, and stops
+    after the last page the response counts. Iterate the result for the records, or call `.pages()` for
+    whole pages; `.page_number` and `.skip` say how far it got. Other arguments are those of `sync`.
     """
 
     def fetch(page_number: int) -> AuditRealtimeQueryResultsResponse:
@@ -251,6 +252,7 @@ def paginate(
         page_count_of=lambda page: page.page_count,
         items_of=lambda page: page.entities,
         start_page=first_page(body.page_number),
+        skip=skip,
     )
 
 
@@ -260,6 +262,7 @@ def paginate_async(
     body: AuditRealtimeQueryRequest,
     expand: list[AuditExpandField] | Unset = UNSET,
     request_options: RequestOptions | None = None,
+    skip: int = 0,
 ) -> AsyncNumberedPages[AuditRealtimeQueryResultsResponse, AuditLogMessage]:
     """Like `paginate`, for `async for`."""
 
@@ -276,4 +279,5 @@ def paginate_async(
         page_count_of=lambda page: page.page_count,
         items_of=lambda page: page.entities,
         start_page=first_page(body.page_number),
+        skip=skip,
     )
