@@ -12,6 +12,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+from jinja2 import TemplateSyntaxError
 from openapi_python_client import Project
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
@@ -73,6 +74,9 @@ def render_client(spec: Path, document: Any, templates: Path, config_file: Path,
                 problems = list(project.build())
     except GenerationError:
         raise
+    except TemplateSyntaxError as exc:
+        where = Path(exc.filename) if exc.filename else templates / (exc.name or "?")
+        raise GenerationError(f"template syntax error: {exc.message}", file=where, line=exc.lineno) from None
     except Exception as exc:  # a template error surfaces as an arbitrary exception while rendering
         raise GenerationError(f"openapi-python-client failed: {type(exc).__name__}: {exc}", file=spec) from None
     if problems:

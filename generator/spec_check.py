@@ -6,14 +6,15 @@ named by file, line and JSON pointer before anything is generated.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import yaml
 from openapi_spec_validator import OpenAPIV31SpecValidator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedBase
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from generator.errors import GenerationError
 
@@ -22,20 +23,32 @@ __all__ = ["check_spec", "load_spec"]
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's fast loader, resolving booleans as YAML 1.2 does (as openapi-python-client's ruamel)."""
+
+
+_BOOL = "tag:yaml.org,2002:bool"
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != _BOOL]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
 def load_spec(path: Path) -> Any:
-    """Parses the YAML (keeping line numbers) or raises GenerationError at the offending line."""
+    """Parses the YAML or raises GenerationError at the offending line."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise GenerationError(f"cannot read the spec: {exc.strerror}", file=path) from None
     try:
-        document = YAML(typ="rt").load(text)
-    except MarkedYAMLError as exc:
+        document = yaml.load(text, Loader=_Loader)  # a safe loader: plain data only
+    except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
         raise GenerationError(f"YAML syntax error: {problem}", file=path, line=line) from None
-    except YAMLError as exc:
+    except yaml.YAMLError as exc:
         raise GenerationError(f"YAML error: {exc}", file=path) from None
     if not isinstance(document, dict):
         raise GenerationError("the spec is not a YAML mapping", file=path, line=1)
@@ -51,9 +64,12 @@ def check_spec(path: Path) -> Any:
     return document
 
 
-def _line_of(document: Any, pointer_parts: list[str | int]) -> int | None:
-    """The 1-based line of the deepest node on the pointer path that ruamel recorded."""
-    node = document
+def _line_of(path: Path, pointer_parts: list[str | int]) -> int | None:
+    """The 1-based line of the deepest node on the pointer path (parsed again, only for errors)."""
+    try:
+        node = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+    except Exception:  # the fast parse accepted it; without positions we just say less
+        return None
     line: int | None = None
     for part in pointer_parts:
         if isinstance(node, CommentedBase) and hasattr(node, "lc"):
@@ -106,14 +122,14 @@ def _check_refs(document: Any, path: Path) -> None:
             raise GenerationError(
                 f"only local $refs are supported, found {ref!r}",
                 file=path,
-                line=_line_of(document, where),
+                line=_line_of(path, where),
                 pointer=_pointer(where),
             )
         if not _resolve(document, ref):
             raise GenerationError(
                 f"dangling $ref {ref!r}: nothing in the spec has that pointer",
                 file=path,
-                line=_line_of(document, where),
+                line=_line_of(path, where),
                 pointer=_pointer(where),
             )
 
@@ -133,15 +149,15 @@ def _check_operation_ids(document: Any, path: Path) -> None:
                 raise GenerationError(
                     "operation has no operationId (it names the generated module and functions)",
                     file=path,
-                    line=_line_of(document, where[:-1]),
+                    line=_line_of(path, where[:-1]),
                     pointer=_pointer(where[:-1]),
                 )
             if operation_id in seen:
-                first = _line_of(document, seen[operation_id])
+                first = _line_of(path, seen[operation_id])
                 raise GenerationError(
                     f"duplicate operationId {operation_id!r} (first used at line {first}, {_pointer(seen[operation_id])})",
                     file=path,
-                    line=_line_of(document, where),
+                    line=_line_of(path, where),
                     pointer=_pointer(where),
                 )
             seen[operation_id] = where
@@ -156,7 +172,7 @@ def _check_openapi_schema(document: Any, path: Path) -> None:
     raise GenerationError(
         f"not valid OpenAPI 3.1: {error.message}",
         file=path,
-        line=_line_of(document, parts),
+        line=_line_of(path, parts),
         pointer=_pointer(parts),
     )
 
