@@ -10,19 +10,21 @@ Tokens and the client secret are held as `Secret`, so no repr, log record or tra
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ._errors import AuthenticationError, DecodingError, error_from_response
 from ._logging import logger
 from ._secrets import Secret
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["ClientCredentials", "StaticToken", "TokenSource"]
 
@@ -138,6 +140,8 @@ class ClientCredentials(TokenSource):
             return value
 
     def _async_lock(self) -> asyncio.Lock:
+        import asyncio  # imported late: it costs ~70 ms and sync use never needs it
+
         loop = asyncio.get_running_loop()
         with self._thread_lock:
             lock = self._async_locks.get(loop)

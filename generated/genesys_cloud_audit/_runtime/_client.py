@@ -14,7 +14,6 @@ one-time 401 token renewal stay above it.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import threading
 import time
@@ -22,7 +21,7 @@ import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 from tenacity import AsyncRetrying, RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_before_delay
@@ -35,6 +34,9 @@ from ._ratelimit import RateLimiter
 from ._regions import api_base_url, check_base_url, login_base_url
 from ._retry import RetryPolicy, RetryWait, is_retryable
 from ._secrets import Secret
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["DEFAULT_RATE_LIMIT", "DEFAULT_TIMEOUT", "ApiRequest", "Client", "RequestOptions"]
 
@@ -187,6 +189,8 @@ class Client:
         return http
 
     def _async_http_client(self) -> httpx.AsyncClient:
+        import asyncio  # imported late: it costs ~70 ms and sync use never needs it
+
         loop = asyncio.get_running_loop()
         with self._lock:
             http = self._async_http.get(loop)
@@ -204,6 +208,8 @@ class Client:
     async def aclose(self) -> None:
         """Closes this event loop's connection pool and the sync one."""
         with self._lock:
+            import asyncio  # imported late: it costs ~70 ms and sync use never needs it
+
             http = self._async_http.pop(asyncio.get_running_loop(), None)
         if http is not None:
             await http.aclose()
@@ -293,6 +299,8 @@ class Client:
             delay = self.rate_limiter.reserve()
             if delay > 0:
                 logger.info("%s: waiting %.2f s to stay under the rate limit", request.operation_id, delay)
+                import asyncio  # imported late: it costs ~70 ms and sync use never needs it
+
                 await asyncio.sleep(delay)
 
     def _attempt(self, request: ApiRequest, timeout: httpx.Timeout) -> httpx.Response:

@@ -11,7 +11,6 @@ served in arrival order, and the wait happens outside the lock.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections import deque
@@ -61,6 +60,8 @@ class RateLimiter:
     async def aacquire(self) -> None:
         delay = self.reserve()
         if delay > 0:
+            import asyncio  # imported late: it costs ~70 ms and sync use never needs it
+
             await asyncio.sleep(delay)
 
     def __repr__(self) -> str:

@@ -10,7 +10,6 @@ sync form's timeout; the async form also stops when its task is cancelled.
 
 from __future__ import annotations
 
-import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable, Collection
@@ -151,4 +150,6 @@ async def wait_for_state_async(
         pause = progress.pause_after(_state(state_of(status)), status)
         if pause is None:
             return status
+        import asyncio  # imported late: it costs ~70 ms and sync use never needs it
+
         await asyncio.sleep(pause)
