@@ -21,24 +21,26 @@ class TreeDiff:
         return not (self.added or self.removed or self.changed)
 
 
-# Build and install by-products (pip install ./generated, bytecode) are not generator output.
-_BY_PRODUCTS = ("__pycache__", "build", "dist")
+# By-products of building or installing the package (pip install ./generated), not generator output.
+_TOP_LEVEL_BY_PRODUCTS = frozenset({"build", "dist"})
+
+
+def _is_by_product(relative: Path) -> bool:
+    return (
+        relative.parts[0] in _TOP_LEVEL_BY_PRODUCTS
+        or relative.suffix == ".pyc"
+        or any(part == "__pycache__" or part.endswith(".egg-info") for part in relative.parts)
+    )
 
 
 def _files(root: Path) -> dict[str, Path]:
     if not root.is_dir():
         return {}
-    found = {}
-    for path in root.rglob("*"):
-        relative = path.relative_to(root)
-        if not path.is_file() or path.suffix == ".pyc":
-            continue
-        if relative.parts[0] in _BY_PRODUCTS[1:] or any(
-            part == "__pycache__" or part.endswith(".egg-info") for part in relative.parts
-        ):
-            continue
-        found[relative.as_posix()] = path
-    return found
+    return {
+        path.relative_to(root).as_posix(): path
+        for path in root.rglob("*")
+        if path.is_file() and not _is_by_product(path.relative_to(root))
+    }
 
 
 def _lines(path: Path | None) -> list[str]:
