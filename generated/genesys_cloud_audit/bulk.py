@@ -48,6 +48,7 @@ __all__ = [
 
 _Item = PageItem | PartEnd | Failure
 _PUT_TIMEOUT = 0.1
+_JOIN_TIMEOUT = 30.0
 
 
 class _Stopped(Exception):
@@ -86,6 +87,8 @@ class BulkExport(BulkState, Iterator[AuditLogMessage]):
     # Workers
 
     def _put(self, index: int, item: _Item) -> None:
+        if self._stop.is_set():
+            raise _Stopped
         target = self._queues[index] if self.ordered else self._shared
         while True:
             try:
@@ -203,9 +206,12 @@ class BulkExport(BulkState, Iterator[AuditLogMessage]):
         return record
 
     def close(self) -> None:
-        """Stops the workers (a request in flight completes; nothing more is sent)."""
+        """Stops the workers and waits for them: a request in flight completes, nothing more is sent."""
         if self._threads is not None:
             self._stop.set()
+            for thread in self._threads:
+                if thread is not threading.current_thread():
+                    thread.join(_JOIN_TIMEOUT)
 
     def __enter__(self) -> BulkExport:
         return self
