@@ -23,6 +23,14 @@ from .audits import (
     resume_audits,
     resume_audits_async,
 )
+from .bulk import (
+    AsyncBulkExport,
+    BulkCheckpoint,
+    BulkExport,
+    BulkProgress,
+    export_audits,
+    export_audits_async,
+)
 from .errors import (
     ApiError,
     AuthenticationError,
@@ -48,9 +56,13 @@ __all__ = [
     "REGIONS",
     "ApiError",
     "AsyncAuditExport",
+    "AsyncBulkExport",
     "AuditExport",
     "AuthenticationError",
     "BadRequestError",
+    "BulkCheckpoint",
+    "BulkExport",
+    "BulkProgress",
     "Client",
     "ConfigurationError",
     "ConflictError",
@@ -71,6 +83,8 @@ __all__ = [
     "WaitFailedError",
     "WaitPolicy",
     "WaitTimeoutError",
+    "export_audits",
+    "export_audits_async",
     "query_audits",
     "query_audits_async",
     "realtime_audits",

@@ -40,6 +40,8 @@ class Checkpoint:
         skip: Records still to drop from the next pages (after a vanished query was run again, its
             first records are already in the file).
         complete: Every page is in the partial file; only the final rename is left.
+        parts: A split export's sub-queries and their positions (`BulkCheckpoint.to_dict()`); None for
+            a single query (checkpoints written before splitting existed have none).
     """
 
     command: str
@@ -52,6 +54,7 @@ class Checkpoint:
     bytes: int = 0
     skip: int = 0
     complete: bool = False
+    parts: dict[str, Any] | None = None
     version: int = field(default=CHECKPOINT_VERSION)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-__all__ = ["IntervalError", "check_interval", "last_interval"]
+__all__ = ["IntervalError", "check_interval", "interval_bounds", "last_interval", "parse_duration"]
 
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 _DURATION = re.compile(r"^\s*(\d+)\s*([wdhms])\s*$", re.IGNORECASE)
@@ -41,11 +41,22 @@ def check_interval(text: str) -> str:
     return text.strip()
 
 
-def last_interval(duration: str, now: datetime | None = None) -> str:
-    """The interval of `duration` (`7d`, `12h`, `30m`, `2w`, `90s`) ending now, to the second, in UTC."""
+def interval_bounds(text: str) -> tuple[datetime, datetime]:
+    """The aware start and end of a checked `start/end` interval (instants without a zone are UTC)."""
+    start, end = (_instant(part) for part in check_interval(text).split("/"))
+    return start, end
+
+
+def parse_duration(duration: str) -> timedelta:
+    """`7d`, `12h`, `30m`, `2w` or `90s` as a timedelta."""
     match = _DURATION.match(duration)
     if match is None or int(match.group(1)) == 0:
         raise IntervalError(f"duration must be a positive number with a unit w, d, h, m or s, got {duration!r}")
-    span = timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
+    return timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
+
+
+def last_interval(duration: str, now: datetime | None = None) -> str:
+    """The interval of `duration` (`7d`, `12h`, `30m`, `2w`, `90s`) ending now, to the second, in UTC."""
+    span = parse_duration(duration)
     end = (now or datetime.now(UTC)).replace(microsecond=0)
     return f"{_format(end - span)}/{_format(end)}"

@@ -20,6 +20,7 @@ from ._formats import format_for
 from ._interval import check_interval, last_interval
 from ._progress import Progress
 from ._sinks import ExportFile, StreamSink, UsageError
+from ._split_export import export_split
 
 __all__ = ["make_client", "run_command"]
 
@@ -63,7 +64,12 @@ def servicemapping(args: argparse.Namespace) -> int:
 
 def _params(args: argparse.Namespace, format_name: str) -> dict[str, Any]:
     interval = last_interval(args.last) if args.last else check_interval(args.interval)
+    split = getattr(args, "split", None)
+    if split is None and getattr(args, "unordered", False):
+        raise UsageError("--unordered needs --split")
+    extra = {"split": split, "ordered": not args.unordered} if split else {}  # absent: as before splitting
     return {
+        **extra,
         "interval": interval,
         "last": args.last,
         "service": args.service,
@@ -117,7 +123,10 @@ def export(args: argparse.Namespace) -> int:
         with make_client(args) as client:
             if args.command == "query":
                 policy = WaitPolicy(first_interval=0.25, growth=1.5, max_interval=5.0, deadline=args.wait_timeout)
-                export_query(client, sink, fmt, progress, policy)
+                if sink.checkpoint.params.get("split"):
+                    export_split(client, sink, fmt, progress, policy, args.concurrency)
+                else:
+                    export_query(client, sink, fmt, progress, policy)
             else:
                 export_realtime(client, sink, fmt, progress)
     finally:

@@ -6,6 +6,7 @@ import argparse
 
 from ..models import AuditQueryFilterProperty
 from ._formats import FORMATS
+from ._interval import IntervalError, parse_duration
 
 __all__ = ["build_parser", "parse_filter"]
 
@@ -38,6 +39,24 @@ def _page_size(text: str) -> int:
         value = 0
     if not 1 <= value <= 500:
         raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 500, got {text!r}")
+    return value
+
+
+def _split(text: str) -> str:
+    try:
+        parse_duration(text)
+    except IntervalError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text.strip().lower()
+
+
+def _concurrency(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 64, got {text!r}")
     return value
 
 
@@ -85,6 +104,24 @@ def _query_options(parser: argparse.ArgumentParser, *, realtime: bool) -> None:
     add("--resume", action="store_true", help="continue an interrupted export to --output FILE")
     add("--restart", action="store_true", help="discard an interrupted export to --output FILE and start over")
     if not realtime:
+        add(
+            "--split",
+            metavar="DURATION",
+            type=_split,
+            help="run the interval as sub-queries of this length (1d, 12h, 1w), several at a time",
+        )
+        add(
+            "--concurrency",
+            type=_concurrency,
+            default=8,
+            metavar="N",
+            help="with --split: sub-queries run at once, 1-64 (default 8); all share the client's rate limit",
+        )
+        add(
+            "--unordered",
+            action="store_true",
+            help="with --split: write pages as they arrive instead of in event-date order",
+        )
         add(
             "--wait-timeout",
             type=float,

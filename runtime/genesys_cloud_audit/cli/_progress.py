@@ -58,6 +58,13 @@ class Progress:
         rate = (records - self._records_at_start) / elapsed if elapsed > 0 else 0.0
         self._draw(f"pages {pages}  records {records}  {rate:,.0f} records/s", force=final)
 
+    def parts(self, waiting: int, running: int, done: int, records: int, rate: float, *, final: bool = False) -> None:
+        """The state of a split export: sub-queries waiting, running and done, and the record rate."""
+        self._draw(
+            f"sub-queries waiting {waiting}  running {running}  done {done}  records {records}  {rate:,.0f} records/s",
+            force=final,
+        )
+
     def done(self) -> None:
         if self.enabled and self._width:
             self._stream.write("\n")

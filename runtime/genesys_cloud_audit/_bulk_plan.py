@@ -1,0 +1,150 @@
+"""The plan of a split export: its sub-intervals, and the checkpoint recording how far each one got.
+
+A long interval is cut into disjoint, consecutive sub-intervals of one span each (the last may be
+shorter). Each becomes its own audit query; `BulkCheckpoint` records every sub-query's transaction id,
+cursor and records yielded, so a resumed export re-runs nothing that finished.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from ._query_args import IntervalArg, IntervalError, format_instant
+from ._runtime._errors import ConfigurationError
+
+__all__ = ["BulkCheckpoint", "PartCheckpoint", "parse_bounds", "split_interval"]
+
+CHECKPOINT_VERSION = 1
+_MILLISECOND = timedelta(milliseconds=1)
+
+
+def _instant(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise IntervalError(f"{text.strip()!r} is not an ISO-8601 date-time (durations cannot be split)") from None
+    if moment.tzinfo is None:
+        raise IntervalError(f"{text.strip()!r} has no time zone; end it with Z or an offset")
+    return moment
+
+
+def parse_bounds(interval: IntervalArg) -> tuple[datetime, datetime]:
+    """The aware start and end of an interval given as a (start, end) pair or a `start/end` string."""
+    if isinstance(interval, str):
+        halves = interval.split("/")
+        if len(halves) != 2:
+            raise IntervalError(f"{interval!r} is not an ISO-8601 interval of the form start/end")
+        start, end = _instant(halves[0]), _instant(halves[1])
+    elif isinstance(interval, tuple) and len(interval) == 2 and all(isinstance(m, datetime) for m in interval):
+        start, end = interval
+        for moment in interval:
+            if moment.tzinfo is None or moment.utcoffset() is None:
+                raise IntervalError(f"{moment.isoformat()} has no time zone; give an aware datetime")
+    else:
+        raise IntervalError("interval must be a 'start/end' string or a (start, end) pair of aware datetimes")
+    if end <= start:
+        raise IntervalError(f"the interval ends ({end.isoformat()}) before it starts ({start.isoformat()})")
+    return start, end
+
+
+def split_interval(interval: IntervalArg, span: timedelta) -> list[str]:
+    """`interval` cut into consecutive `start/end` sub-intervals of `span` (the last may be shorter)."""
+    if not isinstance(span, timedelta) or span < _MILLISECOND or span % _MILLISECOND:
+        raise ConfigurationError(f"span must be a whole number of milliseconds, at least one, not {span!r}")
+    start, end = parse_bounds(interval)
+    parts: list[str] = []
+    while start < end:
+        stop = min(start + span, end)
+        parts.append(f"{format_instant(start)}/{format_instant(stop)}")
+        start = stop
+    return parts
+
+
+@dataclass(frozen=True)
+class PartCheckpoint:
+    """How far one sub-query got: its query, the page being read and the records of it yielded.
+
+    `transaction_id` is None until the query is created; `done` is true once its every record was yielded.
+    """
+
+    interval: str
+    transaction_id: str | None = None
+    cursor: str | None = None
+    skip: int = 0
+    records_read: int = 0
+    done: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "interval": self.interval,
+            "transactionId": self.transaction_id,
+            "cursor": self.cursor,
+            "skip": self.skip,
+            "recordsRead": self.records_read,
+            "done": self.done,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PartCheckpoint:
+        part = cls(
+            interval=data["interval"],
+            transaction_id=data.get("transactionId"),
+            cursor=data.get("cursor"),
+            skip=data.get("skip", 0),
+            records_read=data.get("recordsRead", 0),
+            done=data.get("done", False) is True,
+        )
+        if not isinstance(part.interval, str) or not isinstance(part.skip, int) or part.skip < 0:
+            raise ValueError("wrong field types")
+        if part.transaction_id is not None and not isinstance(part.transaction_id, str):
+            raise ValueError("wrong field types")
+        return part
+
+    def restarted(self) -> PartCheckpoint:
+        """This part with its query forgotten (it vanished), keeping the count of records yielded."""
+        return replace(self, transaction_id=None, cursor=None, skip=0)
+
+
+@dataclass(frozen=True)
+class BulkCheckpoint:
+    """Where a split export stands: the query (without its interval) and every sub-query's progress,
+    in the order their records are yielded."""
+
+    query: dict[str, Any]
+    parts: tuple[PartCheckpoint, ...] = field(default_factory=tuple)
+
+    @property
+    def records_read(self) -> int:
+        return sum(part.records_read for part in self.parts)
+
+    @property
+    def done(self) -> bool:
+        return all(part.done for part in self.parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": CHECKPOINT_VERSION, "query": self.query, "parts": [p.to_dict() for p in self.parts]}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict())
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BulkCheckpoint:
+        try:
+            if data.get("version") != CHECKPOINT_VERSION or not isinstance(data.get("query"), dict):
+                raise ValueError("not this version")
+            return cls(query=data["query"], parts=tuple(PartCheckpoint.from_dict(p) for p in data["parts"]))
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            raise ConfigurationError(f"not a split-export checkpoint: {type(error).__name__}") from None
+
+    @classmethod
+    def from_json(cls, text: str) -> BulkCheckpoint:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            raise ConfigurationError("not a split-export checkpoint: not JSON") from None
+        if not isinstance(data, dict):
+            raise ConfigurationError("not a split-export checkpoint: not an object")
+        return cls.from_dict(data)

@@ -1,0 +1,60 @@
+"""Fixtures: a live emulator on 127.0.0.1 that enforces a (time-compressed) rate limit, and clients for it.
+
+The emulator allows 40 requests per 4 s per token; the client limits itself to 40 per 4.4 s, a margin
+like the one a real client keeps under Genesys's 300 a minute. Queries take 0.3 s to run, like the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from genesys_cloud_audit import Client, WaitPolicy
+from genesys_cloud_audit._runtime._ratelimit import RateLimiter
+
+from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator, EmulatorConfig, run_emulator
+
+END = datetime(2026, 11, 1, tzinfo=UTC)
+START = END - timedelta(days=90)
+RECORDS = 6000
+
+
+@pytest.fixture(scope="session")
+def limited_emulator() -> Iterator[Emulator]:
+    config = EmulatorConfig(
+        records=RECORDS, seed=5, data_start=START, data_end=END, validate=False, pending_polls=0,
+        succeed_after_seconds=0.3, rate_limit_rpm=40, rate_limit_window=4.0,
+    )  # fmt: skip
+    with run_emulator(config) as emu:
+        yield emu
+
+
+@pytest.fixture
+def emu(limited_emulator: Emulator) -> Emulator:
+    limited_emulator.reset()
+    return limited_emulator
+
+
+@pytest.fixture(scope="session")
+def wait_policy() -> WaitPolicy:
+    return WaitPolicy(first_interval=0.3, growth=1.5, max_interval=1.0, deadline=30.0)
+
+
+@pytest.fixture
+def make_client() -> Iterator[Callable[[Emulator], Client]]:
+    made: list[Client] = []
+
+    def make(emulator: Emulator) -> Client:
+        client = Client(
+            base_url=emulator.base_url,
+            client_id=DEFAULT_CLIENT_ID,
+            client_secret=DEFAULT_CLIENT_SECRET,
+            rate_limit=RateLimiter(40, window=4.4),
+        )
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.close()

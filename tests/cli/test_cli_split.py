@@ -1,0 +1,110 @@
+"""`query --split`: concurrent sub-queries write exactly what one query writes, and resume byte-identically
+after an error, SIGINT or SIGKILL; checkpoints written before splitting existed still resume."""
+
+from __future__ import annotations
+
+import json
+import signal
+from pathlib import Path
+
+import pytest
+
+from emulator import Emulator
+from tests.cli.cli_helpers import WHOLE_SPAN, read_checkpoint, run_cli, start_cli, wait_for_pages
+
+SPLIT = ("--split", "2d", "--concurrency", "8")
+
+
+def export_args(emulator: Emulator, output: Path, *extra: str) -> list[str]:
+    return ["query", "--base-url", emulator.base_url, "--interval", WHOLE_SPAN, "--page-size", "25",
+            "--output", str(output), *extra]  # fmt: skip
+
+
+def clean_run(emulator: Emulator, output: Path, *extra: str) -> bytes:
+    result = run_cli(export_args(emulator, output, *extra))
+    assert result.returncode == 0, result.stderr
+    return output.read_bytes()
+
+
+def assert_finished(output: Path, expected: bytes) -> None:
+    assert output.read_bytes() == expected
+    assert not output.with_name(output.name + ".checkpoint.json").exists()
+    assert not output.with_name(output.name + ".partial").exists()
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_split_export_writes_what_one_query_writes(emulator: Emulator, tmp_path: Path, fmt: str) -> None:
+    single = clean_run(emulator, tmp_path / "single", "--format", fmt)
+    result = run_cli(export_args(emulator, tmp_path / "split", "--format", fmt, "--progress", *SPLIT))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "split").read_bytes() == single
+    assert "sub-queries waiting 0  running 0  done 16" in result.stderr
+    assert emulator.stats()["queries_created"] == 1 + 16
+
+
+def test_unordered_split_export_writes_each_record_once(emulator: Emulator, tmp_path: Path) -> None:
+    single = clean_run(emulator, tmp_path / "single.jsonl").splitlines()
+    split = clean_run(emulator, tmp_path / "split.jsonl", *SPLIT, "--unordered").splitlines()
+    assert sorted(split) == sorted(single) and len(split) == len(single)
+
+
+def test_split_export_stopped_by_an_error_resumes_exactly(emulator: Emulator, tmp_path: Path) -> None:
+    expected = clean_run(emulator, tmp_path / "clean.jsonl", *SPLIT)
+    output = tmp_path / "audit.jsonl"
+    emulator.add_fault("400:path=/results:skip=20:count=1")
+    failed = run_cli(export_args(emulator, output, *SPLIT))
+    assert failed.returncode == 1
+    assert "HTTP 400" in failed.stderr and "--resume" in failed.stderr
+    checkpoint = read_checkpoint(output)
+    assert checkpoint is not None and checkpoint["parts"] is not None
+    parts = checkpoint["parts"]["parts"]
+    assert any(part["done"] for part in parts) and not all(part["done"] for part in parts)
+    created = emulator.stats()["queries_created"]
+    resumed = run_cli(export_args(emulator, output, "--resume", "--concurrency", "3", *SPLIT[:2]))
+    assert resumed.returncode == 0, resumed.stderr
+    assert_finished(output, expected)
+    recreated = emulator.stats()["queries_created"] - created
+    assert recreated == sum(part["transactionId"] is None for part in parts)
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
+def test_killed_split_export_resumes_exactly(emulator: Emulator, tmp_path: Path, how: signal.Signals) -> None:
+    expected = clean_run(emulator, tmp_path / "clean.jsonl", *SPLIT)
+    output = tmp_path / "audit.jsonl"
+    emulator.add_fault("delay:path=/results:seconds=0.1")  # slow pages, so the kill lands midway
+    process = start_cli(export_args(emulator, output, *SPLIT))
+    wait_for_pages(output, 12, process)
+    process.send_signal(how)
+    _, stderr = process.communicate(timeout=30)
+    if how == signal.SIGINT:
+        assert process.returncode == 130
+        assert "--resume" in stderr and "Traceback" not in stderr
+    assert not output.exists()
+    with open(output.with_name(output.name + ".partial"), "ab") as partial:
+        partial.write(b'{"torn": ')
+    emulator.reset()  # also forgets the queries: started sub-queries are run again, skipping what was written
+    resumed = run_cli(export_args(emulator, output, "--resume", *SPLIT))
+    assert resumed.returncode == 0, resumed.stderr
+    assert_finished(output, expected)
+
+
+def test_a_resume_with_another_split_is_refused(emulator: Emulator, tmp_path: Path) -> None:
+    output = tmp_path / "audit.jsonl"
+    emulator.add_fault("400:path=/results:skip=3:count=1")
+    assert run_cli(export_args(emulator, output, *SPLIT)).returncode == 1
+    refused = run_cli(export_args(emulator, output, "--resume", "--split", "1d"))
+    assert refused.returncode != 0 and "different export" in refused.stderr
+
+
+def test_a_checkpoint_from_before_splitting_still_resumes(emulator: Emulator, tmp_path: Path) -> None:
+    expected = clean_run(emulator, tmp_path / "clean.jsonl")
+    output = tmp_path / "audit.jsonl"
+    emulator.add_fault("400:path=/results:skip=4:count=1")
+    assert run_cli(export_args(emulator, output)).returncode == 1
+    path = output.with_name(output.name + ".checkpoint.json")
+    old = json.loads(path.read_text())
+    del old["parts"]  # the format as written before --split existed
+    path.write_text(json.dumps(old))
+    resumed = run_cli(export_args(emulator, output, "--resume"))
+    assert resumed.returncode == 0, resumed.stderr
+    assert_finished(output, expected)
