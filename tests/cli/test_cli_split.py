@@ -58,7 +58,8 @@ def test_split_export_stopped_by_an_error_resumes_exactly(emulator: Emulator, tm
     checkpoint = read_checkpoint(output)
     assert checkpoint is not None and checkpoint["parts"] is not None
     parts = checkpoint["parts"]["parts"]
-    assert any(part["done"] for part in parts) and not all(part["done"] for part in parts)
+    # How far the writer got before the error is up to thread scheduling; the export must not be complete.
+    assert not all(part["done"] for part in parts)
     created = emulator.stats()["queries_created"]
     resumed = run_cli(export_args(emulator, output, "--resume", "--concurrency", "3", *SPLIT[:2]))
     assert resumed.returncode == 0, resumed.stderr
