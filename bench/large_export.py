@@ -4,21 +4,28 @@
 of each, the speedup and the share of requests answered 429. Time is compressed tenfold: the emulator
 allows 300 requests per 6 s per token (Genesys: 300 a minute) and the client limits itself to 300 per
 6.6 s; each results page takes `--page-delay` seconds and each query 0.3 s to run, like the real API.
-A report, not a pass/fail test; it takes about a minute.
+The emulator runs in its own process (as the real API would be), so its record generation does not
+compete with the client for this process's GIL. A report, not a pass/fail test; about a minute.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 from genesys_cloud_audit import Client, WaitPolicy, export_audits, query_audits
 from genesys_cloud_audit._runtime._ratelimit import RateLimiter
 
-from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator, EmulatorConfig, run_emulator
+from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 
 __all__ = ["main"]
 
@@ -28,7 +35,44 @@ RECORDS = 30_000
 WAIT = WaitPolicy(first_interval=0.3, growth=1.5, max_interval=2.0, deadline=60.0)
 
 
-def _client(emu: Emulator) -> Client:
+class _EmulatorProcess:
+    """`python -m emulator` in a subprocess, driven through its control API."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self._control = httpx.Client(base_url=base_url, timeout=30)
+
+    def reset(self) -> None:
+        self._control.post("/_emulator/reset").raise_for_status()
+
+    def add_fault(self, spec: str) -> None:
+        self._control.post("/_emulator/faults", json={"spec": spec}).raise_for_status()
+
+    def stats(self) -> dict[str, Any]:
+        stats: dict[str, Any] = self._control.get("/_emulator/stats").json()
+        return stats
+
+
+@contextmanager
+def _emulator_process() -> Iterator[_EmulatorProcess]:
+    command = [
+        sys.executable, "-m", "emulator", "--port", "0", "--records", str(RECORDS), "--seed", "3",
+        "--data-start", START.isoformat(), "--data-end", END.isoformat(), "--no-validate",
+        "--pending-polls", "0", "--succeed-after", "0.3", "--rate-limit", "300", "--rate-limit-window", "6.0",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert process.stdout is not None
+        found = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline())
+        if found is None:
+            raise RuntimeError("the emulator did not print its address")
+        yield _EmulatorProcess(found.group(0))
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _client(emu: _EmulatorProcess) -> Client:
     return Client(
         base_url=emu.base_url,
         client_id=DEFAULT_CLIENT_ID,
@@ -37,7 +81,7 @@ def _client(emu: Emulator) -> Client:
     )
 
 
-def _run(emu: Emulator, fault: str, label: str, export: Any) -> tuple[float, list[str], dict[str, Any]]:
+def _run(emu: _EmulatorProcess, fault: str, label: str, export: Any) -> tuple[float, list[str], dict[str, Any]]:
     emu.reset()  # counters and queries; the page delay is added again
     emu.add_fault(fault)
     started = time.monotonic()
@@ -55,11 +99,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--page-delay", type=float, default=0.3)
     args = parser.parse_args()
-    config = EmulatorConfig(
-        records=RECORDS, seed=3, data_start=START, data_end=END, validate=False, pending_polls=0,
-        succeed_after_seconds=0.3, rate_limit_rpm=300, rate_limit_window=6.0,
-    )  # fmt: skip
-    with run_emulator(config) as emu, _client(emu) as client:
+    with _emulator_process() as emu, _client(emu) as client:
         delay = f"delay:path=/results:seconds={args.page_delay}"
         sequential, expected, seq_report = _run(
             emu, delay, "sequential (one query)", lambda: query_audits(client, interval=(START, END), wait_policy=WAIT)
