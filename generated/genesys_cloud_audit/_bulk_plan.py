@@ -12,52 +12,23 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from ._query_args import IntervalArg, IntervalError, format_instant
+from ._query_args import IntervalArg, format_instant, interval_bounds
 from ._runtime._errors import ConfigurationError
 
-__all__ = ["BulkCheckpoint", "PartCheckpoint", "parse_bounds", "split_interval"]
+__all__ = ["BulkCheckpoint", "PartCheckpoint", "split_interval"]
 
 CHECKPOINT_VERSION = 1
 _MILLISECOND = timedelta(milliseconds=1)
-
-
-def _instant(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise IntervalError(f"{text.strip()!r} is not an ISO-8601 date-time (durations cannot be split)") from None
-    if moment.tzinfo is None:
-        raise IntervalError(f"{text.strip()!r} has no time zone; end it with Z or an offset")
-    return moment
-
-
-def parse_bounds(interval: IntervalArg) -> tuple[datetime, datetime]:
-    """The aware start and end of an interval given as a (start, end) pair or a `start/end` string."""
-    if isinstance(interval, str):
-        halves = interval.split("/")
-        if len(halves) != 2:
-            raise IntervalError(f"{interval!r} is not an ISO-8601 interval of the form start/end")
-        start, end = _instant(halves[0]), _instant(halves[1])
-    elif isinstance(interval, tuple) and len(interval) == 2 and all(isinstance(m, datetime) for m in interval):
-        start, end = interval
-        for moment in interval:
-            if moment.tzinfo is None or moment.utcoffset() is None:
-                raise IntervalError(f"{moment.isoformat()} has no time zone; give an aware datetime")
-    else:
-        raise IntervalError("interval must be a 'start/end' string or a (start, end) pair of aware datetimes")
-    if end <= start:
-        raise IntervalError(f"the interval ends ({end.isoformat()}) before it starts ({start.isoformat()})")
-    return start, end
 
 
 def split_interval(interval: IntervalArg, span: timedelta) -> list[str]:
     """`interval` cut into consecutive `start/end` sub-intervals of `span` (the last may be shorter)."""
     if not isinstance(span, timedelta) or span < _MILLISECOND or span % _MILLISECOND:
         raise ConfigurationError(f"span must be a whole number of milliseconds, at least one, not {span!r}")
-    start, end = parse_bounds(interval)
+    start, end = interval_bounds(interval)
     parts: list[str] = []
     while start < end:
         stop = min(start + span, end)

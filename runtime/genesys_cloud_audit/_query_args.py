@@ -26,6 +26,7 @@ __all__ = [
     "check_page_size",
     "format_instant",
     "format_interval",
+    "interval_bounds",
 ]
 
 IntervalArg: TypeAlias = str | tuple[datetime, datetime]
@@ -65,6 +66,25 @@ def _parse_instant(text: str) -> datetime | None:
 def _check_order(start: datetime, end: datetime) -> None:
     if end <= start:
         raise IntervalError(f"the interval ends ({end.isoformat()}) before it starts ({start.isoformat()})")
+
+
+def interval_bounds(interval: IntervalArg) -> tuple[datetime, datetime]:
+    """The aware start and end of an interval given as a (start, end) pair or a `start/end` string."""
+    if isinstance(interval, str):
+        halves = interval.strip().split("/")
+        if len(halves) != 2 or not all(halves):
+            raise IntervalError(f"{interval!r} is not an ISO-8601 interval of the form start/end")
+        start, end = (_parse_instant(half.strip()) for half in halves)
+        if start is None or end is None:
+            raise IntervalError(f"{interval!r} uses an ISO-8601 duration; give two date-times to split it")
+    elif isinstance(interval, tuple) and len(interval) == 2 and all(isinstance(m, datetime) for m in interval):
+        start, end = interval
+        for moment in interval:
+            format_instant(moment)  # refuses a naive datetime
+    else:
+        raise IntervalError("interval must be a 'start/end' string or a (start, end) pair of aware datetimes")
+    _check_order(start, end)
+    return start, end
 
 
 def format_interval(interval: IntervalArg) -> str:
