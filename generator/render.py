@@ -27,7 +27,10 @@ _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def operation_extensions(document: Any, field_prefix: str) -> dict[str, dict[str, Any]]:
-    """Per operation (keyed by the Python name upstream gives it): operation_id and x- extensions."""
+    """Per operation (keyed by the Python name upstream gives it): operation_id and x- extensions.
+
+    `document` is the plain mapping spec_check.check_spec returns.
+    """
     found: dict[str, dict[str, Any]] = {}
     for item in (document.get("paths") or {}).values():
         for method in _METHODS:
@@ -35,20 +38,12 @@ def operation_extensions(document: Any, field_prefix: str) -> dict[str, dict[str
             if not isinstance(operation, dict) or not operation.get("operationId"):
                 continue
             operation_id = str(operation["operationId"])
-            extensions = {str(k): _plain(v) for k, v in operation.items() if str(k).startswith("x-")}
+            extensions = {k: v for k, v in operation.items() if k.startswith("x-")}
             found[str(PythonIdentifier(operation_id, field_prefix))] = {
                 "operation_id": operation_id,
                 "extensions": extensions,
             }
     return found
-
-
-def _plain(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
 
 
 def render_client(spec: Path, document: Any, templates: Path, config_file: Path, output: Path) -> None:
@@ -65,7 +60,7 @@ def render_client(spec: Path, document: Any, templates: Path, config_file: Path,
     captured = io.StringIO()
     try:
         with contextlib.redirect_stdout(captured):
-            openapi = GeneratorData.from_dict(_plain(document), config=config)
+            openapi = GeneratorData.from_dict(document, config=config)
             if isinstance(openapi, GeneratorError):
                 problems: list[GeneratorError] = [openapi]
             else:

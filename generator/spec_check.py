@@ -52,7 +52,7 @@ def load_spec(path: Path) -> Any:
         raise GenerationError(f"YAML error: {exc}", file=path) from None
     if not isinstance(document, dict):
         raise GenerationError("the spec is not a YAML mapping", file=path, line=1)
-    return document
+    return _plain(document)
 
 
 def check_spec(path: Path) -> Any:
@@ -164,11 +164,10 @@ def _check_operation_ids(document: Any, path: Path) -> None:
 
 
 def _check_openapi_schema(document: Any, path: Path) -> None:
-    plain = _plain(document)
-    error = next(iter(OpenAPIV31SpecValidator(plain).iter_errors()), None)
+    error = next(iter(OpenAPIV31SpecValidator(document).iter_errors()), None)
     if error is None:
         return
-    parts = _locate(plain, list(error.absolute_path), error.instance)
+    parts = _locate(document, list(error.absolute_path), error.instance)
     raise GenerationError(
         f"not valid OpenAPI 3.1: {error.message}",
         file=path,
@@ -195,14 +194,9 @@ def _get(document: Any, parts: list[str | int]) -> Any:
 
 
 def _plain(node: Any) -> Any:
-    """ruamel's round-trip containers as plain dicts and lists, for the validator."""
+    """Plain dicts with string keys, lists and scalars (YAML allows e.g. integer keys; OpenAPI tools don't)."""
     if isinstance(node, dict):
         return {str(key): _plain(value) for key, value in node.items()}
     if isinstance(node, list):
         return [_plain(value) for value in node]
-    if isinstance(node, bool) or node is None:
-        return node
-    for plain_type in (str, int, float):
-        if isinstance(node, plain_type):
-            return plain_type(node)  # ruamel's scalar subclasses, which some validators reject
     return node
