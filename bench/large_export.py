@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 from genesys_cloud_audit import Client, WaitPolicy, export_audits, query_audits
-from genesys_cloud_audit._runtime._ratelimit import RateLimiter
+from genesys_cloud_audit._core._ratelimit import RateLimiter
 
 from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 

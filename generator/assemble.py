@@ -1,4 +1,4 @@
-"""Completes a rendered tree: copies runtime/ in, formats with the pinned ruff, stamps the header,
+"""Completes a rendered tree: places the runtime layers, formats with the pinned ruff, stamps the header,
 and records provenance. Everything here is deterministic: no timestamps, sorted walks."""
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from importlib.metadata import version
 from pathlib import Path
 
 from generator.errors import GenerationError
+from generator.layers import Layer
 from generator.settings import HEADER, PINNED_VERSIONS, PROVENANCE_FILE, REPO_ROOT
 
-__all__ = ["check_pinned_versions", "format_tree", "overlay_runtime", "stamp_headers", "write_provenance"]
+__all__ = ["check_pinned_versions", "format_tree", "place_layers", "stamp_headers", "write_provenance"]
 
 
 def check_pinned_versions() -> None:
@@ -27,17 +28,20 @@ def check_pinned_versions() -> None:
             )
 
 
-def overlay_runtime(runtime: Path, output: Path) -> None:
-    """Copies runtime/'s files to the same paths in `output`, refusing to overwrite a rendered file."""
-    for source in sorted(p for p in runtime.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        target = output / source.relative_to(runtime)
-        if target.exists():
+def place_layers(layers: list[Layer], package: Path) -> None:
+    """Copies each layer's files into its folder of the package, refusing to overwrite a rendered file."""
+    for layer in layers:
+        target_dir = package / layer.package
+        if target_dir.exists():
             raise GenerationError(
-                f"runtime file would overwrite the generated {target.relative_to(output)}; rename it",
-                file=source,
+                f"layer {layer.name!r} would land on the generated {package.name}/{layer.package}; "
+                "rename its package in layer.toml",
+                file=layer.folder / "layer.toml",
             )
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        for source in layer.files():
+            target = target_dir / source.relative_to(layer.folder)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
 
 
 def format_tree(output: Path, ruff_config: Path) -> None:
@@ -71,16 +75,16 @@ def _digest(paths: list[Path]) -> dict[str, str]:
     }
 
 
-def write_provenance(
-    output: Path, *, spec: Path, config: Path, ruff_config: Path, templates: Path, runtime: Path
-) -> None:
+def write_provenance(output: Path, *, inputs: list[Path], templates: Path, layers: list[Layer]) -> None:
+    """Records the pinned versions and the sha256 of every input file the tree was built from."""
+    layer_files = [path for layer in layers for path in [layer.folder / "layer.toml", *layer.files()]]
     record = {
         "generator": "python -m generator generate",
         "versions": dict(sorted(PINNED_VERSIONS.items())),
         "inputs": {
-            **_digest([spec, config, ruff_config]),
+            **_digest(inputs),
             **_digest(list(templates.rglob("*"))),
-            **_digest(list(runtime.rglob("*"))),
+            **_digest(layer_files),
         },
     }
     (output / PROVENANCE_FILE).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -7,14 +7,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import settings
+from generator.api_config import load_api_config
 from generator.assemble import (
     check_pinned_versions,
     format_tree,
-    overlay_runtime,
+    place_layers,
     stamp_headers,
     write_provenance,
 )
 from generator.compare import TreeDiff, diff_trees
+from generator.layers import load_layers
+from generator.package_files import write_package_files
+from generator.package_plan import plan_package
 from generator.render import render_client
 from generator.spec_check import check_spec
 from generator.templates_check import check_templates
@@ -41,19 +45,21 @@ def build_tree(inputs: Inputs, output: Path) -> None:
     """Builds the complete client in `output` (which must not exist yet)."""
     check_pinned_versions()
     document = check_spec(inputs.spec)
+    api = load_api_config(inputs.spec, document)
+    layers = load_layers(inputs.runtime, list(api.layers))
+    plan = plan_package(api, layers, document)
     check_templates(inputs.templates, inputs.overrides)
-    render_client(inputs.spec, document, inputs.templates, inputs.config, output)
-    package = output / settings.PACKAGE_NAME
-    overlay_runtime(inputs.runtime / settings.PACKAGE_NAME, package)
+    rendered = render_client(inputs.spec, document, inputs.templates, inputs.config, plan, output)
+    place_layers(layers, output / plan.package)
+    write_package_files(plan, rendered, inputs.templates, output)
     format_tree(output, inputs.ruff_config)
     stamp_headers(output)
+    configs = [api.source] if api.source else []
     write_provenance(
         output,
-        spec=inputs.spec,
-        config=inputs.config,
-        ruff_config=inputs.ruff_config,
+        inputs=[inputs.spec, *configs, inputs.config, inputs.ruff_config],
         templates=inputs.templates,
-        runtime=inputs.runtime,
+        layers=layers,
     )
 
 

@@ -17,9 +17,12 @@ from openapi_python_client import Project
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
+from openapi_python_client.parser.properties import Class
 from openapi_python_client.strings import PythonIdentifier
 
 from generator.errors import GenerationError
+from generator.package_files import OperationSummary, Rendered
+from generator.package_plan import PackagePlan
 
 __all__ = ["operation_extensions", "render_client"]
 
@@ -46,10 +49,20 @@ def operation_extensions(document: Any, field_prefix: str) -> dict[str, dict[str
     return found
 
 
-def render_client(spec: Path, document: Any, templates: Path, config_file: Path, output: Path) -> None:
-    """Renders the client into `output` (which must not exist); any generator warning is an error."""
+def render_client(
+    spec: Path, document: Any, templates: Path, config_file: Path, plan: PackagePlan, output: Path
+) -> Rendered:
+    """Renders the client into `output` (which must not exist); any generator warning is an error.
+
+    Returns what the package's own files need of the rendering: its operations, its error model.
+    """
+    names = {
+        "project_name_override": plan.distribution,
+        "package_name_override": plan.package,
+        "package_version_override": plan.version,
+    }
     config = Config.from_sources(
-        ConfigFile.load_from_path(config_file),
+        ConfigFile.load_from_path(config_file).model_copy(update=names),
         meta_type=MetaType.UV,
         document_source=spec,
         file_encoding="utf-8",
@@ -57,6 +70,7 @@ def render_client(spec: Path, document: Any, templates: Path, config_file: Path,
         output_path=output,
     )
     operations = operation_extensions(document, config.field_prefix)
+    summaries: list[OperationSummary] = []
     captured = io.StringIO()
     try:
         with contextlib.redirect_stdout(captured):
@@ -67,6 +81,7 @@ def render_client(spec: Path, document: Any, templates: Path, config_file: Path,
                 project = Project(openapi=openapi, config=config, custom_template_path=templates)
                 project.env.globals["operation_info"] = lambda endpoint: operations[str(endpoint.name)]
                 problems = list(project.build())
+                summaries = _summaries(openapi, operations, config.field_prefix)
     except GenerationError:
         raise
     except TemplateSyntaxError as exc:
@@ -85,3 +100,45 @@ def render_client(spec: Path, document: Any, templates: Path, config_file: Path,
             "openapi-python-client could not generate every part of the spec:\n  " + "\n  ".join(details),
             file=spec,
         )
+    return Rendered(operations=tuple(summaries), error_model=_error_model(document, config))
+
+
+def _error_model(document: Any, config: Config) -> tuple[str, str] | None:
+    """(module, class) of the one schema every documented error response uses, if there is one."""
+    schemas: set[str] = set()
+    components = document.get("components") or {}
+    for item in (document.get("paths") or {}).values():
+        for method in _METHODS:
+            operation = item.get(method) if isinstance(item, dict) else None
+            responses = operation.get("responses") if isinstance(operation, dict) else None
+            for status, response in (responses or {}).items():
+                if not (str(status)[0] in "45" or status == "default") or not isinstance(response, dict):
+                    continue
+                ref = response.get("$ref")
+                if isinstance(ref, str) and ref.startswith("#/components/responses/"):
+                    response = (components.get("responses") or {}).get(ref.rsplit("/", 1)[1]) or {}
+                schema = ((response.get("content") or {}).get("application/json") or {}).get("schema") or {}
+                ref = schema.get("$ref") if isinstance(schema, dict) else None
+                if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                    schemas.add(ref.rsplit("/", 1)[1])
+                else:
+                    return None  # an error response without a shared schema
+    if len(schemas) != 1:
+        return None
+    model = Class.from_string(string=schemas.pop(), config=config)
+    return str(model.module_name), str(model.name)
+
+
+def _summaries(
+    openapi: GeneratorData, operations: dict[str, dict[str, Any]], field_prefix: str
+) -> list[OperationSummary]:
+    found = []
+    for tag, collection in sorted(openapi.endpoint_collections_by_tag.items()):
+        for endpoint in collection.endpoints:
+            extensions = operations[str(endpoint.name)]["extensions"]
+            helpers = ["paginate"] if extensions.get("x-pagination") else []
+            helpers += ["wait", "sync_and_wait"] if extensions.get("x-waiter") else []
+            summary = endpoint.summary.get_untrusted_value() or str(endpoint.name)
+            module = str(PythonIdentifier(str(endpoint.name), field_prefix))
+            found.append(OperationSummary(str(tag), module, summary, tuple(helpers)))
+    return found

@@ -9,7 +9,6 @@ __all__ = [
     "GENERATED_DIR",
     "HEADER",
     "OVERRIDES_FILE",
-    "PACKAGE_NAME",
     "PINNED_VERSIONS",
     "PROVENANCE_FILE",
     "REPO_ROOT",
@@ -28,7 +27,6 @@ GENERATED_DIR = REPO_ROOT / "generated"
 CONFIG_FILE = Path(__file__).resolve().parent / "openapi-python-client.yaml"
 RUFF_CONFIG = Path(__file__).resolve().parent / "ruff-generated.toml"
 
-PACKAGE_NAME = "genesys_cloud_audit"
 PROVENANCE_FILE = "PROVENANCE.json"
 
 # The output is byte-identical only for these exact versions; the generator refuses others.

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from genesys_cloud_audit import Client, WaitPolicy
-from genesys_cloud_audit._runtime._ratelimit import RateLimiter
+from genesys_cloud_audit._core._ratelimit import RateLimiter
 
 from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator, EmulatorConfig, run_emulator
 

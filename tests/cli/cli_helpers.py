@@ -18,7 +18,7 @@ DATA_START = datetime(2026, 10, 1, tzinfo=UTC)
 DATA_END = datetime(2026, 11, 1, tzinfo=UTC)
 WHOLE_SPAN = "2026-10-01T00:00:00Z/2026-11-01T00:00:00Z"
 RECORDS = 1800
-CLI = [sys.executable, "-m", "genesys_cloud_audit.cli"]
+CLI = [sys.executable, "-m", "genesys_cloud_audit.workflows.cli"]
 
 
 def make_config(**overrides: Any) -> EmulatorConfig:

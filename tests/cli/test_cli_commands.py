@@ -17,7 +17,6 @@ from genesys_cloud_audit.api.audit import (
     post_audits_query,
     post_audits_query_realtime,
 )
-from genesys_cloud_audit.cli._formats import CSV_COLUMNS
 from genesys_cloud_audit.models import (
     AuditQueryFilter,
     AuditQueryFilterProperty,
@@ -25,6 +24,7 @@ from genesys_cloud_audit.models import (
     AuditRealtimeQueryRequest,
 )
 from genesys_cloud_audit.types import UNSET
+from genesys_cloud_audit.workflows.cli._formats import CSV_COLUMNS
 
 from emulator import Emulator
 from tests.cli.cli_helpers import WHOLE_SPAN, cli_env, jsonl, run_cli

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from genesys_cloud_audit.cli._checkpoint import Checkpoint, CheckpointError, load_checkpoint, save_checkpoint
-from genesys_cloud_audit.cli._formats import CSV_COLUMNS, column_value, format_for
-from genesys_cloud_audit.cli._interval import IntervalError, check_interval, last_interval
-from genesys_cloud_audit.cli._parser import parse_filter
+from genesys_cloud_audit.workflows.cli._checkpoint import Checkpoint, CheckpointError, load_checkpoint, save_checkpoint
+from genesys_cloud_audit.workflows.cli._formats import CSV_COLUMNS, column_value, format_for
+from genesys_cloud_audit.workflows.cli._interval import IntervalError, check_interval, last_interval
+from genesys_cloud_audit.workflows.cli._parser import parse_filter
 
 
 def test_last_interval_ends_now_to_the_second() -> None:

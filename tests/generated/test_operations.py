@@ -88,7 +88,7 @@ def test_realtime_query(client: Client) -> None:
 def test_unknown_transaction_is_not_found(client: Client) -> None:
     with pytest.raises(NotFoundError) as info:
         get_audits_query_transaction_id.sync("no-such-transaction", client=client)
-    assert info.value.status == 404 and info.value.code == "not.found" and info.value.context_id
+    assert info.value.status == 404 and info.value.code == "not.found" and info.value.request_id
 
 
 def test_every_operation_async(emulator: Emulator) -> None:

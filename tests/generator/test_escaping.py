@@ -20,10 +20,10 @@ def test_hostile_strings_compile_import_and_execute_nothing(tmp_path: Path, monk
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.syspath_prepend(str(out))
-    for name in [n for n in sys.modules if n == "genesys_cloud_audit" or n.startswith("genesys_cloud_audit.")]:
+    for name in [n for n in sys.modules if n == "hostile_strings" or n.startswith("hostile_strings.")]:
         monkeypatch.delitem(sys.modules, name)
-    things = importlib.import_module("genesys_cloud_audit.api.things.get_thing")
-    models = importlib.import_module("genesys_cloud_audit.models")
+    things = importlib.import_module("hostile_strings.api.things.get_thing")
+    models = importlib.import_module("hostile_strings.models")
     assert not [p for p in os.listdir(tmp_path) if p.startswith("PWNED")]
 
     kind = models.ThingKind

@@ -74,10 +74,10 @@ def widget_server() -> Iterator[str]:
 
 _EXERCISE = """
 import asyncio, json, sys
-import genesys_cloud_audit as package
-from genesys_cloud_audit import Client
-from genesys_cloud_audit.api.widgets import list_widget_feed, search_widgets
-from genesys_cloud_audit.models.widget_search import WidgetSearch
+import widgets_api as package
+from widgets_api import Client
+from widgets_api.api.widgets import list_widget_feed, search_widgets
+from widgets_api.models.widget_search import WidgetSearch
 
 assert not hasattr(package, "query_audits")
 client = Client(base_url=sys.argv[1], client_id="id", client_secret="secret")
@@ -104,7 +104,7 @@ print(json.dumps({
 def test_widget_spec_gets_paging_helpers_from_its_extensions(tmp_path: Path, widget_server: str) -> None:
     out = tmp_path / "out"
     build_tree(Inputs(spec=SPEC), out)
-    module = out / "genesys_cloud_audit" / "api" / "widgets" / "list_widget_feed.py"
+    module = out / "widgets_api" / "api" / "widgets" / "list_widget_feed.py"
     source = module.read_text()
     assert "def paginate(" in source and "def paginate_async(" in source
     assert "def paginate(" in (module.parent / "search_widgets.py").read_text()

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from genesys_cloud_audit import IntervalError, WaitFailedError, WaitPolicy, WaitTimeoutError
-from genesys_cloud_audit._query_args import build_filters, build_sort, format_interval
-from genesys_cloud_audit._runtime import CursorPages, NumberedPages, wait_for_state
+from genesys_cloud_audit import CursorPages, IntervalError, NumberedPages, WaitFailedError, WaitPolicy, WaitTimeoutError
+from genesys_cloud_audit._core._waiter import wait_for_state
+from genesys_cloud_audit.workflows._query_args import build_filters, build_sort, format_interval
 
 
 @dataclass

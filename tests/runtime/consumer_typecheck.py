@@ -39,7 +39,7 @@ SORT = [AuditQuerySort(name=AuditQuerySortName.TIMESTAMP, sort_order=AuditQueryS
 
 
 def describe(error: ApiError) -> str:
-    parts: list[str] = [str(error.status), error.code or "", error.error_message or "", error.context_id or ""]
+    parts: list[str] = [str(error.status), error.code or "", error.error_message or "", error.request_id or ""]
     retry_after: float | None = error.retry_after if isinstance(error, RateLimitError) else None
     body = error.error_body
     details: list[dict[str, object]] = list(error.details)

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 
 import pytest
 from genesys_cloud_audit import AuthenticationError, Client
-from genesys_cloud_audit._runtime._auth import ClientCredentials
+from genesys_cloud_audit._core._auth import ClientCredentials
 from genesys_cloud_audit.api.audit import get_audits_query_servicemapping as servicemapping
 
 from tests.support.clients import CLIENT_ID, CLIENT_SECRET, FAST_RETRY, make_client

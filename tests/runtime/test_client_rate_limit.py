@@ -8,8 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from genesys_cloud_audit import Client
-from genesys_cloud_audit._runtime import RateLimiter
+from genesys_cloud_audit import Client, RateLimiter
 from genesys_cloud_audit.api.audit import get_audits_query_servicemapping
 
 from emulator import EmulatorConfig, run_emulator

@@ -50,7 +50,7 @@ def test_status_maps_to_its_error_class_with_body_and_headers(
         status_op.sync("tx-9", client=client)
     error = caught.value
     assert type(error) is kind
-    assert (error.status, error.code, error.error_message, error.context_id) == (
+    assert (error.status, error.code, error.error_message, error.request_id) == (
         status,
         "not.found",
         "No query tx-9",
@@ -71,7 +71,7 @@ def test_non_json_error_body_still_raises_the_typed_error(scripted_server: Scrip
         pytest.raises(ServerError) as caught,
     ):
         status_op.sync("tx-9", client=client)
-    assert caught.value.body == {} and caught.value.error_body is None and caught.value.context_id is None
+    assert caught.value.body == {} and caught.value.error_body is None and caught.value.request_id is None
 
 
 def test_undocumented_success_status_raises(scripted_server: ScriptedServer) -> None:

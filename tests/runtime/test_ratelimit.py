@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from genesys_cloud_audit._runtime._ratelimit import RateLimiter
+from genesys_cloud_audit._core._ratelimit import RateLimiter
 
 
 class FakeClock:

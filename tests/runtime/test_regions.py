@@ -2,7 +2,8 @@
 
 import pytest
 from genesys_cloud_audit import REGIONS, Client, ConfigurationError
-from genesys_cloud_audit._runtime._regions import api_base_url, check_base_url, login_base_url
+from genesys_cloud_audit._core._urls import check_base_url
+from genesys_cloud_audit._genesys._regions import api_base_url, login_base_url
 
 
 @pytest.mark.parametrize("name", sorted(REGIONS))

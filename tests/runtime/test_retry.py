@@ -6,7 +6,7 @@ import time
 
 import pytest
 from genesys_cloud_audit import RequestOptions, RetryPolicy, ServerError, TransportError, TransportTimeoutError
-from genesys_cloud_audit._runtime._retry import parse_retry_after
+from genesys_cloud_audit._core._retry import parse_retry_after
 from genesys_cloud_audit.api.audit import get_audits_query_servicemapping as servicemapping
 from genesys_cloud_audit.api.audit import post_audits_query
 from genesys_cloud_audit.models.audit_query_request import AuditQueryRequest
@@ -64,12 +64,12 @@ def test_503_burst_within_budget_succeeds_sync(scripted_server: ScriptedServer) 
     assert len(scripted_server.requests_to(MAPPING)) == 4
 
 
-def test_503_burst_beyond_budget_raises_server_error_with_context_id_sync(scripted_server: ScriptedServer) -> None:
+def test_503_burst_beyond_budget_raises_server_error_with_request_id_sync(scripted_server: ScriptedServer) -> None:
     scripted_server.set_default("GET", MAPPING, UNAVAILABLE)
     with make_client(scripted_server) as client, pytest.raises(ServerError) as caught:
         servicemapping.sync(client=client)
     assert caught.value.status == 503
-    assert caught.value.context_id == "ctx-503"
+    assert caught.value.request_id == "ctx-503"
     assert "ctx-503" in str(caught.value)
     assert len(scripted_server.requests_to(MAPPING)) == 4
 
@@ -84,7 +84,7 @@ def test_503_burst_within_and_beyond_budget_async(scripted_server: ScriptedServe
             scripted_server.set_default("GET", MAPPING, UNAVAILABLE)
             with pytest.raises(ServerError) as caught:
                 await servicemapping.asyncio(client=client)
-            assert caught.value.context_id == "ctx-503"
+            assert caught.value.request_id == "ctx-503"
 
     asyncio.run(run())
     assert len(scripted_server.requests_to(MAPPING)) == 3 + 4

@@ -6,7 +6,7 @@ import traceback
 
 import pytest
 from genesys_cloud_audit import ApiError, AuthenticationError, Client, ConfigurationError, GenesysCloudError
-from genesys_cloud_audit._runtime._secrets import Secret
+from genesys_cloud_audit._core._secrets import Secret
 from genesys_cloud_audit.api.audit import get_audits_query_servicemapping as servicemapping
 
 from tests.support.clients import CLIENT_SECRET, make_client

@@ -3,7 +3,7 @@
 
 from enum import StrEnum
 
-from .._runtime._enums import unknown_member
+from .._core._support import unknown_member
 
 
 class AuditLogMessageStatus(StrEnum):

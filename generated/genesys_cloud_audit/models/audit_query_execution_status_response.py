@@ -10,8 +10,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._runtime._datetimes import format_datetime
-from .._runtime._errors import DecodingError
+from .._core._support import DecodingError, format_datetime
 from ..models.audit_query_execution_status_response_state import AuditQueryExecutionStatusResponseState
 from ..types import UNSET, Unset
 

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import httpx
 
-from ..._runtime import ApiRequest, RequestOptions, decode_response, unexpected_status
+from ..._core._support import ApiRequest, RequestOptions, decode_response, unexpected_status
 from ...client import Client
 from ...models.audit_query_execution_status_response import AuditQueryExecutionStatusResponse
 from ...types import Response

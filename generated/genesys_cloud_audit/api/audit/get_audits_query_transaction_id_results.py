@@ -7,7 +7,14 @@ from urllib.parse import quote
 
 import httpx
 
-from ..._runtime import ApiRequest, AsyncCursorPages, CursorPages, RequestOptions, decode_response, unexpected_status
+from ..._core._support import (
+    ApiRequest,
+    AsyncCursorPages,
+    CursorPages,
+    RequestOptions,
+    decode_response,
+    unexpected_status,
+)
 from ...client import Client
 from ...models.audit_expand_field import AuditExpandField
 from ...models.audit_log_message import AuditLogMessage

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from ..._runtime import (
+from ..._core._support import (
     ApiRequest,
     RequestOptions,
     WaitPolicy,

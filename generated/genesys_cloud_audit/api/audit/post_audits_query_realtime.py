@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 from attrs import evolve
 
-from ..._runtime import (
+from ..._core._support import (
     ApiRequest,
     AsyncNumberedPages,
     NumberedPages,

@@ -1,0 +1,326 @@
+"""The client's error hierarchy: every failure is an `Error` subclass saying what and where.
+
+Messages carry the HTTP status, the API's error code, its message and request id (as the client's
+`ErrorReader` finds them in the body), and the operation; never a request header, token or secret.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "ApiError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "DecodingError",
+    "Error",
+    "ErrorFields",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestTimeoutError",
+    "ServerError",
+    "TransportError",
+    "TransportTimeoutError",
+    "UnexpectedStatusError",
+    "WaitFailedError",
+    "WaitTimeoutError",
+]
+
+
+class Error(Exception):
+    """Base class of every error this client raises."""
+
+
+@dataclass(frozen=True)
+class ErrorFields:
+    """What an error body says, in the API's own terms.
+
+    Attributes:
+        code: A stable code naming the kind of error (e.g. ``bad.request``, ``invalid_client``).
+        message: A readable account of the error.
+        request_id: The id the server gave the request, for its support to find it in its logs.
+        request_id_label: What the API calls that id (shown in messages), e.g. ``requestId``.
+        details: Further facts about the error, as JSON objects.
+    """
+
+    code: str | None = None
+    message: str | None = None
+    request_id: str | None = None
+    request_id_label: str = "requestId"
+    details: Sequence[Mapping[str, Any]] = field(default_factory=tuple)
+
+
+ErrorReader = Callable[[Mapping[str, Any]], ErrorFields]
+
+
+def read_error_fields(body: Mapping[str, Any]) -> ErrorFields:
+    """The fields most JSON APIs use: ``code`` or OAuth's ``error``, ``message`` or ``error_description``."""
+    return ErrorFields(
+        code=_first_str(body, "code", "error"),
+        message=_first_str(body, "message", "error_description", "detail", "title"),
+        request_id=_first_str(body, "requestId", "request_id"),
+        details=_objects(body.get("details")),
+    )
+
+
+class ConfigurationError(Error, ValueError):
+    """The client was configured wrongly: a missing variable, an unknown region, an unsafe URL."""
+
+
+class ApiError(Error):
+    """The API answered with an error status; carries the decoded error body.
+
+    Attributes:
+        status: The HTTP status code.
+        code: The API's error code (e.g. ``bad.request``), if the body had one.
+        error_message: The API's message, if the body had one.
+        request_id: The id the server's support uses to find the request, if the body had one.
+        details: The body's ``details`` entries, as dicts.
+        body: The whole decoded error body (empty when it was not a JSON object).
+        error_body: The body as the spec's error model (None when it has none, or the body does not fit).
+        headers: The response headers.
+        operation_id: The operation that failed (its operationId).
+    """
+
+    def __init__(
+        self,
+        status: int,
+        *,
+        body: Mapping[str, Any] | None = None,
+        headers: httpx.Headers | None = None,
+        operation_id: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        reader: ErrorReader = read_error_fields,
+        decode_body: Callable[[Mapping[str, Any]], Any] | None = None,
+    ) -> None:
+        self.status = status
+        self._decode_body = decode_body
+        self.body: dict[str, Any] = dict(body or {})
+        self.headers = headers if headers is not None else httpx.Headers()
+        self.operation_id = operation_id
+        self.method = method
+        self.path = path
+        fields = reader(self.body)
+        self.code = fields.code
+        self.error_message = fields.message
+        self.request_id = fields.request_id
+        self.details: list[dict[str, Any]] = [dict(detail) for detail in fields.details]
+        self._request_id_label = fields.request_id_label
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        parts = [f"HTTP {self.status}"]
+        if self.code:
+            parts.append(self.code)
+        text = " ".join(parts)
+        if self.error_message:
+            text += f": {self.error_message}"
+        if self.request_id:
+            text += f" ({self._request_id_label} {self.request_id})"
+        if self.operation_id:
+            text += f" [{self.operation_id}"
+            if self.method and self.path:
+                text += f" {self.method} {self.path}"
+            text += "]"
+        return text
+
+    @property
+    def error_body(self) -> Any:
+        """The body decoded as the spec's error model, or None (no body, no model, or it does not fit)."""
+        if not self.body or self._decode_body is None:
+            return None
+        try:
+            return self._decode_body(self.body)
+        except DecodingError:
+            return None
+
+
+class BadRequestError(ApiError):
+    """400, 413 or 415: the request was malformed or not acceptable."""
+
+
+class AuthenticationError(ApiError):
+    """401: the credentials or token were refused (a renewed token was refused too)."""
+
+
+class PermissionDeniedError(ApiError):
+    """403: the credentials lack a permission the operation needs."""
+
+
+class NotFoundError(ApiError):
+    """404: no such resource (an unknown id, or one that expired)."""
+
+
+class RequestTimeoutError(ApiError):
+    """408: the server gave up waiting for the request."""
+
+
+class ConflictError(ApiError):
+    """409: the request conflicts with the resource's state."""
+
+
+class RateLimitError(ApiError):
+    """429: too many requests; ``retry_after`` is the wait the server asked for, in seconds."""
+
+    @property
+    def retry_after(self) -> float | None:
+        from ._retry import parse_retry_after
+
+        return parse_retry_after(self.headers.get("Retry-After"))
+
+
+class ServerError(ApiError):
+    """5xx: the service failed or is unavailable."""
+
+
+class UnexpectedStatusError(ApiError):
+    """A status the spec does not document for the operation."""
+
+
+_ERROR_BY_STATUS: dict[int, type[ApiError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    408: RequestTimeoutError,
+    409: ConflictError,
+    413: BadRequestError,
+    415: BadRequestError,
+    429: RateLimitError,
+}
+
+
+def error_from_response(
+    response: httpx.Response,
+    *,
+    operation_id: str | None = None,
+    documented: bool = True,
+    reader: ErrorReader = read_error_fields,
+    decode_body: Callable[[Mapping[str, Any]], Any] | None = None,
+) -> ApiError:
+    """The ApiError subclass for an error response, with its body decoded when it is JSON."""
+    status = response.status_code
+    if not documented:
+        cls: type[ApiError] = UnexpectedStatusError
+    elif status >= 500:
+        cls = ServerError
+    else:
+        cls = _ERROR_BY_STATUS.get(status, UnexpectedStatusError if status < 400 else ApiError)
+    body: Mapping[str, Any] | None = None
+    try:
+        decoded = response.json()
+        if isinstance(decoded, dict):
+            body = decoded
+    except ValueError:
+        body = None
+    return cls(
+        status,
+        body=body,
+        headers=response.headers,
+        operation_id=operation_id,
+        method=response.request.method,
+        path=response.request.url.path,
+        reader=reader,
+        decode_body=decode_body,
+    )
+
+
+class DecodingError(Error, ValueError):
+    """A response body that does not match the spec: not JSON, a missing field, a wrong type.
+
+    Attributes:
+        model: The innermost model being decoded when it failed.
+        field: That model's JSON field, or None when the value itself was not an object.
+        path: The JSON path from the response's root, e.g. ``entities.eventDate``.
+        reason: What was wrong.
+    """
+
+    def __init__(self, reason: str, *, model: str | None = None, field: str | None = None, path: str = "") -> None:
+        self.reason = reason
+        self.model = model
+        self.field = field
+        self.path = path
+        where = f"{model}.{field}" if model and field else (model or "response")
+        at = f" (at {path})" if path and path != field else ""
+        super().__init__(f"cannot decode {where}{at}: {reason}")
+
+    @classmethod
+    def from_exception(cls, model: str, field: str | None, error: Exception) -> DecodingError:
+        if isinstance(error, KeyError):
+            reason = "required field is missing"
+        elif field is None:
+            reason = "not a JSON object"
+        else:
+            reason = _describe(error)
+        return cls(reason, model=model, field=field, path=field or "")
+
+    def within(self, model: str, field: str | None) -> DecodingError:
+        """The same error seen from an enclosing model's field (extends the JSON path)."""
+        path = ".".join(p for p in (field, self.path) if p)
+        if self.field is None and field is not None:
+            # The nested value itself was wrong (e.g. not an object): blame the field that held it.
+            reason = f"{self.reason} (expected {self.model})" if self.model else self.reason
+            return DecodingError(reason, model=model, field=field, path=path)
+        return DecodingError(self.reason, model=self.model or model, field=self.field, path=path)
+
+
+class TransportError(Error):
+    """The request did not complete: the connection failed or broke."""
+
+
+class TransportTimeoutError(TransportError):
+    """The connection or the response took longer than the configured timeout."""
+
+
+class WaitFailedError(Error):
+    """A waited-for resource reached a failure state (e.g. a job that Failed)."""
+
+    def __init__(self, resource_id: str, state: str, status: object) -> None:
+        self.resource_id = resource_id
+        self.state = state
+        self.status = status
+        super().__init__(f"{resource_id} ended in state {state}")
+
+
+class WaitTimeoutError(Error):
+    """The wait's deadline passed before a final state; ``resource_id`` lets the caller come back."""
+
+    def __init__(self, resource_id: str, last_state: str | None, waited: float) -> None:
+        self.resource_id = resource_id
+        self.last_state = last_state
+        self.waited = waited
+        super().__init__(
+            f"{resource_id} still in state {last_state or 'unknown'} after {waited:.1f} s; "
+            "wait again later with the same id"
+        )
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _first_str(body: Mapping[str, Any], *keys: str) -> str | None:
+    for key in keys:
+        value = _str_or_none(body.get(key))
+        if value is not None:
+            return value
+    return None
+
+
+def _objects(value: Any) -> tuple[Mapping[str, Any], ...]:
+    return tuple(item for item in value if isinstance(item, Mapping)) if isinstance(value, list) else ()
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, AttributeError) and "'items'" in str(error):
+        return "not a JSON object"
+    text = str(error)
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

@@ -1,0 +1,31 @@
+"""What generated modules import from the core: the one surface between rendered code and the runtime.
+
+Templates import only from here, so the core's own modules can move without touching a template.
+"""
+
+from ._client import ApiRequest, RequestOptions
+from ._datetimes import format_datetime
+from ._decoding import decode_response, require_field, unexpected_status
+from ._enums import unknown_member
+from ._errors import DecodingError
+from ._paging import AsyncCursorPages, AsyncNumberedPages, CursorPages, NumberedPages, first_page
+from ._waiter import WaitPolicy, wait_for_state, wait_for_state_async
+
+__all__ = [
+    "ApiRequest",
+    "AsyncCursorPages",
+    "AsyncNumberedPages",
+    "CursorPages",
+    "DecodingError",
+    "NumberedPages",
+    "RequestOptions",
+    "WaitPolicy",
+    "decode_response",
+    "first_page",
+    "format_datetime",
+    "require_field",
+    "unexpected_status",
+    "unknown_member",
+    "wait_for_state",
+    "wait_for_state_async",
+]

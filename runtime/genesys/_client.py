@@ -1,0 +1,103 @@
+"""The Genesys Cloud client: a region or base URL, tokens from the region's login host, Genesys error bodies.
+
+Genesys's own CLI and Terraform provider read the same environment variables as `Client.from_env`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, ClassVar, Literal, Self
+
+import httpx
+
+from .._core._auth import TokenSource
+from .._core._client import _DEFAULT_RATE_LIMIT, DEFAULT_TIMEOUT, _Default
+from .._core._client import Client as _CoreClient
+from .._core._errors import ConfigurationError, ErrorFields
+from .._core._ratelimit import RateLimiter
+from .._core._retry import RetryPolicy
+from .._core._secrets import Secret
+from ._errors import read_error_body
+from ._regions import api_base_url, login_base_url
+
+__all__ = ["Client"]
+
+
+class Client(_CoreClient):
+    """A Genesys Cloud API client (sync and async alike).
+
+    Args:
+        region: A region name (``eu_west_1``) or domain (``mypurecloud.ie``); default us_east_1.
+        base_url: An explicit API base URL, overriding the region (a loopback emulator, a proxy).
+            Plain http is accepted only for loopback addresses.
+        client_id, client_secret: OAuth client credentials; the token is fetched on first use from
+            ``login.<region domain>/oauth/token``, or from the base URL's own host when it is not a
+            Genesys API host.
+        The other arguments are the core client's: access_token, auth, token_url, timeout, retry,
+        rate_limit (default 300 requests a minute, Genesys's limit per client-credentials token)
+        and httpx_args.
+    """
+
+    DEFAULT_RATE_LIMIT: ClassVar[int | None] = 300
+    ENVIRONMENT: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "client_id": "GENESYSCLOUD_OAUTHCLIENT_ID",
+            "client_secret": "GENESYSCLOUD_OAUTHCLIENT_SECRET",
+            "region": "GENESYSCLOUD_REGION",
+        }
+    )
+
+    def __init__(
+        self,
+        *,
+        region: str | None = None,
+        base_url: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | Secret | None = None,
+        access_token: str | Secret | None = None,
+        auth: TokenSource | None = None,
+        token_url: str | None = None,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        rate_limit: int | RateLimiter | Literal[_Default.RATE_LIMIT] | None = _DEFAULT_RATE_LIMIT,
+        httpx_args: Mapping[str, Any] | None = None,
+    ) -> None:
+        if not base_url:
+            base_url = api_base_url(region) if region else (self.DEFAULT_BASE_URL or api_base_url("us_east_1"))
+        super().__init__(
+            base_url=base_url,
+            client_id=client_id,
+            client_secret=client_secret,
+            access_token=access_token,
+            auth=auth,
+            token_url=token_url,
+            timeout=timeout,
+            retry=retry,
+            rate_limit=rate_limit,
+            httpx_args=httpx_args,
+        )
+
+    def _token_url(self) -> str:
+        return login_base_url(self.base_url) + "/oauth/token"
+
+    def read_error(self, body: Mapping[str, Any]) -> ErrorFields:
+        return read_error_body(body)
+
+    @classmethod
+    def from_env(cls, *, environ: Mapping[str, str] | None = None, **overrides: Any) -> Self:
+        """A client configured as Genesys's CLI and Terraform provider are.
+
+        Reads ``GENESYSCLOUD_OAUTHCLIENT_ID``, ``GENESYSCLOUD_OAUTHCLIENT_SECRET`` and
+        ``GENESYSCLOUD_REGION`` (default us_east_1); keyword arguments override them.
+        """
+        env = os.environ if environ is None else environ
+        variable = cls.ENVIRONMENT["region"]
+        region = env.get(variable, "").strip()
+        if region and "region" not in overrides and "base_url" not in overrides:
+            try:
+                api_base_url(region)
+            except ConfigurationError as error:
+                raise ConfigurationError(f"{variable}: {error}") from None
+        return super().from_env(environ=environ, **overrides)
