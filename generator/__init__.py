@@ -1,1 +1,1 @@
-"""Regenerates the Genesys Cloud Audit client from spec/, templates/ and runtime/."""
+"""Generates a typed Python client package from an OpenAPI spec, its templates and the runtime layers."""

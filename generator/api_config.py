@@ -18,17 +18,18 @@ from generator.errors import GenerationError
 
 __all__ = ["ApiConfig", "config_path", "load_api_config"]
 
-_KEYS = {"package": str, "distribution": str, "version": str, "layers": list}
+_KEYS = {"package": str, "distribution": str, "version": str, "layers": list, "ignore_extensions": list}
 _DISTRIBUTION = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")  # PEP 508 names
 _VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*([a-z0-9.+-]*)$")
 
 
 @dataclass(frozen=True)
 class ApiConfig:
-    package: str  # the import name, e.g. genesys_cloud_audit
-    distribution: str  # the name pip installs, e.g. genesys-cloud-audit
+    package: str  # the import name, e.g. widgets_api
+    distribution: str  # the name pip installs, e.g. widgets-api
     version: str
     layers: tuple[str, ...]  # runtime layers above the core, lowest first
+    ignore_extensions: tuple[str, ...]  # documentation-only x- keys of operations the generator does not read
     source: Path | None  # the config file, when there is one
 
 
@@ -72,4 +73,7 @@ def load_api_config(spec: Path, document: dict[str, Any]) -> ApiConfig:
     layers = data.get("layers", [])
     if not all(isinstance(name, str) and name for name in layers) or len(set(layers)) != len(layers):
         raise GenerationError("layers must be a list of distinct layer names", file=path)
-    return ApiConfig(package, distribution, version, tuple(layers), path if path.is_file() else None)
+    ignored = data.get("ignore_extensions", [])
+    if not all(isinstance(name, str) and name.startswith("x-") for name in ignored):
+        raise GenerationError("ignore_extensions must be a list of x- extension names", file=path)
+    return ApiConfig(package, distribution, version, tuple(layers), tuple(ignored), path if path.is_file() else None)

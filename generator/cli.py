@@ -16,7 +16,7 @@ __all__ = ["main"]
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m generator",
-        description="Regenerate the Genesys Cloud Audit client from spec/, templates/ and runtime/.",
+        description="Generate a typed client package from an OpenAPI spec, templates/ and runtime/.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     for name, text in (
@@ -52,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         changes = check(inputs, args.output)
     except GenerationError as error:
-        print(f"error: {error}", file=sys.stderr)
+        for line in str(error).splitlines():
+            print(f"error: {line}", file=sys.stderr)
         return 2
     if changes.clean:
         print(f"{args.output} is up to date")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["GenerationError"]
+__all__ = ["GenerationError", "Problems"]
 
 
 class GenerationError(Exception):
@@ -27,6 +27,22 @@ class GenerationError(Exception):
         if self.pointer is not None:
             where += f"at {self.pointer or '/'}: "
         return f"{where}{self.message}"
+
+
+class Problems(GenerationError):
+    """Several problems found in one pass; each names its own place, one per line."""
+
+    def __init__(self, problems: list[GenerationError]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
+
+    @staticmethod
+    def of(problems: list[GenerationError]) -> GenerationError:
+        """The one problem itself, or all of them together."""
+        return problems[0] if len(problems) == 1 else Problems(problems)
 
 
 def _display(path: Path) -> str:

@@ -14,9 +14,10 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 
 from generator.errors import GenerationError
+from generator.operations import OperationView
 from generator.package_plan import PackagePlan
 
-__all__ = ["PACKAGE_TEMPLATES", "OperationSummary", "write_package_files"]
+__all__ = ["PACKAGE_TEMPLATES", "Rendered", "write_package_files"]
 
 TEMPLATE_DIR = "package"
 # template -> output path; "{package}" is the package folder.
@@ -30,20 +31,10 @@ PACKAGE_TEMPLATES = {
 
 
 @dataclass(frozen=True)
-class OperationSummary:
-    """One operation as the package README lists it."""
-
-    tag: str  # the api/ subpackage
-    module: str
-    summary: str
-    helpers: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class Rendered:
     """What the package's own files need of openapi-python-client's rendering."""
 
-    operations: tuple[OperationSummary, ...]
+    operations: tuple[OperationView, ...]
     error_model: tuple[str, str] | None  # (models module, class) every error response's body decodes to
 
 

@@ -20,6 +20,7 @@ from generator.layers import load_layers
 from generator.package_files import write_package_files
 from generator.package_plan import plan_package
 from generator.render import render_client
+from generator.spec import load_spec
 from generator.spec_check import check_spec
 from generator.templates_check import check_templates
 
@@ -44,12 +45,13 @@ class Inputs:
 def build_tree(inputs: Inputs, output: Path) -> None:
     """Builds the complete client in `output` (which must not exist yet)."""
     check_pinned_versions()
-    document = check_spec(inputs.spec)
-    api = load_api_config(inputs.spec, document)
+    document = load_spec(inputs.spec)
+    api = load_api_config(inputs.spec, document.data)
+    checked = check_spec(document, ignore_extensions=api.ignore_extensions)
     layers = load_layers(inputs.runtime, list(api.layers))
-    plan = plan_package(api, layers, document)
+    plan = plan_package(api, layers, checked.data)
     check_templates(inputs.templates, inputs.overrides)
-    rendered = render_client(inputs.spec, document, inputs.templates, inputs.config, plan, output)
+    rendered = render_client(checked, inputs.templates, inputs.config, plan, output)
     place_layers(layers, output / plan.package)
     write_package_files(plan, rendered, inputs.templates, output)
     format_tree(output, inputs.ruff_config)
@@ -86,7 +88,7 @@ def generate(inputs: Inputs, target: Path) -> TreeDiff:
 
 def check(inputs: Inputs, target: Path) -> TreeDiff:
     """Builds a fresh tree in a temporary folder and compares it with `target`."""
-    with tempfile.TemporaryDirectory(prefix="genesys-audit-check-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="generator-check-") as scratch:
         fresh = Path(scratch) / "tree"
         build_tree(inputs, fresh)
         return diff_trees(target, fresh)

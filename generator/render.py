@@ -1,58 +1,44 @@
-"""Runs openapi-python-client in-process on the spec, with our templates, into a fresh folder.
+"""Runs openapi-python-client in-process on the checked spec, with our templates, into a fresh folder.
 
-The one thing added to upstream's rendering is the template global `operation_info(endpoint)`:
-openapi-python-client 0.29 drops vendor extensions before templates run, so the driver reads them
-from the spec and hands them over (operationId, and every `x-` key of the operation).
+What the driver adds to upstream's rendering: the template global `operation(endpoint)`, the
+operation's facts as generator/operations.py computed them (openapi-python-client 0.29 drops vendor
+extensions before templates run), and the filters `py` (a Python literal) and `comment` (text wrapped
+as comment lines). Any generator warning is an error; a template that fails while rendering
+is named with its line.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import textwrap
 from pathlib import Path
-from typing import Any
 
-from jinja2 import TemplateSyntaxError
+from jinja2 import TemplateError, TemplateSyntaxError
 from openapi_python_client import Project
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 from openapi_python_client.parser.properties import Class
-from openapi_python_client.strings import PythonIdentifier
 
-from generator.errors import GenerationError
-from generator.package_files import OperationSummary, Rendered
+from generator.errors import GenerationError, Problems
+from generator.operations import OperationView, operation_views
+from generator.package_files import Rendered
 from generator.package_plan import PackagePlan
+from generator.spec_check import CheckedSpec
 
-__all__ = ["operation_extensions", "render_client"]
-
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+__all__ = ["render_client"]
 
 
-def operation_extensions(document: Any, field_prefix: str) -> dict[str, dict[str, Any]]:
-    """Per operation (keyed by the Python name upstream gives it): operation_id and x- extensions.
-
-    `document` is the plain mapping spec_check.check_spec returns.
-    """
-    found: dict[str, dict[str, Any]] = {}
-    for item in (document.get("paths") or {}).values():
-        for method in _METHODS:
-            operation = item.get(method) if isinstance(item, dict) else None
-            if not isinstance(operation, dict) or not operation.get("operationId"):
-                continue
-            operation_id = str(operation["operationId"])
-            extensions = {k: v for k, v in operation.items() if k.startswith("x-")}
-            found[str(PythonIdentifier(operation_id, field_prefix))] = {
-                "operation_id": operation_id,
-                "extensions": extensions,
-            }
-    return found
+def _comment(value: object, width: int = 96) -> str:
+    """Text as # comment lines of at most `width` characters (indent them with the indent filter)."""
+    return "\n".join("# " + line for line in textwrap.wrap(" ".join(str(value).split()), width) or [""])
 
 
 def render_client(
-    spec: Path, document: Any, templates: Path, config_file: Path, plan: PackagePlan, output: Path
+    checked: CheckedSpec, templates: Path, config_file: Path, plan: PackagePlan, output: Path
 ) -> Rendered:
-    """Renders the client into `output` (which must not exist); any generator warning is an error.
+    """Renders the client into `output` (which must not exist).
 
     Returns what the package's own files need of the rendering: its operations, its error model.
     """
@@ -64,81 +50,83 @@ def render_client(
     config = Config.from_sources(
         ConfigFile.load_from_path(config_file).model_copy(update=names),
         meta_type=MetaType.UV,
-        document_source=spec,
+        document_source=checked.path,
         file_encoding="utf-8",
         overwrite=False,
         output_path=output,
     )
-    operations = operation_extensions(document, config.field_prefix)
-    summaries: list[OperationSummary] = []
     captured = io.StringIO()
+    views: dict[str, OperationView] = {}
     try:
         with contextlib.redirect_stdout(captured):
-            openapi = GeneratorData.from_dict(document, config=config)
+            openapi = GeneratorData.from_dict(checked.data, config=config)
             if isinstance(openapi, GeneratorError):
                 problems: list[GeneratorError] = [openapi]
             else:
+                views = operation_views(openapi, checked.document, checked.extensions, config.field_prefix)
                 project = Project(openapi=openapi, config=config, custom_template_path=templates)
-                project.env.globals["operation_info"] = lambda endpoint: operations[str(endpoint.name)]
+                project.env.globals["operation"] = lambda endpoint: views[str(endpoint.name)]
+                project.env.filters.update(py=repr, comment=_comment)
                 problems = list(project.build())
-                summaries = _summaries(openapi, operations, config.field_prefix)
     except GenerationError:
         raise
-    except TemplateSyntaxError as exc:
-        where = Path(exc.filename) if exc.filename else templates / (exc.name or "?")
-        raise GenerationError(f"template syntax error: {exc.message}", file=where, line=exc.lineno) from None
-    except Exception as exc:  # a template error surfaces as an arbitrary exception while rendering
-        raise GenerationError(f"openapi-python-client failed: {type(exc).__name__}: {exc}", file=spec) from None
+    except TemplateSyntaxError as error:
+        where = Path(error.filename) if error.filename else templates / (error.name or "?")
+        raise GenerationError(f"template syntax error: {error.message}", file=where, line=error.lineno) from None
+    except Exception as error:  # a template failing while it renders: name it and its line
+        raise _template_failure(error, templates, checked.path) from None
     if problems:
-        details = []
-        for problem in problems:
-            text = f"{problem.level.value}: {problem.header or ''}"
-            if problem.detail:
-                text += f" — {problem.detail}"
-            details.append(text.strip())
-        raise GenerationError(
-            "openapi-python-client could not generate every part of the spec:\n  " + "\n  ".join(details),
-            file=spec,
-        )
-    return Rendered(operations=tuple(summaries), error_model=_error_model(document, config))
+        raise Problems.of([_upstream_problem(problem, checked.path) for problem in problems])
+    return Rendered(operations=_summaries(views), error_model=_error_model(checked, config))
 
 
-def _error_model(document: Any, config: Config) -> tuple[str, str] | None:
+def _template_failure(error: Exception, templates: Path, spec: Path) -> GenerationError:
+    """The innermost template frame of the traceback (Jinja maps its line to the template's)."""
+    where: tuple[str, int] | None = None
+    traceback = error.__traceback__
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.endswith(".jinja"):
+            where = (filename, traceback.tb_lineno)
+        traceback = traceback.tb_next
+    kind = "template error" if isinstance(error, TemplateError) else f"template failed with {type(error).__name__}"
+    text = " ".join(str(error).split()) or type(error).__name__
+    if where is None:
+        return GenerationError(f"openapi-python-client failed: {type(error).__name__}: {text}", file=spec)
+    filename, line = where
+    path = Path(filename)
+    if not path.is_relative_to(templates.resolve()) and not path.is_relative_to(templates):
+        kind += " in openapi-python-client's own template"
+    return GenerationError(f"{kind}: {text}", file=path, line=line)
+
+
+def _upstream_problem(problem: GeneratorError, spec: Path) -> GenerationError:
+    text = f"openapi-python-client {problem.level.value}: {problem.header or ''}".strip()
+    if problem.detail:
+        text += f": {' '.join(problem.detail.split())}"
+    return GenerationError(text, file=spec)
+
+
+def _error_model(checked: CheckedSpec, config: Config) -> tuple[str, str] | None:
     """(module, class) of the one schema every documented error response uses, if there is one."""
+    spec = checked.document
     schemas: set[str] = set()
-    components = document.get("components") or {}
-    for item in (document.get("paths") or {}).values():
-        for method in _METHODS:
-            operation = item.get(method) if isinstance(item, dict) else None
-            responses = operation.get("responses") if isinstance(operation, dict) else None
-            for status, response in (responses or {}).items():
-                if not (str(status)[0] in "45" or status == "default") or not isinstance(response, dict):
-                    continue
-                ref = response.get("$ref")
-                if isinstance(ref, str) and ref.startswith("#/components/responses/"):
-                    response = (components.get("responses") or {}).get(ref.rsplit("/", 1)[1]) or {}
-                schema = ((response.get("content") or {}).get("application/json") or {}).get("schema") or {}
-                ref = schema.get("$ref") if isinstance(schema, dict) else None
-                if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
-                    schemas.add(ref.rsplit("/", 1)[1])
-                else:
-                    return None  # an error response without a shared schema
+    for operation in spec.operations():
+        for status, response in (operation.node.get("responses") or {}).items():
+            if not (str(status)[0] in "45" or status == "default"):
+                continue
+            resolved, _ = spec.deref(response, (*operation.parts, "responses", status))
+            content = resolved.get("content") if isinstance(resolved, dict) else None
+            schema = ((content or {}).get("application/json") or {}).get("schema")
+            ref = schema.get("$ref") if isinstance(schema, dict) else None
+            if not (isinstance(ref, str) and ref.startswith("#/components/schemas/")):
+                return None  # an error response without a shared schema
+            schemas.add(ref.rsplit("/", 1)[1])
     if len(schemas) != 1:
         return None
     model = Class.from_string(string=schemas.pop(), config=config)
     return str(model.module_name), str(model.name)
 
 
-def _summaries(
-    openapi: GeneratorData, operations: dict[str, dict[str, Any]], field_prefix: str
-) -> list[OperationSummary]:
-    found = []
-    for tag, collection in sorted(openapi.endpoint_collections_by_tag.items()):
-        for endpoint in collection.endpoints:
-            extensions = operations[str(endpoint.name)]["extensions"]
-            helpers = ["paginate"] if extensions.get("x-pagination") else []
-            helpers += ["wait", "sync_and_wait"] if extensions.get("x-waiter") else []
-            summary = endpoint.summary.get_untrusted_value() or str(endpoint.name)
-            module = str(PythonIdentifier(str(endpoint.name), field_prefix))
-            found.append(OperationSummary(str(tag), module, summary, tuple(helpers)))
-    return found
+def _summaries(views: dict[str, OperationView]) -> tuple[OperationView, ...]:
+    return tuple(sorted(views.values(), key=lambda view: (view.tag, view.module)))

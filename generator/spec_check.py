@@ -1,202 +1,198 @@
 """Reads the spec and rejects what would generate a broken or misleading client.
 
 openapi-python-client reports many of these problems late, vaguely, or not at all; here each one is
-named by file, line and JSON pointer before anything is generated.
+named by file, line and JSON pointer before anything is generated. The stages run in order, each on a
+document the earlier ones proved sound: strict loading (spec.load_spec), references, the OpenAPI 3.1
+schema, then the generator's own rules (operation names, required properties, name clashes, the vendor
+extensions), whose problems are all reported together.
 """
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from openapi_python_client.strings import PythonIdentifier
 from openapi_spec_validator import OpenAPIV31SpecValidator
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedBase
 
-from generator.errors import GenerationError
+from generator.errors import GenerationError, Problems
+from generator.extensions import Extensions, read_extensions
+from generator.spec import OperationRef, Part, SpecDocument, format_pointer, load_spec
 
-__all__ = ["check_spec", "load_spec"]
+__all__ = ["CheckedSpec", "check_spec"]
 
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-
-
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """libyaml's fast loader, resolving booleans as YAML 1.2 does (as openapi-python-client's ruamel)."""
+FIELD_PREFIX = "field_"  # generator/openapi-python-client.yaml's field_prefix
+_OPERATION_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 
 
-_BOOL = "tag:yaml.org,2002:bool"
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag != _BOOL]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+@dataclass(frozen=True)
+class CheckedSpec:
+    """A spec that passed every check, with each operation's validated extensions (by operationId)."""
+
+    document: SpecDocument
+    extensions: dict[str, Extensions]
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.document.data
+
+    @property
+    def path(self) -> Path:
+        return self.document.path
 
 
-def load_spec(path: Path) -> Any:
-    """Parses the YAML or raises GenerationError at the offending line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise GenerationError(f"cannot read the spec: {exc.strerror}", file=path) from None
-    try:
-        document = yaml.load(text, Loader=_Loader)  # a safe loader: plain data only
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise GenerationError(f"YAML syntax error: {problem}", file=path, line=line) from None
-    except yaml.YAMLError as exc:
-        raise GenerationError(f"YAML error: {exc}", file=path) from None
-    if not isinstance(document, dict):
-        raise GenerationError("the spec is not a YAML mapping", file=path, line=1)
-    return _plain(document)
-
-
-def check_spec(path: Path) -> Any:
-    """Loads and checks the spec; returns the document when it is usable."""
-    document = load_spec(path)
-    _check_refs(document, path)
-    _check_operation_ids(document, path)
-    _check_openapi_schema(document, path)
-    return document
-
-
-def _line_of(path: Path, pointer_parts: list[str | int]) -> int | None:
-    """The 1-based line of the deepest node on the pointer path (parsed again, only for errors)."""
-    try:
-        node = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
-    except Exception:  # the fast parse accepted it; without positions we just say less
-        return None
-    line: int | None = None
-    for part in pointer_parts:
-        if isinstance(node, CommentedBase) and hasattr(node, "lc"):
-            try:
-                found = node.lc.key(part) if isinstance(node, dict) else node.lc.item(part)
-                line = found[0] + 1
-            except (KeyError, IndexError, TypeError):
-                pass
+def check_spec(spec: SpecDocument | Path, *, ignore_extensions: tuple[str, ...] = ()) -> CheckedSpec:
+    """Checks the spec (loading it first when given a path); returns it when every check passes."""
+    if isinstance(spec, Path):
+        spec = load_spec(spec)
+    _check_refs(spec)
+    problems: list[GenerationError] = []
+    by_id = _operation_ids(spec, problems)  # before the validator, which names duplicates without a line
+    if problems:
+        raise Problems.of(problems)
+    _check_openapi_schema(spec)
+    problems.extend(_required_properties(spec))
+    problems.extend(_name_clashes(spec))
+    extensions: dict[str, Extensions] = {}
+    for operation_id, operation in by_id.items():
         try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            break
-    return line
+            extensions[operation_id] = read_extensions(spec, operation, by_id, ignore_extensions)
+        except GenerationError as error:
+            problems.append(error)
+    if problems:
+        raise Problems.of(problems)
+    return CheckedSpec(spec, extensions)
 
 
-def _pointer(parts: list[str | int]) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-
-
-def _walk(node: Any, parts: list[str | int]) -> Iterator[tuple[list[str | int], Any]]:
+def _walk(node: Any, parts: tuple[Part, ...] = ()) -> Iterator[tuple[tuple[Part, ...], Any]]:
+    """Every value with its path (the loader bounds the depth, so recursion is safe)."""
     yield parts, node
     if isinstance(node, dict):
         for key, value in node.items():
-            yield from _walk(value, [*parts, key])
+            yield from _walk(value, (*parts, key))
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _walk(value, [*parts, index])
+            yield from _walk(value, (*parts, index))
 
 
-def _resolve(document: Any, ref: str) -> bool:
-    node = document
-    for raw in ref[2:].split("/") if ref != "#" else []:
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return False
-    return True
+def _check_refs(spec: SpecDocument) -> None:
+    """Every $ref is local and resolves, and no chain of $refs leads back to itself."""
+    for parts, node in _walk(spec.data):
+        if isinstance(node, dict) and "$ref" in node:
+            if (parts and parts[-1] == "properties") or "example" in parts or "examples" in parts:
+                continue  # a property named "$ref", or an example, is data
+            spec.deref(node, parts)
 
 
-def _check_refs(document: Any, path: Path) -> None:
-    for parts, node in _walk(document, []):
-        if not isinstance(node, dict) or "$ref" not in node:
-            continue
-        ref = node["$ref"]
-        where = [*parts, "$ref"]
-        if not isinstance(ref, str) or not ref.startswith("#"):
-            raise GenerationError(
-                f"only local $refs are supported, found {ref!r}",
-                file=path,
-                line=_line_of(path, where),
-                pointer=_pointer(where),
-            )
-        if not _resolve(document, ref):
-            raise GenerationError(
-                f"dangling $ref {ref!r}: nothing in the spec has that pointer",
-                file=path,
-                line=_line_of(path, where),
-                pointer=_pointer(where),
-            )
-
-
-def _check_operation_ids(document: Any, path: Path) -> None:
-    seen: dict[str, list[str | int]] = {}
-    for route, item in (document.get("paths") or {}).items():
-        if not isinstance(item, dict):
-            continue
-        for method in _METHODS:
-            operation = item.get(method)
-            if not isinstance(operation, dict):
-                continue
-            where: list[str | int] = ["paths", route, method, "operationId"]
-            operation_id = operation.get("operationId")
-            if not operation_id:
-                raise GenerationError(
-                    "operation has no operationId (it names the generated module and functions)",
-                    file=path,
-                    line=_line_of(path, where[:-1]),
-                    pointer=_pointer(where[:-1]),
-                )
-            if operation_id in seen:
-                first = _line_of(path, seen[operation_id])
-                raise GenerationError(
-                    f"duplicate operationId {operation_id!r} (first used at line {first}, {_pointer(seen[operation_id])})",
-                    file=path,
-                    line=_line_of(path, where),
-                    pointer=_pointer(where),
-                )
-            seen[operation_id] = where
-
-
-def _check_openapi_schema(document: Any, path: Path) -> None:
-    error = next(iter(OpenAPIV31SpecValidator(document).iter_errors()), None)
+def _check_openapi_schema(spec: SpecDocument) -> None:
+    try:
+        error = next(iter(OpenAPIV31SpecValidator(spec.data).iter_errors()), None)
+    except RecursionError:
+        raise GenerationError("the OpenAPI validator recursed without end (a $ref cycle?)", file=spec.path) from None
     if error is None:
         return
-    parts = _locate(document, list(error.absolute_path), error.instance)
-    raise GenerationError(
-        f"not valid OpenAPI 3.1: {error.message}",
-        file=path,
-        line=_line_of(path, parts),
-        pointer=_pointer(parts),
-    )
+    parts = _locate(spec, list(error.absolute_path), error.instance)
+    raise spec.error(f"not valid OpenAPI 3.1: {error.message}", parts)
 
 
-def _locate(document: Any, relative: list[str | int], instance: Any) -> list[str | int]:
+def _locate(spec: SpecDocument, relative: list[Part], instance: Any) -> list[Part]:
     """The full path of an error the validator reported relative to a nested schema."""
-    if _resolve(document, "#" + _pointer(relative)) and _get(document, relative) == instance:
-        return relative
-    for parts, node in _walk(document, []):
-        if len(parts) >= len(relative) and parts[len(parts) - len(relative) :] == relative and node == instance:
-            return parts
+    for parts, node in _walk(spec.data):
+        if len(parts) >= len(relative) and list(parts[len(parts) - len(relative) :]) == relative and node == instance:
+            return list(parts)
     return relative
 
 
-def _get(document: Any, parts: list[str | int]) -> Any:
-    node = document
-    for part in parts:
-        node = node[part]
-    return node
+def _operation_ids(spec: SpecDocument, problems: list[GenerationError]) -> dict[str, OperationRef]:
+    """Operations by operationId; each id names a module and functions, so it must be a usable name."""
+    by_id: dict[str, OperationRef] = {}
+    modules: dict[str, OperationRef] = {}
+    for operation in spec.operations():
+        where = (*operation.parts, "operationId")
+        operation_id = operation.node.get("operationId")
+        if operation_id is not None and not isinstance(operation_id, str):
+            problems.append(spec.error(f"operationId must be a string, not {type(operation_id).__name__}", where))
+            continue
+        if not operation_id:
+            problems.append(spec.error("operation has no operationId (it names the generated module)", operation.parts))
+            continue
+        if not _OPERATION_ID.match(operation_id):
+            problems.append(
+                spec.error(
+                    f"operationId {operation_id!r} must start with a letter and hold only letters, digits, _ . -",
+                    where,
+                )
+            )
+            continue
+        module = str(PythonIdentifier(operation_id, FIELD_PREFIX))
+        if keyword.iskeyword(module.rstrip("_")) or module.startswith(FIELD_PREFIX):
+            problems.append(spec.error(f"operationId {operation_id!r} is not usable as a module name", where))
+            continue
+        first = by_id.get(operation_id) or modules.get(module)
+        if first is not None:
+            first_where = (*first.parts, "operationId")
+            what = (
+                f"duplicate operationId {operation_id!r}"
+                if first.node["operationId"] == operation_id
+                else f"operationId {operation_id!r} becomes module {module!r}, as does {first.node['operationId']!r}"
+            )
+            problems.append(
+                spec.error(f"{what} (first at line {spec.line(first_where)}, {format_pointer(first_where)})", where)
+            )
+            continue
+        by_id[operation_id] = operation
+        modules[module] = operation
+    return by_id
 
 
-def _plain(node: Any) -> Any:
-    """Plain dicts with string keys, lists and scalars (YAML allows e.g. integer keys; OpenAPI tools don't)."""
-    if isinstance(node, dict):
-        return {str(key): _plain(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_plain(value) for value in node]
-    return node
+def _schemas(spec: SpecDocument) -> Iterator[tuple[tuple[Part, ...], dict[str, Any]]]:
+    """Every object schema with properties, wherever it is written (components, inline)."""
+    for parts, node in _walk(spec.data):
+        if isinstance(node, dict) and isinstance(node.get("properties"), dict) and "example" not in parts:
+            yield parts, node
+
+
+def _required_properties(spec: SpecDocument) -> Iterator[GenerationError]:
+    for parts, schema in _schemas(spec):
+        required = schema.get("required")
+        if not isinstance(required, list):
+            continue
+        for index, name in enumerate(required):
+            if name not in schema["properties"]:
+                known = ", ".join(schema["properties"]) or "none"
+                yield spec.error(
+                    f"required property {name!r} is not defined in properties (defined: {known})",
+                    (*parts, "required", index),
+                )
+
+
+def _name_clashes(spec: SpecDocument) -> Iterator[GenerationError]:
+    """Properties of one schema, or parameters of one operation, that become the same Python name."""
+    for parts, schema in _schemas(spec):
+        seen: dict[str, str] = {}
+        for name in schema["properties"]:
+            python = str(PythonIdentifier(name, FIELD_PREFIX))
+            if python in seen:
+                yield spec.error(
+                    f"properties {seen[python]!r} and {name!r} both become the attribute {python!r}",
+                    (*parts, "properties", name),
+                )
+            seen[python] = name
+    for operation in spec.operations():
+        seen = {}
+        for index, parameter in enumerate(operation.node.get("parameters") or []):
+            parameter, _ = spec.deref(parameter, (*operation.parts, "parameters", index))
+            name = parameter.get("name") if isinstance(parameter, dict) else None
+            if not isinstance(name, str):
+                continue
+            python = str(PythonIdentifier(name, FIELD_PREFIX))
+            if python in seen and seen[python] != name:
+                yield spec.error(
+                    f"parameters {seen[python]!r} and {name!r} both become the argument {python!r}",
+                    (*operation.parts, "parameters", index),
+                )
+            seen[python] = name

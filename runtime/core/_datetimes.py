@@ -1,4 +1,4 @@
-"""Date-time text as Genesys writes it."""
+"""Date-time text as most JSON APIs write it: UTC with milliseconds and Z."""
 
 from __future__ import annotations
 

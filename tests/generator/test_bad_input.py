@@ -81,7 +81,7 @@ def test_duplicate_operation_id(tmp_path: Path, output: Path) -> None:
     second = [i + 1 for i, line in enumerate(broken.splitlines()) if line.strip() == "operationId: postAuditsQuery"]
     assert len(second) == 2
     assert f"spec.yaml:{second[1]}:" in message or f"spec.yaml:{second[0]}:" in message
-    assert "first used at line" in message
+    assert "first at line" in message
 
 
 def test_invalid_openapi(tmp_path: Path, output: Path) -> None:
@@ -109,7 +109,7 @@ def test_schema_the_generator_cannot_handle(tmp_path: Path, output: Path) -> Non
         1,
     )
     message = generate(tmp_path, output, spec=broken)
-    assert "could not generate every part of the spec" in message, message
+    assert "openapi-python-client WARNING" in message, message
     assert "GET /api/v2/audits/query/servicemapping" in message
     assert "not allowed in header" in message
 

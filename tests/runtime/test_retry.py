@@ -6,6 +6,7 @@ import time
 
 import pytest
 from genesys_cloud_audit import RequestOptions, RetryPolicy, ServerError, TransportError, TransportTimeoutError
+from genesys_cloud_audit._core._client import ApiRequest
 from genesys_cloud_audit._core._retry import parse_retry_after
 from genesys_cloud_audit.api.audit import get_audits_query_servicemapping as servicemapping
 from genesys_cloud_audit.api.audit import post_audits_query
@@ -105,17 +106,30 @@ def test_deadline_stops_retrying_before_a_wait_that_would_pass_it(scripted_serve
     assert len(scripted_server.requests_to(MAPPING)) == 1
 
 
-def test_post_is_not_retried_after_a_500_but_is_after_a_refusal(scripted_server: ScriptedServer) -> None:
-    body = AuditQueryRequest(interval="2026-11-01T00:00:00Z/2026-11-02T00:00:00Z")
+def test_a_write_that_is_not_retry_safe_is_resent_only_after_a_refusal(scripted_server: ScriptedServer) -> None:
+    write = ApiRequest(operation_id="writeSomething", method="POST", url=QUERY, json={}, retry_safe=False)
     created = json_response(202, {"id": "tx-1", "state": "Queued"})
     scripted_server.enqueue("POST", QUERY, json_response(500, {"code": "internal.server.error"}))
     with make_client(scripted_server) as client:
         with pytest.raises(ServerError):
-            post_audits_query.sync(client=client, body=body)
+            client.send(write)
         assert len(scripted_server.requests_to(QUERY)) == 1
         scripted_server.enqueue("POST", QUERY, UNAVAILABLE, json_response(429, {}), created)
-        assert post_audits_query.sync(client=client, body=body).id == "tx-1"
+        assert client.send(write).json()["id"] == "tx-1"
     assert len(scripted_server.requests_to(QUERY)) == 4
+
+
+def test_creating_an_audit_query_is_resent_after_a_500_and_a_dropped_connection(
+    scripted_server: ScriptedServer,
+) -> None:
+    body = AuditQueryRequest(interval="2026-11-01T00:00:00Z/2026-11-02T00:00:00Z")
+    created = json_response(202, {"id": "tx-1", "state": "Queued"})
+    scripted_server.enqueue(
+        "POST", QUERY, json_response(500, {"code": "internal.server.error"}), Canned(drop=True), created
+    )
+    with make_client(scripted_server) as client:
+        assert post_audits_query.sync(client=client, body=body).id == "tx-1"
+    assert len(scripted_server.requests_to(QUERY)) == 3
 
 
 def test_dropped_connections_are_retried_for_safe_calls(scripted_server: ScriptedServer) -> None:

@@ -20,6 +20,7 @@ def _build_request() -> ApiRequest:
         method="GET",
         url="/api/v2/audits/query/servicemapping",
         json=_kwargs.get("json"),
+        # Resent after a failure: Reads the service mapping; nothing changes on the server.
         retry_safe=True,
     )
 

@@ -25,6 +25,7 @@ def _build_request(
             transaction_id=quote(str(transaction_id), safe=""),
         ),
         json=_kwargs.get("json"),
+        # Resent after a failure: Reads a query's state; nothing changes on the server.
         retry_safe=True,
     )
 

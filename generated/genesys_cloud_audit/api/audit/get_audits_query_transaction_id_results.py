@@ -55,6 +55,8 @@ def _build_request(
         ),
         params=params,
         json=_kwargs.get("json"),
+        # Resent after a failure: Reads one page of a query's results; reading it again answers the same
+        # page.
         retry_safe=True,
     )
 

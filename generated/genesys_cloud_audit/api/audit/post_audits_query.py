@@ -36,7 +36,10 @@ def _build_request(
         method="POST",
         url="/api/v2/audits/query",
         json=_kwargs.get("json"),
-        retry_safe=False,
+        # Resent after a failure: Creating an audit query changes nothing but the query itself: a repeated
+        # create at worst leaves one unused query behind, which expires on its own, and the client reads
+        # only the one it was answered with.
+        retry_safe=True,
     )
 
 
@@ -201,17 +204,8 @@ async def asyncio(
     return _parse_response(await client.asend(request, request_options))
 
 
-_SUCCESS_STATES = frozenset(
-    {
-        "Succeeded",
-    }
-)
-_FAILURE_STATES = frozenset(
-    {
-        "Failed",
-        "Cancelled",
-    }
-)
+_SUCCESS_STATES = frozenset({"Succeeded"})
+_FAILURE_STATES = frozenset({"Failed", "Cancelled"})
 
 
 def wait(

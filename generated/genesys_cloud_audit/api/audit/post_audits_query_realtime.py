@@ -51,6 +51,8 @@ def _build_request(
         url="/api/v2/audits/query/realtime",
         params=params,
         json=_kwargs.get("json"),
+        # Resent after a failure: A realtime query only reads: answering the same page twice changes
+        # nothing on the server.
         retry_safe=True,
     )
 
