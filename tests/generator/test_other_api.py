@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -33,7 +34,7 @@ CREDENTIALS = "Basic " + base64.b64encode(b"widget-id:widget-secret").decode()
 
 class _WidgetHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    jobs: dict[str, int] = {}  # job id -> polls left before it is done
+    jobs: ClassVar[dict[str, int]] = {}  # job id -> polls left before it is done
 
     def _answer(self, body: object, status: int = 200) -> None:
         data = json.dumps(body).encode()
