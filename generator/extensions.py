@@ -136,7 +136,8 @@ def _fields(spec: SpecDocument, value: Any, name: str, parts: tuple[Part, ...]) 
     else:
         style = value.get("style")
         if style not in styles:
-            raise spec.error(f"{name}.style must be one of {', '.join(map(repr, styles))}, not {style!r}", parts)
+            where = (*parts, "style") if "style" in value else parts
+            raise spec.error(f"{name}.style must be one of {', '.join(map(repr, styles))}, not {style!r}", where)
         fields = styles[style]
     known = {field.name: field for field in fields}
     for key, item in value.items():
@@ -215,17 +216,20 @@ def _schema_type(schema: Any) -> set[str]:
     )
 
 
-def _properties(spec: SpecDocument, schema: Any, parts: tuple[Part, ...]) -> dict[str, tuple[Any, tuple[Part, ...]]]:
-    """The properties of an object schema (its allOf parts merged), each dereferenced, with its path."""
+def _properties(
+    spec: SpecDocument, schema: Any, parts: tuple[Part, ...]
+) -> tuple[dict[str, tuple[Any, tuple[Part, ...]]], tuple[Part, ...]]:
+    """The properties of an object schema (its allOf parts merged), each dereferenced, with its path;
+    and the path of the schema itself once dereferenced."""
     schema, parts = spec.deref(schema, parts)
     found: dict[str, tuple[Any, tuple[Part, ...]]] = {}
     if not isinstance(schema, dict):
-        return found
+        return found, parts
     for index, part in enumerate(schema.get("allOf") or []):
-        found.update(_properties(spec, part, (*parts, "allOf", index)))
+        found.update(_properties(spec, part, (*parts, "allOf", index))[0])
     for name, value in (schema.get("properties") or {}).items():
         found[name] = spec.deref(value, (*parts, "properties", name))
-    return found
+    return found, parts
 
 
 def _json_schema(container: Any) -> Any:
@@ -260,8 +264,8 @@ def _require_field(
 ) -> None:
     if not schemas:
         raise spec.error(f"{what} names {name!r}, but the operation has no JSON response or body to find it in", where)
-    for schema, parts in schemas:
-        properties = _properties(spec, schema, parts)
+    for schema, written_at in schemas:
+        properties, parts = _properties(spec, schema, written_at)
         if name not in properties:
             known = ", ".join(sorted(properties)) or "none"
             raise spec.error(

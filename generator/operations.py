@@ -72,6 +72,7 @@ class OperationView:
     module: str
     summary: str
     method: str  # upper case
+    path: str  # as the spec writes it, e.g. /things/{thingId}
     retry_safe: bool
     retry_reason: str
     permissions: Permissions | None
@@ -200,6 +201,7 @@ def operation_views(
     tags = {str(endpoint.name): tag for tag, endpoint in _endpoints(openapi)}
     endpoints = {str(endpoint.name): endpoint for _, endpoint in _endpoints(openapi)}
     descriptions = _spec_parameter_descriptions(spec)
+    paths = {str(ref.node.get("operationId")): ref.path for ref in spec.operations()}
     views: dict[str, OperationView] = {}
     for module, endpoint in endpoints.items():
         operation_id = ids.get(module)
@@ -229,6 +231,7 @@ def operation_views(
             module=module,
             summary=endpoint.summary.get_untrusted_value() or operation_id,
             method=endpoint.method.upper(),
+            path=paths[operation_id],
             retry_safe=found.retry.safe,
             retry_reason=found.retry.reason,
             permissions=found.permissions,

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import textwrap
 from pathlib import Path
+from typing import Any
 
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import TemplateError, TemplateSyntaxError, Undefined
 from openapi_python_client import Project
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 from openapi_python_client.parser.properties import Class
+from openapi_python_client.schema.untrusted_string import UntrustedString
 
 from generator.errors import GenerationError, Problems
 from generator.operations import OperationView, operation_views
@@ -30,8 +33,41 @@ from generator.spec_check import CheckedSpec
 __all__ = ["render_client"]
 
 
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")
+
+
+class _PrintedUndefined(Undefined):
+    """Undefined that tests false and iterates empty (upstream's templates rely on that) but cannot be
+    printed: `{{ typo }}` is an error naming the template line, not an empty string."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        self._fail_with_undefined_error()
+        return ""  # pragma: no cover - the line above raises
+
+
+class _UnsafeOutput(Exception):
+    """A template printed a value that is not text or code (see `_finalize`)."""
+
+
+def _finalize(value: Any) -> Any:
+    """Every `{{ ... }}` result passes here: an untrusted spec string or an object without a text form
+    would print as `<... object at 0x...>` (different on every run), so it is an error instead."""
+    if isinstance(value, UntrustedString):
+        raise _UnsafeOutput(
+            "prints a string from the spec unfiltered; pass it through safe_for_docstring (docstrings), "
+            'in_double_quote_literal (inside "...") or another filter of the template contract'
+        )
+    if not isinstance(value, str | int | float) and _ADDRESS.search(str(value)):
+        raise _UnsafeOutput(f"prints a {type(value).__name__} whose text holds a memory address")
+    return value
+
+
 def _comment(value: object, width: int = 96) -> str:
     """Text as # comment lines of at most `width` characters (indent them with the indent filter)."""
+    if isinstance(value, UntrustedString):
+        value = value.get_untrusted_value()  # any text is safe in a comment once it is on one line
     return "\n".join("# " + line for line in textwrap.wrap(" ".join(str(value).split()), width) or [""])
 
 
@@ -67,6 +103,8 @@ def render_client(
                 project = Project(openapi=openapi, config=config, custom_template_path=templates)
                 project.env.globals["operation"] = lambda endpoint: views[str(endpoint.name)]
                 project.env.filters.update(py=repr, comment=_comment)
+                project.env.finalize = _finalize
+                project.env.undefined = _PrintedUndefined
                 problems = list(project.build())
     except GenerationError:
         raise
@@ -89,7 +127,12 @@ def _template_failure(error: Exception, templates: Path, spec: Path) -> Generati
         if filename.endswith(".jinja"):
             where = (filename, traceback.tb_lineno)
         traceback = traceback.tb_next
-    kind = "template error" if isinstance(error, TemplateError) else f"template failed with {type(error).__name__}"
+    if isinstance(error, _UnsafeOutput):
+        kind = "template output is not deterministic"
+    elif isinstance(error, TemplateError):
+        kind = "template error"
+    else:
+        kind = f"template failed with {type(error).__name__}"
     text = " ".join(str(error).split()) or type(error).__name__
     if where is None:
         return GenerationError(f"openapi-python-client failed: {type(error).__name__}: {text}", file=spec)

@@ -1,0 +1,175 @@
+"""generator.spec_check and generator.extensions: every rule, each failure naming its line and pointer.
+
+Each case mutates the real spec in one place and checks the one-line message: what is wrong and where.
+(The whole command on hostile inputs, with generated/ left untouched, is in test_hostile_inputs.py.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import settings
+from generator.errors import GenerationError
+from generator.extensions import CursorPaging, PageNumberPaging
+from generator.spec_check import check_spec
+
+SPEC_TEXT = settings.SPEC_FILE.read_text(encoding="utf-8")
+RESULTS = "getAuditsQueryTransactionIdResults"
+
+
+def _check(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_text(text, encoding="utf-8")
+    check_spec(path)
+
+
+def _mutated(old: str, new: str, count: int = 1) -> str:
+    assert old in SPEC_TEXT, old
+    return SPEC_TEXT.replace(old, new, count)
+
+
+def _message(tmp_path: Path, text: str) -> str:
+    with pytest.raises(GenerationError) as caught:
+        _check(tmp_path, text)
+    message = str(caught.value)
+    assert "Traceback" not in message
+    return message
+
+
+def _line_of(text: str, needle: str, occurrence: int = 1) -> int:
+    lines = [i + 1 for i, line in enumerate(text.splitlines()) if needle in line]
+    return lines[occurrence - 1]
+
+
+def test_the_real_spec_passes_with_its_extensions_read() -> None:
+    checked = check_spec(settings.SPEC_FILE)
+    assert isinstance(checked.extensions[RESULTS].pagination, CursorPaging)
+    assert isinstance(checked.extensions["postAuditsQueryRealtime"].pagination, PageNumberPaging)
+    waiter = checked.extensions["postAuditsQuery"].waiter
+    assert waiter is not None and waiter.status_operation == "getAuditsQueryTransactionId"
+    assert checked.extensions["postAuditsQuery"].retry.safe
+    assert all(extensions.retry.reason for extensions in checked.extensions.values())
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "expected"),
+    [
+        ("operationId: getAuditsQueryServicemapping", "operationId: get_audits_query_realtime_servicemapping",
+         "operationId: get_audits_query_realtime_servicemapping",
+         "operationId 'get_audits_query_realtime_servicemapping' becomes module "
+         "'get_audits_query_realtime_servicemapping', as does 'getAuditsQueryRealtimeServicemapping' (first at line"),
+        ("operationId: getAuditsQueryServicemapping", "operationId: __init__", "operationId: __init__",
+         "operationId '__init__' must start with a letter"),
+        ("operationId: getAuditsQueryServicemapping", "operationId: 'get\"Mapping'", "operationId: 'get",
+         "must start with a letter and hold only letters, digits"),
+        ("operationId: getAuditsQueryServicemapping", "operationId: [a, b]", "operationId: [a, b]",
+         "operationId must be a string, not list"),
+        ("operationId: getAuditsQueryServicemapping", "operationId: class", "operationId: class",
+         "operationId 'class' is not usable as a module name"),
+    ],
+)  # fmt: skip
+def test_operation_ids_must_make_usable_unique_module_names(
+    tmp_path: Path, old: str, new: str, needle: str, expected: str
+) -> None:
+    text = _mutated(old, new)
+    message = _message(tmp_path, text)
+    assert expected in message, message
+    assert f"spec.yaml:{_line_of(text, needle)}:" in message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "expected"),
+    [
+        ("        style: cursor\n", "        style: cursr\n", "style: cursr", "x-pagination.style must be one of 'cursor', 'page-number', not 'cursr'"),
+        ("        itemsField: entities\n      parameters:\n        - $ref: '#/components/parameters/transactionId'",
+         "        itemsField: entitiez\n      parameters:\n        - $ref: '#/components/parameters/transactionId'",
+         "itemsField: entitiez", "names 'entitiez', which is not a property of AuditQueryExecutionResultsResponse"),
+        ("        cursorField: cursor\n", "        cursorField: pageSize\n", "cursorField: pageSize",
+         "names 'pageSize', which must be of type string"),
+        ("        cursorParameter: cursor\n", "        cursorParameter: after\n", "cursorParameter: after",
+         "names 'after', which is not a query parameter"),
+        ("        cursorField: cursor\n", "        cursorField: cursor\n        pageSizeParameter: pageSize\n",
+         "pageSizeParameter", "x-pagination has no key 'pageSizeParameter'"),
+        ("        pageCountField: pageCount\n", "        pageCountField: total_pages\n", "total_pages",
+         "names 'total_pages', which is not a property of AuditRealtimeQueryResultsResponse"),
+        ("        pageNumberField: pageNumber\n", "        pageNumberField: interval\n", "pageNumberField: interval",
+         "names 'interval', which must be of type integer"),
+        ("        statusOperation: getAuditsQueryTransactionId\n", "        statusOperation: getAuditQueryStatus\n",
+         "statusOperation: getAuditQueryStatus", "names 'getAuditQueryStatus', which is no operationId of the spec"),
+        ("        idParameter: transactionId\n", "        idParameter: queryId\n", "idParameter: queryId",
+         "names 'queryId', which is not a path parameter of getAuditsQueryTransactionId"),
+        ("        idField: id\n", "        idField: ident\n", "idField: ident", "names 'ident', which is not a property"),
+        ("        success: [Succeeded]\n", "        success: [Succeded]\n", "x-waiter:",
+         "x-waiter state 'Succeded' is not a value of state"),
+        ("        pending: [Queued, Running]\n", "        pending: [Queued]\n", "x-waiter:",
+         "state value 'Running' is in none of success, failure and pending"),
+        ("        pending: [Queued, Running]\n", "        pending: [Queued, Running, Failed]\n", "pending: [Queued, Running, Failed]",
+         "x-waiter state 'Failed' is in both failure and pending"),
+        ("        success: [Succeeded]\n", "        success: Succeeded\n", "success: Succeeded",
+         "x-waiter.success must be a list, not str"),
+        ("        failure: [Failed, Cancelled]\n", "", "x-waiter:", "x-waiter needs 'failure'"),
+        ("      x-waiter:\n", "      x-waiter: yes\n      x-unused:\n", "x-unused", "unknown extension 'x-unused'"),
+        ("      x-waiter:\n        statusOperation: getAuditsQueryTransactionId\n        idField: id\n"
+         "        idParameter: transactionId\n        stateField: state\n        success: [Succeeded]\n"
+         "        failure: [Failed, Cancelled]\n        pending: [Queued, Running]\n",
+         "      x-waiter: yes\n", "x-waiter: yes", "x-waiter must be a mapping, not str"),
+        ("      x-inin-requires-permissions:\n        type: ALL\n", "      x-inin-requires-permissions:\n        type: SOME\n",
+         "type: SOME", "x-inin-requires-permissions.type must be 'ALL' or 'ANY', not 'SOME'"),
+        ("      x-retry-safe:\n        safe: true\n        reason: >-\n          Creating",
+         "      x-retry-safe:\n        safe: yes\n        reason: >-\n          Creating", "safe: yes",
+         "x-retry-safe.safe must be a bool, not str"),
+        ("      x-retry-safe:\n        safe: true\n        reason: >-\n          Creating",
+         "      x-paginate: {}\n      x-retry-safe:\n        safe: true\n        reason: >-\n          Creating",
+         "x-paginate", "unknown extension 'x-paginate'"),
+    ],
+)  # fmt: skip
+def test_extensions_are_checked_against_their_schema_and_the_spec(
+    tmp_path: Path, old: str, new: str, needle: str, expected: str
+) -> None:
+    text = _mutated(old, new)
+    message = _message(tmp_path, text)
+    assert expected in message, message
+    assert f"spec.yaml:{_line_of(text, needle)}:" in message, message
+    assert " at /paths/" in message
+
+
+def test_a_required_property_must_be_defined(tmp_path: Path) -> None:
+    text = _mutated("      required: [interval]\n", "      required: [interval, intervall]\n")
+    message = _message(tmp_path, text)
+    assert "required property 'intervall' is not defined in properties" in message
+    assert f"spec.yaml:{_line_of(text, 'required: [interval, intervall]')}:" in message
+    assert "/components/schemas/AuditQueryRequest/required/1" in message
+
+
+def test_properties_that_become_one_attribute_are_refused(tmp_path: Path) -> None:
+    text = _mutated(
+        "        pageSize:\n          type: integer\n",
+        "        page_size: {type: string}\n        pageSize:\n          type: integer\n",
+    )
+    assert "properties 'page_size' and 'pageSize' both become the attribute 'page_size'" in _message(tmp_path, text)
+
+
+def test_several_problems_are_reported_together_one_per_line(tmp_path: Path) -> None:
+    text = _mutated("      required: [interval]\n", "      required: [interval, nope]\n")
+    text = text.replace("        style: cursor\n", "        style: cursr\n", 1)
+    message = _message(tmp_path, text)
+    lines = message.splitlines()
+    assert len(lines) == 2 and all("spec.yaml:" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("        '400': {$ref: '#/components/responses/BadRequest'}", "        '400': just a string",
+         "not valid OpenAPI 3.1"),
+        ("    AuditExpandField:\n      type: string\n", "    AuditExpandField:\n      $ref: '#/components/schemas/AuditExpandField'\n",
+         "circular $ref chain: #/components/schemas/AuditExpandField -> #/components/schemas/AuditExpandField"),
+        ("items: {$ref: '#/components/schemas/AuditExpandField'}", "items: {$ref: '#/components/schemas/AuditExpandFeld'}",
+         "dangling $ref '#/components/schemas/AuditExpandFeld'"),
+    ],
+)  # fmt: skip
+def test_structure_and_references_are_checked_first(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    message = _message(tmp_path, _mutated(old, new))
+    assert expected in message and "spec.yaml:" in message and " at /" in message, message
