@@ -12,13 +12,14 @@ import functools
 import pathlib
 from typing import Any, Final
 
-import yaml
 from jsonschema_path import SchemaPath
 from openapi_core import V31RequestValidator, V31ResponseValidator
 from openapi_core.datatypes import RequestParameters
 from openapi_core.security.factories import SecurityProviderFactory
 from openapi_core.security.providers import BaseProvider
 from werkzeug.datastructures import Headers, ImmutableMultiDict
+
+from generator import spec as spec_module
 
 __all__ = ["SPEC_PATH", "SpecValidator", "load_spec"]
 
@@ -60,10 +61,8 @@ class _Response:
 
 @functools.cache
 def load_spec(path: pathlib.Path = SPEC_PATH) -> dict[str, Any]:
-    """The spec as a plain dict (cached)."""
-    with path.open(encoding="utf-8") as handle:
-        spec: dict[str, Any] = yaml.safe_load(handle)
-    return spec
+    """The spec as a plain dict (cached), read as the generator reads it (generator.spec)."""
+    return spec_module.load_spec(path).data
 
 
 class SpecValidator:
