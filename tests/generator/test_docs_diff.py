@@ -96,6 +96,7 @@ CHANGES = [
         None,
     ),
     ("change-summary.md", FindingKind.SUMMARY_CHANGED, RESULTS, None),
+    ("change-description.md", FindingKind.DESCRIPTION_CHANGED, "postAuditsQuery", None),
 ]
 
 
@@ -190,6 +191,11 @@ TEXT_LINES = [
     (
         "change-summary.md",
         (f'{RESULTS}: summary changed: spec "Get results of audit query", docs "Get the results of an audit query"'),
+    ),
+    (
+        "change-description.md",
+        'postAuditsQuery: description changed: spec none, docs "Valid serviceName values come from the service'
+        ' mapping operation."',
     ),
 ]
 
@@ -310,3 +316,23 @@ def test_subprocess_no_drift_and_error() -> None:
     bad = _cli("tests/fixtures/docs/not-api-reference.md", "--spec", spec)
     assert bad.returncode == 2
     assert "tests/fixtures/docs/not-api-reference.md:1:" in bad.stderr
+
+
+def test_help_through_the_generator_command() -> None:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
+    for args in (["docs-diff", "--help"], ["docs-diff", "-h"], ["docs-diff", "page.md", "--help"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", *args],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("usage: python -m generator docs-diff"), done.stdout
+        assert "--spec" in done.stdout
