@@ -78,7 +78,8 @@ def sync_detailed(
     """Create audit query execution
 
     Starts an asynchronous audit query. Poll its status with getAuditsQueryTransactionId until it has
-    succeeded, then read the results with getAuditsQueryTransactionIdResults.
+    succeeded, then read the results with getAuditsQueryTransactionIdResults. The service names, entity
+    types and actions a query may name are those getAuditsQueryServicemapping lists.
 
     Requires ALL permissions: audits:audit:view
 
@@ -111,7 +112,8 @@ def sync(
     """Create audit query execution
 
     Starts an asynchronous audit query. Poll its status with getAuditsQueryTransactionId until it has
-    succeeded, then read the results with getAuditsQueryTransactionIdResults.
+    succeeded, then read the results with getAuditsQueryTransactionIdResults. The service names, entity
+    types and actions a query may name are those getAuditsQueryServicemapping lists.
 
     Requires ALL permissions: audits:audit:view
 
@@ -144,7 +146,8 @@ async def asyncio_detailed(
     """Create audit query execution
 
     Starts an asynchronous audit query. Poll its status with getAuditsQueryTransactionId until it has
-    succeeded, then read the results with getAuditsQueryTransactionIdResults.
+    succeeded, then read the results with getAuditsQueryTransactionIdResults. The service names, entity
+    types and actions a query may name are those getAuditsQueryServicemapping lists.
 
     Requires ALL permissions: audits:audit:view
 
@@ -177,7 +180,8 @@ async def asyncio(
     """Create audit query execution
 
     Starts an asynchronous audit query. Poll its status with getAuditsQueryTransactionId until it has
-    succeeded, then read the results with getAuditsQueryTransactionIdResults.
+    succeeded, then read the results with getAuditsQueryTransactionIdResults. The service names, entity
+    types and actions a query may name are those getAuditsQueryServicemapping lists.
 
     Requires ALL permissions: audits:audit:view
 

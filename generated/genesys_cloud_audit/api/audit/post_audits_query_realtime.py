@@ -83,11 +83,12 @@ def sync_detailed(
     expand: list[AuditExpandField] | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> Response[AuditRealtimeQueryResultsResponse]:
-    """This endpoint will only retrieve 7 days worth of audits for certain services. Please use /query to
+    """This endpoint will only retrieve 14 days worth of audits for certain services. Please use /query to
     get a full list and older audits.
 
-    Runs a synchronous query over recent audits and answers one page of results, selected by the
-    request's pageNumber and pageSize.
+    Runs a synchronous query over the audits of the last 14 days (of the services that support it) and
+    answers one page of results, selected by the request's pageNumber and pageSize. The names it may
+    filter on are those getAuditsQueryRealtimeServicemapping lists.
 
     Requires ALL permissions: audits:audit:view
 
@@ -120,11 +121,12 @@ def sync(
     expand: list[AuditExpandField] | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> AuditRealtimeQueryResultsResponse:
-    """This endpoint will only retrieve 7 days worth of audits for certain services. Please use /query to
+    """This endpoint will only retrieve 14 days worth of audits for certain services. Please use /query to
     get a full list and older audits.
 
-    Runs a synchronous query over recent audits and answers one page of results, selected by the
-    request's pageNumber and pageSize.
+    Runs a synchronous query over the audits of the last 14 days (of the services that support it) and
+    answers one page of results, selected by the request's pageNumber and pageSize. The names it may
+    filter on are those getAuditsQueryRealtimeServicemapping lists.
 
     Requires ALL permissions: audits:audit:view
 
@@ -157,11 +159,12 @@ async def asyncio_detailed(
     expand: list[AuditExpandField] | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> Response[AuditRealtimeQueryResultsResponse]:
-    """This endpoint will only retrieve 7 days worth of audits for certain services. Please use /query to
+    """This endpoint will only retrieve 14 days worth of audits for certain services. Please use /query to
     get a full list and older audits.
 
-    Runs a synchronous query over recent audits and answers one page of results, selected by the
-    request's pageNumber and pageSize.
+    Runs a synchronous query over the audits of the last 14 days (of the services that support it) and
+    answers one page of results, selected by the request's pageNumber and pageSize. The names it may
+    filter on are those getAuditsQueryRealtimeServicemapping lists.
 
     Requires ALL permissions: audits:audit:view
 
@@ -194,11 +197,12 @@ async def asyncio(
     expand: list[AuditExpandField] | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> AuditRealtimeQueryResultsResponse:
-    """This endpoint will only retrieve 7 days worth of audits for certain services. Please use /query to
+    """This endpoint will only retrieve 14 days worth of audits for certain services. Please use /query to
     get a full list and older audits.
 
-    Runs a synchronous query over recent audits and answers one page of results, selected by the
-    request's pageNumber and pageSize.
+    Runs a synchronous query over the audits of the last 14 days (of the services that support it) and
+    answers one page of results, selected by the request's pageNumber and pageSize. The names it may
+    filter on are those getAuditsQueryRealtimeServicemapping lists.
 
     Requires ALL permissions: audits:audit:view
 
