@@ -62,6 +62,13 @@ _PARAMETER_KINDS: Final = frozenset(
     }
 )
 
+_PHASES: Final = {
+    FindingKind.OPERATION_REMOVED: 0,
+    FindingKind.METHOD_CHANGED: 1,
+    FindingKind.PATH_CHANGED: 1,
+    FindingKind.OPERATION_ADDED: 3,
+}
+
 Node = Any  # a ruamel CommentedMap / CommentedSeq / scalar
 
 
@@ -91,7 +98,10 @@ def fix_spec(spec_path: Path | str, docs: ApiReference, findings: list[Finding])
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(f"{spec_path}: cannot read the spec: {exc}") from exc
     editor = _Editor(str(spec_path), original)
-    applied = [f for f in findings if editor.apply(f, docs)]
+    # Removals and moves first, so an added operation can take the method and path they free.
+    ordered = sorted(findings, key=lambda f: _PHASES.get(f.kind, 2))
+    applied = [f for f in ordered if editor.apply(f, docs)]
+    applied.sort(key=findings.index)
     text = editor.dump()
     try:
         edited = spec_from_document(yaml.safe_load(text), str(spec_path))
@@ -170,21 +180,24 @@ def _replace_like(mapping: Node, key: str, value: Node) -> None:
 
 def _insert_after(mapping: Node, key: str, value: object, after: tuple[str, ...]) -> None:
     """Set ``mapping[key]``; a new key goes after the last of ``after`` present (else at the end)."""
-    if key in mapping:
-        mapping[key] = value
-        return
-    keys = list(mapping.keys())
-    anchors = [keys.index(k) for k in after if k in mapping]
-    mapping.insert(max(anchors) + 1 if anchors else len(keys), key, value)
+    _insert(mapping, key, value, after, before=False)
 
 
 def _insert_before(mapping: Node, key: str, value: object, before: tuple[str, ...]) -> None:
+    """Set ``mapping[key]``; a new key goes before the first of ``before`` present (else at the end)."""
+    _insert(mapping, key, value, before, before=True)
+
+
+def _insert(mapping: Node, key: str, value: object, anchors: tuple[str, ...], *, before: bool) -> None:
     if key in mapping:
         mapping[key] = value
         return
     keys = list(mapping.keys())
-    anchors = [keys.index(k) for k in before if k in mapping]
-    mapping.insert(min(anchors) if anchors else len(keys), key, value)
+    found = [keys.index(k) for k in anchors if k in mapping]
+    if found:
+        mapping.insert(min(found) if before else max(found) + 1, key, value)
+    else:
+        mapping.insert(len(keys), key, value)
 
 
 def _typed(text: str, schema: Node) -> object:

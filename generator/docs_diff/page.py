@@ -518,6 +518,8 @@ class _PageReader:
         if table is not None and none_line is not None:
             raise self.error(none_line, f"{name} says it needs no parameters but lists some (line {line_of(table)})")
         if table is None and none_line is None:
+            if parts.saw_parameters:
+                raise self.error(section.heading, f"the Parameters section of {name} lists nothing and says nothing")
             raise self.error(section.heading, f"operation {name} has no Parameters section")
         parameters = self._read_parameters(table, path) if table is not None else []
         seen: dict[str, Parameter] = {}

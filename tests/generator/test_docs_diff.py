@@ -282,13 +282,13 @@ def test_help_returns_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--spec" in capsys.readouterr().out
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+def _cli(*args: str, module: str = "generator.docs_diff") -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
     }
     return subprocess.run(
-        [sys.executable, "-m", "generator.docs_diff", *args],
+        [sys.executable, "-m", module, *args],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -319,20 +319,9 @@ def test_subprocess_no_drift_and_error() -> None:
 
 
 def test_help_through_the_generator_command() -> None:
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-    }
     for args in (["docs-diff", "--help"], ["docs-diff", "-h"], ["docs-diff", "page.md", "--help"]):
-        done = subprocess.run(
-            [sys.executable, "-m", "generator", *args],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=120,
-        )
+        done = _cli(*args, module="generator")
         assert done.returncode == 0, done.stderr
         assert done.stdout.startswith("usage: python -m generator docs-diff"), done.stdout
         assert "--spec" in done.stdout
+        assert "--fix" in done.stdout

@@ -243,3 +243,21 @@ def test_seed_era_spec_fixed_against_the_newest_page_matches_the_hand_updated_sp
         "AuditRealtimeRelatedResultsResponse",
     }
     assert hand_models - fixed_models == {"AuditQueryExecutionLargeResultsResponse"}
+
+
+def test_a_renamed_operation_takes_the_place_of_the_old_one(spec_copy: Path) -> None:
+    text = (FIXTURES / "unchanged.md").read_text().replace("PostAuditsQuery (", "PostAuditsQueryCreate (")
+    text = text.replace("[**PostAuditsQuery**]", "[**PostAuditsQueryCreate**]")
+    page = spec_copy.parent / "page.md"
+    page.write_text(text)
+    docs = parse_page(page)
+    findings = compare(read_spec(spec_copy), docs)
+    assert {(f.kind, f.operation) for f in findings} == {
+        (FindingKind.OPERATION_ADDED, "postAuditsQueryCreate"),
+        (FindingKind.OPERATION_REMOVED, "postAuditsQuery"),
+    }
+    result = fix_spec(spec_copy, docs, findings)
+    assert result.applied == findings
+    assert result.remaining == []
+    post = yaml.safe_load(result.text)["paths"]["/api/v2/audits/query"]["post"]
+    assert post["operationId"] == "postAuditsQueryCreate"

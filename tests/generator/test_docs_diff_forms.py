@@ -625,3 +625,31 @@ def test_defaults_are_read_as_the_spec_renders_them() -> None:
     )
     (_, search) = parse(text).operations
     assert [p.default for p in search.parameters] == [None, None, "25", "false"]
+
+
+def test_a_required_column() -> None:
+    text = CSHARP.replace(
+        "|Name | Type | Description  | Notes |\n|------------- | ------------- | ------------- | -------------|",
+        "| Name | Type | Description | Required | Notes |\n| --- | --- | --- | --- | --- |",
+    )
+    rows = {
+        "| **thingId** | **string**| The thing |  |": "| **thingId** | **string**| The thing | true |  |",
+        "| **body** | [**ThingSearch**](ThingSearch.html)| What to look for |  |": "| **body** | [**ThingSearch**](ThingSearch.html)| What to look for | yes |  |",
+        "| **pageSize** | **int?**| Hits per page | [optional] [default to 25] |": "| **pageSize** | **int?**| Hits per page | false | [optional] [default to 25] |",
+        "| **expand** | [**List<string>**](string.html)| What to expand | [optional] <br />**Values**: owner, tags |": "| **expand** | [**List<string>**](string.html)| What to expand | no | [optional] <br />**Values**: owner, tags |",
+    }
+    for old, new in rows.items():
+        text = text.replace(old, new)
+    assert compare(parse(CSHARP), parse(text)) == []
+    contradiction = text.replace("| Hits per page | false |", "| Hits per page | true |")
+    err = error_of(contradiction)
+    assert (err.line, err.message) == (57, "parameter pageSize is both required and [optional]")
+
+
+def test_an_empty_parameters_section() -> None:
+    text = CSHARP.replace(
+        '### Parameters\nThis endpoint does require any parameters.\n{: class="table table-striped"}\n',
+        "### Parameters\n",
+    )
+    err = error_of(text)
+    assert (err.line, err.message) == (14, "the Parameters section of GetThings lists nothing and says nothing")
