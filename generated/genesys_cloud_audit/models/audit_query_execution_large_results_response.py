@@ -28,14 +28,14 @@ T = TypeVar("T", bound="AuditQueryExecutionLargeResultsResponse")
 @_attrs_define
 class AuditQueryExecutionLargeResultsResponse:
     """A page of results too large to send inline, answered instead of AuditQueryExecutionResultsResponse when the request
-    allowed redirects: its records are to be fetched from downloadUrl.
+    allowed redirects: its results are to be downloaded from downloadUrl.
 
         Attributes:
             id (str | Unset): The query's transaction id.
             page_size (int | Unset): The page size the page was read with.
             cursor (str | Unset): Pass this to read the next page; absent on the last page.
-            download_url (str | Unset): A presigned URL the page's records can be downloaded from; the download's format is
-                not documented.
+            download_url (str | Unset): Where to download the results from, a presigned URL; the download's format is not
+                documented.
     """
 
     id: str | Unset = UNSET
