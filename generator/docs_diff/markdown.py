@@ -30,6 +30,7 @@ __all__ = [
     "raw_cell_count",
     "table_header",
     "table_rows",
+    "unlinked",
     "without_attribute_lines",
 ]
 
@@ -38,6 +39,7 @@ ASIDE_TYPES: Final = frozenset({"admonition", "container_aside", "html_block", "
 
 _ATTRIBUTE_LINE = re.compile(r"\{:.*\}")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_UNRESOLVED_LINK = re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]")
 _PRESENTATIONAL = re.compile(r"</?(?:a|code|b|strong|em|i|span|sup|sub|tt|kbd)\b[^>]*>", re.IGNORECASE)
 
 
@@ -72,6 +74,11 @@ def _plain(node: SyntaxTreeNode) -> str:
 def block_text(node: SyntaxTreeNode) -> str:
     """The plain text of a paragraph, heading or table cell: markup gone, breaks kept."""
     return "".join(_plain(child) for child in node.children).strip()
+
+
+def unlinked(text: str) -> str:
+    """Text with reference links whose definition is missing (``[Type][ref]``) reduced to their text."""
+    return _UNRESOLVED_LINK.sub(r"\1", text)
 
 
 def norm(text: str) -> str:

@@ -45,6 +45,7 @@ from .markdown import (
     raw_cell_count,
     table_header,
     table_rows,
+    unlinked,
     without_attribute_lines,
 )
 from .model import ApiReference, Location, Operation, Parameter, Permissions, TypeRef
@@ -242,6 +243,7 @@ class _PageReader:
         """The body rows of a table as cell texts, attribute lines dropped, cell counts checked."""
         for tr in table_rows(table):
             cells = [block_text(cell) for cell in tr.children]
+            cells[:2] = [unlinked(cell) for cell in cells[:2]]  # names and types
             line = line_of(tr)
             if cells and is_attribute_line(cells[0]) and not any(cells[1:]):
                 continue
@@ -304,7 +306,7 @@ class _PageReader:
 
     def _signature(self, text: str, line: int | None) -> _Signature | None:
         """``[Type] Name (args)`` read from text, or None if the text is not one."""
-        m = _SIGNATURE.fullmatch(norm(text))
+        m = _SIGNATURE.fullmatch(norm(unlinked(text)))
         if not m:
             return None
         ret = m["ret"]
@@ -331,7 +333,7 @@ class _PageReader:
                 holder.blocks.append(block)
                 continue
             current = unlisted = None
-            text = without_attribute_lines(block_text(block))
+            text = unlinked(without_attribute_lines(block_text(block)))
             signature = self._signature(text, line_of(block))
             if signature is not None:
                 if match_key(signature.name) not in listed:
@@ -373,7 +375,7 @@ class _PageReader:
             elif part == "return type" and block.type == "paragraph" and parts.stated_return is None:
                 text = without_attribute_lines(block_text(block))
                 if text and not is_html_only(block):
-                    parts.stated_return = (norm(text), line_of(block))
+                    parts.stated_return = (norm(unlinked(text)), line_of(block))
         return parts
 
     def _intro_block(self, section: _Section, block: SyntaxTreeNode, parts: _Parts) -> None:

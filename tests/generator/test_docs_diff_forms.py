@@ -653,3 +653,13 @@ def test_an_empty_parameters_section() -> None:
     )
     err = error_of(text)
     assert (err.line, err.message) == (14, "the Parameters section of GetThings lists nothing and says nothing")
+
+
+def test_reference_style_links_with_and_without_definitions() -> None:
+    text = CSHARP.replace("[**GetThings**](ThingApi.html#getthings)", "[**GetThings**][getthings]")
+    text = text.replace("[**ThingListing**](ThingListing.html) GetThings", "[**ThingListing**][listing] GetThings")
+    text = text.replace("\n[**ThingListing**](ThingListing.html)\n", "\n[**ThingListing**][]\n")
+    text = text.replace("[**ThingSearch**](ThingSearch.html)|", "[**ThingSearch**][search]|")
+    defined = text + "\n[listing]: ThingListing.html\n[search]: ThingSearch.html\n"
+    for page_text in (text, defined):
+        assert compare(parse(CSHARP), parse(page_text)) == []
