@@ -48,6 +48,7 @@ _ROUTES: Final = (
     _Route("POST", "/oauth/token", handlers.post_token, audit=False),
     _Route("POST", "/api/v2/audits/query", handlers.post_query),
     _Route("POST", "/api/v2/audits/query/realtime", handlers.post_realtime_query),
+    _Route("POST", "/api/v2/audits/query/realtime/related", handlers.post_related_query),
     _Route(
         "GET",
         "/api/v2/audits/query/realtime/servicemapping",
@@ -99,7 +100,7 @@ class EmulatorApp:
             name: getattr(config, name)
             for name in ("pending_polls", "succeed_after_seconds", "fail_queries", "token_ttl",
                          "token_max_requests", "rate_limit_rpm", "rate_limit_window", "validate",
-                         "strict")
+                         "strict", "redirect_over")
         }  # fmt: skip
         if config.validate:
             self.validator()

@@ -161,6 +161,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="log spec violations of the emulator's own responses instead of answering 500",
     )
+    add(
+        "--redirect-over",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with allowRedirect=true, answer results of queries over more than N records with "
+        "a downloadUrl instead of the records (default: never)",
+    )
     add("--log-requests", action="store_true", help="log every request to stderr")
     return parser
 
@@ -185,6 +193,7 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
         strict=not args.lenient,
         faults=tuple(args.fault),
         log_requests=args.log_requests,
+        redirect_over=args.redirect_over,
     )
 
 

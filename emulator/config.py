@@ -36,6 +36,7 @@ RUNTIME_SETTINGS: Final = frozenset(
         "rate_limit_window",
         "validate",
         "strict",
+        "redirect_over",
     }
 )
 
@@ -73,6 +74,9 @@ class EmulatorConfig:
     faults: tuple[FaultRule, ...] = ()
     max_transactions: int = 10_000
     log_requests: bool = False
+    # With allowRedirect=true, results of a query whose interval holds more records than this
+    # are answered as pages with a downloadUrl (AuditQueryExecutionLargeResultsResponse). None: never.
+    redirect_over: int | None = None
 
     def __post_init__(self) -> None:
         for name in ("data_end", "data_start"):
@@ -81,6 +85,8 @@ class EmulatorConfig:
                 raise ValueError(f"{name} must be timezone-aware")
         if self.records < 0:
             raise ValueError("records must not be negative")
+        if self.redirect_over is not None:
+            _check_setting("redirect_over", self.redirect_over)
         if self.span_start >= self.data_end:
             raise ValueError("data_start must be before data_end")
 
@@ -104,6 +110,8 @@ def _check_setting(name: str, value: Any) -> None:
         ok = isinstance(value, bool)
     elif name in ("pending_polls", "token_ttl"):
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    elif name == "redirect_over":
+        ok = value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0)
     elif name in ("token_max_requests", "rate_limit_rpm"):
         ok = value is None or (isinstance(value, int) and not isinstance(value, bool) and value > 0)
     elif name == "succeed_after_seconds":

@@ -9,6 +9,9 @@ DELETE /_emulator/faults/{id}      remove one rule
 GET    /_emulator/config           the current settings
 PATCH  /_emulator/config           change runtime settings, e.g. {"rate_limit_rpm": 5}
 POST   /_emulator/tokens/expire    make every issued token invalid
+GET    /_emulator/downloads/...    the records behind a results page's downloadUrl (presigned:
+                                   no token; a JSON array of AuditLogMessage, the emulator's own
+                                   format, as Genesys documents none)
 """
 
 from __future__ import annotations
@@ -83,7 +86,24 @@ def _route(app: EmulatorApp, request: Request) -> Response:
             return Response.json(200, _settings(app))
     if path == "/_emulator/tokens/expire" and method == "POST":
         return Response.json(200, {"expired": app.tokens.expire_all()})
+    if path.startswith("/_emulator/downloads/") and method == "GET":
+        return _download(app, path)
     raise ApiError(404, f"no control endpoint {method} {path}", "not.found")
+
+
+def _download(app: EmulatorApp, path: str) -> Response:
+    """The page of records a downloadUrl names: /_emulator/downloads/TX/PAGESIZE/EXPAND/SIGNATURE."""
+    parts = path.split("/")[3:]
+    if len(parts) != 4 or not parts[1].isdigit() or parts[2] not in ("0", "1"):
+        raise ApiError(404, "no such download", "not.found")
+    transaction_id, page_size, expand, signed = parts[0], int(parts[1]), parts[2] == "1", parts[3]
+    position = app.cursors.decode(f"download:{transaction_id}:{page_size}:{int(expand)}", signed)
+    if position is None:
+        raise ApiError(404, "no such download (the URL is not one the emulator signed)", "not.found")
+    tx = app.transactions.get(transaction_id)
+    indices, _ = tx.selection.page(position, page_size)
+    app.stats.event("downloads")
+    return Response.json(200, [app.dataset.record(i, expand_user=expand) for i in indices])
 
 
 def handle(app: EmulatorApp, request: Request) -> Response:

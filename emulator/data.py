@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, NamedTuple
@@ -32,6 +33,8 @@ _CLIENT_COUNT: Final = 8
 _ENTITIES_PER_TYPE: Final = 40
 _DIVISION_COUNT: Final = 3
 _TRUSTEE_ORG_COUNT: Final = 2
+# Records 4k..4k+3 may share one initiating action (see ``record``): an action writes at most 4.
+_ACTION_BLOCK: Final = 4
 
 # Relative activity of each service (busier services first).
 _SERVICE_WEIGHTS: Final = (9, 8, 12, 4, 5, 6, 10, 5, 4, 4, 3, 2, 5, 3, 2, 1)
@@ -158,6 +161,8 @@ class AuditDataset:
         )
         self.client_ids = tuple(_uuid(seed, 5, n) for n in range(_CLIENT_COUNT))
         self._entity_id = functools.lru_cache(maxsize=4096)(self._make_entity_id)
+        self._index_by_id: dict[str, int] | None = None
+        self._index_lock = threading.Lock()
 
     # -- time -------------------------------------------------------------
 
@@ -225,6 +230,34 @@ class AuditDataset:
     def _make_entity_id(self, service: str, entity_type: str, index: int) -> str:
         return _uuid(self.seed, 6, _name_code(service), _name_code(entity_type), index)
 
+    def record_id(self, index: int) -> str:
+        return _uuid(self.seed, 8, index)
+
+    def index_of(self, record_id: str) -> int | None:
+        """The index of the record with this id (a table built on first use), or None."""
+        with self._index_lock:
+            if self._index_by_id is None:
+                self._index_by_id = {self.record_id(i): i for i in range(self.count)}
+            return self._index_by_id.get(record_id)
+
+    def related(self, index: int) -> list[int]:
+        """The records the action that wrote record ``index`` wrote, in time order (itself included).
+
+        Records that carry an initiatingAction share it with the other records of
+        their block of four that carry the same transactionId; a record without
+        one was written alone.
+        """
+        action = self._action_of(index)
+        if action is None:
+            return [index]
+        first = index - index % _ACTION_BLOCK
+        block = range(first, min(first + _ACTION_BLOCK, self.count))
+        return [i for i in block if self._action_of(i) == action]
+
+    def _action_of(self, index: int) -> str | None:
+        initiating: dict[str, str] = self.record(index)["initiatingAction"]
+        return initiating.get("transactionId")
+
     def records(self, indices: Iterator[int] | range, *, expand_user: bool = False) -> Iterator[dict[str, Any]]:
         for index in indices:
             yield self.record(index, expand_user=expand_user)
@@ -259,7 +292,7 @@ class AuditDataset:
         initiating: dict[str, Any] = {}
         if stream.chance(15):
             initiating = {
-                "transactionId": _uuid(self.seed, 7, index // 4),
+                "transactionId": _uuid(self.seed, 7, index // _ACTION_BLOCK),
                 "actionContext": stream.pick(_ACTION_CONTEXTS),
             }
         verb = _PAST_TENSE.get(key.action, key.action.lower() + ("d" if key.action.endswith("e") else "ed"))
@@ -275,7 +308,7 @@ class AuditDataset:
             context["oauthClientId"] = client_id
 
         return {
-            "id": _uuid(self.seed, 8, index),
+            "id": self.record_id(index),
             "userHomeOrgId": self.home_org_id(key),
             "user": user,
             "client": client,

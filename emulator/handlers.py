@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import urllib.parse
 from typing import TYPE_CHECKING, Any
@@ -14,9 +15,11 @@ from emulator.queries import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
     Selection,
+    Transaction,
     page_count,
     parse_query,
     parse_realtime_paging,
+    parse_related,
 )
 
 if TYPE_CHECKING:
@@ -28,8 +31,11 @@ __all__ = [
     "get_service_mapping",
     "post_query",
     "post_realtime_query",
+    "post_related_query",
     "post_token",
 ]
+
+_HOST = re.compile(r"[A-Za-z0-9.\-]+(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?")
 
 
 def post_token(app: EmulatorApp, request: Request) -> Response:
@@ -110,11 +116,42 @@ def _page_size(request: Request) -> int:
     return int(text)
 
 
+def _allow_redirect(request: Request) -> bool:
+    values = request.params("allowRedirect")
+    if not values:
+        return False
+    value = values[0].strip().lower()
+    if value not in ("true", "false"):
+        raise ApiError(
+            400,
+            f"allowRedirect must be true or false, not {values[0]!r}",
+            "invalid.query.param.value",
+            field="allowRedirect",
+        )
+    return value == "true"
+
+
+def _download_url(
+    app: EmulatorApp, request: Request, tx: Transaction, position: int, page_size: int, expand: bool
+) -> str:
+    """A presigned URL (signed, no token needed) of one page of a query's records."""
+    host = request.headers.get("host", "")
+    if not _HOST.fullmatch(host):
+        host = "127.0.0.1"
+    signed = app.cursors.encode(f"download:{tx.id}:{page_size}:{int(expand)}", position)
+    return f"http://{host}/_emulator/downloads/{tx.id}/{page_size}/{int(expand)}/{signed}"
+
+
 def get_query_results(app: EmulatorApp, request: Request, transaction_id: str) -> Response:
-    """GET /api/v2/audits/query/{id}/results: one cursor-addressed page."""
+    """GET /api/v2/audits/query/{id}/results: one cursor-addressed page.
+
+    With allowRedirect=true and a query over more than ``redirect_over`` records,
+    the page names a downloadUrl instead of carrying its records.
+    """
     tx = app.transactions.get(transaction_id)
     page_size = _page_size(request)
     expand = _expand_user(request)
+    redirect = _allow_redirect(request)
     with app.transactions.lock:
         ended, outcome = tx.ended, tx.outcome
         if not ended and tx.succeed_after is not None:
@@ -143,6 +180,11 @@ def get_query_results(app: EmulatorApp, request: Request, transaction_id: str) -
     body: dict[str, Any] = {"id": tx.id, "pageSize": page_size}
     if next_position is not None:
         body["cursor"] = app.cursors.encode(tx.id, next_position)
+    threshold = app.config.redirect_over
+    if redirect and threshold is not None and tx.selection.size > threshold:
+        app.stats.event("redirected")
+        body["downloadUrl"] = _download_url(app, request, tx, position, page_size, expand)
+        return Response.json(200, body)
     body["entities"] = [app.dataset.record(i, expand_user=expand) for i in indices]
     return Response.json(200, body)
 
@@ -164,3 +206,18 @@ def post_realtime_query(app: EmulatorApp, request: Request) -> Response:
             "pageCount": page_count(total, page_size),
         },
     )
+
+
+def post_related_query(app: EmulatorApp, request: Request) -> Response:
+    """POST /api/v2/audits/query/realtime/related: the audits one action created."""
+    expand = _expand_user(request)
+    query = parse_related(request.json_body())
+    dataset = app.dataset
+    index = dataset.index_of(query.audit_id)
+    if index is None or (query.trustor_org_id is not None and query.trustor_org_id != dataset.org_id):
+        where = f" in organization {query.trustor_org_id}" if query.trustor_org_id is not None else ""
+        raise ApiError(404, f"Audit {query.audit_id} was not found{where}", "not.found")
+    related = dataset.related(index)
+    if query.descending:
+        related.reverse()
+    return Response.json(200, {"entities": [dataset.record(i, expand_user=expand) for i in related]})

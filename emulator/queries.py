@@ -22,12 +22,14 @@ __all__ = [
     "FAIL_SERVICE",
     "MAX_PAGE_SIZE",
     "AuditQuery",
+    "RelatedQuery",
     "Selection",
     "Transaction",
     "TransactionStore",
     "page_count",
     "parse_query",
     "parse_realtime_paging",
+    "parse_related",
 ]
 
 MAX_PAGE_SIZE: Final = 500
@@ -162,14 +164,42 @@ def parse_query(body: object) -> AuditQuery:
         )
         for item in _object_list(body, "filters")
     )
-    sort = tuple(
+    return AuditQuery(body["interval"], start_ms, end_ms, service, filters, _parse_sort(body))
+
+
+@dataclasses.dataclass(frozen=True)
+class RelatedQuery:
+    """A validated AuditRealtimeRelatedRequest."""
+
+    audit_id: str
+    trustor_org_id: str | None
+    descending: bool
+
+
+def _parse_sort(body: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    return tuple(
         (
             _enum_field(item, "name", "sort", ("Timestamp",)),
             _enum_field(item, "sortOrder", "sort", _SORT_ORDERS),
         )
         for item in _object_list(body, "sort")
     )
-    return AuditQuery(body["interval"], start_ms, end_ms, service, filters, sort)
+
+
+def parse_related(body: object) -> RelatedQuery:
+    """Check an AuditRealtimeRelatedRequest body; raises ApiError 400 when it is wrong."""
+    if not isinstance(body, dict):
+        raise ApiError(400, "The request body must be a JSON object", "bad.request")
+    audit_id = body.get("auditId")
+    if audit_id is None:
+        raise ApiError(400, "auditId is required", "constraint.validation", field="auditId")
+    if not isinstance(audit_id, str):
+        raise ApiError(400, "auditId must be a string", "bad.request", field="auditId")
+    trustor = body.get("trustorOrgId")
+    if trustor is not None and not isinstance(trustor, str):
+        raise ApiError(400, "trustorOrgId must be a string", "bad.request", field="trustorOrgId")
+    sort = _parse_sort(body)
+    return RelatedQuery(audit_id, trustor, bool(sort) and sort[0][1] == "descending")
 
 
 def _int_field(body: dict[str, Any], name: str, default: int, maximum: int) -> int:

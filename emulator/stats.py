@@ -47,7 +47,7 @@ class Stats:
                 for name in (
                     "requests", "tokens_issued", "too_many_requests", "rate_limited",
                     "dropped", "delayed", "faults_fired", "queries_created",
-                    "auth_failures", "validation_errors",
+                    "auth_failures", "validation_errors", "redirected", "downloads",
                 )
             }  # fmt: skip
             return {

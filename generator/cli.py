@@ -38,6 +38,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["docs-diff"]:  # docs-diff parses its own arguments, --help included
+        from generator.docs_diff import main as docs_diff_main
+
+        return docs_diff_main(argv[1:])
     args = _parser().parse_args(argv)
     if args.command == "docs-diff":
         from generator.docs_diff import main as docs_diff_main

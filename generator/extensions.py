@@ -18,6 +18,7 @@ from typing import Any
 from generator.spec import OperationRef, Part, SpecDocument
 
 __all__ = [
+    "DOCUMENTATION_ONLY",
     "EXTENSIONS",
     "CursorPaging",
     "Extensions",
@@ -78,6 +79,12 @@ EXTENSIONS: dict[str, dict[str, tuple[Field, ...]]] = {
             Field("permissions", list, True, "the permission names the operation requires"),
         ),
     },
+}
+
+
+# Extensions the generator allows but does not render: (type, what they hold).
+DOCUMENTATION_ONLY: dict[str, tuple[type, str]] = {
+    "x-docs-description": (str, "the reference page's further paragraphs, kept verbatim by docs-diff --fix"),
 }
 
 
@@ -162,10 +169,16 @@ def read_extensions(
 ) -> Extensions:
     """The operation's extensions, validated and cross-referenced; GenerationError at the first problem."""
     node, parts = operation.node, operation.parts
-    for key in node:
+    for key, value in node.items():
+        if key in DOCUMENTATION_ONLY:
+            kind, _ = DOCUMENTATION_ONLY[key]
+            if not isinstance(value, kind):
+                raise spec.error(f"{key} must be a {kind.__name__}, not {type(value).__name__}", (*parts, key))
+            continue
         if key.startswith("x-") and key not in EXTENSIONS and key not in ignored:
             raise spec.error(
-                f"unknown extension {key!r} (the generator reads {', '.join(EXTENSIONS)}; list documentation-only "
+                f"unknown extension {key!r} (the generator reads {', '.join([*EXTENSIONS, *DOCUMENTATION_ONLY])}; "
+                "list other documentation-only "
                 "extensions under ignore_extensions in the API config)",
                 (*parts, key),
             )

@@ -4,7 +4,8 @@
 """Genesys Cloud Audit API: a typed Python client generated from its OpenAPI document.
 
 Query the audit trail of a Genesys Cloud organization: create an audit query, wait for it to finish,
-read its results page by page, or run a realtime query over recent days.
+read its results page by page, run a realtime query over the last 14 days, or find every audit that
+one action created.
 """
 
 from typing import TYPE_CHECKING

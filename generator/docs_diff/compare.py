@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .docs_types import agrees
 from .model import ApiReference, Operation, Parameter, TypeRef
+from .names import match_key
 
 __all__ = ["Finding", "FindingKind", "FindingValue", "compare"]
 
@@ -20,6 +22,7 @@ class FindingKind(StrEnum):
     METHOD_CHANGED = "method_changed"
     PATH_CHANGED = "path_changed"
     SUMMARY_CHANGED = "summary_changed"
+    DESCRIPTION_CHANGED = "description_changed"
     PERMISSION_TYPE_CHANGED = "permission_type_changed"
     PERMISSIONS_CHANGED = "permissions_changed"
     RETURN_TYPE_CHANGED = "return_type_changed"
@@ -71,25 +74,34 @@ def _operation_line(op: Operation) -> str:
     return f"{op.method} {op.path}"
 
 
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
 def compare(spec: ApiReference, docs: ApiReference) -> list[Finding]:
-    """All differences, sorted by operation, kind and parameter."""
+    """All differences of content, sorted by operation, kind and parameter.
+
+    Operations and parameters are matched by name in any case (PascalCase,
+    camelCase, snake_case); a finding names them as the spec does. Types
+    match when one side says less than the other (`docs_types.agrees`).
+    """
     findings: list[Finding] = []
-    spec_ops, docs_ops = spec.by_id(), docs.by_id()
-    for op_id, op in docs_ops.items():
-        if op_id not in spec_ops:
+    spec_ops, docs_ops = spec.by_key(), docs.by_key()
+    for key, op in docs_ops.items():
+        if key not in spec_ops:
             findings.append(
                 Finding(
                     FindingKind.OPERATION_ADDED,
-                    op_id,
+                    op.operation_id,
                     docs=_operation_line(op),
                     docs_line=op.line,
                 )
             )
-    for op_id, op in spec_ops.items():
-        if op_id not in docs_ops:
-            findings.append(Finding(FindingKind.OPERATION_REMOVED, op_id, spec=_operation_line(op)))
+    for key, op in spec_ops.items():
+        if key not in docs_ops:
+            findings.append(Finding(FindingKind.OPERATION_REMOVED, op.operation_id, spec=_operation_line(op)))
         else:
-            findings.extend(_compare_operation(op, docs_ops[op_id]))
+            findings.extend(_compare_operation(op, docs_ops[key]))
     return sorted(findings, key=lambda f: (f.operation, _RANK[f.kind], f.parameter or ""))
 
 
@@ -110,14 +122,16 @@ def _compare_operation(spec: Operation, docs: Operation) -> list[Finding]:
         add(FindingKind.METHOD_CHANGED, spec.method, docs.method)
     if spec.path != docs.path:
         add(FindingKind.PATH_CHANGED, spec.path, docs.path)
-    if " ".join(spec.summary.split()) != " ".join(docs.summary.split()):
+    if not _same_text(spec.summary, docs.summary):
         add(FindingKind.SUMMARY_CHANGED, spec.summary, docs.summary)
+    if spec.description.split("\n\n") != docs.description.split("\n\n"):
+        add(FindingKind.DESCRIPTION_CHANGED, spec.description or None, docs.description or None)
     sp, dp = spec.permissions, docs.permissions
     if sp.type != dp.type:
         add(FindingKind.PERMISSION_TYPE_CHANGED, sp.type, dp.type)
     if set(sp.names) != set(dp.names):
         add(FindingKind.PERMISSIONS_CHANGED, sp.names, dp.names)
-    if spec.return_type != docs.return_type:
+    if not agrees(spec.return_type, docs.return_type):
         add(
             FindingKind.RETURN_TYPE_CHANGED,
             _type(spec.return_type),
@@ -126,7 +140,7 @@ def _compare_operation(spec: Operation, docs: Operation) -> list[Finding]:
 
     sb, db = spec.body, docs.body
     sb_type, db_type = (sb.type if sb else None), (db.type if db else None)
-    if sb_type != db_type:
+    if not agrees(sb_type, db_type):
         add(
             FindingKind.REQUEST_BODY_CHANGED,
             _type(sb_type),
@@ -136,16 +150,16 @@ def _compare_operation(spec: Operation, docs: Operation) -> list[Finding]:
     if sb and db:
         out.extend(_compare_parameter(op_id, sb, db, compare_type=False))
 
-    spec_params = {p.name: p for p in spec.parameters if p.location != "body"}
-    docs_params = {p.name: p for p in docs.parameters if p.location != "body"}
-    for name, p in docs_params.items():
-        if name not in spec_params:
-            add(FindingKind.PARAMETER_ADDED, None, _describe(p), name, p.line)
-    for name, p in spec_params.items():
-        if name not in docs_params:
-            add(FindingKind.PARAMETER_REMOVED, _describe(p), None, name)
+    spec_params = {match_key(p.name): p for p in spec.parameters if p.location != "body"}
+    docs_params = {match_key(p.name): p for p in docs.parameters if p.location != "body"}
+    for key, p in docs_params.items():
+        if key not in spec_params:
+            add(FindingKind.PARAMETER_ADDED, None, _describe(p), p.name, p.line)
+    for key, p in spec_params.items():
+        if key not in docs_params:
+            add(FindingKind.PARAMETER_REMOVED, _describe(p), None, p.name)
         else:
-            out.extend(_compare_parameter(op_id, p, docs_params[name], compare_type=True))
+            out.extend(_compare_parameter(op_id, p, docs_params[key], compare_type=True))
     return out
 
 
@@ -157,7 +171,7 @@ def _compare_parameter(op_id: str, spec: Parameter, docs: Parameter, *, compare_
 
     if spec.location != docs.location:
         add(FindingKind.PARAMETER_LOCATION_CHANGED, spec.location, docs.location)
-    if compare_type and spec.type != docs.type:
+    if compare_type and not agrees(spec.type, docs.type):
         add(FindingKind.PARAMETER_TYPE_CHANGED, str(spec.type), str(docs.type))
     if spec.required != docs.required:
         add(
@@ -173,7 +187,7 @@ def _compare_parameter(op_id: str, spec: Parameter, docs: Parameter, *, compare_
             spec.allowed_values,
             docs.allowed_values,
         )
-    if " ".join(spec.description.split()) != " ".join(docs.description.split()):
+    if not _same_text(spec.description, docs.description):
         add(
             FindingKind.PARAMETER_DESCRIPTION_CHANGED,
             spec.description,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .names import match_key
+
 __all__ = [
     "ApiReference",
     "Location",
@@ -85,6 +87,8 @@ class Operation:
     path: str
     summary: str = ""
     return_type: TypeRef | None = None  # None: no response body
+    # The page's paragraphs after the summary, blank-line separated (the spec's x-docs-description).
+    description: str = ""
     permissions: Permissions = field(default_factory=Permissions)
     parameters: tuple[Parameter, ...] = ()
     line: int | None = None
@@ -109,3 +113,7 @@ class ApiReference:
 
     def by_id(self) -> dict[str, Operation]:
         return {op.operation_id: op for op in self.operations}
+
+    def by_key(self) -> dict[str, Operation]:
+        """The operations by `names.match_key` of their id (any case, any separators)."""
+        return {match_key(op.operation_id): op for op in self.operations}

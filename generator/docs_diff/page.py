@@ -1,24 +1,55 @@
-"""Parse a Genesys Cloud API reference page (Markdown) into an ApiReference.
+"""Read an API reference page (Markdown, any SDK's rendering) into an ApiReference.
 
-The page is tokenised by markdown-it-py (CommonMark + GFM tables + front
-matter) and read as a tree of blocks. Quirks of the page handled here:
-kramdown attribute lines (``{: class=...}``), which the table rule reads as
-an extra row or which stand alone as a paragraph; ``<a name>`` anchors;
-``<br />`` and ``<string>`` read as inline HTML inside table cells.
+The page is read by its structure, not by one rendering's wording:
+
+- an **operations table**: a table whose columns include Method (the
+  operation's name) and usually Description and HTTP request;
+- for every row, an **operation section**: a heading that names the
+  operation, either as a signature (``[Type] Name (args)``) or alone, in
+  which case the signature may follow as a quote or paragraph;
+- inside it, paragraphs (the summary and description, ``Wraps GET /path``
+  or ``GET /path``, ``Requires ALL permissions:`` with a list), then
+  sub-headings: *Parameters* (a Name | Type | Description | Notes table, or
+  a sentence saying there are none) and *Return type*. Other sub-headings
+  (examples, request body samples) and asides (admonitions, HTML, code)
+  are skipped.
+
+Operation and parameter names may be PascalCase, camelCase or snake_case;
+they are read into the spec's lowerCamelCase. A page that contradicts itself
+(a listed operation without a section, a signature that disagrees with the
+Return type, a table row that disagrees with the section's HTTP line, ...)
+is refused with a PageError naming the file and line.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
-from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
-from mdit_py_plugins.front_matter import front_matter_plugin
 
+from .docs_types import parse_docs_type
+from .markdown import (
+    ASIDE_TYPES,
+    block_text,
+    is_attribute_line,
+    is_html_only,
+    line_of,
+    norm,
+    parse_markdown,
+    raw_cell_count,
+    table_header,
+    table_rows,
+    unlinked,
+    without_attribute_lines,
+)
 from .model import ApiReference, Location, Operation, Parameter, Permissions, TypeRef
+from .names import lower_camel, match_key
 
 __all__ = [
     "PageError",
@@ -28,37 +59,42 @@ __all__ = [
     "parse_page_text",
 ]
 
-_OPS_HEADER = ["method", "http request", "description"]
-_PARAMS_HEADER = ["name", "type", "description", "notes"]
-_HTTP_METHODS = {"GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS"}
+_HTTP_METHODS: Final = frozenset({"GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS"})
+# Column roles of the two kinds of table, by header text.
+_OPS_COLUMNS: Final = {
+    "method": "name",
+    "operation": "name",
+    "http request": "http",
+    "endpoint": "http",
+    "description": "summary",
+    "summary": "summary",
+}
+_PARAM_COLUMNS: Final = {
+    "name": "name",
+    "type": "type",
+    "description": "description",
+    "notes": "notes",
+    "required": "required",
+}
+_PARAM_ROLES: Final = ("name", "type", "description", "notes")
+_CODE_LANGUAGES_IGNORED: Final = frozenset({"", "json", "text", "shell", "bash", "sh", "http", "yaml", "xml"})
 
 _IDENT = re.compile(r"[A-Za-z_]\w*")
-_ATTRIBUTE_LINE = re.compile(r"\{:.*\}")
-_HEADING = re.compile(r"(?P<ret>.+?)\s+(?P<name>[A-Za-z_]\w*)\s*\((?P<sig>.*)\)")
-_REQUIRES = re.compile(r"Requires (?P<type>[A-Z]+) permissions:?")
-_NO_PARAMS = re.compile(r"This endpoint does (?:not )?require any parameters\.?")
+_SIGNATURE = re.compile(r"(?:(?P<ret>.+?)\s+)?(?P<name>[A-Za-z_]\w*)\s*\((?P<args>.*)\)")
+_HTTP_LINE = re.compile(r"(?:Wraps\s+)?(?P<method>[A-Za-z]+)\s+(?P<path>/\S*)")
+_REQUIRES = re.compile(r"Requires\s+(?P<type>[A-Za-z]+)\s+permissions?\s*:?\s*(?P<inline>.*)", re.IGNORECASE)
+_NO_PARAMS = re.compile(r"This endpoint does (?:not )?(?:require|need) any parameters?\.?", re.IGNORECASE)
+_PATH_VARIABLE = re.compile(r"\{([^{}/]+)\}")
 _NOTE = re.compile(
     r"\s*(?:\[(?P<optional>optional)\]"
     r"|\[default to (?P<default>[^\]]*)\]"
-    r"|Values:[ \t]*(?P<values>[^\n]*))\s*"
+    r"|\[enum: (?P<enum>[^\]]*)\]"
+    r"|Values:[ \t]*(?P<values>[^\n]*))\s*",
+    re.IGNORECASE,
 )
-_LIST = re.compile(r"List<(?P<item>.+)>")
-_DICT = re.compile(r"Dictionary<\s*string\s*,\s*(?P<value>.+)>")
-_TYPE_NAME = re.compile(r"[A-Za-z_][\w.]*\??")
-
-# C# types of the SDK page -> (OpenAPI type, format).
-_SCALARS: dict[str, tuple[str, str | None]] = {
-    "string": ("string", None),
-    "int": ("integer", "int32"),
-    "long": ("integer", "int64"),
-    "bool": ("boolean", None),
-    "float": ("number", "float"),
-    "double": ("number", "double"),
-    "decimal": ("number", "double"),
-    "DateTime": ("string", "date-time"),
-    "Object": ("object", None),
-    "object": ("object", None),
-}
+_NO_DEFAULT: Final = frozenset({"null", "none", "nil", "undefined"})
+_YES: Final = frozenset({"true", "yes", "required", "y"})
+_NO: Final = frozenset({"false", "no", "optional", "n", ""})
 
 
 class PageError(Exception):
@@ -73,31 +109,8 @@ class PageError(Exception):
 
 
 def operation_id(method_name: str) -> str:
-    """The spec's operation id for a docs method name: lowerCamelCase."""
-    return method_name[:1].lower() + method_name[1:]
-
-
-def parse_docs_type(text: str) -> TypeRef | None:
-    """Map C# type of the page to a TypeRef (None: ``void``); ValueError if unknown."""
-    text = text.strip()
-    if text == "void":
-        return None
-    if m := _LIST.fullmatch(text):
-        item = parse_docs_type(m["item"])
-        if item is None:
-            raise ValueError(text)
-        return TypeRef.array(item)
-    if m := _DICT.fullmatch(text):
-        value = parse_docs_type(m["value"])
-        if value is None:
-            raise ValueError(text)
-        return TypeRef.map(value)
-    if not _TYPE_NAME.fullmatch(text):
-        raise ValueError(text)
-    name = text.removesuffix("?")
-    if name in _SCALARS:
-        return TypeRef.primitive(*_SCALARS[name])
-    return TypeRef.model(name)
+    """The spec's operation id for a docs method name in any case: lowerCamelCase."""
+    return lower_camel(method_name)
 
 
 def parse_page(path: Path | str) -> ApiReference:
@@ -111,300 +124,461 @@ def parse_page(path: Path | str) -> ApiReference:
 
 def parse_page_text(text: str, source: str) -> ApiReference:
     """Parse page text; ``source`` names it in errors and in the result."""
-    md = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
-    root = SyntaxTreeNode(md.parse(text))
+    root = parse_markdown(text)
     return _PageReader(source, text.splitlines()).read(root.children)
 
 
-# --- inline helpers -----------------------------------------------------------
-
-
-def _line(node: SyntaxTreeNode) -> int | None:
-    return node.map[0] + 1 if node.map else None
-
-
-def _plain(node: SyntaxTreeNode) -> str:
-    """The text of an inline subtree, markup removed; ``<br>`` becomes a newline."""
-    if node.type in ("text", "code_inline"):
-        return node.content
-    if node.type == "html_inline":
-        return "\n" if re.fullmatch(r"<br\s*/?>", node.content, re.IGNORECASE) else node.content
-    if node.type in ("softbreak", "hardbreak"):
-        return "\n"
-    return "".join(_plain(child) for child in node.children)
-
-
-def _block_text(node: SyntaxTreeNode) -> str:
-    """The plain text of a paragraph, heading or table cell."""
-    return "".join(_plain(child) for child in node.children).strip()
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _is_attribute_line(text: str) -> bool:
-    return _ATTRIBUTE_LINE.fullmatch(text.strip()) is not None
-
-
-def _is_html_only(paragraph: SyntaxTreeNode) -> bool:
-    """Whether a paragraph holds only inline HTML, like the ``<a name>`` anchors."""
-    leaves = [n for n in paragraph.walk() if not n.children and n.type != "inline"]
-    return all(n.type == "html_inline" or not n.content.strip() for n in leaves)
-
-
-def _raw_cell_count(line: str) -> int:
-    """How many cells a source row has (the parser pads or drops cells silently)."""
-    stripped = line.strip()
-    cells = re.split(r"(?<!\\)\|", stripped)
-    if stripped.startswith("|"):
-        cells = cells[1:]
-    if stripped.endswith("|") and not stripped.endswith("\\|"):
-        cells = cells[:-1]
-    return len(cells)
+# --- what the reader collects ---------------------------------------------------
 
 
 @dataclass
-class _Row:
-    cells: list[SyntaxTreeNode]
+class _Listing:
+    """One row of the operations table."""
+
+    name: str
+    method: str | None  # None: the table has no HTTP column
+    path: str | None
+    summary: str | None  # None: the table has no description column
     line: int | None
 
-    def text(self, index: int) -> str:
-        return _block_text(self.cells[index])
-
-
-def _table_header(table: SyntaxTreeNode) -> list[str]:
-    for row in table.children[0].children:  # thead > tr
-        return [_norm(_block_text(cell)).lower() for cell in row.children]
-    return []
-
-
-# --- the reader ---------------------------------------------------------------
-
 
 @dataclass
-class _TableEntry:
-    method_name: str
-    http_method: str
-    path: str
-    summary: str
+class _Signature:
+    """``[ReturnType] Name (args)``, from a heading, a quote or a paragraph."""
+
+    name: str
+    return_text: str | None
     line: int | None
 
 
 @dataclass
 class _Section:
-    """The blocks of one ``## ... MethodName (...)`` section."""
+    """The blocks under one operation heading, up to the next heading as high."""
 
     heading: SyntaxTreeNode
+    name: str
+    signature: _Signature | None
     blocks: list[SyntaxTreeNode] = field(default_factory=list)
+
+    @property
+    def line(self) -> int | None:
+        return line_of(self.heading)
+
+
+@dataclass
+class _Parts:
+    """What an operation section says, before it is checked against itself."""
+
+    signatures: list[_Signature] = field(default_factory=list)
+    paragraphs: list[tuple[str, int | None]] = field(default_factory=list)
+    http: tuple[str, str, int | None] | None = None
+    permissions: Permissions = field(default_factory=Permissions)
+    permissions_line: int | None = None
+    no_parameters_line: int | None = None
+    parameter_table: SyntaxTreeNode | None = None
+    stated_return: tuple[str, int | None] | None = None
+    saw_parameters: bool = False
+
+
+def _heading_level(node: SyntaxTreeNode) -> int:
+    return int(node.tag[1:]) if node.tag.startswith("h") and node.tag[1:].isdigit() else 0
+
+
+def _code_language(info: str) -> str:
+    info = info.strip()
+    if info.startswith("{"):
+        try:
+            value = json.loads(info)
+        except ValueError:
+            return ""
+        language = value.get("language") if isinstance(value, dict) else None
+        return language.lower() if isinstance(language, str) else ""
+    return info.split()[0].lower() if info else ""
 
 
 class _PageReader:
     def __init__(self, source: str, lines: list[str]) -> None:
         self.source = source
         self.lines = lines
+        self.language: str | None = None
 
-    def error(self, node_or_line: SyntaxTreeNode | int | None, message: str) -> PageError:
-        line = _line(node_or_line) if isinstance(node_or_line, SyntaxTreeNode) else node_or_line
+    def error(self, at: SyntaxTreeNode | int | None, message: str) -> PageError:
+        line = line_of(at) if isinstance(at, SyntaxTreeNode) else at
         return PageError(self.source, line, message)
 
     def read(self, blocks: list[SyntaxTreeNode]) -> ApiReference:
         blocks = [b for b in blocks if b.type != "front_matter"]
+        self.language = self._language(blocks)
         index = self._find_operations_table(blocks)
-        entries = self._read_operations_table(blocks[index])
-        sections = self._split_sections(blocks[index + 1 :])
-        by_name: dict[str, _Section] = {}
+        listings = self._read_operations_table(blocks[index])
+        listed = {match_key(entry.name): entry for entry in listings}
+        sections = self._split_sections(blocks[index + 1 :], listed)
+        by_key: dict[str, _Section] = {}
         for section in sections:
-            name = self._heading_parts(section.heading)[1]
-            if name in by_name:
-                raise self.error(section.heading, f"second section for operation {name}")
-            by_name[name] = section
-        listed = {entry.method_name for entry in entries}
-        for name, section in by_name.items():
-            if name not in listed:
-                raise self.error(
-                    section.heading,
-                    f"operation {name} has a section but no operations table row",
-                )
+            key = match_key(section.name)
+            if key in by_key:
+                raise self.error(section.heading, f"second section for operation {section.name}")
+            by_key[key] = section
         operations = []
-        for entry in entries:
-            if entry.method_name not in by_name:
-                raise self.error(
-                    entry.line,
-                    f"operation {entry.method_name} has no section on the page",
-                )
-            operations.append(self._read_operation(entry, by_name[entry.method_name]))
+        for entry in listings:
+            found = by_key.get(match_key(entry.name))
+            if found is None:
+                raise self.error(entry.line, f"operation {entry.name} has no section on the page")
+            operations.append(self._read_operation(entry, found))
         return ApiReference(self.source, tuple(operations))
 
-    # operations table
+    def _language(self, blocks: list[SyntaxTreeNode]) -> str | None:
+        """The language of the page's examples (it decides what ``int`` means)."""
+        counts = Counter(
+            _code_language(node.info)
+            for block in blocks
+            for node in block.walk()
+            if node.type == "fence" and _code_language(node.info) not in _CODE_LANGUAGES_IGNORED
+        )
+        return counts.most_common(1)[0][0] if counts else None
+
+    # -- tables -----------------------------------------------------------------
+
+    def _rows(self, table: SyntaxTreeNode, width: int) -> Iterator[tuple[list[str], int | None]]:
+        """The body rows of a table as cell texts, attribute lines dropped, cell counts checked."""
+        for tr in table_rows(table):
+            cells = [block_text(cell) for cell in tr.children]
+            cells[:2] = [unlinked(cell) for cell in cells[:2]]  # names and types
+            line = line_of(tr)
+            if cells and is_attribute_line(cells[0]) and not any(cells[1:]):
+                continue
+            if line is not None and line <= len(self.lines):
+                count = raw_cell_count(self.lines[line - 1])
+                if count != width:
+                    raise self.error(line, f"malformed table row: {count} cells, expected {width}")
+            yield cells, line
+
+    @staticmethod
+    def _roles(header: list[str], names: dict[str, str]) -> dict[str, int]:
+        roles: dict[str, int] = {}
+        for i, column in enumerate(header):
+            role = names.get(column)
+            if role is not None and role not in roles:
+                roles[role] = i
+        return roles
 
     def _find_operations_table(self, blocks: list[SyntaxTreeNode]) -> int:
         for i, block in enumerate(blocks):
-            if block.type == "table" and _table_header(block) == _OPS_HEADER:
+            if block.type == "table" and self._roles(table_header(block), _OPS_COLUMNS).get("name") == 0:
                 return i
         first = blocks[0] if blocks else None
         raise self.error(
             first if first is not None else 1,
-            "not an API reference page: no operations table "
-            "(a table with the columns Method | HTTP request | Description)",
+            "not an API reference page: no operations table (a table whose first column is Method)",
         )
 
-    def _rows(self, table: SyntaxTreeNode, width: int) -> Iterator[_Row]:
-        """The body rows of a table, attribute lines dropped and cell counts checked."""
-        for section in table.children[1:]:  # tbody
-            for tr in section.children:
-                row = _Row(list(tr.children), _line(tr))
-                if _is_attribute_line(row.text(0)) and not any(row.text(i) for i in range(1, width)):
-                    continue
-                if row.line is not None and row.line <= len(self.lines):
-                    count = _raw_cell_count(self.lines[row.line - 1])
-                    if count != width:
-                        raise self.error(
-                            row.line,
-                            f"malformed table row: {count} cells, expected {width}",
-                        )
-                yield row
-
-    def _read_operations_table(self, table: SyntaxTreeNode) -> list[_TableEntry]:
-        entries: list[_TableEntry] = []
-        for row in self._rows(table, len(_OPS_HEADER)):
-            name = row.text(0)
+    def _read_operations_table(self, table: SyntaxTreeNode) -> list[_Listing]:
+        header = table_header(table)
+        roles = self._roles(header, _OPS_COLUMNS)
+        entries: list[_Listing] = []
+        seen: dict[str, _Listing] = {}
+        for cells, line in self._rows(table, len(header)):
+            name = norm(cells[roles["name"]])
             if not _IDENT.fullmatch(name):
-                raise self.error(row.line, f"malformed operations row: method name {name!r}")
-            request = _norm(row.text(1))
-            method, _, path = request.partition(" ")
-            if method.upper() not in _HTTP_METHODS or not path.startswith("/"):
-                raise self.error(
-                    row.line,
-                    f"malformed operations row: {request!r} is not 'METHOD /path'",
-                )
-            entries.append(_TableEntry(name, method.upper(), path, _norm(row.text(2)), row.line))
+                raise self.error(line, f"malformed operations row: method name {name!r}")
+            method = path = None
+            if "http" in roles:
+                request = norm(cells[roles["http"]])
+                method, path = self._http(request, line, "operations row")
+            summary = norm(cells[roles["summary"]]) if "summary" in roles else None
+            entry = _Listing(name, method, path, summary, line)
+            key = match_key(name)
+            if key in seen:
+                raise self.error(line, f"operation {name} is listed twice (first on line {seen[key].line})")
+            seen[key] = entry
+            entries.append(entry)
         if not entries:
             raise self.error(table, "the operations table lists no operations")
         return entries
 
-    # sections
+    def _http(self, text: str, line: int | None, what: str) -> tuple[str, str]:
+        m = _HTTP_LINE.fullmatch(text)
+        if not m or m["method"].upper() not in _HTTP_METHODS:
+            raise self.error(line, f"malformed {what}: {text!r} is not 'METHOD /path'")
+        return m["method"].upper(), m["path"]
 
-    def _split_sections(self, blocks: list[SyntaxTreeNode]) -> list[_Section]:
+    # -- sections ---------------------------------------------------------------
+
+    def _signature(self, text: str, line: int | None) -> _Signature | None:
+        """``[Type] Name (args)`` read from text, or None if the text is not one."""
+        m = _SIGNATURE.fullmatch(norm(unlinked(text)))
+        if not m:
+            return None
+        ret = m["ret"]
+        if ret is not None:
+            try:
+                parse_docs_type(ret, self.language)
+            except ValueError:
+                return None
+        return _Signature(m["name"], ret, line)
+
+    def _split_sections(self, blocks: list[SyntaxTreeNode], listed: dict[str, _Listing]) -> list[_Section]:
+        """The operation sections; headings of other parts of the page end them."""
         sections: list[_Section] = []
+        current: _Section | None = None
+        unlisted: _Section | None = None  # a bare-name heading that might be an unlisted operation
         for block in blocks:
-            if block.type == "heading" and block.tag == "h2":
-                sections.append(_Section(block))
-            elif sections:
-                sections[-1].blocks.append(block)
+            if block.type != "heading":
+                if current is not None:
+                    current.blocks.append(block)
+                continue
+            holder = current or unlisted
+            if holder is not None and _heading_level(block) > _heading_level(holder.heading):
+                self._check_unlisted(unlisted, block)
+                holder.blocks.append(block)
+                continue
+            current = unlisted = None
+            text = unlinked(without_attribute_lines(block_text(block)))
+            signature = self._signature(text, line_of(block))
+            if signature is not None:
+                if match_key(signature.name) not in listed:
+                    raise self.error(block, f"operation {signature.name} has a section but no operations table row")
+                current = _Section(block, signature.name, signature)
+            elif _IDENT.fullmatch(norm(text)):
+                if match_key(norm(text)) in listed:
+                    current = _Section(block, norm(text), None)
+                else:
+                    unlisted = _Section(block, norm(text), None)
+            if current is not None:
+                sections.append(current)
         return sections
 
-    def _heading_parts(self, heading: SyntaxTreeNode) -> tuple[str, str]:
-        """(return type text, method name) of a section heading."""
-        text = _norm(_block_text(heading))
-        m = _HEADING.fullmatch(text)
-        if not m:
-            raise self.error(
-                heading,
-                f"operation heading {text!r} is not 'ReturnType Method (params)'",
-            )
-        return m["ret"], m["name"]
+    def _check_unlisted(self, unlisted: _Section | None, sub_heading: SyntaxTreeNode) -> None:
+        """A bare-name heading with a Parameters or Return type part is an operation section."""
+        if unlisted is None:
+            return
+        if norm(block_text(sub_heading)).lower() in ("parameters", "return type"):
+            raise self.error(unlisted.heading, f"operation {unlisted.name} has a section but no operations table row")
+
+    def _collect(self, section: _Section) -> _Parts:
+        parts = _Parts()
+        if section.signature is not None:
+            parts.signatures.append(section.signature)
+        level = _heading_level(section.heading)
+        part = "intro"
+        for block in section.blocks:
+            if block.type == "heading" and _heading_level(block) > level:
+                part = norm(block_text(block)).lower()
+                parts.saw_parameters |= part == "parameters"
+                continue
+            if block.type in ASIDE_TYPES:
+                continue
+            if part == "intro":
+                self._intro_block(section, block, parts)
+            elif part == "parameters":
+                self._parameters_block(section, block, parts)
+            elif part == "return type" and block.type == "paragraph" and parts.stated_return is None:
+                text = without_attribute_lines(block_text(block))
+                if text and not is_html_only(block):
+                    parts.stated_return = (norm(unlinked(text)), line_of(block))
+        return parts
+
+    def _intro_block(self, section: _Section, block: SyntaxTreeNode, parts: _Parts) -> None:
+        line = line_of(block)
+        if block.type == "blockquote":
+            quoted = [c for c in block.children if c.type == "paragraph"]
+            signature = self._signature(block_text(quoted[0]), line) if len(quoted) == 1 else None
+            if signature is not None:
+                parts.signatures.append(signature)
+            return  # any other quote is an aside (a note or a callout)
+        if block.type in ("bullet_list", "ordered_list"):
+            items = [norm(block_text(item.children[0])) for item in block.children if item.children]
+            if parts.permissions_line is not None and not parts.permissions.names:
+                parts.permissions = Permissions(parts.permissions.type, tuple(items))
+            else:
+                parts.paragraphs.append(("\n".join(f"- {item}" for item in items), line))
+            return
+        if block.type != "paragraph":
+            raise self.error(block, f"unexpected {block.type} before the Parameters section of {section.name}")
+        text = without_attribute_lines(block_text(block))
+        if not text or is_html_only(block):
+            return  # a bare attribute line or an <a name> anchor
+        flat = norm(text)
+        if (m := _HTTP_LINE.fullmatch(flat)) and m["method"].upper() in _HTTP_METHODS:
+            if parts.http is not None:
+                raise self.error(line, f"second HTTP line for {section.name} (first on line {parts.http[2]})")
+            parts.http = (m["method"].upper(), m["path"], line)
+        elif m := _REQUIRES.fullmatch(flat):
+            inline = tuple(n.strip() for n in m["inline"].split(",") if n.strip())
+            parts.permissions = Permissions(m["type"].upper(), inline)
+            parts.permissions_line = line
+        elif (signature := self._signature(flat, line)) and match_key(signature.name) == match_key(section.name):
+            parts.signatures.append(signature)
+        else:
+            parts.paragraphs.append((text, line))
+
+    def _parameters_block(self, section: _Section, block: SyntaxTreeNode, parts: _Parts) -> None:
+        if block.type == "table":
+            if parts.parameter_table is not None:
+                raise self.error(block, f"second parameters table for {section.name}")
+            parts.parameter_table = block
+            return
+        if block.type == "blockquote":
+            return
+        text = without_attribute_lines(block_text(block)) if block.type == "paragraph" else ""
+        if block.type == "paragraph" and (not text or is_html_only(block)):
+            return
+        if block.type == "paragraph" and _NO_PARAMS.fullmatch(norm(text)):
+            parts.no_parameters_line = line_of(block)
+            return
+        what = f"paragraph {norm(text)!r}" if block.type == "paragraph" else block.type
+        raise self.error(block, f"unexpected {what} in the Parameters section of {section.name}")
+
+    # -- one operation ------------------------------------------------------------
 
     def _type(self, text: str, line: int | None, what: str) -> TypeRef | None:
         try:
-            return parse_docs_type(text)
+            return parse_docs_type(text, self.language)
         except ValueError:
             raise self.error(line, f"unrecognised {what} {text!r}") from None
 
-    def _read_operation(self, entry: _TableEntry, section: _Section) -> Operation:
-        ret_text, name = self._heading_parts(section.heading)
-        return_type = self._type(ret_text, _line(section.heading), "return type")
-        description: list[str] = []
-        permissions = Permissions()
-        parameters: list[Parameter] | None = None
-        part = "intro"
-        expect_permissions: SyntaxTreeNode | None = None
-        for block in section.blocks:
-            if block.type == "heading":
-                part = _norm(_block_text(block)).lower()
-                continue
-            text = _block_text(block) if block.type == "paragraph" else ""
-            if block.type == "paragraph" and (_is_attribute_line(text) or _is_html_only(block)):
-                continue  # kramdown attributes, or a bare <a name> anchor
-            if part == "intro":
-                if block.type == "paragraph" and (m := _REQUIRES.fullmatch(_norm(text))):
-                    permissions = Permissions(m["type"], ())
-                    expect_permissions = block
-                elif block.type == "bullet_list" and expect_permissions is not None:
-                    names = tuple(_norm(_block_text(item.children[0])) for item in block.children)
-                    permissions = Permissions(permissions.type, names)
-                    expect_permissions = None
-                elif block.type == "paragraph":
-                    description.append(_norm(text))
-            elif part == "parameters":
-                if block.type == "paragraph" and _NO_PARAMS.fullmatch(_norm(text)):
-                    parameters = []
-                elif block.type == "table":
-                    parameters = self._read_parameters(block, entry.path)
-                else:
-                    raise self.error(
-                        block,
-                        f"unexpected {block.type} in the Parameters section of {name}",
-                    )
-            elif part == "return type" and block.type == "paragraph":
-                stated = self._type(_norm(text), _line(block), "return type")
-                if stated != return_type:
-                    raise self.error(
-                        block,
-                        f"return type {_norm(text)!r} is not the heading's",
-                    )
+    def _read_operation(self, entry: _Listing, section: _Section) -> Operation:
+        parts = self._collect(section)
+        name = entry.name
+        for signature in parts.signatures:
+            if match_key(signature.name) != match_key(section.name):
+                raise self.error(
+                    signature.line, f"the signature names {signature.name} but the section is {section.name}'s"
+                )
+        return_type = self._return_type(name, section, parts)
+        method, path = self._method_and_path(entry, section, parts)
+        summary, description = self._summary_and_description(entry, parts)
+        permissions = parts.permissions
         if permissions.type == "NO":
             permissions = Permissions()
-        if parameters is None:
-            raise self.error(section.heading, f"operation {name} has no Parameters section")
+        parameters = self._parameters(name, section, parts, path)
         return Operation(
             operation_id=operation_id(name),
-            method=entry.http_method,
-            path=entry.path,
-            summary=entry.summary or (description[0] if description else ""),
+            method=method,
+            path=path,
+            summary=summary,
+            description=description,
             return_type=return_type,
             permissions=permissions,
             parameters=tuple(parameters),
-            line=_line(section.heading),
+            line=section.line,
         )
 
-    # parameters table
+    def _return_type(self, name: str, section: _Section, parts: _Parts) -> TypeRef | None:
+        typed = [s for s in parts.signatures if s.return_text is not None]
+        from_signature = [(self._type(s.return_text or "", s.line, "return type"), s) for s in typed]
+        stated = parts.stated_return
+        stated_type = self._type(stated[0], stated[1], "return type") if stated else None
+        for found, signature in from_signature:
+            if stated is not None and found != stated_type:
+                raise self.error(
+                    stated[1],
+                    f"return type {stated[0]!r} of {name} is not its signature's "
+                    f"{signature.return_text!r} (line {signature.line})",
+                )
+            if found != from_signature[0][0]:
+                raise self.error(signature.line, f"the signatures of {name} disagree on its return type")
+        if stated is not None:
+            return stated_type
+        if from_signature:
+            return from_signature[0][0]
+        raise self.error(section.heading, f"operation {name} states no return type")
+
+    def _method_and_path(self, entry: _Listing, section: _Section, parts: _Parts) -> tuple[str, str]:
+        if parts.http is not None:
+            method, path, line = parts.http
+            if entry.method is not None and (entry.method, entry.path) != (method, path):
+                raise self.error(
+                    line,
+                    f"{entry.name} is {method} {path} here but {entry.method} {entry.path} "
+                    f"in the operations table (line {entry.line})",
+                )
+            return method, path
+        if entry.method is None or entry.path is None:
+            raise self.error(
+                section.heading,
+                f"operation {entry.name} has no HTTP method and path "
+                "(no HTTP request column, no 'GET /path' line in its section)",
+            )
+        return entry.method, entry.path
+
+    def _summary_and_description(self, entry: _Listing, parts: _Parts) -> tuple[str, str]:
+        """The summary is the operations table's description (else the first paragraph);
+        the section restates it first, and any further paragraphs are the description."""
+        paragraphs = [norm(text) for text, _ in parts.paragraphs]
+        if entry.summary is None or (entry.summary and paragraphs):
+            summary, rest = (paragraphs[0], paragraphs[1:]) if paragraphs else ("", [])
+            summary = entry.summary if entry.summary is not None else summary
+        else:
+            summary, rest = entry.summary, paragraphs
+        return summary, "\n\n".join(rest)
+
+    # -- parameters -----------------------------------------------------------------
+
+    def _parameters(self, name: str, section: _Section, parts: _Parts, path: str) -> list[Parameter]:
+        table, none_line = parts.parameter_table, parts.no_parameters_line
+        if table is not None and none_line is not None:
+            raise self.error(none_line, f"{name} says it needs no parameters but lists some (line {line_of(table)})")
+        if table is None and none_line is None:
+            if parts.saw_parameters:
+                raise self.error(section.heading, f"the Parameters section of {name} lists nothing and says nothing")
+            raise self.error(section.heading, f"operation {name} has no Parameters section")
+        parameters = self._read_parameters(table, path) if table is not None else []
+        seen: dict[str, Parameter] = {}
+        for param in parameters:
+            key = match_key(param.name)
+            if key in seen:
+                raise self.error(param.line, f"parameter {param.name} of {name} is listed twice")
+            seen[key] = param
+        for variable in _PATH_VARIABLE.findall(path):
+            row = seen.get(match_key(variable))
+            if row is None:
+                raise self.error(section.heading, f"path parameter {{{variable}}} of {name} has no parameters row")
+            if not row.required:
+                raise self.error(row.line, f"path parameter {row.name} of {name} is marked optional")
+        return parameters
 
     def _read_parameters(self, table: SyntaxTreeNode, path: str) -> list[Parameter]:
-        header = _table_header(table)
-        if header != _PARAMS_HEADER:
-            raise self.error(
-                table,
-                f"parameters table header {header} is not Name|Type|Description|Notes",
-            )
-        rows = self._rows(table, len(_PARAMS_HEADER))
-        return [self._read_parameter(row, path) for row in rows]
+        header = table_header(table)
+        roles = self._roles(header, _PARAM_COLUMNS)
+        if any(role not in roles for role in _PARAM_ROLES):
+            raise self.error(table, f"parameters table header {header} is not Name|Type|Description|Notes")
+        path_keys = {match_key(v) for v in _PATH_VARIABLE.findall(path)}
+        return [self._read_parameter(cells, line, roles, path_keys) for cells, line in self._rows(table, len(header))]
 
-    def _read_parameter(self, row: _Row, path: str) -> Parameter:
-        name = row.text(0)
-        if not _IDENT.fullmatch(name):
-            raise self.error(row.line, f"malformed parameter row: name {name!r}")
-        type_text = _norm(row.text(1))
-        ptype = self._type(type_text, row.line, f"type of parameter {name}:")
+    def _read_parameter(
+        self, cells: list[str], line: int | None, roles: dict[str, int], path_keys: set[str]
+    ) -> Parameter:
+        written = norm(cells[roles["name"]])
+        if not _IDENT.fullmatch(written):
+            raise self.error(line, f"malformed parameter row: name {written!r}")
+        type_text = norm(cells[roles["type"]])
+        ptype = self._type(type_text, line, f"type of parameter {written}:")
         if ptype is None:
-            raise self.error(row.line, f"parameter {name} has type void")
-        optional, default, values = self._read_notes(row.text(3), row.line, name)
+            raise self.error(line, f"parameter {written} has type void")
+        optional, default, values = self._read_notes(cells[roles["notes"]], line, written)
+        if "required" in roles:
+            flag = norm(cells[roles["required"]]).lower()
+            if flag not in _YES | _NO:
+                raise self.error(line, f"malformed parameter row: required {flag!r} for {written}")
+            if (flag in _YES) == optional:
+                raise self.error(line, f"parameter {written} is both required and [optional]")
         location: Location
-        if name == "body":
+        if written == "body":
             location = "body"
-        elif "{" + name + "}" in path:
+        elif match_key(written) in path_keys:
             location = "path"
         else:
             location = "query"
         return Parameter(
-            name=name,
+            name=lower_camel(written),
             location=location,
             type=ptype,
-            description=_norm(row.text(2)),
+            description=norm(cells[roles["description"]]),
             required=not optional,
             default=default,
             allowed_values=values,
-            line=row.line,
+            line=line,
         )
 
     def _read_notes(self, notes: str, line: int | None, name: str) -> tuple[bool, str | None, tuple[str, ...]]:
@@ -414,16 +588,26 @@ class _PageReader:
         while pos < len(notes):
             m = _NOTE.match(notes, pos)
             if not m or m.end() == pos:
-                rest = _norm(notes[pos:])
-                raise self.error(
-                    line,
-                    f"malformed parameter row: unrecognised note {rest!r} for {name}",
-                )
+                rest = norm(notes[pos:])
+                raise self.error(line, f"malformed parameter row: unrecognised note {rest!r} for {name}")
             if m["optional"]:
                 optional = True
             elif m["default"] is not None:
-                default = m["default"].strip()
-            elif m["values"] is not None:
-                values = tuple(v.strip() for v in m["values"].split(",") if v.strip())
+                default = _default(m["default"])
+            elif m["values"] is not None or m["enum"] is not None:
+                listed = m["values"] if m["values"] is not None else m["enum"]
+                values = tuple(v.strip() for v in listed.split(",") if v.strip())
             pos = m.end()
         return optional, default, values
+
+
+def _default(text: str) -> str | None:
+    """A default as the spec reader renders it: unquoted, booleans in lower case."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    if text.lower() in _NO_DEFAULT:
+        return None
+    if text.lower() in ("true", "false"):
+        return text.lower()
+    return text

@@ -16,6 +16,7 @@ _LABELS: dict[FindingKind, str] = {
     FindingKind.METHOD_CHANGED: "method changed",
     FindingKind.PATH_CHANGED: "path changed",
     FindingKind.SUMMARY_CHANGED: "summary changed",
+    FindingKind.DESCRIPTION_CHANGED: "description changed",
     FindingKind.PERMISSION_TYPE_CHANGED: "permission type changed",
     FindingKind.PERMISSIONS_CHANGED: "permissions changed",
     FindingKind.RETURN_TYPE_CHANGED: "return type changed",
@@ -29,7 +30,11 @@ _LABELS: dict[FindingKind, str] = {
     FindingKind.PARAMETER_ALLOWED_VALUES_CHANGED: "allowed values changed",
     FindingKind.PARAMETER_DESCRIPTION_CHANGED: "description changed",
 }
-_QUOTED = {FindingKind.SUMMARY_CHANGED, FindingKind.PARAMETER_DESCRIPTION_CHANGED}
+_QUOTED = {
+    FindingKind.SUMMARY_CHANGED,
+    FindingKind.DESCRIPTION_CHANGED,
+    FindingKind.PARAMETER_DESCRIPTION_CHANGED,
+}
 
 
 def _value(kind: FindingKind, value: FindingValue) -> str:

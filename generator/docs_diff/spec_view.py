@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, cast
 
@@ -9,7 +10,10 @@ import yaml
 
 from .model import ApiReference, Location, Operation, Parameter, Permissions, TypeRef
 
-__all__ = ["SpecError", "read_spec", "spec_from_document"]
+__all__ = ["DOCS_DESCRIPTION", "SpecError", "load_spec_document", "read_spec", "spec_from_document"]
+
+# The operation key that holds the page's description paragraphs, verbatim, for docs-diff alone.
+DOCS_DESCRIPTION = "x-docs-description"
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 _LOCATIONS: tuple[Location, ...] = ("path", "query", "header", "cookie")
@@ -21,16 +25,24 @@ class SpecError(Exception):
     """The spec cannot be read, or is not shaped as this tool expects."""
 
 
-def read_spec(path: Path | str) -> ApiReference:
-    """Load the YAML spec at ``path``; raise SpecError if it cannot be read."""
+def load_spec_document(path: Path | str) -> object:
+    """The spec file as plain data; SpecError if it cannot be read.
+
+    docs-diff's only reading of spec YAML: switch it to the generator's
+    spec loader here when there is one.
+    """
     try:
         with Path(path).open(encoding="utf-8") as handle:
-            document = yaml.safe_load(handle)
+            return cast(object, yaml.safe_load(handle))
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(f"{path}: cannot read the spec: {exc}") from exc
     except yaml.YAMLError as exc:
         raise SpecError(f"{path}: the spec is not valid YAML: {exc}") from exc
-    return spec_from_document(document, str(path))
+
+
+def read_spec(path: Path | str) -> ApiReference:
+    """Load the YAML spec at ``path``; raise SpecError if it cannot be read."""
+    return spec_from_document(load_spec_document(path), str(path))
 
 
 def spec_from_document(document: object, source: str) -> ApiReference:
@@ -49,6 +61,16 @@ def _render_default(value: object) -> str | None:
     if isinstance(value, list):
         return ", ".join(str(cast(object, v)) for v in value)
     return str(value)
+
+
+def _paragraphs(value: object) -> str:
+    """x-docs-description (one string, or a list of paragraphs) as blank-line separated paragraphs."""
+    if value is None:
+        return ""
+    chunks = (
+        [str(v) for v in cast(list[object], value)] if isinstance(value, list) else re.split(r"\n\s*\n", str(value))
+    )
+    return "\n\n".join(p for p in (" ".join(c.split()) for c in chunks) if p)
 
 
 class _SpecReader:
@@ -110,6 +132,7 @@ class _SpecReader:
             method=method.upper(),
             path=path,
             summary=" ".join(str(op.get("summary", "")).split()),
+            description=_paragraphs(op.get(DOCS_DESCRIPTION)),
             return_type=self._return_type(op.get("responses", {}), op_id),
             permissions=self._permissions(op.get("x-inin-requires-permissions"), op_id),
             parameters=tuple(params.values()) + ((body,) if body else ()),
@@ -131,7 +154,7 @@ class _SpecReader:
             name=name,
             location=cast(Location, location),
             type=self.schema_type(schema, f"{where} {name}"),
-            description=" ".join(str(param.get("description", "")).split()),
+            description=" ".join(str(param.get("description", schema.get("description", ""))).split()),
             required=bool(param.get("required", False)),
             default=_render_default(schema.get("default")),
             allowed_values=self._enum(schema, f"{where} {name}"),
@@ -209,5 +232,6 @@ class _SpecReader:
         if kind == "number":
             return TypeRef.primitive("number", "float" if node.get("format") == "float" else "double")
         if kind == "string":
-            return TypeRef.primitive("string", "date-time" if node.get("format") == "date-time" else None)
+            string_format = node.get("format")
+            return TypeRef.primitive("string", string_format if string_format in ("date-time", "date") else None)
         return TypeRef.primitive(str(kind))

@@ -65,7 +65,8 @@ def test_cli_help_documents_every_option() -> None:
     for option in ["--port", "--records", "--seed", "--data-end", "--data-start", "--client-id",
                    "--client-secret", "--token-ttl", "--token-max-requests", "--pending-polls",
                    "--succeed-after", "--fail-queries", "--fault", "--rate-limit",
-                   "--rate-limit-window", "--no-validate", "--lenient", "--log-requests"]:  # fmt: skip
+                   "--rate-limit-window", "--no-validate", "--lenient", "--log-requests",
+                   "--redirect-over"]:  # fmt: skip
         assert option in result.stdout
 
 

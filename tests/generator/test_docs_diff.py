@@ -96,6 +96,7 @@ CHANGES = [
         None,
     ),
     ("change-summary.md", FindingKind.SUMMARY_CHANGED, RESULTS, None),
+    ("change-description.md", FindingKind.DESCRIPTION_CHANGED, "postAuditsQuery", None),
 ]
 
 
@@ -191,6 +192,11 @@ TEXT_LINES = [
         "change-summary.md",
         (f'{RESULTS}: summary changed: spec "Get results of audit query", docs "Get the results of an audit query"'),
     ),
+    (
+        "change-description.md",
+        'postAuditsQuery: description changed: spec none, docs "Valid serviceName values come from the service'
+        ' mapping operation."',
+    ),
 ]
 
 
@@ -276,13 +282,13 @@ def test_help_returns_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--spec" in capsys.readouterr().out
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+def _cli(*args: str, module: str = "generator.docs_diff") -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
     }
     return subprocess.run(
-        [sys.executable, "-m", "generator.docs_diff", *args],
+        [sys.executable, "-m", module, *args],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -310,3 +316,12 @@ def test_subprocess_no_drift_and_error() -> None:
     bad = _cli("tests/fixtures/docs/not-api-reference.md", "--spec", spec)
     assert bad.returncode == 2
     assert "tests/fixtures/docs/not-api-reference.md:1:" in bad.stderr
+
+
+def test_help_through_the_generator_command() -> None:
+    for args in (["docs-diff", "--help"], ["docs-diff", "-h"], ["docs-diff", "page.md", "--help"]):
+        done = _cli(*args, module="generator")
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("usage: python -m generator docs-diff"), done.stdout
+        assert "--spec" in done.stdout
+        assert "--fix" in done.stdout

@@ -19,7 +19,7 @@ def test_spec_validates_with_openapi_spec_validator() -> None:
     validate(SPEC)
 
 
-def test_six_operations_with_methods_and_paths_from_the_docs() -> None:
+def test_seven_operations_with_methods_and_paths_from_the_docs() -> None:
     assert {k: v[:2] for k, v in OPERATIONS.items()} == {
         "getAuditsQueryRealtimeServicemapping": ("GET", "/api/v2/audits/query/realtime/servicemapping"),
         "getAuditsQueryServicemapping": ("GET", "/api/v2/audits/query/servicemapping"),
@@ -27,7 +27,27 @@ def test_six_operations_with_methods_and_paths_from_the_docs() -> None:
         "getAuditsQueryTransactionIdResults": ("GET", "/api/v2/audits/query/{transactionId}/results"),
         "postAuditsQuery": ("POST", "/api/v2/audits/query"),
         "postAuditsQueryRealtime": ("POST", "/api/v2/audits/query/realtime"),
+        "postAuditsQueryRealtimeRelated": ("POST", "/api/v2/audits/query/realtime/related"),
     }
+
+
+def test_allow_redirect_is_never_sent_unless_asked() -> None:
+    """No default: a default would be sent on every results request, turning redirects on for all."""
+    (redirect,) = [
+        p for p in OPERATIONS["getAuditsQueryTransactionIdResults"][2]["parameters"] if p.get("name") == "allowRedirect"
+    ]
+    assert (redirect["in"], redirect["required"], redirect["schema"]["type"]) == ("query", False, "boolean")
+    assert "default" not in redirect["schema"]
+
+
+def test_results_keep_their_documented_type_and_the_large_page_has_a_model() -> None:
+    ok = OPERATIONS["getAuditsQueryTransactionIdResults"][2]["responses"]["200"]
+    schema = ok["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/AuditQueryExecutionResultsResponse"}
+    large = SPEC["components"]["schemas"]["AuditQueryExecutionLargeResultsResponse"]
+    assert set(large["properties"]) == {"id", "pageSize", "cursor", "downloadUrl"}
+    assert "entities" not in large["properties"]
+    assert "additionalProperties" not in SPEC["components"]["schemas"]["AuditQueryExecutionResultsResponse"]
 
 
 def test_every_operation_requires_audit_view_and_documents_every_error() -> None:

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from generator import settings
-from generator.extensions import EXTENSIONS
+from generator.extensions import DOCUMENTATION_ONLY, EXTENSIONS
 from generator.operations import CursorPager, NumberPager, OperationView, SuccessResponse, WaiterView
 from generator.package_plan import PackagePlan
 from generator.pipeline import Inputs, build_tree
@@ -41,6 +41,8 @@ def test_every_vendor_extension_key_is_documented() -> None:
         for fields in styles.values():
             for field in fields:
                 assert f"| `{field.name}` |" in text, f"{extension}.{field.name}"
+    for extension in DOCUMENTATION_ONLY:
+        assert _documented(text, extension), extension
 
 
 _IMPORT_OPERATIONS = """

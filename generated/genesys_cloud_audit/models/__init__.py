@@ -10,6 +10,7 @@ from .audit_log_message_context import AuditLogMessageContext
 from .audit_log_message_level import AuditLogMessageLevel
 from .audit_log_message_status import AuditLogMessageStatus
 from .audit_query_entity import AuditQueryEntity
+from .audit_query_execution_large_results_response import AuditQueryExecutionLargeResultsResponse
 from .audit_query_execution_results_response import AuditQueryExecutionResultsResponse
 from .audit_query_execution_status_response import AuditQueryExecutionStatusResponse
 from .audit_query_execution_status_response_state import AuditQueryExecutionStatusResponseState
@@ -23,6 +24,8 @@ from .audit_query_sort_name import AuditQuerySortName
 from .audit_query_sort_sort_order import AuditQuerySortSortOrder
 from .audit_realtime_query_request import AuditRealtimeQueryRequest
 from .audit_realtime_query_results_response import AuditRealtimeQueryResultsResponse
+from .audit_realtime_related_request import AuditRealtimeRelatedRequest
+from .audit_realtime_related_results_response import AuditRealtimeRelatedResultsResponse
 from .detail import Detail
 from .domain_entity_ref import DomainEntityRef
 from .entity_change import EntityChange
@@ -42,6 +45,7 @@ __all__ = (
     "AuditLogMessageLevel",
     "AuditLogMessageStatus",
     "AuditQueryEntity",
+    "AuditQueryExecutionLargeResultsResponse",
     "AuditQueryExecutionResultsResponse",
     "AuditQueryExecutionStatusResponse",
     "AuditQueryExecutionStatusResponseState",
@@ -55,6 +59,8 @@ __all__ = (
     "AuditQuerySortSortOrder",
     "AuditRealtimeQueryRequest",
     "AuditRealtimeQueryResultsResponse",
+    "AuditRealtimeRelatedRequest",
+    "AuditRealtimeRelatedResultsResponse",
     "Detail",
     "DomainEntityRef",
     "EntityChange",

@@ -32,8 +32,8 @@ class AuditRealtimeQueryRequest:
     """The parameters of a realtime audit query, with the page to return.
 
     Attributes:
-        interval (str): The time span to search, as an ISO-8601 interval: start/end. Realtime queries reach back only a
-            few days.
+        interval (str): The time span to search, as an ISO-8601 interval: start/end. Realtime queries reach back 14 days
+            at most.
         service_name (str | Unset): The service whose audits to return, one of the names the realtime service mapping
             lists.
         filters (list[AuditQueryFilter] | Unset): Conditions every returned record must meet.

@@ -28,6 +28,7 @@ def _build_request(
     cursor: str | Unset = UNSET,
     page_size: int | Unset = 25,
     expand: list[AuditExpandField] | Unset = UNSET,
+    allow_redirect: bool | Unset = UNSET,
 ) -> ApiRequest:
     params: dict[str, Any] = {}
 
@@ -43,6 +44,8 @@ def _build_request(
             json_expand.append(expand_item)
 
     params["expand"] = json_expand
+
+    params["allowRedirect"] = allow_redirect
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -89,6 +92,7 @@ def sync_detailed(
     cursor: str | Unset = UNSET,
     page_size: int | Unset = 25,
     expand: list[AuditExpandField] | Unset = UNSET,
+    allow_redirect: bool | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> Response[AuditQueryExecutionResultsResponse]:
     """Get results of audit query
@@ -102,8 +106,11 @@ def sync_detailed(
         transaction_id (str): Transaction ID
         cursor (str | Unset): Indicates where to resume query results (not required for first
             page)
-        page_size (int | Unset): Page size Default: 25.
+        page_size (int | Unset): Indicates maximum number of results in response. Default page
+            size is 25 results. The maximum page size is 500. Default: 25.
         expand (list[AuditExpandField] | Unset): Which fields, if any, to expand
+        allow_redirect (bool | Unset): Result sets with large amounts of data will respond with a
+            download url
         request_options: Per-call retry, deadline and timeout settings overriding the client's.
 
     Raises:
@@ -121,6 +128,7 @@ def sync_detailed(
         cursor=cursor,
         page_size=page_size,
         expand=expand,
+        allow_redirect=allow_redirect,
     )
     return _build_response(client.send(request, request_options))
 
@@ -132,6 +140,7 @@ def sync(
     cursor: str | Unset = UNSET,
     page_size: int | Unset = 25,
     expand: list[AuditExpandField] | Unset = UNSET,
+    allow_redirect: bool | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> AuditQueryExecutionResultsResponse:
     """Get results of audit query
@@ -145,8 +154,11 @@ def sync(
         transaction_id (str): Transaction ID
         cursor (str | Unset): Indicates where to resume query results (not required for first
             page)
-        page_size (int | Unset): Page size Default: 25.
+        page_size (int | Unset): Indicates maximum number of results in response. Default page
+            size is 25 results. The maximum page size is 500. Default: 25.
         expand (list[AuditExpandField] | Unset): Which fields, if any, to expand
+        allow_redirect (bool | Unset): Result sets with large amounts of data will respond with a
+            download url
         request_options: Per-call retry, deadline and timeout settings overriding the client's.
 
     Raises:
@@ -164,6 +176,7 @@ def sync(
         cursor=cursor,
         page_size=page_size,
         expand=expand,
+        allow_redirect=allow_redirect,
     )
     return _parse_response(client.send(request, request_options))
 
@@ -175,6 +188,7 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
     page_size: int | Unset = 25,
     expand: list[AuditExpandField] | Unset = UNSET,
+    allow_redirect: bool | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> Response[AuditQueryExecutionResultsResponse]:
     """Get results of audit query
@@ -188,8 +202,11 @@ async def asyncio_detailed(
         transaction_id (str): Transaction ID
         cursor (str | Unset): Indicates where to resume query results (not required for first
             page)
-        page_size (int | Unset): Page size Default: 25.
+        page_size (int | Unset): Indicates maximum number of results in response. Default page
+            size is 25 results. The maximum page size is 500. Default: 25.
         expand (list[AuditExpandField] | Unset): Which fields, if any, to expand
+        allow_redirect (bool | Unset): Result sets with large amounts of data will respond with a
+            download url
         request_options: Per-call retry, deadline and timeout settings overriding the client's.
 
     Raises:
@@ -207,6 +224,7 @@ async def asyncio_detailed(
         cursor=cursor,
         page_size=page_size,
         expand=expand,
+        allow_redirect=allow_redirect,
     )
     return _build_response(await client.asend(request, request_options))
 
@@ -218,6 +236,7 @@ async def asyncio(
     cursor: str | Unset = UNSET,
     page_size: int | Unset = 25,
     expand: list[AuditExpandField] | Unset = UNSET,
+    allow_redirect: bool | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> AuditQueryExecutionResultsResponse:
     """Get results of audit query
@@ -231,8 +250,11 @@ async def asyncio(
         transaction_id (str): Transaction ID
         cursor (str | Unset): Indicates where to resume query results (not required for first
             page)
-        page_size (int | Unset): Page size Default: 25.
+        page_size (int | Unset): Indicates maximum number of results in response. Default page
+            size is 25 results. The maximum page size is 500. Default: 25.
         expand (list[AuditExpandField] | Unset): Which fields, if any, to expand
+        allow_redirect (bool | Unset): Result sets with large amounts of data will respond with a
+            download url
         request_options: Per-call retry, deadline and timeout settings overriding the client's.
 
     Raises:
@@ -250,6 +272,7 @@ async def asyncio(
         cursor=cursor,
         page_size=page_size,
         expand=expand,
+        allow_redirect=allow_redirect,
     )
     return _parse_response(await client.asend(request, request_options))
 
@@ -260,6 +283,7 @@ def paginate(
     client: Client,
     page_size: int | Unset = 25,
     expand: list[AuditExpandField] | Unset = UNSET,
+    allow_redirect: bool | Unset = UNSET,
     request_options: RequestOptions | None = None,
     start_cursor: str | None = None,
     skip: int = 0,
@@ -279,6 +303,7 @@ def paginate(
             cursor=UNSET if page_cursor is None else page_cursor,
             page_size=page_size,
             expand=expand,
+            allow_redirect=allow_redirect,
             request_options=request_options,
         )
 
@@ -297,6 +322,7 @@ def paginate_async(
     client: Client,
     page_size: int | Unset = 25,
     expand: list[AuditExpandField] | Unset = UNSET,
+    allow_redirect: bool | Unset = UNSET,
     request_options: RequestOptions | None = None,
     start_cursor: str | None = None,
     skip: int = 0,
@@ -310,6 +336,7 @@ def paginate_async(
             cursor=UNSET if page_cursor is None else page_cursor,
             page_size=page_size,
             expand=expand,
+            allow_redirect=allow_redirect,
             request_options=request_options,
         )
 

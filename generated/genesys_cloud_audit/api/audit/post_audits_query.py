@@ -81,7 +81,8 @@ def sync_detailed(
     """Create audit query execution
 
     Starts an asynchronous audit query. Poll its status with getAuditsQueryTransactionId until it has
-    succeeded, then read the results with getAuditsQueryTransactionIdResults.
+    succeeded, then read the results with getAuditsQueryTransactionIdResults. The service names, entity
+    types and actions a query may name are those getAuditsQueryServicemapping lists.
 
     Requires ALL permissions: audits:audit:view
 
@@ -114,7 +115,8 @@ def sync(
     """Create audit query execution
 
     Starts an asynchronous audit query. Poll its status with getAuditsQueryTransactionId until it has
-    succeeded, then read the results with getAuditsQueryTransactionIdResults.
+    succeeded, then read the results with getAuditsQueryTransactionIdResults. The service names, entity
+    types and actions a query may name are those getAuditsQueryServicemapping lists.
 
     Requires ALL permissions: audits:audit:view
 
@@ -147,7 +149,8 @@ async def asyncio_detailed(
     """Create audit query execution
 
     Starts an asynchronous audit query. Poll its status with getAuditsQueryTransactionId until it has
-    succeeded, then read the results with getAuditsQueryTransactionIdResults.
+    succeeded, then read the results with getAuditsQueryTransactionIdResults. The service names, entity
+    types and actions a query may name are those getAuditsQueryServicemapping lists.
 
     Requires ALL permissions: audits:audit:view
 
@@ -180,7 +183,8 @@ async def asyncio(
     """Create audit query execution
 
     Starts an asynchronous audit query. Poll its status with getAuditsQueryTransactionId until it has
-    succeeded, then read the results with getAuditsQueryTransactionIdResults.
+    succeeded, then read the results with getAuditsQueryTransactionIdResults. The service names, entity
+    types and actions a query may name are those getAuditsQueryServicemapping lists.
 
     Requires ALL permissions: audits:audit:view
 

@@ -85,11 +85,12 @@ def sync_detailed(
     expand: list[AuditExpandField] | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> Response[AuditRealtimeQueryResultsResponse]:
-    """This endpoint will only retrieve 7 days worth of audits for certain services. Please use /query to
+    """This endpoint will only retrieve 14 days worth of audits for certain services. Please use /query to
     get a full list and older audits.
 
-    Runs a synchronous query over recent audits and answers one page of results, selected by the
-    request's pageNumber and pageSize.
+    Runs a synchronous query over the audits of the last 14 days (of the services that support it) and
+    answers one page of results, selected by the request's pageNumber and pageSize. The names it may
+    filter on are those getAuditsQueryRealtimeServicemapping lists.
 
     Requires ALL permissions: audits:audit:view
 
@@ -122,11 +123,12 @@ def sync(
     expand: list[AuditExpandField] | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> AuditRealtimeQueryResultsResponse:
-    """This endpoint will only retrieve 7 days worth of audits for certain services. Please use /query to
+    """This endpoint will only retrieve 14 days worth of audits for certain services. Please use /query to
     get a full list and older audits.
 
-    Runs a synchronous query over recent audits and answers one page of results, selected by the
-    request's pageNumber and pageSize.
+    Runs a synchronous query over the audits of the last 14 days (of the services that support it) and
+    answers one page of results, selected by the request's pageNumber and pageSize. The names it may
+    filter on are those getAuditsQueryRealtimeServicemapping lists.
 
     Requires ALL permissions: audits:audit:view
 
@@ -159,11 +161,12 @@ async def asyncio_detailed(
     expand: list[AuditExpandField] | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> Response[AuditRealtimeQueryResultsResponse]:
-    """This endpoint will only retrieve 7 days worth of audits for certain services. Please use /query to
+    """This endpoint will only retrieve 14 days worth of audits for certain services. Please use /query to
     get a full list and older audits.
 
-    Runs a synchronous query over recent audits and answers one page of results, selected by the
-    request's pageNumber and pageSize.
+    Runs a synchronous query over the audits of the last 14 days (of the services that support it) and
+    answers one page of results, selected by the request's pageNumber and pageSize. The names it may
+    filter on are those getAuditsQueryRealtimeServicemapping lists.
 
     Requires ALL permissions: audits:audit:view
 
@@ -196,11 +199,12 @@ async def asyncio(
     expand: list[AuditExpandField] | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> AuditRealtimeQueryResultsResponse:
-    """This endpoint will only retrieve 7 days worth of audits for certain services. Please use /query to
+    """This endpoint will only retrieve 14 days worth of audits for certain services. Please use /query to
     get a full list and older audits.
 
-    Runs a synchronous query over recent audits and answers one page of results, selected by the
-    request's pageNumber and pageSize.
+    Runs a synchronous query over the audits of the last 14 days (of the services that support it) and
+    answers one page of results, selected by the request's pageNumber and pageSize. The names it may
+    filter on are those getAuditsQueryRealtimeServicemapping lists.
 
     Requires ALL permissions: audits:audit:view
 

@@ -1,0 +1,124 @@
+"""The page as a markdown-it-py syntax tree, and the text of its blocks.
+
+CommonMark with GFM tables, front matter, ``!!!`` admonitions and ``:::``
+containers. Rendering quirks read here, so the reader sees plain text:
+kramdown attribute lines (``{: class=...}``), which the table rule reads as
+an extra row or which stand alone or trail a paragraph; ``<a name>``
+anchors; ``<br />`` (a line break) and ``<string>`` (inline HTML to
+markdown-it) inside table cells; presentational tags such as ``<code>``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+__all__ = [
+    "ASIDE_TYPES",
+    "block_text",
+    "is_attribute_line",
+    "is_html_only",
+    "line_of",
+    "norm",
+    "parse_markdown",
+    "raw_cell_count",
+    "table_header",
+    "table_rows",
+    "unlinked",
+    "without_attribute_lines",
+]
+
+# Blocks that hold remarks around the reference content, never the content itself.
+ASIDE_TYPES: Final = frozenset({"admonition", "container_aside", "html_block", "fence", "code_block", "hr"})
+
+_ATTRIBUTE_LINE = re.compile(r"\{:.*\}")
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_UNRESOLVED_LINK = re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]")
+_PRESENTATIONAL = re.compile(r"</?(?:a|code|b|strong|em|i|span|sup|sub|tt|kbd)\b[^>]*>", re.IGNORECASE)
+
+
+def parse_markdown(text: str) -> SyntaxTreeNode:
+    md = (
+        MarkdownIt("commonmark")
+        .enable("table")
+        .use(front_matter_plugin)
+        .use(admon_plugin)
+        .use(container_plugin, name="aside", validate=lambda params, *_: True)
+    )
+    return SyntaxTreeNode(md.parse(text))
+
+
+def line_of(node: SyntaxTreeNode) -> int | None:
+    """The 1-based line a block starts on."""
+    return node.map[0] + 1 if node.map else None
+
+
+def _plain(node: SyntaxTreeNode) -> str:
+    if node.type in ("text", "code_inline"):
+        return node.content
+    if node.type == "html_inline":
+        if _BREAK.fullmatch(node.content):
+            return "\n"
+        return "" if _PRESENTATIONAL.fullmatch(node.content) else node.content
+    if node.type in ("softbreak", "hardbreak"):
+        return "\n"
+    return "".join(_plain(child) for child in node.children)
+
+
+def block_text(node: SyntaxTreeNode) -> str:
+    """The plain text of a paragraph, heading or table cell: markup gone, breaks kept."""
+    return "".join(_plain(child) for child in node.children).strip()
+
+
+def unlinked(text: str) -> str:
+    """Text with reference links whose definition is missing (``[Type][ref]``) reduced to their text."""
+    return _UNRESOLVED_LINK.sub(r"\1", text)
+
+
+def norm(text: str) -> str:
+    """Whitespace collapsed to single spaces."""
+    return " ".join(text.split())
+
+
+def is_attribute_line(text: str) -> bool:
+    return _ATTRIBUTE_LINE.fullmatch(text.strip()) is not None
+
+
+def without_attribute_lines(text: str) -> str:
+    """A paragraph's text without kramdown attribute lines (they may trail it)."""
+    return "\n".join(line for line in text.splitlines() if not is_attribute_line(line)).strip()
+
+
+def is_html_only(paragraph: SyntaxTreeNode) -> bool:
+    """Whether a paragraph holds only inline HTML, like the ``<a name>`` anchors."""
+    leaves = [n for n in paragraph.walk() if not n.children and n.type != "inline"]
+    return all(n.type == "html_inline" or not n.content.strip() for n in leaves)
+
+
+def raw_cell_count(line: str) -> int:
+    """How many cells a source row has (the parser pads or drops cells silently)."""
+    stripped = line.strip()
+    cells = re.split(r"(?<!\\)\|", stripped)
+    if stripped.startswith("|"):
+        cells = cells[1:]
+    if stripped.endswith("|") and not stripped.endswith("\\|"):
+        cells = cells[:-1]
+    return len(cells)
+
+
+def table_header(table: SyntaxTreeNode) -> list[str]:
+    """A table's column names, lower case."""
+    for row in table.children[0].children:  # thead > tr
+        return [norm(block_text(cell)).lower() for cell in row.children]
+    return []
+
+
+def table_rows(table: SyntaxTreeNode) -> list[SyntaxTreeNode]:
+    """A table's body rows (tr nodes)."""
+    return [tr for section in table.children[1:] for tr in section.children]
