@@ -33,11 +33,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import FoldedScalarString
+
+from generator.errors import GenerationError
+from generator.spec import HTTP_METHODS, parse_yaml
 
 from .compare import Finding, FindingKind, compare
 from .model import ApiReference, Operation, Parameter, TypeRef
@@ -46,7 +48,6 @@ from .spec_view import DOCS_DESCRIPTION, SpecError, spec_from_document
 
 __all__ = ["FixResult", "fix_spec", "write_atomically"]
 
-_HTTP_METHODS: Final = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 # Indentation styles tried in turn: (mapping, sequence, dash offset).
 _INDENTS: Final = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (4, 4, 0), (2, 3, 1))
 _LINE_WIDTH: Final = 80  # folded (>-) scalars are wrapped to lines of at most this width
@@ -104,9 +105,9 @@ def fix_spec(spec_path: Path | str, docs: ApiReference, findings: list[Finding])
     applied.sort(key=findings.index)
     text = editor.dump()
     try:
-        edited = spec_from_document(yaml.safe_load(text), str(spec_path))
-    except yaml.YAMLError as exc:  # pragma: no cover - ruamel wrote YAML that PyYAML cannot read
-        raise SpecError(f"{spec_path}: the edited spec is not valid YAML: {exc}") from exc
+        edited = spec_from_document(parse_yaml(text, Path(spec_path)).data, str(spec_path))
+    except GenerationError as exc:  # pragma: no cover - ruamel wrote YAML the spec loader refuses
+        raise SpecError(f"the edited spec cannot be read: {exc}") from None
     return FixResult(original, text, applied, compare(edited, docs))
 
 
@@ -247,7 +248,7 @@ class _Editor:
     def _operations(self) -> Iterator[tuple[str, str, Node]]:
         for path, item in self.document["paths"].items():
             if isinstance(item, dict):
-                for method in _HTTP_METHODS:
+                for method in HTTP_METHODS:
                     if isinstance(item.get(method), dict):
                         yield str(path), method, item[method]
 
@@ -464,7 +465,7 @@ class _Editor:
 
     def _drop_if_empty(self, path: str) -> None:
         item = self.document["paths"].get(path)
-        if isinstance(item, dict) and not any(m in item for m in _HTTP_METHODS):
+        if isinstance(item, dict) and not any(m in item for m in HTTP_METHODS):
             del self.document["paths"][path]
 
     def _remove_operation(self, op_id: str) -> bool:

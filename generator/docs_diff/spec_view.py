@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 from typing import Any, cast
 
-import yaml
+from generator.errors import GenerationError
+from generator.spec import HTTP_METHODS, load_spec
 
 from .model import ApiReference, Location, Operation, Parameter, Permissions, TypeRef
 
@@ -15,7 +16,6 @@ __all__ = ["DOCS_DESCRIPTION", "SpecError", "load_spec_document", "read_spec", "
 # The operation key that holds the page's description paragraphs, verbatim, for docs-diff alone.
 DOCS_DESCRIPTION = "x-docs-description"
 
-_HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 _LOCATIONS: tuple[Location, ...] = ("path", "query", "header", "cookie")
 
 Json = dict[str, Any]
@@ -26,18 +26,12 @@ class SpecError(Exception):
 
 
 def load_spec_document(path: Path | str) -> object:
-    """The spec file as plain data; SpecError if it cannot be read.
-
-    docs-diff's only reading of spec YAML: switch it to the generator's
-    spec loader here when there is one.
-    """
+    """The spec file as plain data, read as the generator reads it (generator.spec); SpecError if it
+    cannot be read."""
     try:
-        with Path(path).open(encoding="utf-8") as handle:
-            return cast(object, yaml.safe_load(handle))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"{path}: cannot read the spec: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise SpecError(f"{path}: the spec is not valid YAML: {exc}") from exc
+        return load_spec(Path(path)).data
+    except GenerationError as exc:
+        raise SpecError(str(exc)) from None
 
 
 def read_spec(path: Path | str) -> ApiReference:
@@ -109,7 +103,7 @@ class _SpecReader:
             item = self.resolve(raw_item, f"paths {path}")
             shared = item.get("parameters", [])
             operations.extend(
-                self._operation(str(path), method, item[method], shared) for method in _HTTP_METHODS if method in item
+                self._operation(str(path), method, item[method], shared) for method in HTTP_METHODS if method in item
             )
         return ApiReference(self.source, tuple(operations))
 

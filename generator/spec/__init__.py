@@ -5,7 +5,7 @@ what a document says (booleans, duplicate keys, limits) and name problems the sa
 """
 
 from generator.spec._document import HTTP_METHODS, OperationRef, SpecDocument, load_spec
-from generator.spec._loader import Limits, LoadedYaml, load_yaml
+from generator.spec._loader import Limits, LoadedYaml, load_yaml, parse_yaml
 from generator.spec._pointer import Part, format_pointer, parse_ref, resolve
 
 __all__ = [
@@ -19,5 +19,6 @@ __all__ = [
     "load_spec",
     "load_yaml",
     "parse_ref",
+    "parse_yaml",
     "resolve",
 ]

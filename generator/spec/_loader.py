@@ -20,7 +20,7 @@ import yaml
 from generator.errors import GenerationError
 from generator.spec._pointer import Part
 
-__all__ = ["Limits", "LoadedYaml", "load_yaml"]
+__all__ = ["Limits", "LoadedYaml", "load_yaml", "parse_yaml"]
 
 _BaseLoader: type[yaml.BaseLoader] = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 _PLAIN = "?"  # the tag given to plain, untagged scalars, resolved here by the core schema
@@ -215,7 +215,12 @@ def load_yaml(path: Path, limits: Limits | None = None) -> LoadedYaml:
         raise GenerationError(f"cannot read the spec: {error.strerror or error}", file=path) from None
     if len(raw) > limits.max_bytes:
         raise GenerationError(f"larger than {limits.max_bytes // (1024 * 1024)} MiB", file=path)
-    text = _decode(raw, path)
+    return parse_yaml(_decode(raw, path), path, limits)
+
+
+def parse_yaml(text: str, path: Path, limits: Limits | None = None) -> LoadedYaml:
+    """Parses YAML text (named `path` in errors) with the rules and bounds of `load_yaml`."""
+    limits = limits or Limits()
     try:
         _check_events(text, path, limits)
         loader = _Loader(text)

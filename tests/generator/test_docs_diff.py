@@ -267,7 +267,7 @@ def test_unreadable_spec(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
     bad = tmp_path / "bad.yaml"
     bad.write_text("paths: [unclosed\n")
     assert main([str(FIXTURES / "unchanged.md"), "--spec", str(bad)]) == 2
-    assert f"{bad}: the spec is not valid YAML" in capsys.readouterr().err
+    assert f"{bad}:2: YAML syntax error" in capsys.readouterr().err
     assert main([str(FIXTURES / "unchanged.md"), "--spec", str(tmp_path / "no.yaml")]) == 2
     assert "cannot read the spec" in capsys.readouterr().err
 

@@ -6,20 +6,28 @@ import os
 import shutil
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
-import yaml
 
 from generator.docs_diff import FindingKind, compare, main, parse_page, read_spec
 from generator.docs_diff.fix import fix_spec
 from generator.docs_diff.model import ApiReference
 from generator.docs_diff.spec_view import spec_from_document
+from generator.spec import load_spec, parse_yaml
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "docs"
 FIXTURE_SPEC = FIXTURES / "fixture-spec.yaml"
 SEED_ERA_SPEC = REPO / "tests" / "fixtures" / "specs" / "audit-api-seed-era.yaml"
 SPEC = REPO / "spec" / "audit-api.yaml"
+
+
+def _parse(text: str) -> Any:
+    """Spec text as plain data, read as the generator reads it."""
+    return parse_yaml(text, Path("edited.yaml")).data
+
+
 CHANGE_PAGES = sorted(p.name for p in FIXTURES.glob("change-*.md"))
 
 
@@ -31,7 +39,7 @@ def spec_copy(tmp_path: Path) -> Path:
 
 
 def edited(path: Path, text: str) -> ApiReference:
-    return spec_from_document(yaml.safe_load(text), str(path))
+    return spec_from_document(parse_yaml(text, path).data, str(path))
 
 
 def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
@@ -101,7 +109,7 @@ def test_edits_touch_only_what_changed(spec_copy: Path, page: str, removed: list
 def test_a_shared_parameter_is_copied_when_only_one_user_changes(spec_copy: Path) -> None:
     docs = parse_page(FIXTURES / "change-parameter-values.md")  # expand gains division on the results only
     result = fix_spec(spec_copy, docs, compare(read_spec(spec_copy), docs))
-    document = yaml.safe_load(result.text)
+    document = _parse(result.text)
     results = document["paths"]["/api/v2/audits/query/{transactionId}/results"]["get"]["parameters"]
     realtime = document["paths"]["/api/v2/audits/query/realtime"]["post"]["parameters"]
     assert realtime == [{"$ref": "#/components/parameters/expand"}]
@@ -130,7 +138,7 @@ def test_a_shared_parameter_is_edited_in_place_when_every_user_changes(spec_copy
 def test_a_new_operation_gets_a_skeleton_with_its_models(spec_copy: Path) -> None:
     docs = parse_page(FIXTURES / "change-operation-added.md")
     result = fix_spec(spec_copy, docs, compare(read_spec(spec_copy), docs))
-    document = yaml.safe_load(result.text)
+    document = _parse(result.text)
     paths = list(document["paths"])
     assert (
         paths.index("/api/v2/audits/query/realtime/servicemapping") == paths.index("/api/v2/audits/query/realtime") + 1
@@ -235,10 +243,10 @@ def test_seed_era_spec_fixed_against_the_newest_page_matches_the_hand_updated_sp
         }
 
     assert shape(fixed) == shape(hand)
-    fixed_models = set(yaml.safe_load(seed_era.read_text())["components"]["schemas"])
-    hand_models = set(yaml.safe_load(SPEC.read_text())["components"]["schemas"])
+    fixed_models = set(load_spec(seed_era).data["components"]["schemas"])
+    hand_models = set(load_spec(SPEC).data["components"]["schemas"])
     # The page names the new operation's models; the large-results page of allowRedirect it does not.
-    assert fixed_models - set(yaml.safe_load(SEED_ERA_SPEC.read_text())["components"]["schemas"]) == {
+    assert fixed_models - set(load_spec(SEED_ERA_SPEC).data["components"]["schemas"]) == {
         "AuditRealtimeRelatedRequest",
         "AuditRealtimeRelatedResultsResponse",
     }
@@ -259,5 +267,5 @@ def test_a_renamed_operation_takes_the_place_of_the_old_one(spec_copy: Path) -> 
     result = fix_spec(spec_copy, docs, findings)
     assert result.applied == findings
     assert result.remaining == []
-    post = yaml.safe_load(result.text)["paths"]["/api/v2/audits/query"]["post"]
+    post = _parse(result.text)["paths"]["/api/v2/audits/query"]["post"]
     assert post["operationId"] == "postAuditsQueryCreate"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
 from openapi_spec_validator import validate
 
 from generator import settings
+from generator.spec import load_spec
 
-SPEC: dict[str, Any] = yaml.safe_load(settings.SPEC_FILE.read_text())
+SPEC: dict[str, Any] = load_spec(settings.SPEC_FILE).data
 OPERATIONS = {
     op["operationId"]: (method.upper(), path, op) for path, item in SPEC["paths"].items() for method, op in item.items()
 }
