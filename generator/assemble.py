@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from generator.errors import GenerationError
-from generator.settings import HEADER, PINNED_VERSIONS, PROVENANCE_FILE, REPO_ROOT
+from generator.settings import HEADER, PINNED_VERSIONS, PROVENANCE_FILE, PROVENANCE_GENERATOR, REPO_ROOT
 
 __all__ = ["check_pinned_versions", "format_tree", "overlay_runtime", "stamp_headers", "write_provenance"]
 
@@ -40,15 +41,26 @@ def overlay_runtime(runtime: Path, output: Path) -> None:
         shutil.copyfile(source, target)
 
 
+# ruff's report of a file it cannot parse: `error: Failed to parse pkg/a.py:2:1: unexpected EOF`
+_RUFF_PARSE_ERROR = re.compile(r"Failed to parse (?P<file>.+?):(?P<line>\d+):\d+: (?P<problem>.+)")
+
+
 def format_tree(output: Path, ruff_config: Path) -> None:
     """Runs the pinned ruff with only our config (no config file from a parent folder applies)."""
     for args in (["check", "--fix-only", "--quiet"], ["format"]):
         command = [sys.executable, "-m", "ruff", *args, "--config", str(ruff_config), "--no-cache", "."]
         result = subprocess.run(command, cwd=output, capture_output=True, text=True, check=False)
         if result.returncode != 0:
-            raise GenerationError(
-                f"ruff {args[0]} failed on the generated code:\n{(result.stderr + result.stdout).strip()}"
-            )
+            output_text = (result.stderr + result.stdout).strip()
+            unparsable = _RUFF_PARSE_ERROR.search(output_text)
+            if unparsable is not None:
+                raise GenerationError(
+                    f"not valid Python: {unparsable['problem']} (ruff {args[0]} cannot parse it)",
+                    file=output / unparsable["file"],
+                    line=int(unparsable["line"]),
+                )
+            first = output_text.splitlines()[0] if output_text else f"exit status {result.returncode}"
+            raise GenerationError(f"ruff {args[0]} failed on the generated code: {first}")
 
 
 def stamp_headers(output: Path) -> None:
@@ -75,7 +87,7 @@ def write_provenance(
     output: Path, *, spec: Path, config: Path, ruff_config: Path, templates: Path, runtime: Path
 ) -> None:
     record = {
-        "generator": "python -m generator generate",
+        "generator": PROVENANCE_GENERATOR,
         "versions": dict(sorted(PINNED_VERSIONS.items())),
         "inputs": {
             **_digest([spec, config, ruff_config]),

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from generator import settings
 from generator.errors import GenerationError
-from generator.pipeline import Inputs, check, generate
+from generator.second_build import SecondBuild
+from generator.tree_diff import TreeDiff
 
 __all__ = ["main"]
 
@@ -43,24 +44,43 @@ def main(argv: list[str] | None = None) -> int:
         from generator.docs_diff import main as docs_diff_main
 
         return docs_diff_main(args.args)
+    # The second build (the reproducibility check) starts first, so that it loads the generator on the
+    # other core while this process does the same.
+    with SecondBuild(spec=args.spec, templates=args.templates, runtime=args.runtime) as rebuild:
+        return _run(args, rebuild)
+
+
+def _run(args: argparse.Namespace, rebuild: SecondBuild) -> int:
+    from generator.pipeline import Inputs, check, generate
+
     inputs = Inputs(spec=args.spec, templates=args.templates, runtime=args.runtime)
     try:
         if args.command == "generate":
-            changes = generate(inputs, args.output)
-            summary = f"{len(changes.changed)} changed, {len(changes.added)} added, {len(changes.removed)} removed"
-            print(f"generated {args.output}: {summary}" if not changes.clean else f"generated {args.output}: no change")
+            changes = generate(inputs, args.output, rebuild)
+            print(
+                f"generated {args.output}: {_summary(changes, 'added', 'removed')}"
+                if not changes.clean
+                else f"generated {args.output}: no change"
+            )
             return 0
-        changes = check(inputs, args.output)
+        result = check(inputs, args.output, rebuild)
     except GenerationError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    if changes.clean:
+    if result.changes.clean:
         print(f"{args.output} is up to date")
         return 0
-    sys.stdout.write(changes.patch)
+    sys.stdout.write(result.changes.patch)
     print(
-        f"\n{args.output} differs from a fresh build: {len(changes.changed)} changed, {len(changes.added)} missing, "
-        f"{len(changes.removed)} extra. Run `python -m generator generate` and commit, never edit it by hand.",
+        f"{args.output} differs from a fresh build: {_summary(result.changes, 'missing', 'extra')}. To fix: {result.remedy}",
         file=sys.stderr,
     )
     return 1
+
+
+def _summary(changes: TreeDiff, added: str, removed: str) -> str:
+    counts = [f"{len(changes.changed)} changed"]
+    if changes.modes:
+        counts.append(f"{len(changes.modes)} mode changed")
+    counts += [f"{len(changes.added)} {added}", f"{len(changes.removed)} {removed}"]
+    return ", ".join(counts)

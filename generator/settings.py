@@ -12,11 +12,13 @@ __all__ = [
     "PACKAGE_NAME",
     "PINNED_VERSIONS",
     "PROVENANCE_FILE",
+    "PROVENANCE_GENERATOR",
     "REPO_ROOT",
     "RUFF_CONFIG",
     "RUNTIME_DIR",
     "SPEC_FILE",
     "TEMPLATES_DIR",
+    "VERIFY_TIMEOUT",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +32,12 @@ RUFF_CONFIG = Path(__file__).resolve().parent / "ruff-generated.toml"
 
 PACKAGE_NAME = "genesys_cloud_audit"
 PROVENANCE_FILE = "PROVENANCE.json"
+# The provenance record's "generator" field: how generate recognises a folder it wrote before.
+PROVENANCE_GENERATOR = "python -m generator generate"
+
+# Seconds the built client may take to import every module (and a second build to finish) before
+# generation gives up on it.
+VERIFY_TIMEOUT = 120.0
 
 # The output is byte-identical only for these exact versions; the generator refuses others.
 PINNED_VERSIONS = {
