@@ -116,7 +116,7 @@ def inspect_previous(target: Target, fresh: Path) -> tuple[GenerationError | Non
     produced = {child.name for child in fresh.iterdir()}
     foreign = sorted(set(os.listdir(target.path)) - produced - set(previous.ignored))
     if foreign:
-        listed = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        listed = _english_list(foreign)
         return (
             GenerationError(
                 f"holds {listed}, which generation does not write and its .gitignore does not name; move "
@@ -149,6 +149,13 @@ def replace_tree(fresh: Path, target: Path, retired: Path, by_products: Sequence
         inside = parent == os.path.realpath(target) or parent.startswith(os.path.realpath(target) + os.sep)
         if inside and os.path.isdir(destination.parent) and not os.path.lexists(destination):
             os.rename(retired / relative, destination)
+
+
+def _english_list(names: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`, `a, b, c and 2 more`."""
+    if len(names) > 4:
+        return f"{', '.join(names[:3])} and {len(names) - 3} more"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _absolute(given: Path) -> Path:
