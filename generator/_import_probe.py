@@ -1,18 +1,23 @@
-"""Imports modules of a built tree in a clean interpreter; run by generator.verify, standard library only.
+"""Imports the modules of a built tree in a clean interpreter; run by generator.import_check, stdlib only.
 
-Run as `python -I -S -B _import_probe.py TREE RESULTS [SITE_DIR ...]` with the module names on
-stdin, one a line. -I ignores PYTHON* variables, the user's site and the current folder; -S skips
-site-packages' .pth files (an editable install of the client would otherwise shadow the tree);
--B writes no bytecode into the tree. TREE comes first on sys.path, the SITE_DIRs (where the
-client's dependencies are installed) last. RESULTS receives one JSON object a line:
-{"start": module} before each import, {"enter": module} and {"leave": module} around the execution
-of every module of the tree (nested imports included), {"module": ..., "error": {...}} for each
-failure, then {"done": count}. Without "done", the innermost module entered and not left is the
-one that ended the interpreter or hung.
+Run as `python -I -S -B _import_probe.py RESULTS WARM [SITE_DIR ...]`. -I ignores PYTHON*
+variables, the user's site and the current folder; -S skips site-packages' .pth files (an
+editable install of the client would otherwise serve modules the tree lacks); -B writes no
+bytecode into the tree. The SITE_DIRs (where the client's dependencies live) go last on sys.path.
+First the comma-separated WARM modules are imported (failures ignored), ahead of the tree; then
+one JSON line on stdin, {"tree": TREE, "modules": [...]}, puts TREE first on sys.path and names
+the modules to import. Compiling a module of the tree turns SyntaxWarning and invalid-escape
+warnings into errors.
+
+RESULTS receives one JSON object a line: {"start": module} before each import, {"enter": module}
+and {"leave": module} around the execution of every module of the tree (nested imports too),
+{"module": ..., "error": {...}} for each failure, then {"done": count}. Without "done", the
+innermost module entered and not left is the one that ended the interpreter or hung.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -20,6 +25,7 @@ import json
 import os
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any
@@ -44,7 +50,10 @@ class _Tracer(importlib.abc.MetaPathFinder):
         def exec_module(module: ModuleType) -> None:
             emit(enter=fullname)
             try:
-                run(module)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("error", SyntaxWarning)
+                    warnings.filterwarnings("error", "invalid escape sequence", DeprecationWarning)
+                    run(module)
             finally:
                 emit(leave=fullname)
 
@@ -59,18 +68,25 @@ def _describe(error: BaseException, tree: str) -> dict[str, Any]:
     for frame in traceback.extract_tb(error.__traceback__):
         if os.path.realpath(frame.filename).startswith(tree + os.sep):
             file, line = frame.filename, frame.lineno
-    if isinstance(error, SyntaxError) and error.filename:
-        file, line = error.filename, error.lineno
     message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    if isinstance(error, SyntaxError):
+        file, line, message = error.filename or file, error.lineno, error.msg
     return {"type": type(error).__name__, "message": message[:300], "file": file, "line": line}
 
 
 def main() -> None:
-    tree, results, *sites = sys.argv[1:]
-    tree = os.path.realpath(tree)
-    sys.path.insert(0, tree)
+    results, warm, *sites = sys.argv[1:]
     sys.path.extend(sites)
-    names = sys.stdin.read().split()
+    for name in filter(None, warm.split(",")):
+        with contextlib.suppress(BaseException):  # only a head start: the tree's import reports what is missing
+            importlib.import_module(name)
+    request = sys.stdin.readline()
+    if not request.strip():
+        return  # stopped before a tree was ready
+    job = json.loads(request)
+    tree = os.path.realpath(job["tree"])
+    sys.path.insert(0, tree)
+    importlib.invalidate_caches()
     with open(results, "w", encoding="utf-8") as out:
 
         def emit(**record: Any) -> None:
@@ -78,7 +94,7 @@ def main() -> None:
             out.flush()
 
         sys.meta_path.insert(0, _Tracer(tree, emit))
-        for name in names:
+        for name in job["modules"]:
             emit(start=name)
             try:
                 module = importlib.import_module(name)
@@ -91,7 +107,7 @@ def main() -> None:
                     module=name,
                     error={"type": "ImportError", "message": f"imported from {origin}, not from the built tree"},
                 )
-        emit(done=len(names))
+        emit(done=len(job["modules"]))
 
 
 if __name__ == "__main__":

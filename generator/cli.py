@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from generator import settings
+from generator.background import Background
 from generator.errors import GenerationError
-from generator.second_build import SecondBuild
 from generator.tree_diff import TreeDiff
 
 __all__ = ["main"]
@@ -44,26 +44,26 @@ def main(argv: list[str] | None = None) -> int:
         from generator.docs_diff import main as docs_diff_main
 
         return docs_diff_main(args.args)
-    # The second build (the reproducibility check) starts first, so that it loads the generator on the
-    # other core while this process does the same.
-    with SecondBuild(spec=args.spec, templates=args.templates, runtime=args.runtime) as rebuild:
-        return _run(args, rebuild)
+    # The verifying processes (a second build, an import probe) start first, so that they load on
+    # the other core while this process loads the generator.
+    with Background(spec=args.spec, templates=args.templates, runtime=args.runtime) as background:
+        return _run(args, background)
 
 
-def _run(args: argparse.Namespace, rebuild: SecondBuild) -> int:
+def _run(args: argparse.Namespace, background: Background) -> int:
     from generator.pipeline import Inputs, check, generate
 
     inputs = Inputs(spec=args.spec, templates=args.templates, runtime=args.runtime)
     try:
         if args.command == "generate":
-            changes = generate(inputs, args.output, rebuild)
+            changes = generate(inputs, args.output, background)
             print(
                 f"generated {args.output}: {_summary(changes, 'added', 'removed')}"
                 if not changes.clean
                 else f"generated {args.output}: no change"
             )
             return 0
-        result = check(inputs, args.output, rebuild)
+        result = check(inputs, args.output, background)
     except GenerationError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

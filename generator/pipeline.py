@@ -14,10 +14,10 @@ from generator.assemble import (
     stamp_headers,
     write_provenance,
 )
+from generator.background import Background
 from generator.errors import GenerationError
 from generator.output_target import Target, inspect_previous, inspect_target, remove_tree, replace_tree
 from generator.render import render_client
-from generator.second_build import SecondBuild
 from generator.spec_check import check_spec
 from generator.templates_check import check_templates
 from generator.tree_diff import TreeDiff, diff_trees
@@ -72,23 +72,23 @@ def build_tree(inputs: Inputs, output: Path) -> None:
     )
 
 
-def generate(inputs: Inputs, target: Path, rebuild: SecondBuild | None = None) -> TreeDiff:
+def generate(inputs: Inputs, target: Path, background: Background | None = None) -> TreeDiff:
     """Regenerates `target` (replaced whole, only after a complete, verified build); returns what changed.
 
-    `rebuild` is the second build of the same inputs, if the caller started it already.
+    `background` holds the verifying processes for these inputs, if the caller started them already.
     """
-    with rebuild or SecondBuild.of(inputs) as second:
-        return _generate(inputs, target, second)
+    with background or Background.of(inputs) as helpers:
+        return _generate(inputs, target, helpers)
 
 
-def check(inputs: Inputs, target: Path, rebuild: SecondBuild | None = None) -> CheckResult:
+def check(inputs: Inputs, target: Path, background: Background | None = None) -> CheckResult:
     """Builds and verifies a fresh tree in a temporary folder and compares it with `target`."""
-    with rebuild or SecondBuild.of(inputs) as second:
+    with background or Background.of(inputs) as helpers:
         _check_inputs(inputs)
         place = inspect_target(target, inputs.paths)
         with tempfile.TemporaryDirectory(prefix="genesys-audit-check-") as scratch:
             fresh = Path(scratch) / "tree"
-            _build_verified(inputs, fresh, second, label=place.path)
+            _build_verified(inputs, fresh, helpers, label=place.path)
             objection = place.objection or inspect_previous(place, fresh)[0]
             changes = diff_trees(place.path, fresh, label=place.path.name)
     if objection is not None:
@@ -96,14 +96,14 @@ def check(inputs: Inputs, target: Path, rebuild: SecondBuild | None = None) -> C
     return CheckResult(changes, "run `python -m generator generate` and commit; never edit it by hand")
 
 
-def _generate(inputs: Inputs, target: Path, second: SecondBuild) -> TreeDiff:
+def _generate(inputs: Inputs, target: Path, helpers: Background) -> TreeDiff:
     _check_inputs(inputs)
     place = _replaceable(target, inputs)
     scratch = _scratch_beside(target, place.path)
     keep_scratch = False
     try:
         fresh = scratch / "tree"
-        _build_verified(inputs, fresh, second, label=place.path)
+        _build_verified(inputs, fresh, helpers, label=place.path)
         objection, by_products = inspect_previous(place, fresh)
         if objection is not None:
             raise objection
@@ -156,11 +156,11 @@ def _scratch_beside(target: Path, path: Path) -> Path:
         ) from None
 
 
-def _build_verified(inputs: Inputs, fresh: Path, second: SecondBuild, *, label: Path) -> None:
+def _build_verified(inputs: Inputs, fresh: Path, helpers: Background, *, label: Path) -> None:
     """Builds into `fresh` and proves it: it verifies (see verify) and the second build matches it."""
     try:
         build_tree(inputs, fresh)
     except GenerationError as error:
         raise located(error, fresh, label=label, templates=inputs.templates, runtime=inputs.runtime) from None
-    verify_tree(fresh, label=label, templates=inputs.templates, runtime=inputs.runtime)
-    second.compare(fresh, label=label)
+    verify_tree(fresh, label=label, templates=inputs.templates, runtime=inputs.runtime, probe=helpers.import_probe)
+    helpers.second_build.compare(fresh, label=label)

@@ -15,15 +15,11 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from generator import settings
 from generator.errors import GenerationError
+from generator.origins import origin_of
 from generator.tree_diff import diff_trees
-from generator.verify import origin_of
-
-if TYPE_CHECKING:
-    from generator.pipeline import Inputs
 
 __all__ = ["SecondBuild"]
 
@@ -38,8 +34,8 @@ def _other_seed() -> str:
 class SecondBuild:
     """Starts building at once, into a temporary folder; `compare` waits and checks it against the first build.
 
-    Start it as early as possible (the command line does so before loading the generator), and
-    always `stop` it: that ends the process if it still runs and removes its folder.
+    Start it as early as possible (see background), and always `stop` it: that ends the process if
+    it still runs and removes its folder.
     """
 
     def __init__(
@@ -73,22 +69,6 @@ class SecondBuild:
             stderr=subprocess.PIPE,
             text=True,
         )
-
-    @classmethod
-    def of(cls, inputs: Inputs) -> SecondBuild:
-        return cls(
-            spec=inputs.spec,
-            templates=inputs.templates,
-            runtime=inputs.runtime,
-            config=inputs.config,
-            ruff_config=inputs.ruff_config,
-        )
-
-    def __enter__(self) -> SecondBuild:
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self.stop()
 
     def compare(self, fresh: Path, *, label: Path, timeout: float = settings.VERIFY_TIMEOUT) -> None:
         """Raises GenerationError unless the second build succeeded and equals `fresh` byte for byte."""

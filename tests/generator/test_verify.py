@@ -9,7 +9,8 @@ import pytest
 
 from generator import settings
 from generator.errors import GenerationError
-from generator.verify import origin_of, verify_tree
+from generator.origins import origin_of
+from generator.verify import verify_tree
 
 PYPROJECT = '[project]\nname = "tiny"\nversion = "1"\n'
 

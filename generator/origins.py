@@ -1,0 +1,82 @@
+"""Where a file of a built tree will live and which input it most likely came from, for error messages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from generator import settings
+from generator.errors import GenerationError
+
+__all__ = ["Places", "origin_of"]
+
+# Upstream's layout (openapi_python_client.Project): which template writes which file.
+_PACKAGE_TEMPLATES = {
+    "__init__.py": "package_init.py.jinja",
+    "types.py": "types.py.jinja",
+    "client.py": "client.py.jinja",
+    "errors.py": "errors.py.jinja",
+    "api/__init__.py": "api_init.py.jinja",
+    "models/__init__.py": "models_init.py.jinja",
+}
+_TOP_LEVEL_TEMPLATES = {
+    "pyproject.toml": "pyproject.toml.jinja",
+    "README.md": "README.md.jinja",
+    ".gitignore": ".gitignore.jinja",
+}
+
+
+def origin_of(relative: str, tree: Path, templates: Path, runtime: Path) -> str:
+    """Where a file of the built tree most likely came from, e.g. `templates/model.py.jinja`; "" if unknown."""
+    package = settings.PACKAGE_NAME + "/"
+    copied = runtime / relative
+    if relative.startswith(package) and copied.is_file():
+        return f"copied from {_shown(copied)}"
+    template: str | None = _TOP_LEVEL_TEMPLATES.get(relative)
+    if relative.startswith(package):
+        inner = relative.removeprefix(package)
+        template = _PACKAGE_TEMPLATES.get(inner)
+        parts = inner.split("/")
+        if template is None and parts[0] == "api" and len(parts) == 3:
+            template = "endpoint_init.py.jinja" if parts[2] == "__init__.py" else "endpoint_module.py.jinja"
+        if template is None and parts[0] == "models" and len(parts) == 2:
+            template = _model_template(tree / relative)
+    if template is None:
+        return ""
+    custom = templates / template
+    if custom.is_file():
+        return f"most likely from {_shown(custom)}"
+    return f"most likely from openapi-python-client's templates/{template}"
+
+
+class Places:
+    """Turns a path in the scratch tree into an error naming its final place (under `label`) and its origin."""
+
+    def __init__(self, tree: Path, label: Path, templates: Path, runtime: Path) -> None:
+        self.tree, self.label, self.templates, self.runtime = tree, label, templates, runtime
+
+    def error(self, path: Path, line: int | None, problem: str) -> GenerationError:
+        relative = path.relative_to(self.tree).as_posix()
+        origin = origin_of(relative, self.tree, self.templates, self.runtime)
+        return GenerationError(f"{problem}{f' ({origin})' if origin else ''}", file=self.label / relative, line=line)
+
+
+def _model_template(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return "model.py.jinja"
+    if re.search(r"^class \w+\((?:StrEnum|str, Enum)\)", text, re.MULTILINE):
+        return "str_enum.py.jinja"
+    if re.search(r"^class \w+\((?:IntEnum|int, Enum)\)", text, re.MULTILINE):
+        return "int_enum.py.jinja"
+    if re.search(r"^\w+ = Literal\[", text, re.MULTILINE):
+        return "literal_enum.py.jinja"
+    return "model.py.jinja"
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
