@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from pathlib import Path
 
@@ -70,6 +71,8 @@ def _run(args: argparse.Namespace, background: Background) -> int:
     if result.changes.clean:
         print(f"{args.output} is up to date")
         return 0
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="surrogateescape")  # a file name that is not UTF-8 is written as git does
     sys.stdout.write(result.changes.patch)
     print(
         f"{args.output} differs from a fresh build: {_summary(result.changes, 'missing', 'extra')}. To fix: {result.remedy}",

@@ -100,55 +100,70 @@ def inspect_previous(target: Target, fresh: Path) -> tuple[GenerationError | Non
     """After the build: why the previous tree must not be replaced by `fresh` (or None), and its by-products.
 
     The by-products are the topmost paths under the target that the fresh build's .gitignore names.
+    The top level is looked at first, so a folder that is no generation is not walked at all.
     """
     if target.state != "generation":
         return None, []
-    previous = walk_tree(target.path, by_product_rules(fresh))
-    if previous.mounts:
-        return (
-            GenerationError(
-                f"another file system is mounted at {previous.mounts[0]}; generate does not delete across mount "
-                "points: unmount it first",
-                file=target.path,
-            ),
-            previous.ignored,
-        )
+    rules = by_product_rules(fresh)
     produced = {child.name for child in fresh.iterdir()}
-    foreign = sorted(set(os.listdir(target.path)) - produced - set(previous.ignored))
+    foreign = sorted(
+        name
+        for name in os.listdir(target.path)
+        if name not in produced and not rules.ignores(name, is_dir=_is_real_dir(target.path / name))
+    )
     if foreign:
-        listed = _english_list(foreign)
-        return (
-            GenerationError(
-                f"holds {listed}, which generation does not write and its .gitignore does not name; move "
-                f"{'them' if len(foreign) > 1 else 'it'} out of the folder (generate replaces it whole), then run "
-                "generate again",
-                file=target.path,
-            ),
-            previous.ignored,
-        )
+        them = "them" if len(foreign) > 1 else "it"
+        return GenerationError(
+            f"holds {_english_list(foreign)}, which generation does not write and its .gitignore does not name; "
+            f"move {them} out of the folder (generate replaces it whole), then run generate again",
+            file=target.path,
+        ), []
+    previous = walk_tree(target.path, rules)
+    if previous.mounts:
+        return GenerationError(
+            f"another file system is mounted at {previous.mounts[0]}; generate does not delete across mount points: "
+            "unmount it first",
+            file=target.path,
+        ), []
     return None, previous.ignored
 
 
-def replace_tree(fresh: Path, target: Path, retired: Path, by_products: Sequence[str]) -> None:
+def replace_tree(fresh: Path, target: Path, retired: Path, by_products: Sequence[str]) -> list[str]:
     """Swaps `fresh` in at `target` (two renames), then moves the previous tree's by-products into it.
 
     `retired` (a path beside `fresh`, in the same temporary folder) receives the previous tree.
+    Returns the by-products that could not be moved (they are still in `retired`).
     """
     if not os.path.lexists(target):
         os.rename(fresh, target)
-        return
+        return []
     os.rename(target, retired)
     try:
         os.rename(fresh, target)
     except OSError:
         os.rename(retired, target)
         raise
+    stranded: list[str] = []
+    real_target = os.path.realpath(target)
     for relative in by_products:
         destination = target / relative
         parent = os.path.realpath(destination.parent)
-        inside = parent == os.path.realpath(target) or parent.startswith(os.path.realpath(target) + os.sep)
-        if inside and os.path.isdir(destination.parent) and not os.path.lexists(destination):
+        if parent != real_target and not parent.startswith(real_target + os.sep):
+            continue  # the new tree has a link there: leave the by-product to be discarded, never follow it
+        if not _is_real_dir(destination.parent) or os.path.lexists(destination):
+            continue  # its folder is gone from the new tree, or the new tree has a file of that name
+        try:
             os.rename(retired / relative, destination)
+        except OSError:
+            stranded.append(relative)
+    return stranded
+
+
+def _is_real_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _english_list(names: list[str]) -> str:
@@ -221,14 +236,20 @@ def _provenance_objection(given: Path, folder: Path) -> GenerationError | None:
 
 
 def _provenance_problem(record: Path) -> tuple[str | None, int | None]:
-    info = os.lstat(record)
+    try:
+        info = os.lstat(record)
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror}", None
     if stat.S_ISLNK(info.st_mode):
         return "it is a symbolic link", None
     if not stat.S_ISREG(info.st_mode):
         return "it is not a regular file", None
     if info.st_size > _MAX_PROVENANCE_BYTES:
         return f"{info.st_size} bytes is more than any record", None
-    data = record.read_bytes()
+    try:
+        data = record.read_bytes()
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror}", None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -112,11 +112,18 @@ def _generate(inputs: Inputs, target: Path, helpers: Background) -> TreeDiff:
         if (again.path, again.state) != (place.path, place.state):
             raise GenerationError("changed while generate was building; run it again", file=target)
         try:
-            replace_tree(fresh, place.path, scratch / "previous", by_products)
+            stranded = replace_tree(fresh, place.path, scratch / "previous", by_products)
         except OSError as exc:
             keep_scratch = (scratch / "previous").exists()
             kept = f"; the previous tree is kept in {scratch / 'previous'}" if keep_scratch else ""
             raise GenerationError(f"cannot swap the new tree in: {exc.strerror}{kept}", file=target) from None
+        if stranded:
+            keep_scratch = True
+            raise GenerationError(
+                f"the new tree is in place, but {len(stranded)} by-products of the old one could not be moved into it "
+                f"(first {stranded[0]}); they are kept in {scratch / 'previous'}",
+                file=target,
+            )
     finally:
         if not keep_scratch:
             remove_tree(scratch)

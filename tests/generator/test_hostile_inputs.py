@@ -186,6 +186,11 @@ def previous_generation_with_a_foreign_file(ws: Workspace) -> None:
     (ws.output / "notes.txt").write_text("mine\n")
 
 
+@case(r"^error: <tmp>/out/generated: holds \\udcff\.txt, which generation does not write")
+def previous_generation_with_an_undecodable_file_name(ws: Workspace) -> None:
+    (ws.output / os.fsdecode(b"\xff.txt")).write_text("mine\n")
+
+
 @case(r"^error: <tmp>/out/generated: is a symbolic link; generate never follows one")
 def output_is_a_symlink_to_a_generation(ws: Workspace) -> None:
     real = ws.root / "real-generated"
@@ -486,6 +491,11 @@ def check_sees_a_symlink_instead_of_a_file(ws: Workspace) -> None:
 @case(r"Binary files a/generated/genesys_cloud_audit/py\.typed and b/generated/genesys_cloud_audit/py\.typed differ", 1)
 def check_sees_a_binary_change(ws: Workspace) -> None:
     (_checking(ws) / "py.typed").write_bytes(b"\x00\xff binary")
+
+
+@case(r"--- a/generated/genesys_cloud_audit/\ufffd\.py\n\+\+\+ /dev/null(?s:.*)1 extra", 1)
+def check_sees_a_file_with_an_undecodable_name(ws: Workspace) -> None:
+    (_checking(ws) / os.fsdecode(b"\xff.py")).write_text("x = 1\n")
 
 
 @case(r"\+\+\+ b/generated/genesys_cloud_audit/models/detail\.py(?s:.*)1 missing", 1)

@@ -100,6 +100,7 @@ class Workspace:
             cwd=self.cwd,
             capture_output=True,
             text=True,
+            errors="replace",
             env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONHASHSEED": "0"},
             timeout=300,
             check=False,
