@@ -5,8 +5,8 @@ variables, the user's site and the current folder; -S skips site-packages' .pth 
 editable install of the client would otherwise serve modules the tree lacks); -B writes no
 bytecode into the tree. The SITE_DIRs (where the client's dependencies live) go last on sys.path.
 First the comma-separated WARM modules are imported (failures ignored), ahead of the tree; then
-one JSON line on stdin, {"tree": TREE, "modules": [...]}, puts TREE first on sys.path and names
-the modules to import. Compiling a module of the tree turns SyntaxWarning and invalid-escape
+one JSON line on stdin, {"tree": TREE, "modules": [...]}, puts TREE first on sys.path (forgetting
+warmed modules of the names TREE provides) and names the modules to import. Compiling a module of the tree turns SyntaxWarning and invalid-escape
 warnings into errors.
 
 RESULTS receives one JSON object a line: {"start": module} before each import, {"enter": module}
@@ -85,6 +85,9 @@ def main() -> None:
         return  # stopped before a tree was ready
     job = json.loads(request)
     tree = os.path.realpath(job["tree"])
+    provided = {name.removesuffix(".py") for name in os.listdir(tree)}
+    for loaded in [name for name in sys.modules if name.partition(".")[0] in provided]:
+        del sys.modules[loaded]  # warmed up from elsewhere (an installed client): the tree's own must load
     sys.path.insert(0, tree)
     importlib.invalidate_caches()
     with open(results, "w", encoding="utf-8") as out:

@@ -27,13 +27,16 @@ _TOP_LEVEL_IMPORT = re.compile(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re
 
 
 def warm_modules(*folders: Path) -> list[str]:
-    """Top-level modules that the Python files and templates in `folders` import, the client's own aside."""
+    """Top-level modules that the Python files and templates in `folders` import.
+
+    The probe forgets any of them that the tree turns out to provide before it imports the tree.
+    """
     found: set[str] = set()
     for folder in folders:
         for path in folder.rglob("*"):
             if path.suffix in (".py", ".jinja") and path.is_file():
                 found.update(_TOP_LEVEL_IMPORT.findall(path.read_text(encoding="utf-8", errors="replace")))
-    return sorted(found - {settings.PACKAGE_NAME, "__future__"})
+    return sorted(found - {"__future__"})
 
 
 def modules_of(tree: Path) -> dict[str, Path]:

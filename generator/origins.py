@@ -27,14 +27,17 @@ _TOP_LEVEL_TEMPLATES = {
 
 
 def origin_of(relative: str, tree: Path, templates: Path, runtime: Path) -> str:
-    """Where a file of the built tree most likely came from, e.g. `templates/model.py.jinja`; "" if unknown."""
-    package = settings.PACKAGE_NAME + "/"
-    copied = runtime / relative
-    if relative.startswith(package) and copied.is_file():
+    """Where a file of the built tree most likely came from, e.g. `templates/model.py.jinja`; "" if unknown.
+
+    A file copied from the runtime folder is recognised by its content (the stamped header aside),
+    wherever the runtime's layout puts it in the package.
+    """
+    copied = _runtime_source(tree / relative, runtime) if not tree.is_relative_to(runtime) else None
+    if copied is not None:
         return f"copied from {_shown(copied)}"
     template: str | None = _TOP_LEVEL_TEMPLATES.get(relative)
-    if relative.startswith(package):
-        inner = relative.removeprefix(package)
+    top, _, inner = relative.partition("/")
+    if inner and (tree / top / "__init__.py").is_file():
         template = _PACKAGE_TEMPLATES.get(inner)
         parts = inner.split("/")
         if template is None and parts[0] == "api" and len(parts) == 3:
@@ -59,6 +62,31 @@ class Places:
         relative = path.relative_to(self.tree).as_posix()
         origin = origin_of(relative, self.tree, self.templates, self.runtime)
         return GenerationError(f"{problem}{f' ({origin})' if origin else ''}", file=self.label / relative, line=line)
+
+
+def _runtime_source(path: Path, runtime: Path) -> Path | None:
+    try:
+        content = path.read_bytes().removeprefix(settings.HEADER.encode()).lstrip(b"\n")
+    except OSError:
+        return None
+    if not content.strip() or not runtime.is_dir():
+        return None
+    candidates = sorted(source for source in runtime.rglob(path.name) if source.is_file())
+    for source in candidates:
+        if source.read_bytes().lstrip(b"\n") == content:
+            return source
+    # Reformatted on the way (ruff): the candidate sharing the longest tail of folders, if only one does.
+    tails = {source: _common_tail(source.parts, path.parts) for source in candidates}
+    best = max(tails.values(), default=0)
+    winners = [source for source, tail in tails.items() if tail == best]
+    return winners[0] if len(winners) == 1 else None
+
+
+def _common_tail(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    count = 0
+    while count < min(len(a), len(b)) and a[-1 - count] == b[-1 - count]:
+        count += 1
+    return count
 
 
 def _model_template(path: Path) -> str:

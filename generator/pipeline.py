@@ -137,11 +137,6 @@ def _check_inputs(inputs: Inputs) -> None:
     for folder, option in ((inputs.templates, "--templates"), (inputs.runtime, "--runtime")):
         if not folder.is_dir():
             raise GenerationError(f"is not a folder; {option} names one", file=folder)
-    if not (inputs.runtime / settings.PACKAGE_NAME).is_dir():
-        raise GenerationError(
-            f"holds no {settings.PACKAGE_NAME}/ folder, so there is no runtime to copy into the client",
-            file=inputs.runtime,
-        )
 
 
 def _replaceable(target: Path, inputs: Inputs) -> Target:

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from generator import settings
-from tests.support.generator_runs import Workspace, snapshot
+from tests.support.generator_runs import PACKAGE, Workspace, snapshot
 
 
 @dataclass(frozen=True)
@@ -437,9 +437,10 @@ def templates_folder_is_missing(ws: Workspace) -> None:
     ws.templates = ws.root / "inputs" / "nowhere"
 
 
-@case(r"^error: <tmp>/inputs/runtime: holds no genesys_cloud_audit/ folder")
-def runtime_without_the_package(ws: Workspace) -> None:
-    shutil.rmtree(ws.own_runtime() / settings.PACKAGE_NAME)
+@case(r"^error: <tmp>/inputs/runtime\.txt: is not a folder; --runtime names one")
+def runtime_is_a_file(ws: Workspace) -> None:
+    ws.runtime = ws.root / "inputs" / "runtime.txt"
+    ws.runtime.write_text("not a folder\n")
 
 
 @case(r"^error: <tmp>/inputs: is a folder; --spec names the OpenAPI document")
@@ -456,7 +457,7 @@ def _checking(ws: Workspace) -> Path:
     """Switches to `check` with the repository's own inputs (it writes nothing), so only the case's edit differs."""
     ws.command = "check"
     ws.spec, ws.templates, ws.runtime = settings.SPEC_FILE, settings.TEMPLATES_DIR, settings.RUNTIME_DIR
-    return ws.output / settings.PACKAGE_NAME
+    return ws.output / PACKAGE
 
 
 @case(

@@ -11,6 +11,7 @@ from generator import settings
 from generator.errors import GenerationError
 from generator.origins import origin_of
 from generator.verify import verify_tree
+from tests.support.generator_runs import PACKAGE
 
 PYPROJECT = '[project]\nname = "tiny"\nversion = "1"\n'
 
@@ -30,7 +31,11 @@ def verify(tree: Path, timeout: float = 60) -> str:
     """The error verify_tree raises, as shown; "" when the tree passes."""
     try:
         verify_tree(
-            tree, label=Path("generated"), templates=tree.parent / "templates", runtime=tree.parent, timeout=timeout
+            tree,
+            label=Path("generated"),
+            templates=tree.parent / "templates",
+            runtime=tree.parent / "runtime",
+            timeout=timeout,
         )
     except GenerationError as error:
         return str(error)
@@ -52,9 +57,9 @@ def test_a_failing_import_names_the_deepest_place_in_the_tree(tree: Path) -> Non
 def test_the_tree_shadows_an_installed_package_of_the_same_name(tmp_path: Path) -> None:
     # genesys_cloud_audit is installed (editable, from generated/); the probe must import the built one.
     root = tmp_path / "tree"
-    (root / settings.PACKAGE_NAME).mkdir(parents=True)
+    (root / PACKAGE).mkdir(parents=True)
     (root / "pyproject.toml").write_text(PYPROJECT)
-    (root / settings.PACKAGE_NAME / "__init__.py").write_text("raise ImportError('the built tree')\n")
+    (root / PACKAGE / "__init__.py").write_text("raise ImportError('the built tree')\n")
     assert "ImportError: the built tree" in verify(root)
 
 
@@ -115,38 +120,64 @@ def test_no_pyproject(tree: Path) -> None:
 
 def test_origin_of_each_kind_of_generated_file(tmp_path: Path) -> None:
     tree = tmp_path / "tree"
-    models = tree / settings.PACKAGE_NAME / "models"
+    models = tree / PACKAGE / "models"
     models.mkdir(parents=True)
+    (tree / PACKAGE / "__init__.py").write_text("")
     (models / "colour.py").write_text("from enum import StrEnum\n\n\nclass Colour(StrEnum):\n    RED = 'red'\n")
     (models / "limit.py").write_text("class Limit:\n    pass\n")
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "model.py.jinja").write_text("")
     runtime = tmp_path / "runtime"
-    (runtime / settings.PACKAGE_NAME).mkdir(parents=True)
-    (runtime / settings.PACKAGE_NAME / "audits.py").write_text("")
-    package = settings.PACKAGE_NAME
+    (runtime / "layer").mkdir(parents=True)
+    (runtime / "layer" / "_paging.py").write_text("PAGE = 1\n")
+    (runtime / "layer" / "_reformatted.py").write_text("X=1\n")
+    (tree / PACKAGE / "_core").mkdir()
+    (tree / PACKAGE / "_core" / "_paging.py").write_text(settings.HEADER + "\nPAGE = 1\n")
+    (tree / PACKAGE / "_core" / "_reformatted.py").write_text(settings.HEADER + "\nX = 1\n")
 
     def origin(relative: str) -> str:
         return origin_of(relative, tree, templates, runtime).replace(str(tmp_path), "<tmp>")
 
-    assert origin(f"{package}/models/limit.py") == "most likely from <tmp>/templates/model.py.jinja"
+    assert origin(f"{PACKAGE}/models/limit.py") == "most likely from <tmp>/templates/model.py.jinja"
     assert (
-        origin(f"{package}/models/colour.py") == "most likely from openapi-python-client's templates/str_enum.py.jinja"
+        origin(f"{PACKAGE}/models/colour.py") == "most likely from openapi-python-client's templates/str_enum.py.jinja"
     )
-    assert origin(f"{package}/api/audit/post_audits_query.py").endswith("templates/endpoint_module.py.jinja")
-    assert origin(f"{package}/api/audit/__init__.py").endswith("templates/endpoint_init.py.jinja")
-    assert origin(f"{package}/audits.py") == f"copied from <tmp>/runtime/{package}/audits.py"
+    assert origin(f"{PACKAGE}/api/audit/post_audits_query.py").endswith("templates/endpoint_module.py.jinja")
+    assert origin(f"{PACKAGE}/api/audit/__init__.py").endswith("templates/endpoint_init.py.jinja")
+    assert origin(f"{PACKAGE}/_core/_paging.py") == "copied from <tmp>/runtime/layer/_paging.py"
+    assert origin(f"{PACKAGE}/_core/_reformatted.py") == "copied from <tmp>/runtime/layer/_reformatted.py"
     assert origin("pyproject.toml").endswith("templates/pyproject.toml.jinja")
     assert origin("PROVENANCE.json") == ""
 
 
 def test_a_module_missing_from_the_tree_is_not_found_in_the_installed_client(tmp_path: Path) -> None:
-    # The editable install's finder (a .pth in site-packages) would serve genesys_cloud_audit._runtime
-    # from generated/; the probe skips .pth files, so the built tree must stand on its own.
+    # The editable install's finder (a .pth in site-packages) would serve a subpackage the built tree
+    # lacks from generated/; the probe skips .pth files, so the built tree must stand on its own.
+    installed = next(init.parent.name for init in sorted((settings.GENERATED_DIR / PACKAGE).glob("*/__init__.py")))
     root = tmp_path / "tree"
-    (root / settings.PACKAGE_NAME).mkdir(parents=True)
+    (root / PACKAGE).mkdir(parents=True)
     (root / "pyproject.toml").write_text(PYPROJECT)
-    (root / settings.PACKAGE_NAME / "__init__.py").write_text("from ._runtime import Client\n")
+    (root / PACKAGE / "__init__.py").write_text(f"import {PACKAGE}.{installed}\n")
     message = verify(root)
-    assert f"ModuleNotFoundError: No module named '{settings.PACKAGE_NAME}._runtime'" in message, message
+    assert f"ModuleNotFoundError: No module named '{PACKAGE}.{installed}'" in message, message
+
+
+def test_a_warmed_up_copy_from_site_packages_gives_way_to_the_tree(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import import_check
+
+    site = tmp_path / "site"
+    (site / "tiny").mkdir(parents=True)
+    (site / "tiny" / "__init__.py").write_text("VALUE = 'installed'\n")
+    real_sites = import_check._site_dirs()
+    monkeypatch.setattr(import_check, "_site_dirs", lambda: [str(site), *real_sites])
+    (tree / "tiny" / "__init__.py").write_text("raise ImportError('the built tree')\n")
+    probe = import_check.ImportProbe(warm=["tiny", "httpx"])
+    try:
+        verify_tree(tree, label=Path("generated"), templates=tmp_path / "t", runtime=tmp_path / "r", probe=probe)
+    except GenerationError as error:
+        assert "ImportError: the built tree" in str(error), str(error)
+    else:
+        raise AssertionError("the installed copy was imported instead of the tree")

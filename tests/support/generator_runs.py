@@ -13,9 +13,11 @@ from pathlib import Path
 
 from generator import settings
 
-__all__ = ["Workspace", "snapshot"]
+__all__ = ["PACKAGE", "Workspace", "copy_generation", "snapshot"]
 
 REPO = settings.REPO_ROOT
+# The committed client's import package (the spec names it): the one folder of generated/ with an __init__.py.
+PACKAGE = next(init.parent.name for init in sorted(settings.GENERATED_DIR.glob("*/__init__.py")))
 
 Snapshot = dict[str, tuple[str, int, str]]
 
