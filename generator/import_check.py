@@ -115,7 +115,8 @@ class ImportProbe:
 
 
 def _failure(places: Places, failures: list[dict[str, Any]]) -> GenerationError:
-    first, error = failures[0], failures[0]["error"]
+    first, error = failures[0], dict(failures[0]["error"])
+    error["message"] = error["message"].replace(str(places.tree.resolve()), str(places.label))
     reported = _in_tree(places.tree, error.get("file"))
     if error["type"] == "SyntaxError" and reported is not None:
         return places.error(reported, error.get("line"), f"not valid Python: {error['message']}")

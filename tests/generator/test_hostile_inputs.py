@@ -358,6 +358,27 @@ def runtime_module_fails_on_import(ws: Workspace) -> None:
     path.write_text(path.read_text() + "\nbroken_runtime\n")
 
 
+# -- spec mistakes that only show in the built client (the import check is the safety net) ------
+# The place is the spec's line once a semantic check catches the mistake first, else the generated file's.
+
+_SPEC_OR_CLIENT = r"^error: <tmp>/(inputs/audit-api\.yaml|out/generated/\S+\.py):\d+: "
+
+
+@case(_SPEC_OR_CLIENT)
+def verify_catches_an_operation_id_named_init(ws: Workspace) -> None:
+    ws.edit(ws.spec, "operationId: getAuditsQueryServicemapping", "operationId: __init__")
+
+
+@case(_SPEC_OR_CLIENT)
+def verify_catches_an_operation_id_with_quotes(ws: Workspace) -> None:
+    ws.edit(ws.spec, "operationId: getAuditsQueryServicemapping", 'operationId: "get\'Audits\\"Q"')
+
+
+@case(_SPEC_OR_CLIENT)
+def verify_catches_a_waiter_naming_no_operation(ws: Workspace) -> None:
+    ws.edit(ws.spec, "statusOperation: getAuditsQueryTransactionId\n", "statusOperation: noSuchOperation\n")
+
+
 # -- templates/OVERRIDES.toml --------------------------------------------------------------------
 
 _OVERRIDES = r"^error: <tmp>/inputs/templates/OVERRIDES\.toml:"
