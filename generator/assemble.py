@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from generator.errors import GenerationError
 from generator.layers import Layer
-from generator.settings import HEADER, PINNED_VERSIONS, PROVENANCE_FILE, REPO_ROOT
+from generator.settings import HEADER, PINNED_VERSIONS, PROVENANCE_FILE, PROVENANCE_GENERATOR, REPO_ROOT
 
 __all__ = ["check_pinned_versions", "format_tree", "place_layers", "stamp_headers", "write_provenance"]
 
@@ -44,15 +45,26 @@ def place_layers(layers: list[Layer], package: Path) -> None:
             shutil.copyfile(source, target)
 
 
+# ruff's report of a file it cannot parse: `error: Failed to parse pkg/a.py:2:1: unexpected EOF`
+_RUFF_PARSE_ERROR = re.compile(r"Failed to parse (?P<file>.+?):(?P<line>\d+):\d+: (?P<problem>.+)")
+
+
 def format_tree(output: Path, ruff_config: Path) -> None:
     """Runs the pinned ruff with only our config (no config file from a parent folder applies)."""
     for args in (["check", "--fix-only", "--quiet"], ["format"]):
         command = [sys.executable, "-m", "ruff", *args, "--config", str(ruff_config), "--no-cache", "."]
         result = subprocess.run(command, cwd=output, capture_output=True, text=True, check=False)
         if result.returncode != 0:
-            raise GenerationError(
-                f"ruff {args[0]} failed on the generated code:\n{(result.stderr + result.stdout).strip()}"
-            )
+            output_text = (result.stderr + result.stdout).strip()
+            unparsable = _RUFF_PARSE_ERROR.search(output_text)
+            if unparsable is not None:
+                raise GenerationError(
+                    f"not valid Python: {unparsable['problem']} (ruff {args[0]} cannot parse it)",
+                    file=output / unparsable["file"],
+                    line=int(unparsable["line"]),
+                )
+            first = output_text.splitlines()[0] if output_text else f"exit status {result.returncode}"
+            raise GenerationError(f"ruff {args[0]} failed on the generated code: {first}")
 
 
 def stamp_headers(output: Path) -> None:
@@ -79,7 +91,7 @@ def write_provenance(output: Path, *, inputs: list[Path], templates: Path, layer
     """Records the pinned versions and the sha256 of every input file the tree was built from."""
     layer_files = [path for layer in layers for path in [layer.folder / "layer.toml", *layer.files()]]
     record = {
-        "generator": "python -m generator generate",
+        "generator": PROVENANCE_GENERATOR,
         "versions": dict(sorted(PINNED_VERSIONS.items())),
         "inputs": {
             **_digest(inputs),

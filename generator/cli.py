@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from pathlib import Path
 
 from generator import settings
+from generator.background import Background
 from generator.errors import GenerationError
-from generator.pipeline import Inputs, check, generate
+from generator.tree_diff import TreeDiff
 
 __all__ = ["main"]
 
@@ -48,25 +50,46 @@ def main(argv: list[str] | None = None) -> int:
         from generator.docs_diff import main as docs_diff_main
 
         return docs_diff_main(args.args)
+    # The verifying processes (a second build, an import probe) start first, so that they load on
+    # the other core while this process loads the generator.
+    with Background(spec=args.spec, templates=args.templates, runtime=args.runtime) as background:
+        return _run(args, background)
+
+
+def _run(args: argparse.Namespace, background: Background) -> int:
+    from generator.pipeline import Inputs, check, generate
+
     inputs = Inputs(spec=args.spec, templates=args.templates, runtime=args.runtime)
     try:
         if args.command == "generate":
-            changes = generate(inputs, args.output)
-            summary = f"{len(changes.changed)} changed, {len(changes.added)} added, {len(changes.removed)} removed"
-            print(f"generated {args.output}: {summary}" if not changes.clean else f"generated {args.output}: no change")
+            changes = generate(inputs, args.output, background)
+            print(
+                f"generated {args.output}: {_summary(changes, 'added', 'removed')}"
+                if not changes.clean
+                else f"generated {args.output}: no change"
+            )
             return 0
-        changes = check(inputs, args.output)
+        result = check(inputs, args.output, background)
     except GenerationError as error:
         for line in str(error).splitlines():
             print(f"error: {line}", file=sys.stderr)
         return 2
-    if changes.clean:
+    if result.changes.clean:
         print(f"{args.output} is up to date")
         return 0
-    sys.stdout.write(changes.patch)
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="surrogateescape")  # a file name that is not UTF-8 is written as git does
+    sys.stdout.write(result.changes.patch)
     print(
-        f"\n{args.output} differs from a fresh build: {len(changes.changed)} changed, {len(changes.added)} missing, "
-        f"{len(changes.removed)} extra. Run `python -m generator generate` and commit, never edit it by hand.",
+        f"{args.output} differs from a fresh build: {_summary(result.changes, 'missing', 'extra')}. To fix: {result.remedy}",
         file=sys.stderr,
     )
     return 1
+
+
+def _summary(changes: TreeDiff, added: str, removed: str) -> str:
+    counts = [f"{len(changes.changed)} changed"]
+    if changes.modes:
+        counts.append(f"{len(changes.modes)} mode changed")
+    counts += [f"{len(changes.added)} {added}", f"{len(changes.removed)} {removed}"]
+    return ", ".join(counts)

@@ -1,4 +1,4 @@
-"""The generation pipeline: check inputs, render, assemble, then swap generated/ in whole."""
+"""The generation pipeline: check inputs, render, assemble, verify, then swap generated/ in whole."""
 
 from __future__ import annotations
 
@@ -15,16 +15,20 @@ from generator.assemble import (
     stamp_headers,
     write_provenance,
 )
-from generator.compare import TreeDiff, diff_trees
+from generator.background import Background
+from generator.errors import GenerationError
 from generator.layers import load_layers
+from generator.output_target import Target, inspect_previous, inspect_target, remove_tree, replace_tree
 from generator.package_files import write_package_files
 from generator.package_plan import plan_package
 from generator.render import render_client
 from generator.spec import load_spec
 from generator.spec_check import check_spec
 from generator.templates_check import check_templates
+from generator.tree_diff import TreeDiff, diff_trees
+from generator.verify import located, verify_tree
 
-__all__ = ["Inputs", "build_tree", "check", "generate"]
+__all__ = ["CheckResult", "Inputs", "build_tree", "check", "generate"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,17 @@ class Inputs:
     @property
     def overrides(self) -> Path:
         return self.templates / "OVERRIDES.toml"
+
+    @property
+    def paths(self) -> list[Path]:
+        """Every input file and folder, the generator's own code included: no output may overlap them."""
+        return [self.spec, self.templates, self.runtime, self.config, self.ruff_config, Path(__file__).parent]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    changes: TreeDiff
+    remedy: str  # what fixes the differences
 
 
 def build_tree(inputs: Inputs, output: Path) -> None:
@@ -65,30 +80,97 @@ def build_tree(inputs: Inputs, output: Path) -> None:
     )
 
 
-def generate(inputs: Inputs, target: Path) -> TreeDiff:
-    """Regenerates `target` (replaced whole, only after a complete build); returns what changed."""
-    target = target.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".generate-", dir=target.parent) as scratch:
-        fresh = Path(scratch) / "tree"
-        build_tree(inputs, fresh)
-        changes = diff_trees(target, fresh)
-        if target.exists():
-            retired = Path(scratch) / "previous"
-            target.rename(retired)
-            try:
-                fresh.rename(target)
-            except OSError:
-                retired.rename(target)
-                raise
-        else:
-            fresh.rename(target)
+def generate(inputs: Inputs, target: Path, background: Background | None = None) -> TreeDiff:
+    """Regenerates `target` (replaced whole, only after a complete, verified build); returns what changed.
+
+    `background` holds the verifying processes for these inputs, if the caller started them already.
+    """
+    with background or Background.of(inputs) as helpers:
+        return _generate(inputs, target, helpers)
+
+
+def check(inputs: Inputs, target: Path, background: Background | None = None) -> CheckResult:
+    """Builds and verifies a fresh tree in a temporary folder and compares it with `target`."""
+    with background or Background.of(inputs) as helpers:
+        _check_inputs(inputs)
+        place = inspect_target(target, inputs.paths)
+        with tempfile.TemporaryDirectory(prefix="genesys-audit-check-") as scratch:
+            fresh = Path(scratch) / "tree"
+            _build_verified(inputs, fresh, helpers, label=place.path)
+            objection = place.objection or inspect_previous(place, fresh)[0]
+            changes = diff_trees(place.path, fresh, label=place.path.name)
+    if objection is not None:
+        return CheckResult(changes, f"generate would refuse it: {objection}")
+    return CheckResult(changes, "run `python -m generator generate` and commit; never edit it by hand")
+
+
+def _generate(inputs: Inputs, target: Path, helpers: Background) -> TreeDiff:
+    _check_inputs(inputs)
+    place = _replaceable(target, inputs)
+    scratch = _scratch_beside(target, place.path)
+    keep_scratch = False
+    try:
+        fresh = scratch / "tree"
+        _build_verified(inputs, fresh, helpers, label=place.path)
+        objection, by_products = inspect_previous(place, fresh)
+        if objection is not None:
+            raise objection
+        changes = diff_trees(place.path, fresh, label=place.path.name)
+        again = _replaceable(target, inputs)
+        if (again.path, again.state) != (place.path, place.state):
+            raise GenerationError("changed while generate was building; run it again", file=target)
+        try:
+            stranded = replace_tree(fresh, place.path, scratch / "previous", by_products)
+        except OSError as exc:
+            keep_scratch = (scratch / "previous").exists()
+            kept = f"; the previous tree is kept in {scratch / 'previous'}" if keep_scratch else ""
+            raise GenerationError(f"cannot swap the new tree in: {exc.strerror}{kept}", file=target) from None
+        if stranded:
+            keep_scratch = True
+            raise GenerationError(
+                f"the new tree is in place, but {len(stranded)} by-products of the old one could not be moved into it "
+                f"(first {stranded[0]}); they are kept in {scratch / 'previous'}",
+                file=target,
+            )
+    finally:
+        if not keep_scratch:
+            remove_tree(scratch)
     return changes
 
 
-def check(inputs: Inputs, target: Path) -> TreeDiff:
-    """Builds a fresh tree in a temporary folder and compares it with `target`."""
-    with tempfile.TemporaryDirectory(prefix="generator-check-") as scratch:
-        fresh = Path(scratch) / "tree"
+def _check_inputs(inputs: Inputs) -> None:
+    if not inputs.spec.is_file():
+        problem = "is a folder" if inputs.spec.is_dir() else "does not exist"
+        raise GenerationError(f"{problem}; --spec names the OpenAPI document (a YAML file)", file=inputs.spec)
+    for folder, option in ((inputs.templates, "--templates"), (inputs.runtime, "--runtime")):
+        if not folder.is_dir():
+            raise GenerationError(f"is not a folder; {option} names one", file=folder)
+
+
+def _replaceable(target: Path, inputs: Inputs) -> Target:
+    place = inspect_target(target, inputs.paths)
+    if place.objection is not None:
+        raise place.objection
+    return place
+
+
+def _scratch_beside(target: Path, path: Path) -> Path:
+    """A temporary folder next to the target, so that the swap is a rename on one file system."""
+    try:
+        return Path(tempfile.mkdtemp(prefix=".generate-", dir=path.parent))
+    except OSError as exc:
+        raise GenerationError(
+            f"cannot create a temporary folder beside it in {path.parent}: {exc.strerror}; choose a folder you can "
+            "write to",
+            file=target,
+        ) from None
+
+
+def _build_verified(inputs: Inputs, fresh: Path, helpers: Background, *, label: Path) -> None:
+    """Builds into `fresh` and proves it: it verifies (see verify) and the second build matches it."""
+    try:
         build_tree(inputs, fresh)
-        return diff_trees(target, fresh)
+    except GenerationError as error:
+        raise located(error, fresh, label=label, templates=inputs.templates, runtime=inputs.runtime) from None
+    verify_tree(fresh, label=label, templates=inputs.templates, runtime=inputs.runtime, probe=helpers.import_probe)
+    helpers.second_build.compare(fresh, label=label)

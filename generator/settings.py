@@ -11,11 +11,13 @@ __all__ = [
     "OVERRIDES_FILE",
     "PINNED_VERSIONS",
     "PROVENANCE_FILE",
+    "PROVENANCE_GENERATOR",
     "REPO_ROOT",
     "RUFF_CONFIG",
     "RUNTIME_DIR",
     "SPEC_FILE",
     "TEMPLATES_DIR",
+    "VERIFY_TIMEOUT",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +30,12 @@ CONFIG_FILE = Path(__file__).resolve().parent / "openapi-python-client.yaml"
 RUFF_CONFIG = Path(__file__).resolve().parent / "ruff-generated.toml"
 
 PROVENANCE_FILE = "PROVENANCE.json"
+# The provenance record's "generator" field: how generate recognises a folder it wrote before.
+PROVENANCE_GENERATOR = "python -m generator generate"
+
+# Seconds the built client may take to import every module (and a second build to finish) before
+# generation gives up on it.
+VERIFY_TIMEOUT = 120.0
 
 # The output is byte-identical only for these exact versions; the generator refuses others.
 PINNED_VERSIONS = {

@@ -96,7 +96,7 @@ def _check_openapi_schema(spec: SpecDocument) -> None:
     if error is None:
         return
     parts = _locate(spec, list(error.absolute_path), error.instance)
-    raise spec.error(f"not valid OpenAPI 3.1: {error.message}", parts)
+    raise spec.error(f"not valid OpenAPI 3.1: {str(error.message).splitlines()[0]}", parts)
 
 
 def _locate(spec: SpecDocument, relative: list[Part], instance: Any) -> list[Part]:

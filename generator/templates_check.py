@@ -8,10 +8,12 @@ pinned upstream file no longer matches (the override must then be reviewed again
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from generator.errors import GenerationError
 
@@ -31,12 +33,98 @@ def upstream_template(upstream_file: str) -> bytes:
     return files("openapi_python_client").joinpath(upstream_file).read_bytes()
 
 
+_FIELDS = tuple(f.name for f in fields(Override))
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)$")
+_ENTRY_HEADER = re.compile(r"^\s*\[\[\s*override\s*\]\]", re.MULTILINE)
+
+
 def load_overrides(overrides_file: Path) -> list[Override]:
+    """The records, each checked: exactly the known keys, strings, a sha256 digest, one per template."""
     try:
-        data = tomllib.loads(overrides_file.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise GenerationError(f"cannot read the override record: {exc}", file=overrides_file) from None
-    return [Override(**entry) for entry in data.get("override", [])]
+        text = overrides_file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise GenerationError(f"not UTF-8 (byte {exc.start})", file=overrides_file) from None
+    except OSError as exc:
+        raise GenerationError(f"cannot read the override record: {exc.strerror}", file=overrides_file) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        position = _TOML_POSITION.search(str(exc))
+        raise GenerationError(
+            f"not valid TOML: {_TOML_POSITION.sub('', str(exc))}",
+            file=overrides_file,
+            line=int(position.group(1)) if position else None,
+        ) from None
+    unknown = sorted(set(data) - {"override"})
+    if unknown:
+        raise GenerationError(
+            f"unknown top-level key {unknown[0]!r}; the file holds only [[override]] entries",
+            file=overrides_file,
+            line=_line_of_key(text, unknown[0]),
+        )
+    entries = data.get("override", [])
+    if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+        raise GenerationError(
+            "`override` must be an array of tables, written [[override]]",
+            file=overrides_file,
+            line=_line_of_key(text, "override"),
+        )
+    headers = [text.count("\n", 0, m.start()) + 1 for m in _ENTRY_HEADER.finditer(text)]
+    overrides: list[Override] = []
+    for index, entry in enumerate(entries):
+        start = headers[index] if index < len(headers) else None
+        overrides.append(_override(entry, index, overrides_file, text, start))
+    seen: dict[str, int] = {}
+    for index, override in enumerate(overrides):
+        if override.template in seen:
+            raise GenerationError(
+                f"[[override]] #{index + 1} records {override.template!r} again (already #{seen[override.template] + 1})",
+                file=overrides_file,
+                line=headers[index] if index < len(headers) else None,
+            )
+        seen[override.template] = index
+    return overrides
+
+
+def _override(entry: dict[str, Any], index: int, file: Path, text: str, start: int | None) -> Override:
+    name = f"[[override]] #{index + 1}" + (
+        f" ({entry['template']!r})" if isinstance(entry.get("template"), str) else ""
+    )
+
+    def fail(problem: str, key: str | None) -> GenerationError:
+        line = _line_of_key(text, key, after=start) if key else None
+        return GenerationError(f"{name}: {problem}", file=file, line=line or start)
+
+    for key in entry:
+        if key not in _FIELDS:
+            raise fail(f"unknown key {key!r} (the keys are {', '.join(_FIELDS)})", key)
+    for key in _FIELDS:
+        if key not in entry:
+            raise fail(f"missing key {key!r}", None)
+        if not isinstance(entry[key], str):
+            raise fail(f"{key} must be a string, not {type(entry[key]).__name__}", key)
+    if not _SHA256.fullmatch(entry["upstream_sha256"]):
+        raise fail(
+            "upstream_sha256 must be 64 lowercase hex digits (sha256sum of the upstream file)", "upstream_sha256"
+        )
+    return Override(**entry)
+
+
+def _line_of_template(overrides_file: Path, template: str) -> int | None:
+    text = overrides_file.read_text(encoding="utf-8")
+    match = re.search(rf"^\s*template\s*=\s*[\"']{re.escape(template)}[\"']", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _line_of_key(text: str, key: str, after: int | None = None) -> int | None:
+    """The first line at or after line `after` that assigns `key` (or opens a table of that name)."""
+    lines = text.splitlines()
+    pattern = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\"|\[+\s*{re.escape(key)}\s*\]+)\s*(?:=|$)")
+    for number in range((after or 1) - 1, len(lines)):
+        if pattern.match(lines[number]):
+            return number + 1
+    return None
 
 
 def stale_overrides(overrides: list[Override]) -> list[tuple[Override, str]]:
@@ -51,7 +139,16 @@ def stale_overrides(overrides: list[Override]) -> list[tuple[Override, str]]:
 
 def check_templates(templates_dir: Path, overrides_file: Path) -> None:
     """Every template that replaces an upstream one must be recorded (syntax errors surface while rendering)."""
-    recorded = {o.template for o in load_overrides(overrides_file)}
+    overrides = load_overrides(overrides_file)
+    for override in overrides:
+        if not (templates_dir / override.template).is_file():
+            raise GenerationError(
+                f"records an override of {override.template}, but {templates_dir.name}/ has no such template; "
+                "remove the entry or restore the template",
+                file=overrides_file,
+                line=_line_of_template(overrides_file, override.template),
+            )
+    recorded = {o.template for o in overrides}
     for name in sorted(p.relative_to(templates_dir).as_posix() for p in templates_dir.rglob("*.jinja")):
         is_upstream = files("openapi_python_client").joinpath("templates", name).is_file()
         if is_upstream and name not in recorded:
