@@ -94,7 +94,9 @@ class _Cursors(Generic[PageT]):
         cursor = value if isinstance(value, str) and value else None
         return cursor, cursor is None
 
-    def page_fields(self, key: str | None, following: str | None, pages_read: int) -> tuple[int, str | None, str | None]:
+    def page_fields(
+        self, key: str | None, following: str | None, pages_read: int
+    ) -> tuple[int, str | None, str | None]:
         return pages_read, key, following
 
 

@@ -65,7 +65,7 @@ def wait_for_pages(output: Path, pages: int, process: subprocess.Popen[str], tim
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         checkpoint = read_checkpoint(output)
-        if checkpoint is not None and checkpoint["pages"] >= pages:
+        if checkpoint is not None and checkpoint["file"]["pages"] >= pages:
             return checkpoint
         assert process.poll() is None, f"the export ended early: {process.communicate()}"
         time.sleep(0.02)

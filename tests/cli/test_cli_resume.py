@@ -39,7 +39,7 @@ def test_export_stopped_by_an_error_resumes_exactly(emulator: Emulator, tmp_path
     assert "HTTP 400" in failed.stderr and "--resume" in failed.stderr
     assert not output.exists()
     checkpoint = read_checkpoint(output)
-    assert checkpoint is not None and checkpoint["pages"] == 3 and checkpoint["records"] == 300
+    assert checkpoint is not None and checkpoint["file"]["pages"] == 3 and checkpoint["file"]["records"] == 300
     resumed = run_cli(export_args(emulator, output, "--format", fmt, "--resume", command=command))
     assert resumed.returncode == 0, resumed.stderr
     assert_finished(output, expected)

@@ -88,7 +88,7 @@ def test_resume_from_cursor_saved_after_page_ten(
     pages = export.detailed_pages()
     first = [record.id for _ in range(10) for record in next(pages).items]
     saved = export.checkpoint().to_json()
-    assert ExportCheckpoint.from_json(saved).skip == 0
+    assert ExportCheckpoint.from_json(saved).parts[0].skip == 0
     assert first == expected_ids[:5000]
 
     rest = [record.id for record in resume_audits(client, saved, wait_policy=fast_wait)]
@@ -102,7 +102,7 @@ def test_resume_part_way_through_a_page_sync_and_async(
     head = [next(export).id for _ in range(1234)]
     checkpoint = export.checkpoint()
     assert checkpoint.records_read == 1234
-    assert checkpoint.skip == 1234 % 300
+    assert checkpoint.parts[0].skip == 1234 % 300
 
     resumed = resume_audits(client, checkpoint, page_size=300, wait_policy=fast_wait)
     assert head + [record.id for record in resumed] == expected_ids

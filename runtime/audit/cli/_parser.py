@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 
 from ...models import AuditQueryFilterProperty
+from .._errors import IntervalError
 from ._formats import FORMATS
-from ._interval import IntervalError, parse_duration
+from ._interval import parse_duration
 
-__all__ = ["build_parser", "parse_filter"]
+__all__: list[str] = []
 
 _DESCRIPTION = """\
 Query Genesys Cloud audit logs. Credentials come from GENESYSCLOUD_OAUTHCLIENT_ID and

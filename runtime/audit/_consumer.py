@@ -1,0 +1,197 @@
+"""The consumer side of an export, shared by every driver: positions, hand-out, progress and checkpoint.
+
+Producers (one sub-query each, run inline, by worker threads or by asyncio tasks) turn pages into items;
+the consumer state machine takes them in the order records are handed out, and advances a sub-query's
+position only as its records are handed out, so `checkpoint()` always describes exactly the records
+yielded so far, however far producers have fetched ahead. It does no I/O: a driver asks it which source
+to read next (`source`), feeds it what it read (`receive`) and takes records out (`hand_out`).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
+
+from .._core._paging import Page
+from ..models.audit_query_request import AuditQueryRequest
+from ._checkpoint import ExportCheckpoint, PartCheckpoint
+
+__all__ = ["BulkProgress"]
+
+RecordT = TypeVar("RecordT")
+
+
+@dataclass(frozen=True)
+class BulkProgress:
+    """A snapshot of an export: sub-queries waiting, running and done; records handed out and their rate."""
+
+    waiting: int
+    running: int
+    done: int
+    records: int
+    elapsed: float
+    records_per_second: float
+
+
+@dataclass(frozen=True)
+class PageItem(Generic[RecordT]):
+    """A fetched page of one sub-query: `page.items` are the records to hand out, the first of which is
+    record number `first_index` of the page as the API sent it."""
+
+    part: int
+    transaction_id: str
+    page: Page[Any, RecordT]
+    first_index: int
+
+    @property
+    def records(self) -> Sequence[RecordT]:
+        return self.page.items
+
+
+@dataclass(frozen=True)
+class PartEnd:
+    """Every page of the sub-query has been produced."""
+
+    part: int
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A producer failed; the consumer raises `error` when it reaches this item."""
+
+    error: BaseException
+
+
+Item = PageItem[RecordT] | PartEnd | Failure
+
+
+class ExportState(Generic[RecordT]):
+    """The sub-queries' checkpoints, the order their records come out in, and the page being handed out.
+
+    With `ordered`, items are read from each sub-query's own source in plan order (`source()` names it);
+    otherwise from one shared source, as they arrive.
+    """
+
+    def __init__(self, plan: ExportCheckpoint, *, ordered: bool = True) -> None:
+        self.query: Mapping[str, Any] = plan.query
+        self.parts: list[PartCheckpoint] = list(plan.parts)
+        self.ordered = ordered
+        #: The latest query id of each sub-query, which the checkpoint takes up with its first records.
+        self.transaction_ids = [part.transaction_id for part in self.parts]
+        self.started = [False] * len(self.parts)
+        self.pages_read = 0
+        self._lock = threading.Lock()
+        self._order = deque(self.pending())
+        self._remaining = len(self._order)
+        self._current: PageItem[RecordT] | None = None
+        self._position = 0
+        self._records_at_start = plan.records_read
+        self._clock_start = time.monotonic()
+
+    # The plan (the producers' side)
+
+    def pending(self) -> list[int]:
+        """The sub-queries with records still to hand out, in hand-out order."""
+        return [index for index, part in enumerate(self.parts) if not part.done]
+
+    def request(self, index: int) -> AuditQueryRequest:
+        return AuditQueryRequest.from_dict({**self.query, "interval": self.parts[index].interval})
+
+    def set_transaction(self, index: int, transaction_id: str) -> None:
+        with self._lock:
+            self.transaction_ids[index] = transaction_id
+            if self.parts[index].transaction_id is None:  # a re-run's id is saved with its first records
+                self.parts[index] = replace(self.parts[index], transaction_id=transaction_id)
+
+    # Positions
+
+    def _advance(self, item: PageItem[RecordT], before: int, after: int) -> None:
+        """Records that `item`'s records from `before` to `after` were handed out."""
+        with self._lock:
+            part = replace(self.parts[item.part], transaction_id=item.transaction_id)
+            if after >= len(item.records):
+                page = item.page
+                part = replace(part, cursor=page.next_cursor, skip=0, done=page.last)
+            else:
+                part = replace(part, cursor=item.page.cursor, skip=item.first_index + after)
+            self.parts[item.part] = replace(part, records_read=part.records_read + after - before)
+
+    def _finish(self, index: int) -> None:
+        with self._lock:
+            self.parts[index] = replace(self.parts[index], cursor=None, skip=0, done=True)
+
+    def checkpoint(self) -> ExportCheckpoint:
+        """Where to resume: exactly the records not yet handed out remain."""
+        with self._lock:
+            return ExportCheckpoint(self.query, tuple(self.parts))
+
+    @property
+    def records_read(self) -> int:
+        with self._lock:
+            return sum(part.records_read for part in self.parts)
+
+    @property
+    def done(self) -> bool:
+        with self._lock:
+            return all(part.done for part in self.parts)
+
+    @property
+    def progress(self) -> BulkProgress:
+        with self._lock:
+            done = sum(part.done for part in self.parts)
+            running = sum(started and not part.done for started, part in zip(self.started, self.parts, strict=True))
+            records = sum(part.records_read for part in self.parts)
+        elapsed = time.monotonic() - self._clock_start
+        rate = (records - self._records_at_start) / elapsed if elapsed > 0 else 0.0
+        return BulkProgress(len(self.parts) - done - running, running, done, records, elapsed, rate)
+
+    # The state machine (the consumer's side)
+
+    @property
+    def finished(self) -> bool:
+        """No item will come any more: every sub-query's end has been received."""
+        return not self._order if self.ordered else self._remaining == 0
+
+    def head(self) -> int:
+        """The sub-query whose records come out next (ordered export)."""
+        return self._order[0]
+
+    def source(self) -> int | None:
+        """The sub-query whose source to read next, or None for the shared one."""
+        return self._order[0] if self.ordered else None
+
+    def receive(self, item: Item[RecordT]) -> None:
+        """Takes in the next item read; raises a producer's failure."""
+        if isinstance(item, Failure):
+            raise item.error
+        if isinstance(item, PartEnd):
+            self._finish(item.part)
+            if self.ordered:
+                self._order.popleft()
+            else:
+                self._remaining -= 1
+            return
+        self.pages_read += 1
+        if item.records:
+            self._current, self._position = item, 0
+        else:
+            self._advance(item, 0, 0)
+
+    def hand_out(self, limit: int | None) -> tuple[PageItem[RecordT], Sequence[RecordT]] | None:
+        """Up to `limit` (None: all the rest) records of the page being handed out, with that page; None
+        when a new item is needed first (or, once `finished`, when there is nothing left)."""
+        item = self._current
+        if item is None:
+            return None
+        before = self._position
+        after = len(item.records) if limit is None else min(before + limit, len(item.records))
+        self._position = after
+        self._advance(item, before, after)
+        if after >= len(item.records):
+            self._current = None
+        records = item.records
+        return item, records if before == 0 and after == len(records) else records[before:after]
