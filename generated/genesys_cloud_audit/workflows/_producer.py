@@ -113,7 +113,8 @@ class _Run(Generic[RecordT]):
         self._events = events
         self._cursor, self._skip = part.cursor, part.skip
         self._produced = part.records_read  # records of the query, in its order, produced so far
-        self._drop = 0
+        # A sub-query without a query but with records read is run again from its start, dropping those.
+        self._drop = part.records_read if part.transaction_id is None else 0
         self._ran_again = False
 
     def _created(self, created: AuditQueryExecutionStatusResponse) -> None:
