@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from emulator import Emulator
-from tests.cli.cli_helpers import WHOLE_SPAN, read_checkpoint, run_cli, start_cli, wait_for_pages
+from tests.cli.cli_helpers import WHOLE_SPAN, assert_finished, kill_midway, read_checkpoint, run_cli
 
 
 def export_args(emulator: Emulator, output: Path, *extra: str, command: str = "query") -> list[str]:
@@ -20,12 +20,6 @@ def clean_run(emulator: Emulator, output: Path, *extra: str, command: str = "que
     result = run_cli(export_args(emulator, output, *extra, command=command))
     assert result.returncode == 0, result.stderr
     return output.read_bytes()
-
-
-def assert_finished(output: Path, expected: bytes) -> None:
-    assert output.read_bytes() == expected
-    assert not output.with_name(output.name + ".checkpoint.json").exists()
-    assert not output.with_name(output.name + ".partial").exists()
 
 
 @pytest.mark.parametrize(("command", "fmt"), [("query", "jsonl"), ("query", "csv"), ("realtime", "jsonl")])
@@ -50,17 +44,7 @@ def test_killed_export_resumes_exactly(emulator: Emulator, tmp_path: Path, how: 
     expected = clean_run(emulator, tmp_path / "clean.jsonl")
     output = tmp_path / "audit.jsonl"
     emulator.add_fault("delay:path=/results:seconds=0.15")  # slow pages, so the kill lands midway
-    process = start_cli(export_args(emulator, output))
-    wait_for_pages(output, 3, process)
-    process.send_signal(how)
-    _, stderr = process.communicate(timeout=30)
-    if how == signal.SIGINT:
-        assert process.returncode == 130
-        assert "--resume" in stderr and "Traceback" not in stderr
-    assert not output.exists()
-    # A page cut off midway leaves bytes past the checkpoint; the resume must drop them.
-    with open(output.with_name(output.name + ".partial"), "ab") as partial:
-        partial.write(b'{"torn": ')
+    kill_midway(export_args(emulator, output), output, 3, how)
     emulator.reset()
     resumed = run_cli(export_args(emulator, output, "--resume"))
     assert resumed.returncode == 0, resumed.stderr

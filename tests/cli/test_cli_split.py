@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from emulator import Emulator
-from tests.cli.cli_helpers import WHOLE_SPAN, read_checkpoint, run_cli, start_cli, wait_for_pages
+from tests.cli.cli_helpers import WHOLE_SPAN, assert_finished, kill_midway, read_checkpoint, run_cli
 
 SPLIT = ("--split", "2d", "--concurrency", "8")
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "checkpoints" / "v1"
@@ -26,12 +26,6 @@ def clean_run(emulator: Emulator, output: Path, *extra: str) -> bytes:
     result = run_cli(export_args(emulator, output, *extra))
     assert result.returncode == 0, result.stderr
     return output.read_bytes()
-
-
-def assert_finished(output: Path, expected: bytes) -> None:
-    assert output.read_bytes() == expected
-    assert not output.with_name(output.name + ".checkpoint.json").exists()
-    assert not output.with_name(output.name + ".partial").exists()
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
@@ -75,16 +69,7 @@ def test_killed_split_export_resumes_exactly(emulator: Emulator, tmp_path: Path,
     expected = clean_run(emulator, tmp_path / "clean.jsonl", *SPLIT)
     output = tmp_path / "audit.jsonl"
     emulator.add_fault("delay:path=/results:seconds=0.1")  # slow pages, so the kill lands midway
-    process = start_cli(export_args(emulator, output, *SPLIT))
-    wait_for_pages(output, 12, process)
-    process.send_signal(how)
-    _, stderr = process.communicate(timeout=30)
-    if how == signal.SIGINT:
-        assert process.returncode == 130
-        assert "--resume" in stderr and "Traceback" not in stderr
-    assert not output.exists()
-    with open(output.with_name(output.name + ".partial"), "ab") as partial:
-        partial.write(b'{"torn": ')
+    kill_midway(export_args(emulator, output, *SPLIT), output, 12, how)
     emulator.reset()  # also forgets the queries: started sub-queries are run again, skipping what was written
     resumed = run_cli(export_args(emulator, output, "--resume", *SPLIT))
     assert resumed.returncode == 0, resumed.stderr

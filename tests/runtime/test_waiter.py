@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
+from typing import Any
 
 import pytest
 from genesys_cloud_audit import WaitFailedError, WaitPolicy, WaitTimeoutError
@@ -25,6 +26,19 @@ class FakeTime:
     def sleep(self, seconds: float) -> None:
         self.pauses.append(seconds)
         self.now += seconds
+
+    def wait(
+        self,
+        poll: Callable[[], object],
+        *,
+        failure: Collection[str] = ("Failed",),
+        resource_id: str = "job",
+        policy: WaitPolicy | None = None,
+        state_of: Callable[[Any], object] = lambda status: status,
+    ) -> object:
+        """`wait_for_state` on this clock, until Succeeded."""
+        return wait_for_state(poll, state_of=state_of, success={"Succeeded"}, failure=failure,
+                              resource_id=resource_id, policy=policy or NO_JITTER, clock=self.clock, sleep=self.sleep)  # fmt: skip
 
 
 def states(*values: object) -> Iterator[object]:
@@ -60,16 +74,7 @@ def test_bad_policies_are_refused(arguments: dict[str, float]) -> None:
 def test_success_returns_the_final_status_after_the_schedule() -> None:
     fake = FakeTime()
     polled = states("Queued", "Running", "Running", "Succeeded")
-    status = wait_for_state(
-        lambda: next(polled),
-        state_of=lambda s: s,
-        success={"Succeeded"},
-        failure={"Failed"},
-        resource_id="job-1",
-        policy=NO_JITTER,
-        clock=fake.clock,
-        sleep=fake.sleep,
-    )
+    status = fake.wait(lambda: next(polled), resource_id="job-1")
     assert status == "Succeeded"
     assert fake.pauses == [1.0, 2.0, 4.0]
 
@@ -81,16 +86,7 @@ def test_enum_states_are_compared_by_value_and_unset_is_no_state() -> None:
 
     fake = FakeTime()
     polled = states(UNSET, None, State("Succeeded"))
-    result = wait_for_state(
-        lambda: next(polled),
-        state_of=lambda s: s,
-        success={"Succeeded"},
-        failure=set(),
-        resource_id="r",
-        policy=NO_JITTER,
-        clock=fake.clock,
-        sleep=fake.sleep,
-    )
+    result = fake.wait(lambda: next(polled), failure=())
     assert isinstance(result, State)
     assert len(fake.pauses) == 2
 
@@ -100,15 +96,8 @@ def test_a_failure_state_raises_with_the_state_and_status(final: str) -> None:
     fake = FakeTime()
     polled = states({"state": "Running"}, {"state": final, "why": "x"})
     with pytest.raises(WaitFailedError) as caught:
-        wait_for_state(
-            lambda: next(polled),
-            state_of=lambda s: s["state"],
-            success={"Succeeded"},
-            failure={"Failed", "Cancelled"},
-            resource_id="job-2",
-            policy=NO_JITTER,
-            clock=fake.clock,
-            sleep=fake.sleep,
+        fake.wait(
+            lambda: next(polled), state_of=lambda s: s["state"], failure={"Failed", "Cancelled"}, resource_id="job-2"
         )
     assert (caught.value.resource_id, caught.value.state) == ("job-2", final)
     assert caught.value.status == {"state": final, "why": "x"}
@@ -125,16 +114,7 @@ def test_the_deadline_cuts_the_last_pause_and_raises_with_the_id() -> None:
         return "Running"
 
     with pytest.raises(WaitTimeoutError) as caught:
-        wait_for_state(
-            poll,
-            state_of=lambda s: s,
-            success={"Succeeded"},
-            failure=set(),
-            resource_id="job-3",
-            policy=policy,
-            clock=fake.clock,
-            sleep=fake.sleep,
-        )
+        fake.wait(poll, resource_id="job-3", policy=policy)
     assert fake.pauses == [1.0, 2.0, 4.0, 3.0]  # polled once more right at the deadline
     assert polls[-1] == 110.0
     error = caught.value
@@ -145,16 +125,7 @@ def test_the_deadline_cuts_the_last_pause_and_raises_with_the_id() -> None:
 def test_a_zero_deadline_polls_once() -> None:
     fake = FakeTime()
     with pytest.raises(WaitTimeoutError):
-        wait_for_state(
-            lambda: "Queued",
-            state_of=lambda s: s,
-            success={"Succeeded"},
-            failure=set(),
-            resource_id="r",
-            policy=WaitPolicy(deadline=0.0),
-            clock=fake.clock,
-            sleep=fake.sleep,
-        )
+        fake.wait(lambda: "Queued", policy=WaitPolicy(deadline=0.0))
     assert fake.pauses == []
 
 
