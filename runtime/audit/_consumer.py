@@ -195,3 +195,28 @@ class ExportState(Generic[RecordT]):
             self._current = None
         records = item.records
         return item, records if before == 0 and after == len(records) else records[before:after]
+
+
+class ExportView(Generic[RecordT]):
+    """What every export shows of its state machine: the checkpoint, the totals and the progress."""
+
+    _state: ExportState[RecordT]
+
+    def checkpoint(self) -> ExportCheckpoint:
+        """Where to resume: exactly the records not yet handed out remain (pass it back to resume)."""
+        return self._state.checkpoint()
+
+    @property
+    def records_read(self) -> int:
+        """Records handed out so far (including those before the checkpoint the export resumed from)."""
+        return self._state.records_read
+
+    @property
+    def done(self) -> bool:
+        """Whether every record has been handed out."""
+        return self._state.done
+
+    @property
+    def progress(self) -> BulkProgress:
+        """Sub-queries waiting, running and done; records handed out and their rate."""
+        return self._state.progress

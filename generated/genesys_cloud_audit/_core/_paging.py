@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from ..types import Unset
 
@@ -125,6 +125,7 @@ class _Pager(Generic[PageT, ItemT, KeyT]):
 
     def __init__(
         self,
+        fetch: Callable[[KeyT], Any],
         position: _Position[PageT, KeyT],
         items_of: Callable[[PageT], Sequence[ItemT] | Unset | None],
         start: KeyT,
@@ -132,6 +133,7 @@ class _Pager(Generic[PageT, ItemT, KeyT]):
     ) -> None:
         if skip < 0:
             raise ValueError("skip must not be negative")
+        self._fetch = fetch
         self._position = position
         self._items_of = items_of
         self._key = start
@@ -173,17 +175,8 @@ class _Pager(Generic[PageT, ItemT, KeyT]):
 class _Pages(_Pager[PageT, ItemT, KeyT], Iterator[ItemT]):
     """The sync driver: fetches with a plain callable."""
 
-    def __init__(
-        self,
-        fetch: Callable[[KeyT], PageT],
-        position: _Position[PageT, KeyT],
-        items_of: Callable[[PageT], Sequence[ItemT] | Unset | None],
-        start: KeyT,
-        skip: int,
-    ) -> None:
-        super().__init__(position, items_of, start, skip)
-        self._fetch = fetch
-        self._records: Iterator[ItemT] | None = None
+    _fetch: Callable[[KeyT], PageT]
+    _records: Iterator[ItemT] | None = None
 
     def pages(self) -> Iterator[PageT]:
         """The remaining pages' response models; the position moves past each page as it is yielded."""
@@ -222,18 +215,9 @@ class _Pages(_Pager[PageT, ItemT, KeyT], Iterator[ItemT]):
 class _AsyncPages(_Pager[PageT, ItemT, KeyT], AsyncIterator[ItemT]):
     """The async driver: fetches with a coroutine function."""
 
-    def __init__(
-        self,
-        fetch: Callable[[KeyT], Awaitable[PageT]],
-        position: _Position[PageT, KeyT],
-        items_of: Callable[[PageT], Sequence[ItemT] | Unset | None],
-        start: KeyT,
-        skip: int,
-    ) -> None:
-        super().__init__(position, items_of, start, skip)
-        self._fetch = fetch
-        self._current: Page[PageT, ItemT] | None = None
-        self._index = 0
+    _fetch: Callable[[KeyT], Awaitable[PageT]]
+    _current: Page[PageT, ItemT] | None = None
+    _index = 0
 
     async def pages(self) -> AsyncIterator[PageT]:
         """The remaining pages' response models; the position moves past each page as it is yielded."""
@@ -298,7 +282,7 @@ class CursorPages(_CursorPosition[PageT, ItemT], _Pages[PageT, ItemT, str | None
         start_cursor: str | None = None,
         skip: int = 0,
     ) -> None:
-        _Pages.__init__(self, fetch, _Cursors(cursor_of), items_of, start_cursor, skip)
+        super().__init__(fetch, _Cursors(cursor_of), items_of, start_cursor, skip)
 
 
 class AsyncCursorPages(_CursorPosition[PageT, ItemT], _AsyncPages[PageT, ItemT, str | None]):
@@ -313,7 +297,7 @@ class AsyncCursorPages(_CursorPosition[PageT, ItemT], _AsyncPages[PageT, ItemT, 
         start_cursor: str | None = None,
         skip: int = 0,
     ) -> None:
-        _AsyncPages.__init__(self, fetch, _Cursors(cursor_of), items_of, start_cursor, skip)
+        super().__init__(fetch, _Cursors(cursor_of), items_of, start_cursor, skip)
 
 
 class NumberedPages(_NumberedPosition[PageT, ItemT], _Pages[PageT, ItemT, int]):
@@ -331,7 +315,7 @@ class NumberedPages(_NumberedPosition[PageT, ItemT], _Pages[PageT, ItemT, int]):
         start_page: int = 1,
         skip: int = 0,
     ) -> None:
-        _Pages.__init__(self, fetch, _Numbers(page_count_of), items_of, first_page(start_page), skip)
+        super().__init__(fetch, _Numbers(page_count_of), items_of, first_page(start_page), skip)
 
 
 class AsyncNumberedPages(_NumberedPosition[PageT, ItemT], _AsyncPages[PageT, ItemT, int]):
@@ -346,4 +330,4 @@ class AsyncNumberedPages(_NumberedPosition[PageT, ItemT], _AsyncPages[PageT, Ite
         start_page: int = 1,
         skip: int = 0,
     ) -> None:
-        _AsyncPages.__init__(self, fetch, _Numbers(page_count_of), items_of, first_page(start_page), skip)
+        super().__init__(fetch, _Numbers(page_count_of), items_of, first_page(start_page), skip)

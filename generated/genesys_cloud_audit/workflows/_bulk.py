@@ -31,8 +31,7 @@ from types import TracebackType
 from ..models.audit_log_message import AuditLogMessage
 from . import _arguments
 from ._arguments import ExportArguments, one_call
-from ._checkpoint import ExportCheckpoint
-from ._consumer import BulkProgress, ExportState, Failure, Item
+from ._consumer import ExportState, ExportView, Failure, Item
 from ._producer import AsyncSubQueryRun, ExportEvents, ModelResults, NoEvents, SubQueryRun
 
 __all__ = ["AsyncBulkExport", "BulkExport", "export_audits", "export_audits_async"]
@@ -46,7 +45,7 @@ class _Stopped(Exception):
     """The export was closed while a worker waited for buffer space."""
 
 
-class _Bulk:
+class _Bulk(ExportView[AuditLogMessage]):
     """What the sync and async split exports share: the state machine, the work list, progress."""
 
     def __init__(self, arguments: ExportArguments, events: ExportEvents | None = None) -> None:
@@ -71,19 +70,6 @@ class _Bulk:
         index = self._work.popleft()
         self._state.started[index] = True
         return index
-
-    def checkpoint(self) -> ExportCheckpoint:
-        """Where to resume: passing it to `export_audits` yields exactly the records not yet yielded."""
-        return self._state.checkpoint()
-
-    @property
-    def progress(self) -> BulkProgress:
-        """Sub-queries waiting, running and done; records yielded and their rate."""
-        return self._state.progress
-
-    @property
-    def done(self) -> bool:
-        return self._state.done
 
 
 class BulkExport(_Bulk, Iterator[AuditLogMessage]):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from .._core._paging import Page
 from ..client import Client
@@ -28,8 +28,8 @@ from ..models.audit_query_execution_status_response import AuditQueryExecutionSt
 from . import _arguments
 from ._arguments import ExportArguments, one_call
 from ._checkpoint import ExportCheckpoint
-from ._consumer import ExportState, PageItem, PartEnd
-from ._producer import AsyncSubQueryRun, ExportEvents, ModelResults, NoEvents, SubQueryRun
+from ._consumer import ExportState, ExportView, PageItem, PartEnd
+from ._producer import AsyncSubQueryRun, ExportEvents, ModelResults, NoEvents, SubQueryRun, SubQueryRunBase
 from ._query_args import ReadSettings
 
 __all__ = [
@@ -42,14 +42,19 @@ __all__ = [
 ]
 
 ResultsPage = Page[Any, AuditLogMessage]
+RunT = TypeVar("RunT", bound=SubQueryRunBase[AuditLogMessage])
 
 
 def _page(item: PageItem[AuditLogMessage], records: Sequence[AuditLogMessage]) -> ResultsPage:
     return item.page if records is item.records else replace(item.page, items=records)
 
 
-class _Export:
-    """What the sync and async exports share: the state machine and the report of progress."""
+class _Export(ExportView[AuditLogMessage], Generic[RunT]):
+    """What the sync and async exports share: the state machine, the run of the sub-query being read,
+    and the report of progress."""
+
+    _run_class: type[RunT]
+    _run: RunT | None = None
 
     def __init__(
         self,
@@ -64,6 +69,13 @@ class _Export:
         self._events = events or NoEvents()
         self._reader = ModelResults()
 
+    def _head_run(self) -> RunT:
+        if self._run is None:
+            self._run = self._run_class(
+                self.client, self._state, self._state.head(), self.settings, self._reader, self._events
+            )
+        return self._run
+
     def _part(self) -> int:
         """The sub-query being read (the last one once every record is out)."""
         return len(self._state.parts) - 1 if self._state.finished else self._state.head()
@@ -74,31 +86,22 @@ class _Export:
         return self._state.transaction_ids[self._part()]
 
     @property
+    def status(self) -> AuditQueryExecutionStatusResponse | None:
+        """The final status of the query being read, once it has succeeded."""
+        return self._run.status if self._run else None
+
+    @property
     def cursor(self) -> str | None:
         """The cursor of the page being read (None for the first page)."""
         return self._state.parts[self._part()].cursor
-
-    @property
-    def records_read(self) -> int:
-        """Records yielded so far (including those before the checkpoint this export resumed from)."""
-        return self._state.records_read
 
     @property
     def pages_read(self) -> int:
         """Pages fetched by this export object."""
         return self._state.pages_read
 
-    @property
-    def done(self) -> bool:
-        """Whether every record has been yielded."""
-        return self._state.done
 
-    def checkpoint(self) -> ExportCheckpoint:
-        """Where to resume: `resume_audits(client, checkpoint)` yields exactly the records not yet yielded."""
-        return self._state.checkpoint()
-
-
-class AuditExport(_Export, Iterator[AuditLogMessage]):
+class AuditExport(_Export[SubQueryRun[AuditLogMessage]], Iterator[AuditLogMessage]):
     """Every record of an audit query, page by page; iterate it, or call `batches()`, `pages()` or
     `detailed_pages()` for whole pages.
 
@@ -107,20 +110,8 @@ class AuditExport(_Export, Iterator[AuditLogMessage]):
     error, iterating again carries on from the same position.
     """
 
-    _run: SubQueryRun[AuditLogMessage] | None = None
+    _run_class = SubQueryRun[AuditLogMessage]
     _items: Generator[PageItem[AuditLogMessage] | PartEnd, None, None] | None = None
-
-    def _head_run(self) -> SubQueryRun[AuditLogMessage]:
-        if self._run is None:
-            self._run = SubQueryRun(
-                self.client, self._state, self._state.head(), self.settings, self._reader, self._events
-            )
-        return self._run
-
-    @property
-    def status(self) -> AuditQueryExecutionStatusResponse | None:
-        """The final status of the query being read, once it has succeeded."""
-        return self._run.status if self._run else None
 
     def start(self) -> str:
         """Creates the query if needed and waits until it has succeeded; returns its transaction id."""
@@ -173,23 +164,11 @@ class AuditExport(_Export, Iterator[AuditLogMessage]):
         return out[1][0]
 
 
-class AsyncAuditExport(_Export, AsyncIterator[AuditLogMessage]):
+class AsyncAuditExport(_Export[AsyncSubQueryRun[AuditLogMessage]], AsyncIterator[AuditLogMessage]):
     """`AuditExport` for `async for`; cancelling the task stops the waiting or paging."""
 
-    _run: AsyncSubQueryRun[AuditLogMessage] | None = None
+    _run_class = AsyncSubQueryRun[AuditLogMessage]
     _items: AsyncGenerator[PageItem[AuditLogMessage] | PartEnd, None] | None = None
-
-    def _head_run(self) -> AsyncSubQueryRun[AuditLogMessage]:
-        if self._run is None:
-            self._run = AsyncSubQueryRun(
-                self.client, self._state, self._state.head(), self.settings, self._reader, self._events
-            )
-        return self._run
-
-    @property
-    def status(self) -> AuditQueryExecutionStatusResponse | None:
-        """The final status of the query being read, once it has succeeded."""
-        return self._run.status if self._run else None
 
     async def start(self) -> str:
         """Creates the query if needed and waits until it has succeeded; returns its transaction id."""

@@ -15,7 +15,8 @@ so records can come out as models (the default) or in another form.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Generator
+from collections.abc import AsyncGenerator, Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -90,7 +91,7 @@ def _state_text(value: object) -> str:
     return str(getattr(value, "value", value)) if value else "unknown"
 
 
-class _Run(Generic[RecordT]):
+class SubQueryRunBase(Generic[RecordT]):
     """One sub-query's position as its producer sees it, and every step that is not I/O."""
 
     def __init__(
@@ -140,17 +141,22 @@ class _Run(Generic[RecordT]):
         self._produced += len(page.items)
         return PageItem(self.index, str(self.transaction_id), page, first_index + dropped)
 
-    def _vanished(self, error: NotFoundError) -> None:
-        """Runs the query again from its start, dropping what was produced; raises if it already was."""
-        if self._ran_again or self.transaction_id is None:
-            raise error
-        self._ran_again = True
-        self._events.query_rerun(self.index, self.transaction_id)
-        self._drop = self._produced
-        self.transaction_id, self.status, self._cursor, self._skip = None, None, None, 0
+    @contextmanager
+    def _rerun_if_vanished(self) -> Iterator[None]:
+        """When the query has vanished (404), prepares to run it again from its start, dropping what was
+        produced; raises when it already was run again, or was never created."""
+        try:
+            yield
+        except NotFoundError:
+            if self._ran_again or self.transaction_id is None:
+                raise
+            self._ran_again = True
+            self._events.query_rerun(self.index, self.transaction_id)
+            self._drop = self._produced
+            self.transaction_id, self.status, self._cursor, self._skip = None, None, None, 0
 
 
-class SubQueryRun(_Run[RecordT]):
+class SubQueryRun(SubQueryRunBase[RecordT]):
     """A sub-query's run with blocking calls."""
 
     def _poll(self) -> AuditQueryExecutionStatusResponse:
@@ -159,34 +165,25 @@ class SubQueryRun(_Run[RecordT]):
 
     def start(self) -> str:
         """Creates the query if needed and waits until it has succeeded; returns its transaction id."""
-        while True:
-            try:
+        while self.status is None:
+            with self._rerun_if_vanished():
                 if self.transaction_id is None:
-                    created = _query.sync(client=self.client, body=self._state.request(self.index),
-                                          request_options=self.settings.request_options)  # fmt: skip
-                    self._created(created)
-                if self.status is None:
-                    self.status = wait_for_state(self._poll, **self._wait_arguments())
-                return str(self.transaction_id)
-            except NotFoundError as error:
-                self._vanished(error)
+                    body, options = self._state.request(self.index), self.settings.request_options
+                    self._created(_query.sync(client=self.client, body=body, request_options=options))
+                self.status = wait_for_state(self._poll, **self._wait_arguments())
+        return str(self.transaction_id)
 
     def items(self) -> Generator[PageItem[RecordT] | PartEnd, None, None]:
         """Every remaining page as an item, then the sub-query's end."""
         while True:
-            transaction_id = self.start()
-            try:
-                pages = self._reader.pages(self.client, transaction_id, self.settings, self._cursor, self._skip)
-                for page in pages.detailed_pages():
-                    yield self._item(page)
-            except NotFoundError as error:
-                self._vanished(error)
-                continue
-            yield PartEnd(self.index)
-            return
+            pages = self._reader.pages(self.client, self.start(), self.settings, self._cursor, self._skip)
+            with self._rerun_if_vanished():
+                yield from map(self._item, pages.detailed_pages())
+                break
+        yield PartEnd(self.index)
 
 
-class AsyncSubQueryRun(_Run[RecordT]):
+class AsyncSubQueryRun(SubQueryRunBase[RecordT]):
     """A sub-query's run for asyncio; cancelling the task stops it."""
 
     async def _poll(self) -> AuditQueryExecutionStatusResponse:
@@ -197,28 +194,20 @@ class AsyncSubQueryRun(_Run[RecordT]):
 
     async def start(self) -> str:
         """Creates the query if needed and waits until it has succeeded; returns its transaction id."""
-        while True:
-            try:
+        while self.status is None:
+            with self._rerun_if_vanished():
                 if self.transaction_id is None:
-                    created = await _query.asyncio(client=self.client, body=self._state.request(self.index),
-                                                   request_options=self.settings.request_options)  # fmt: skip
-                    self._created(created)
-                if self.status is None:
-                    self.status = await wait_for_state_async(self._poll, **self._wait_arguments())
-                return str(self.transaction_id)
-            except NotFoundError as error:
-                self._vanished(error)
+                    body, options = self._state.request(self.index), self.settings.request_options
+                    self._created(await _query.asyncio(client=self.client, body=body, request_options=options))
+                self.status = await wait_for_state_async(self._poll, **self._wait_arguments())
+        return str(self.transaction_id)
 
     async def items(self) -> AsyncGenerator[PageItem[RecordT] | PartEnd, None]:
         """Every remaining page as an item, then the sub-query's end."""
         while True:
-            transaction_id = await self.start()
-            try:
-                pages = self._reader.pages_async(self.client, transaction_id, self.settings, self._cursor, self._skip)
+            pages = self._reader.pages_async(self.client, await self.start(), self.settings, self._cursor, self._skip)
+            with self._rerun_if_vanished():
                 async for page in pages.detailed_pages():
                     yield self._item(page)
-            except NotFoundError as error:
-                self._vanished(error)
-                continue
-            yield PartEnd(self.index)
-            return
+                break
+        yield PartEnd(self.index)
