@@ -11,10 +11,18 @@ from datetime import timedelta
 
 from .._core._errors import ConfigurationError
 from ..models.audit_query_sort_sort_order import AuditQuerySortSortOrder
-from ._checkpoint import QUERY, ExportCheckpoint, PartCheckpoint
+from ._checkpoint import QUERY, ExportCheckpoint, PartCheckpoint, decode, encode
 from ._errors import CheckpointError
-from ._query_args import FiltersArg, IntervalArg, SortArg, build_sort, format_instant, format_interval, interval_bounds
-from ._query_args import query_fields as _query_fields
+from ._query_args import (
+    FiltersArg,
+    IntervalArg,
+    SortArg,
+    build_sort,
+    format_instant,
+    format_interval,
+    interval_bounds,
+    query_fields,
+)
 
 __all__: list[str] = []
 
@@ -35,9 +43,13 @@ def split_interval(interval: IntervalArg, span: timedelta) -> list[str]:
 
 
 def load_checkpoint(checkpoint: ExportCheckpoint | str) -> ExportCheckpoint:
-    """A checkpoint given as the object or its JSON; only an audit query export's will do."""
-    loaded = ExportCheckpoint.from_json(checkpoint) if isinstance(checkpoint, str) else checkpoint
-    if not isinstance(loaded, ExportCheckpoint):
+    """A checkpoint given as the object or its JSON, validated either way; only an audit query export's
+    will do."""
+    if isinstance(checkpoint, str):
+        loaded = ExportCheckpoint.from_json(checkpoint)
+    elif isinstance(checkpoint, ExportCheckpoint):
+        loaded = decode(encode(checkpoint))[0]  # an object made by hand is checked like a file
+    else:
         raise CheckpointError(f"checkpoint must be an ExportCheckpoint or its JSON, not {type(checkpoint).__name__}")
     if loaded.kind != QUERY:
         raise CheckpointError(f"the checkpoint is of a {loaded.kind} export, not of an audit query export")
@@ -48,7 +60,7 @@ def one_query_plan(
     interval: IntervalArg, service_name: str | None, filters: FiltersArg, sort: SortArg
 ) -> ExportCheckpoint:
     """The plan of one audit query over the whole interval."""
-    return ExportCheckpoint(_query_fields(service_name, filters, sort), (PartCheckpoint(format_interval(interval)),))
+    return ExportCheckpoint(query_fields(service_name, filters, sort), (PartCheckpoint(format_interval(interval)),))
 
 
 def _descending(sort: SortArg) -> bool:
@@ -69,7 +81,7 @@ def split_plan(
     intervals = split_interval(interval, span)
     if _descending(sort):
         intervals.reverse()
-    query = _query_fields(service_name, filters, sort)
+    query = query_fields(service_name, filters, sort)
     if checkpoint is None:
         return ExportCheckpoint(query, tuple(PartCheckpoint(part) for part in intervals))
     saved = load_checkpoint(checkpoint)

@@ -1,4 +1,4 @@
-"""Keeps enum values the spec does not list, so new Genesys values are neither lost nor fatal."""
+"""Keeps enum values the spec does not list, so values an API adds later are neither lost nor fatal."""
 
 from __future__ import annotations
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from genesys_cloud_audit import Client, RetryPolicy
 
-from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator
+from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator, EmulatorConfig, run_emulator
 from tests.support.scripted_server import ScriptedServer, token_issuer
 
-__all__ = ["CLIENT_ID", "CLIENT_SECRET", "FAST_RETRY", "emulator_clients", "make_client"]
+__all__ = ["CLIENT_ID", "CLIENT_SECRET", "FAST_RETRY", "emulator_clients", "make_client", "serve"]
 
 CLIENT_ID = "test-client-id"
 CLIENT_SECRET = "s3cr3t-DO-NOT-LEAK-7f1e"
@@ -45,3 +45,9 @@ def emulator_clients(**settings: Any) -> Iterator[Callable[[Emulator], Client]]:
     yield make
     for client in made:
         client.close()
+
+
+def serve(config: EmulatorConfig) -> Iterator[Emulator]:
+    """For a session fixture: an emulator on 127.0.0.1 serving `config` until the session ends."""
+    with run_emulator(config) as emulator:
+        yield emulator

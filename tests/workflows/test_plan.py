@@ -84,3 +84,16 @@ def test_only_query_checkpoints_load_for_query_exports() -> None:
         load_checkpoint(realtime.to_json())
     with pytest.raises(CheckpointError, match="must be an ExportCheckpoint or its JSON"):
         load_checkpoint({"version": 2})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("checkpoint", "message"),
+    [
+        (ExportCheckpoint({}, ()), "/parts: expected a non-empty list"),
+        (ExportCheckpoint({}, (PartCheckpoint("yesterday/today"),)), "/parts/0/interval"),
+        (ExportCheckpoint({}, (PartCheckpoint("P1D/2026-10-02T00:00:00Z", "tx", skip=-3),)), "/parts/0/skip"),
+    ],
+)
+def test_checkpoint_objects_made_by_hand_are_validated_like_files(checkpoint: ExportCheckpoint, message: str) -> None:
+    with pytest.raises(CheckpointError, match=message):
+        load_checkpoint(checkpoint)
