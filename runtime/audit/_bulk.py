@@ -22,13 +22,13 @@ import asyncio
 import queue
 import threading
 from collections import deque
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator
 from types import TracebackType
 
 from ..models.audit_log_message import AuditLogMessage
 from . import _arguments
 from ._arguments import ExportArguments, one_call
-from ._consumer import ExportState, ExportView, Failure, Item
+from ._consumer import ExportState, ExportView, Failure, HandOut, Item
 from ._producer import AsyncSubQueryRun, ExportEvents, ModelResults, NoEvents, SubQueryRun
 
 __all__ = ["AsyncBulkExport", "BulkExport", "export_audits", "export_audits_async"]
@@ -120,7 +120,7 @@ class BulkExport(_Bulk, Iterator[AuditLogMessage]):
                 except _Stopped:
                     return
 
-    def _hand_out(self, limit: int | None) -> Sequence[AuditLogMessage] | None:
+    def _hand_out(self, limit: int | None) -> HandOut[AuditLogMessage] | None:
         if self._threads is None:
             self._begin()
         while (out := self._state.hand_out(limit)) is None and not self._state.finished:
@@ -133,22 +133,21 @@ class BulkExport(_Bulk, Iterator[AuditLogMessage]):
                 raise
         if out is None:
             self.close()
-            return None
-        return out[1]
+        return out
 
-    def batches(self) -> Iterator[Sequence[AuditLogMessage]]:
+    def batches(self) -> Iterator[list[AuditLogMessage]]:
         """The remaining records a page at a time (the checkpoint moves past each as it is handed out)."""
-        while (records := self._hand_out(None)) is not None:
-            yield records
+        while (out := self._hand_out(None)) is not None:
+            yield out[0].between(out[1], out[2])
 
     def __iter__(self) -> BulkExport:
         return self
 
     def __next__(self) -> AuditLogMessage:
-        records = self._hand_out(1)
-        if records is None:
+        out = self._hand_out(1)
+        if out is None:
             raise StopIteration
-        return records[0]
+        return out[0].records[out[1]]
 
     def close(self) -> None:
         """Stops the workers and waits for them: a request in flight completes, nothing more is sent."""
@@ -188,7 +187,7 @@ class AsyncBulkExport(_Bulk, AsyncIterator[AuditLogMessage]):
                 self._failed = True
                 await target.put(Failure(error))
 
-    async def _hand_out(self, limit: int | None) -> Sequence[AuditLogMessage] | None:
+    async def _hand_out(self, limit: int | None) -> HandOut[AuditLogMessage] | None:
         if self._tasks is None:
             self._begin()
         while (out := self._state.hand_out(limit)) is None and not self._state.finished:
@@ -201,22 +200,21 @@ class AsyncBulkExport(_Bulk, AsyncIterator[AuditLogMessage]):
                 raise
         if out is None:
             await self.aclose()
-            return None
-        return out[1]
+        return out
 
-    async def batches(self) -> AsyncIterator[Sequence[AuditLogMessage]]:
+    async def batches(self) -> AsyncIterator[list[AuditLogMessage]]:
         """The remaining records a page at a time (the checkpoint moves past each as it is handed out)."""
-        while (records := await self._hand_out(None)) is not None:
-            yield records
+        while (out := await self._hand_out(None)) is not None:
+            yield out[0].between(out[1], out[2])
 
     def __aiter__(self) -> AsyncBulkExport:
         return self
 
     async def __anext__(self) -> AuditLogMessage:
-        records = await self._hand_out(1)
-        if records is None:
+        out = await self._hand_out(1)
+        if out is None:
             raise StopAsyncIteration
-        return records[0]
+        return out[0].records[out[1]]
 
     async def aclose(self) -> None:
         """Cancels the workers and waits for them to end."""

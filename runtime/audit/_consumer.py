@@ -13,7 +13,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import astuple, dataclass
 from typing import Any, Generic, TypeVar
 
 from .._core._paging import Page
@@ -51,6 +51,13 @@ class PageItem(Generic[RecordT]):
     def records(self) -> Sequence[RecordT]:
         return self.page.items
 
+    def between(self, start: int, stop: int) -> list[RecordT]:
+        """Its records from `start` to `stop` (the page's own list when that is all of them)."""
+        records = self.page.items
+        if start == 0 and stop == len(records) and isinstance(records, list):
+            return records
+        return list(records[start:stop])
+
 
 @dataclass(frozen=True)
 class PartEnd:
@@ -67,6 +74,24 @@ class Failure:
 
 
 Item = PageItem[RecordT] | PartEnd | Failure
+HandOut = tuple[PageItem[RecordT], int, int]
+
+
+@dataclass
+class _Position:
+    """A sub-query's checkpoint as the state machine moves it (a PartCheckpoint is made on demand)."""
+
+    interval: str
+    transaction_id: str | None
+    cursor: str | None
+    page_number: int | None
+    skip: int
+    records_read: int
+    done: bool
+
+    def frozen(self) -> PartCheckpoint:
+        return PartCheckpoint(self.interval, self.transaction_id, self.cursor, self.page_number, self.skip,
+                              self.records_read, self.done)  # fmt: skip
 
 
 class ExportState(Generic[RecordT]):
@@ -78,11 +103,11 @@ class ExportState(Generic[RecordT]):
 
     def __init__(self, plan: ExportCheckpoint, *, ordered: bool = True) -> None:
         self.query: Mapping[str, Any] = plan.query
-        self.parts: list[PartCheckpoint] = list(plan.parts)
+        self._positions = [_Position(*astuple(part)) for part in plan.parts]
         self.ordered = ordered
         #: The latest query id of each sub-query, which the checkpoint takes up with its first records.
-        self.transaction_ids = [part.transaction_id for part in self.parts]
-        self.started = [False] * len(self.parts)
+        self.transaction_ids = [part.transaction_id for part in plan.parts]
+        self.started = [False] * len(plan.parts)
         self.pages_read = 0
         self._lock = threading.Lock()
         self._order = deque(self.pending())
@@ -94,60 +119,71 @@ class ExportState(Generic[RecordT]):
 
     # The plan (the producers' side)
 
+    @property
+    def parts(self) -> list[PartCheckpoint]:
+        """Every sub-query's checkpoint as it stands."""
+        with self._lock:
+            return [position.frozen() for position in self._positions]
+
+    def part(self, index: int) -> PartCheckpoint:
+        with self._lock:
+            return self._positions[index].frozen()
+
     def pending(self) -> list[int]:
         """The sub-queries with records still to hand out, in hand-out order."""
         return [index for index, part in enumerate(self.parts) if not part.done]
 
     def request(self, index: int) -> AuditQueryRequest:
-        return AuditQueryRequest.from_dict({**self.query, "interval": self.parts[index].interval})
+        return AuditQueryRequest.from_dict({**self.query, "interval": self._positions[index].interval})
 
     def set_transaction(self, index: int, transaction_id: str) -> None:
         with self._lock:
             self.transaction_ids[index] = transaction_id
-            if self.parts[index].transaction_id is None:  # a re-run's id is saved with its first records
-                self.parts[index] = replace(self.parts[index], transaction_id=transaction_id)
+            position = self._positions[index]
+            if position.transaction_id is None:  # a re-run's id is saved with its first records
+                position.transaction_id = transaction_id
 
     # Positions
 
     def _advance(self, item: PageItem[RecordT], before: int, after: int) -> None:
         """Records that `item`'s records from `before` to `after` were handed out."""
         with self._lock:
-            part = replace(self.parts[item.part], transaction_id=item.transaction_id)
-            if after >= len(item.records):
-                page = item.page
-                part = replace(part, cursor=page.next_cursor, skip=0, done=page.last)
+            position = self._positions[item.part]
+            position.transaction_id = item.transaction_id
+            position.records_read += after - before
+            if after >= len(item.page.items):
+                position.cursor, position.skip, position.done = item.page.next_cursor, 0, item.page.last
             else:
-                part = replace(part, cursor=item.page.cursor, skip=item.first_index + after)
-            self.parts[item.part] = replace(part, records_read=part.records_read + after - before)
+                position.cursor, position.skip = item.page.cursor, item.first_index + after
 
     def _finish(self, index: int) -> None:
         with self._lock:
-            self.parts[index] = replace(self.parts[index], cursor=None, skip=0, done=True)
+            position = self._positions[index]
+            position.cursor, position.skip, position.done = None, 0, True
 
     def checkpoint(self) -> ExportCheckpoint:
         """Where to resume: exactly the records not yet handed out remain."""
-        with self._lock:
-            return ExportCheckpoint(self.query, tuple(self.parts))
+        return ExportCheckpoint(self.query, tuple(self.parts))
 
     @property
     def records_read(self) -> int:
         with self._lock:
-            return sum(part.records_read for part in self.parts)
+            return sum(position.records_read for position in self._positions)
 
     @property
     def done(self) -> bool:
         with self._lock:
-            return all(part.done for part in self.parts)
+            return all(position.done for position in self._positions)
 
     @property
     def progress(self) -> BulkProgress:
-        with self._lock:
-            done = sum(part.done for part in self.parts)
-            running = sum(started and not part.done for started, part in zip(self.started, self.parts, strict=True))
-            records = sum(part.records_read for part in self.parts)
+        parts = self.parts
+        done = sum(part.done for part in parts)
+        running = sum(started and not part.done for started, part in zip(self.started, parts, strict=True))
+        records = sum(part.records_read for part in parts)
         elapsed = time.monotonic() - self._clock_start
         rate = (records - self._records_at_start) / elapsed if elapsed > 0 else 0.0
-        return BulkProgress(len(self.parts) - done - running, running, done, records, elapsed, rate)
+        return BulkProgress(len(parts) - done - running, running, done, records, elapsed, rate)
 
     # The state machine (the consumer's side)
 
@@ -181,20 +217,19 @@ class ExportState(Generic[RecordT]):
         else:
             self._advance(item, 0, 0)
 
-    def hand_out(self, limit: int | None) -> tuple[PageItem[RecordT], Sequence[RecordT]] | None:
-        """Up to `limit` (None: all the rest) records of the page being handed out, with that page; None
-        when a new item is needed first (or, once `finished`, when there is nothing left)."""
+    def hand_out(self, limit: int | None) -> HandOut[RecordT] | None:
+        """The page being handed out and the span of its records handed out now: up to `limit` (None:
+        all the rest). None when a new item is needed first (or, once `finished`, nothing is left)."""
         item = self._current
         if item is None:
             return None
-        before = self._position
-        after = len(item.records) if limit is None else min(before + limit, len(item.records))
+        before, total = self._position, len(item.page.items)
+        after = total if limit is None else min(before + limit, total)
         self._position = after
         self._advance(item, before, after)
-        if after >= len(item.records):
+        if after >= total:
             self._current = None
-        records = item.records
-        return item, records if before == 0 and after == len(records) else records[before:after]
+        return item, before, after
 
 
 class ExportView(Generic[RecordT]):

@@ -14,18 +14,19 @@ produces its pages (see `_consumer` and `_producer`).
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from dataclasses import replace
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from .._core._paging import Page
 from ..client import Client
 from ..models.audit_log_message import AuditLogMessage
+from ..models.audit_query_execution_results_response import AuditQueryExecutionResultsResponse
 from ..models.audit_query_execution_status_response import AuditQueryExecutionStatusResponse
 from . import _arguments
 from ._arguments import ExportArguments, one_call
 from ._checkpoint import ExportCheckpoint
-from ._consumer import ExportState, ExportView, PageItem, PartEnd
+from ._consumer import ExportState, ExportView, HandOut, PageItem, PartEnd
 from ._producer import AsyncSubQueryRun, ExportEvents, ModelResults, NoEvents, SubQueryRun, SubQueryRunBase
 from ._query_args import ReadSettings
 
@@ -38,12 +39,16 @@ __all__ = [
     "resume_audits_async",
 ]
 
-ResultsPage = Page[Any, AuditLogMessage]
+ResultsPage = Page[AuditQueryExecutionResultsResponse, AuditLogMessage]
 RunT = TypeVar("RunT", bound=SubQueryRunBase[AuditLogMessage])
 
 
-def _page(item: PageItem[AuditLogMessage], records: Sequence[AuditLogMessage]) -> ResultsPage:
-    return item.page if records is item.records else replace(item.page, items=records)
+def _page(out: HandOut[AuditLogMessage]) -> ResultsPage:
+    item, start, stop = out
+    page = (
+        item.page if start == 0 and stop == len(item.records) else replace(item.page, items=item.between(start, stop))
+    )
+    return cast(ResultsPage, page)
 
 
 class _Export(ExportView[AuditLogMessage], Generic[RunT]):
@@ -75,7 +80,7 @@ class _Export(ExportView[AuditLogMessage], Generic[RunT]):
 
     def _part(self) -> int:
         """The sub-query being read (the last one once every record is out)."""
-        return len(self._state.parts) - 1 if self._state.finished else self._state.head()
+        return len(self._state.transaction_ids) - 1 if self._state.finished else self._state.head()
 
     @property
     def transaction_id(self) -> str | None:
@@ -90,7 +95,7 @@ class _Export(ExportView[AuditLogMessage], Generic[RunT]):
     @property
     def cursor(self) -> str | None:
         """The cursor of the page being read (None for the first page)."""
-        return self._state.parts[self._part()].cursor
+        return self._state.part(self._part()).cursor
 
     @property
     def pages_read(self) -> int:
@@ -131,22 +136,22 @@ class AuditExport(_Export[SubQueryRun[AuditLogMessage]], Iterator[AuditLogMessag
             self._run = self._items = None
         self._state.receive(item)
 
-    def _hand_out(self, limit: int | None) -> tuple[PageItem[AuditLogMessage], Sequence[AuditLogMessage]] | None:
+    def _hand_out(self, limit: int | None) -> HandOut[AuditLogMessage] | None:
         while (out := self._state.hand_out(limit)) is None and not self._state.finished:
             self._receive()
         return out
 
-    def batches(self) -> Iterator[Sequence[AuditLogMessage]]:
+    def batches(self) -> Iterator[list[AuditLogMessage]]:
         """The remaining records a page at a time (the checkpoint moves past each as it is handed out)."""
         while (out := self._hand_out(None)) is not None:
-            yield out[1]
+            yield out[0].between(out[1], out[2])
 
     def detailed_pages(self) -> Iterator[ResultsPage]:
         """The remaining pages, each with its records, the cursor it was read with and the next one."""
         while (out := self._hand_out(None)) is not None:
-            yield _page(*out)
+            yield _page(out)
 
-    def pages(self) -> Iterator[Any]:
+    def pages(self) -> Iterator[AuditQueryExecutionResultsResponse]:
         """The remaining pages' response models."""
         for page in self.detailed_pages():
             yield page.response
@@ -158,7 +163,7 @@ class AuditExport(_Export[SubQueryRun[AuditLogMessage]], Iterator[AuditLogMessag
         out = self._hand_out(1)
         if out is None:
             raise StopIteration
-        return out[1][0]
+        return out[0].records[out[1]]
 
 
 class AsyncAuditExport(_Export[AsyncSubQueryRun[AuditLogMessage]], AsyncIterator[AuditLogMessage]):
@@ -186,22 +191,22 @@ class AsyncAuditExport(_Export[AsyncSubQueryRun[AuditLogMessage]], AsyncIterator
             self._run = self._items = None
         self._state.receive(item)
 
-    async def _hand_out(self, limit: int | None) -> tuple[PageItem[AuditLogMessage], Sequence[AuditLogMessage]] | None:
+    async def _hand_out(self, limit: int | None) -> HandOut[AuditLogMessage] | None:
         while (out := self._state.hand_out(limit)) is None and not self._state.finished:
             await self._receive()
         return out
 
-    async def batches(self) -> AsyncIterator[Sequence[AuditLogMessage]]:
+    async def batches(self) -> AsyncIterator[list[AuditLogMessage]]:
         """The remaining records a page at a time (the checkpoint moves past each as it is handed out)."""
         while (out := await self._hand_out(None)) is not None:
-            yield out[1]
+            yield out[0].between(out[1], out[2])
 
     async def detailed_pages(self) -> AsyncIterator[ResultsPage]:
         """The remaining pages, each with its records, the cursor it was read with and the next one."""
         while (out := await self._hand_out(None)) is not None:
-            yield _page(*out)
+            yield _page(out)
 
-    async def pages(self) -> AsyncIterator[Any]:
+    async def pages(self) -> AsyncIterator[AuditQueryExecutionResultsResponse]:
         """The remaining pages' response models."""
         async for page in self.detailed_pages():
             yield page.response
@@ -213,7 +218,7 @@ class AsyncAuditExport(_Export[AsyncSubQueryRun[AuditLogMessage]], AsyncIterator
         out = await self._hand_out(1)
         if out is None:
             raise StopAsyncIteration
-        return out[1][0]
+        return out[0].records[out[1]]
 
 
 @one_call(_arguments.query)

@@ -103,7 +103,7 @@ class SubQueryRunBase(Generic[RecordT]):
         reader: ResultsReader[RecordT],
         events: ExportEvents,
     ) -> None:
-        part = state.parts[index]
+        part = state.part(index)
         self.client = client
         self.index = index
         self.settings = settings
