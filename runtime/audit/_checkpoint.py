@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from ._errors import CheckpointError, IntervalError
@@ -44,19 +44,19 @@ class PartCheckpoint:
         interval: Its `start/end` interval.
         transaction_id: The audit query's id; None until it is created (or after it vanished).
         cursor: The cursor of the page being read (None for the first page).
-        page_number: The page being read, for a realtime query (None for an audit query).
         skip: Records of that page already handed out.
         records_read: Records of this sub-query handed out, across resumptions.
         done: Every record of it has been handed out.
+        page_number: The page being read, for a realtime query (None for an audit query).
     """
 
     interval: str
     transaction_id: str | None = None
     cursor: str | None = None
-    page_number: int | None = None
     skip: int = 0
     records_read: int = 0
     done: bool = False
+    page_number: int | None = None
 
 
 @dataclass(frozen=True)
@@ -216,8 +216,7 @@ def _read_part(reader: _Reader, kind: str) -> PartCheckpoint:
     done = reader.flag("done")
     if done and skip:
         raise reader.fail("skip", "records skipped in a finished part")
-    return PartCheckpoint(part.interval, part.transaction_id, part.cursor, part.page_number, skip,
-                          reader.count("recordsRead"), done)  # fmt: skip
+    return replace(part, skip=skip, records_read=reader.count("recordsRead"), done=done)
 
 
 def _read_file(reader: _Reader, checkpoint: ExportCheckpoint) -> FileFacts:

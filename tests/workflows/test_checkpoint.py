@@ -18,8 +18,8 @@ NEXT_DAY = "2026-10-02T00:00:00.000Z/2026-10-03T00:00:00.000Z"
 SPLIT = ExportCheckpoint(
     {"serviceName": "Architect", "sort": [{"name": "Timestamp", "sortOrder": "ascending"}]},
     (
-        PartCheckpoint(DAY, "tx-1", None, None, 0, 120, True),
-        PartCheckpoint(NEXT_DAY, "tx-2", "c-7", None, 13, 513, False),
+        PartCheckpoint(DAY, "tx-1", None, 0, 120, True),
+        PartCheckpoint(NEXT_DAY, "tx-2", "c-7", 13, 513, False),
     ),
 )
 REALTIME = ExportCheckpoint(
@@ -196,7 +196,7 @@ def load_v1(name: str) -> tuple[dict[str, Any], ExportCheckpoint, FileFacts]:
 def test_version_1_command_line_query_checkpoint_is_upgraded() -> None:
     old, checkpoint, _ = load_v1("query")
     assert checkpoint == ExportCheckpoint(
-        {}, (PartCheckpoint(old["params"]["interval"], old["transaction_id"], old["cursor"], None, 0, 300, False),)
+        {}, (PartCheckpoint(old["params"]["interval"], old["transaction_id"], old["cursor"], 0, 300, False),)
     )
     _, csv, facts = load_v1("query-csv")
     assert dict(csv.query) == {"filters": [{"property": "Action", "value": "Delete"}],

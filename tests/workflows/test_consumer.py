@@ -30,9 +30,9 @@ def test_records_come_out_one_at_a_time_and_the_position_follows() -> None:
     assert machine.source() == 0 and machine.hand_out(1) is None
     machine.receive(item(0, [1, 2, 3], None, "c2"))
     assert records(machine, 1) == [1]
-    assert machine.checkpoint().parts[0] == PartCheckpoint(A, "tx-0", None, None, 1, 1, False)
+    assert machine.checkpoint().parts[0] == PartCheckpoint(A, "tx-0", None, 1, 1, False)
     assert records(machine, None) == [2, 3]
-    assert machine.checkpoint().parts[0] == PartCheckpoint(A, "tx-0", "c2", None, 0, 3, False)
+    assert machine.checkpoint().parts[0] == PartCheckpoint(A, "tx-0", "c2", 0, 3, False)
     assert machine.hand_out(1) is None
     machine.receive(item(0, [4], "c2", None))
     assert records(machine, 5) == [4]
@@ -53,14 +53,14 @@ def test_positions_count_from_where_the_page_started() -> None:
     machine = state(PartCheckpoint(A, "tx-0", "c5", skip=2, records_read=12))
     machine.receive(item(0, [13, 14, 15], "c5", "c6", first=2))
     machine.hand_out(2)
-    assert machine.checkpoint().parts[0] == PartCheckpoint(A, "tx-0", "c5", None, 4, 14, False)
+    assert machine.checkpoint().parts[0] == PartCheckpoint(A, "tx-0", "c5", 4, 14, False)
 
 
 def test_an_empty_page_moves_the_position_without_handing_anything_out() -> None:
     machine = state(PartCheckpoint(A, "tx-old", "c1", records_read=7))
     machine.receive(item(0, [], "c1", "c2"))
     assert machine.hand_out(None) is None
-    assert machine.checkpoint().parts[0] == PartCheckpoint(A, "tx-0", "c2", None, 0, 7, False)
+    assert machine.checkpoint().parts[0] == PartCheckpoint(A, "tx-0", "c2", 0, 7, False)
 
 
 def test_ordered_exports_read_each_part_in_turn_and_skip_finished_ones() -> None:

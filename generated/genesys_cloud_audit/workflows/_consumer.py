@@ -16,7 +16,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Mapping, Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Generic, TypeVar
 
 from .._core._paging import Page
@@ -87,14 +87,13 @@ class _Position:
     interval: str
     transaction_id: str | None
     cursor: str | None
-    page_number: int | None
     skip: int
     records_read: int
     done: bool
+    page_number: int | None
 
     def frozen(self) -> PartCheckpoint:
-        return PartCheckpoint(self.interval, self.transaction_id, self.cursor, self.page_number, self.skip,
-                              self.records_read, self.done)  # fmt: skip
+        return PartCheckpoint(**asdict(self))
 
 
 class ExportState(Generic[RecordT]):
@@ -106,7 +105,7 @@ class ExportState(Generic[RecordT]):
 
     def __init__(self, plan: ExportCheckpoint, *, ordered: bool = True) -> None:
         self.query: Mapping[str, Any] = plan.query
-        self._positions = [_Position(*astuple(part)) for part in plan.parts]
+        self._positions = [_Position(**asdict(part)) for part in plan.parts]
         self.ordered = ordered
         #: The latest query id of each sub-query, which the checkpoint takes up with its first records.
         self.transaction_ids = [part.transaction_id for part in plan.parts]
