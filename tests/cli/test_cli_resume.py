@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import signal
+import time
 from pathlib import Path
 
 import pytest
 
 from emulator import Emulator
-from tests.cli.cli_helpers import WHOLE_SPAN, assert_finished, kill_midway, read_checkpoint, run_cli
+from tests.cli.cli_helpers import WHOLE_SPAN, assert_finished, kill_midway, read_checkpoint, run_cli, start_cli
 
 
 def export_args(emulator: Emulator, output: Path, *extra: str, command: str = "query") -> list[str]:
@@ -75,3 +76,24 @@ def test_checkpoint_guards_against_mixing_exports(emulator: Emulator, tmp_path: 
     restarted = run_cli(export_args(emulator, output, "--restart"))
     assert restarted.returncode == 0, restarted.stderr
     assert_finished(output, clean_run(emulator, tmp_path / "clean.jsonl"))
+
+
+def test_an_export_stopped_while_its_query_runs_resumes_with_that_query(emulator: Emulator, tmp_path: Path) -> None:
+    expected = clean_run(emulator, tmp_path / "clean.jsonl")
+    emulator.reset()
+    output = tmp_path / "audit.jsonl"
+    emulator.app.config.update({"succeed_after_seconds": 4.0})  # the query runs for a while
+    process = start_cli(export_args(emulator, output))
+    deadline = time.monotonic() + 30
+    while (saved := read_checkpoint(output)) is None or saved["parts"][0]["transactionId"] is None:
+        assert time.monotonic() < deadline and process.poll() is None, "the query was never saved"
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130 and "--resume" in stderr
+    saved = read_checkpoint(output)
+    assert saved is not None and saved["file"]["pages"] == 0  # stopped before the query had succeeded
+    resumed = run_cli(export_args(emulator, output, "--resume"))
+    assert resumed.returncode == 0, resumed.stderr
+    assert_finished(output, expected)
+    assert emulator.stats()["queries_created"] == 1  # the saved query was waited for, not created again

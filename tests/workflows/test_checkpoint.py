@@ -151,6 +151,7 @@ def test_realtime_checkpoints_need_a_page_number_a_page_size_and_one_part() -> N
     ("document", "message"),
     [
         ("{not json", "checkpoint: not JSON"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
         ("[1, 2]", "checkpoint: expected a JSON object"),
         ("{}", "/version: missing; not an export checkpoint"),
         ('{"version": "2"}', "/version: missing; not an export checkpoint"),

@@ -146,6 +146,8 @@ def parse_json(text: str, origin: str = "checkpoint") -> object:
         return json.loads(text)
     except ValueError as error:
         raise CheckpointError(f"{origin}: not JSON ({error})") from None
+    except RecursionError:
+        raise CheckpointError(f"{origin}: not a checkpoint (nested too deeply)") from None
 
 
 @dataclass

@@ -135,7 +135,9 @@ def _open(
     if args.command == "realtime":
         export = RealtimeExport(arguments)
     else:
-        export = AuditExport(client, arguments.plan, settings, ProgressEvents(progress))
+        events = ProgressEvents(progress)
+        export = AuditExport(client, arguments.plan, settings, events)
+        events.on_query = lambda: sink.save(export.checkpoint())
     return export, lambda final: progress.pages(facts.pages, facts.records, final=final)
 
 

@@ -43,13 +43,19 @@ class Sink(Protocol):
 
 
 class ProgressEvents:
-    """The library's export events, shown on the progress line."""
+    """The library's export events, shown on the progress line; a newly created query is saved at once
+    (`on_query`), so an export stopped while its query runs resumes with that query."""
 
     def __init__(self, progress: Progress) -> None:
         self._progress = progress
+        self._saved: str | None = None
+        self.on_query: Callable[[], None] | None = None
 
     def query_state(self, part: int, transaction_id: str, state: str) -> None:
         self._progress.state(transaction_id, state)
+        if transaction_id != self._saved and self.on_query is not None:
+            self._saved = transaction_id
+            self.on_query()
 
     def query_rerun(self, part: int, transaction_id: str) -> None:
         self._progress.note(f"audit query {transaction_id} is gone; running it again")
