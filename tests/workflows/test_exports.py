@@ -111,3 +111,27 @@ def test_start_creates_and_waits_once_and_pages_give_the_models(emu: Emulator, c
     models = list(export.pages())
     assert sum(len(model.entities or []) for model in models) == RECORDS and export.done
     assert export.start() == transaction_id  # finished: nothing is sent
+
+
+FAULTS = (
+    "drop:path=/results:every=5:count=4",
+    "503:path=/results:every=6:count=5",
+    "429:path=/results:every=4:count=5:retry_after=0",
+    "503:path=/api/v2/audits/query/[^/]+$:count=2",
+)
+
+
+@pytest.mark.parametrize("split", [False, True])
+def test_faults_and_token_expiry_neither_duplicate_nor_lose_records(emu: Emulator, client: Client, split: bool) -> None:
+    for fault in FAULTS:
+        emu.add_fault(fault)
+    emu.app.config.update({"token_max_requests": 7})  # tokens are refused (401) and renewed along the way
+    if split:
+        with export_audits(client, interval=SPAN, span=timedelta(days=2), concurrency=3, page_size=50,
+                           wait_policy=FAST) as export:  # fmt: skip
+            got = [str(record.id) for record in export]
+    else:
+        got = [str(record.id) for record in query_audits(client, interval=SPAN, page_size=50, wait_policy=FAST)]
+    assert got == expected_ids(emu)
+    assert all(rule["fired"] > 0 for rule in emu.app.faults.snapshot())
+    assert emu.stats()["tokens_issued"] > 3
