@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Generic, TypeVar
 
@@ -254,3 +254,39 @@ class ExportView(Generic[RecordT]):
     def progress(self) -> BulkProgress:
         """Sub-queries waiting, running and done; records handed out and their rate."""
         return self._state.progress
+
+
+class HandsOut(Generic[RecordT]):
+    """What a sync driver offers once it can hand out (`_hand_out`): records one by one, or a page at a time."""
+
+    def _hand_out(self, limit: int | None) -> HandOut[RecordT] | None:
+        raise NotImplementedError
+
+    def batches(self) -> Iterator[list[RecordT]]:
+        """The remaining records a page at a time (the checkpoint moves past each as it is handed out)."""
+        while (out := self._hand_out(None)) is not None:
+            yield out[0].between(out[1], out[2])
+
+    def __next__(self) -> RecordT:
+        out = self._hand_out(1)
+        if out is None:
+            raise StopIteration
+        return out[0].records[out[1]]
+
+
+class HandsOutAsync(Generic[RecordT]):
+    """`HandsOut` for an async driver."""
+
+    async def _hand_out(self, limit: int | None) -> HandOut[RecordT] | None:
+        raise NotImplementedError
+
+    async def batches(self) -> AsyncIterator[list[RecordT]]:
+        """The remaining records a page at a time (the checkpoint moves past each as it is handed out)."""
+        while (out := await self._hand_out(None)) is not None:
+            yield out[0].between(out[1], out[2])
+
+    async def __anext__(self) -> RecordT:
+        out = await self._hand_out(1)
+        if out is None:
+            raise StopAsyncIteration
+        return out[0].records[out[1]]

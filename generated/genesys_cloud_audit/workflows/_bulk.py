@@ -31,7 +31,7 @@ from types import TracebackType
 from ..models.audit_log_message import AuditLogMessage
 from . import _arguments
 from ._arguments import ExportArguments, one_call
-from ._consumer import ExportState, ExportView, Failure, HandOut, Item
+from ._consumer import ExportState, ExportView, Failure, HandOut, HandsOut, HandsOutAsync, Item
 from ._producer import AsyncSubQueryRun, ExportEvents, ModelResults, NoEvents, SubQueryRun
 
 __all__ = ["AsyncBulkExport", "BulkExport", "export_audits", "export_audits_async"]
@@ -72,7 +72,7 @@ class _Bulk(ExportView[AuditLogMessage]):
         return index
 
 
-class BulkExport(_Bulk, Iterator[AuditLogMessage]):
+class BulkExport(_Bulk, HandsOut[AuditLogMessage], Iterator[AuditLogMessage]):
     """The records of a split export, fetched by worker threads (see `export_audits`).
 
     Iterate it for records, or `batches()` for one page's records at a time. `checkpoint()` and
@@ -138,19 +138,8 @@ class BulkExport(_Bulk, Iterator[AuditLogMessage]):
             self.close()
         return out
 
-    def batches(self) -> Iterator[list[AuditLogMessage]]:
-        """The remaining records a page at a time (the checkpoint moves past each as it is handed out)."""
-        while (out := self._hand_out(None)) is not None:
-            yield out[0].between(out[1], out[2])
-
     def __iter__(self) -> BulkExport:
         return self
-
-    def __next__(self) -> AuditLogMessage:
-        out = self._hand_out(1)
-        if out is None:
-            raise StopIteration
-        return out[0].records[out[1]]
 
     def close(self) -> None:
         """Stops the workers and waits for them: a request in flight completes, nothing more is sent."""
@@ -169,7 +158,7 @@ class BulkExport(_Bulk, Iterator[AuditLogMessage]):
         self.close()
 
 
-class AsyncBulkExport(_Bulk, AsyncIterator[AuditLogMessage]):
+class AsyncBulkExport(_Bulk, HandsOutAsync[AuditLogMessage], AsyncIterator[AuditLogMessage]):
     """`BulkExport` for `async for`, fetched by asyncio tasks; `aclose()` (or `async with`) cancels them."""
 
     _tasks: list[asyncio.Task[None]] | None = None
@@ -205,19 +194,8 @@ class AsyncBulkExport(_Bulk, AsyncIterator[AuditLogMessage]):
             await self.aclose()
         return out
 
-    async def batches(self) -> AsyncIterator[list[AuditLogMessage]]:
-        """The remaining records a page at a time (the checkpoint moves past each as it is handed out)."""
-        while (out := await self._hand_out(None)) is not None:
-            yield out[0].between(out[1], out[2])
-
     def __aiter__(self) -> AsyncBulkExport:
         return self
-
-    async def __anext__(self) -> AuditLogMessage:
-        out = await self._hand_out(1)
-        if out is None:
-            raise StopAsyncIteration
-        return out[0].records[out[1]]
 
     async def aclose(self) -> None:
         """Cancels the workers and waits for them to end."""

@@ -29,7 +29,7 @@ from ..models.audit_query_execution_status_response import AuditQueryExecutionSt
 from . import _arguments
 from ._arguments import ExportArguments, one_call
 from ._checkpoint import ExportCheckpoint
-from ._consumer import ExportState, ExportView, HandOut, PageItem, PartEnd
+from ._consumer import ExportState, ExportView, HandOut, HandsOut, HandsOutAsync, PageItem, PartEnd
 from ._producer import AsyncSubQueryRun, ExportEvents, ModelResults, NoEvents, SubQueryRun, SubQueryRunBase
 from ._query_args import ReadSettings
 
@@ -106,7 +106,7 @@ class _Export(ExportView[AuditLogMessage], Generic[RunT]):
         return self._state.pages_read
 
 
-class AuditExport(_Export[SubQueryRun[AuditLogMessage]], Iterator[AuditLogMessage]):
+class AuditExport(_Export[SubQueryRun[AuditLogMessage]], HandsOut[AuditLogMessage], Iterator[AuditLogMessage]):
     """Every record of an audit query, page by page; iterate it, or call `batches()`, `pages()` or
     `detailed_pages()` for whole pages.
 
@@ -144,11 +144,6 @@ class AuditExport(_Export[SubQueryRun[AuditLogMessage]], Iterator[AuditLogMessag
             self._receive()
         return out
 
-    def batches(self) -> Iterator[list[AuditLogMessage]]:
-        """The remaining records a page at a time (the checkpoint moves past each as it is handed out)."""
-        while (out := self._hand_out(None)) is not None:
-            yield out[0].between(out[1], out[2])
-
     def detailed_pages(self) -> Iterator[ResultsPage]:
         """The remaining pages, each with its records, the cursor it was read with and the next one."""
         while (out := self._hand_out(None)) is not None:
@@ -162,14 +157,10 @@ class AuditExport(_Export[SubQueryRun[AuditLogMessage]], Iterator[AuditLogMessag
     def __iter__(self) -> AuditExport:
         return self
 
-    def __next__(self) -> AuditLogMessage:
-        out = self._hand_out(1)
-        if out is None:
-            raise StopIteration
-        return out[0].records[out[1]]
 
-
-class AsyncAuditExport(_Export[AsyncSubQueryRun[AuditLogMessage]], AsyncIterator[AuditLogMessage]):
+class AsyncAuditExport(
+    _Export[AsyncSubQueryRun[AuditLogMessage]], HandsOutAsync[AuditLogMessage], AsyncIterator[AuditLogMessage]
+):
     """`AuditExport` for `async for`; cancelling the task stops the waiting or paging."""
 
     _run_class = AsyncSubQueryRun[AuditLogMessage]
@@ -199,11 +190,6 @@ class AsyncAuditExport(_Export[AsyncSubQueryRun[AuditLogMessage]], AsyncIterator
             await self._receive()
         return out
 
-    async def batches(self) -> AsyncIterator[list[AuditLogMessage]]:
-        """The remaining records a page at a time (the checkpoint moves past each as it is handed out)."""
-        while (out := await self._hand_out(None)) is not None:
-            yield out[0].between(out[1], out[2])
-
     async def detailed_pages(self) -> AsyncIterator[ResultsPage]:
         """The remaining pages, each with its records, the cursor it was read with and the next one."""
         while (out := await self._hand_out(None)) is not None:
@@ -216,12 +202,6 @@ class AsyncAuditExport(_Export[AsyncSubQueryRun[AuditLogMessage]], AsyncIterator
 
     def __aiter__(self) -> AsyncAuditExport:
         return self
-
-    async def __anext__(self) -> AuditLogMessage:
-        out = await self._hand_out(1)
-        if out is None:
-            raise StopAsyncIteration
-        return out[0].records[out[1]]
 
 
 @one_call(_arguments.query)
