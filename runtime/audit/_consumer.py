@@ -139,7 +139,8 @@ class ExportState(Generic[RecordT]):
         with self._lock:
             self.transaction_ids[index] = transaction_id
             position = self._positions[index]
-            if position.transaction_id is None:  # a re-run's id is saved with its first records
+            # A query with records to skip (a re-run) is saved with its first records handed out.
+            if position.transaction_id is None and not position.records_read:
                 position.transaction_id = transaction_id
 
     # Positions

@@ -65,6 +65,20 @@ def test_a_resumed_version_1_checkpoint_is_saved_as_version_2(emulator: Emulator
     assert saved is not None and saved["version"] == 2 and saved["file"]["records"] == 400
 
 
+def test_a_rerun_stopped_before_it_skipped_everything_runs_again(emulator: Emulator, tmp_path: Path) -> None:
+    clean = tmp_path / "clean.jsonl"
+    assert run_cli(command(emulator, "query-rerun", clean)).returncode == 0
+    output = tmp_path / "audit.jsonl"
+    place("query-rerun", output)
+    emulator.add_fault("400:path=/results:skip=2:count=1")  # the re-run's third page fails, still skipping
+    assert run_cli(command(emulator, "query-rerun", output, "--resume")).returncode == 1
+    saved = read_checkpoint(output)
+    assert saved is not None and saved["file"]["records"] == 400
+    resumed = run_cli(command(emulator, "query-rerun", output, "--resume"))
+    assert resumed.returncode == 0, resumed.stderr
+    assert output.read_bytes() == clean.read_bytes()
+
+
 def test_a_checkpoint_of_a_later_version_is_refused_naming_it_and_restart(emulator: Emulator, tmp_path: Path) -> None:
     output = tmp_path / "audit.jsonl"
     path = place("query", output)

@@ -97,6 +97,14 @@ def test_a_rerun_id_is_saved_with_its_first_records() -> None:
     assert [p.transaction_id for p in machine.checkpoint().parts] == ["tx-old", "tx-1"]
 
 
+def test_a_query_created_to_run_again_is_saved_only_with_its_first_records() -> None:
+    machine = state(PartCheckpoint(A, records_read=30))  # no query, 30 records to skip when it is run
+    machine.set_transaction(0, "tx-new")
+    assert machine.checkpoint().parts[0].transaction_id is None and machine.transaction_ids == ["tx-new"]
+    machine.receive(item(0, [], None, "c1"))  # a page whose records were all dropped
+    assert machine.checkpoint().parts[0] == PartCheckpoint(A, "tx-0", "c1", 0, 30, False)
+
+
 def test_progress_counts_parts_and_records() -> None:
     machine = state(PartCheckpoint(A, "t", done=True, records_read=5), PartCheckpoint(B), PartCheckpoint(B))
     machine.started[1] = True
