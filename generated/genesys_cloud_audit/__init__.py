@@ -42,20 +42,19 @@ if TYPE_CHECKING:
     from ._genesys._regions import REGIONS
     from .client import Client
     from .workflows._bulk import AsyncBulkExport, BulkExport, export_audits, export_audits_async
-    from .workflows._bulk_plan import BulkCheckpoint, PartCheckpoint
-    from .workflows._bulk_state import BulkProgress
+    from .workflows._checkpoint import ExportCheckpoint, PartCheckpoint
+    from .workflows._consumer import BulkProgress
+    from .workflows._errors import CheckpointError, IntervalError
     from .workflows._exports import (
         AsyncAuditExport,
         AuditExport,
-        ExportCheckpoint,
         query_audits,
         query_audits_async,
-        realtime_audits,
-        realtime_audits_async,
         resume_audits,
         resume_audits_async,
     )
-    from .workflows._query_args import FiltersArg, IntervalArg, IntervalError, SortArg
+    from .workflows._query_args import FiltersArg, IntervalArg, SortArg
+    from .workflows._realtime import realtime_audits, realtime_audits_async
 
 __all__ = [
     "Anonymous",
@@ -67,10 +66,10 @@ __all__ = [
     "AuditExport",
     "AuthenticationError",
     "BadRequestError",
-    "BulkCheckpoint",
     "BulkExport",
     "BulkProgress",
     "Checkpoint",
+    "CheckpointError",
     "Client",
     "ClientCredentials",
     "ConfigurationError",
@@ -159,22 +158,22 @@ _MODULES = {
     "BulkExport": ".workflows._bulk",
     "export_audits": ".workflows._bulk",
     "export_audits_async": ".workflows._bulk",
-    "BulkCheckpoint": ".workflows._bulk_plan",
-    "PartCheckpoint": ".workflows._bulk_plan",
-    "BulkProgress": ".workflows._bulk_state",
+    "ExportCheckpoint": ".workflows._checkpoint",
+    "PartCheckpoint": ".workflows._checkpoint",
+    "BulkProgress": ".workflows._consumer",
+    "CheckpointError": ".workflows._errors",
+    "IntervalError": ".workflows._errors",
     "AsyncAuditExport": ".workflows._exports",
     "AuditExport": ".workflows._exports",
-    "ExportCheckpoint": ".workflows._exports",
     "query_audits": ".workflows._exports",
     "query_audits_async": ".workflows._exports",
-    "realtime_audits": ".workflows._exports",
-    "realtime_audits_async": ".workflows._exports",
     "resume_audits": ".workflows._exports",
     "resume_audits_async": ".workflows._exports",
     "FiltersArg": ".workflows._query_args",
     "IntervalArg": ".workflows._query_args",
-    "IntervalError": ".workflows._query_args",
     "SortArg": ".workflows._query_args",
+    "realtime_audits": ".workflows._realtime",
+    "realtime_audits_async": ".workflows._realtime",
 }
 
 

@@ -24,6 +24,7 @@ from ._core._errors import (
     WaitTimeoutError,
 )
 from ._genesys._errors import GenesysCloudError
+from .workflows._errors import CheckpointError, IntervalError
 
 __all__ = [
     "ApiError",
@@ -45,4 +46,6 @@ __all__ = [
     "WaitFailedError",
     "WaitTimeoutError",
     "GenesysCloudError",
+    "CheckpointError",
+    "IntervalError",
 ]

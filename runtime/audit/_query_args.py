@@ -1,22 +1,37 @@
-"""Turns the convenient arguments of the one-call audit helpers into request fields, checking them first.
+"""Turns the convenient arguments of the audit helpers into request fields, checking them first.
 
 Nothing here sends a request: every argument is checked before the first call goes out.
+
+The interval rule, the same for Python and the command line: an interval is a (start, end) pair of
+aware datetimes, or an ISO-8601 `start/end` string whose date-times carry a time zone (`Z` or an
+offset such as `+02:00`); a naive instant is refused, never guessed, and the end must come after the
+start. A single query also accepts an ISO-8601 duration for one side (`P7D/2026-11-08T00:00:00Z`),
+which Genesys resolves; a split export needs two date-times.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
+from .._core._client import RequestOptions
 from .._core._errors import ConfigurationError
+from .._core._waiter import WaitPolicy
+from ..models.audit_expand_field import AuditExpandField
 from ..models.audit_query_filter import AuditQueryFilter
 from ..models.audit_query_filter_property import AuditQueryFilterProperty
+from ..models.audit_query_request import AuditQueryRequest
 from ..models.audit_query_sort import AuditQuerySort
 from ..models.audit_query_sort_name import AuditQuerySortName
 from ..models.audit_query_sort_sort_order import AuditQuerySortSortOrder
+from ..types import UNSET, Unset
+from ._errors import IntervalError
 
-__all__ = ["FiltersArg", "IntervalArg", "IntervalError", "SortArg"]
+__all__ = ["FiltersArg", "IntervalArg", "SortArg"]
+
+MAX_PAGE_SIZE = 500
 
 IntervalArg: TypeAlias = str | tuple[datetime, datetime]
 FiltersArg: TypeAlias = (
@@ -25,10 +40,6 @@ FiltersArg: TypeAlias = (
 SortArg: TypeAlias = str | AuditQuerySortSortOrder | AuditQuerySort | Iterable[AuditQuerySort] | None
 
 _SORT_ALIASES = {"asc": "ascending", "desc": "descending"}
-
-
-class IntervalError(ConfigurationError):
-    """An audit query interval that is malformed, naive (no time zone) or ends before it starts."""
 
 
 def format_instant(moment: datetime) -> str:
@@ -57,40 +68,51 @@ def _check_order(start: datetime, end: datetime) -> None:
         raise IntervalError(f"the interval ends ({end.isoformat()}) before it starts ({start.isoformat()})")
 
 
+def _halves(text: str) -> tuple[datetime | None, datetime | None]:
+    """The instants of a `start/end` string (None for a duration half), checked in order when both are."""
+    halves = text.strip().split("/")
+    if len(halves) != 2 or not all(half.strip() for half in halves):
+        raise IntervalError(f"{text!r} is not an ISO-8601 interval of the form start/end")
+    start, end = (_parse_instant(half.strip()) for half in halves)
+    if start is not None and end is not None:
+        _check_order(start, end)
+    return start, end
+
+
+def _pair(interval: object) -> tuple[datetime, datetime] | None:
+    if isinstance(interval, tuple) and len(interval) == 2 and all(isinstance(m, datetime) for m in interval):
+        for moment in interval:
+            format_instant(moment)  # refuses a naive datetime
+        _check_order(interval[0], interval[1])
+        return interval[0], interval[1]
+    return None
+
+
+_WRONG_TYPE = "interval must be a 'start/end' string or a (start, end) pair of aware datetimes"
+
+
 def interval_bounds(interval: IntervalArg) -> tuple[datetime, datetime]:
     """The aware start and end of an interval given as a (start, end) pair or a `start/end` string."""
     if isinstance(interval, str):
-        halves = interval.strip().split("/")
-        if len(halves) != 2 or not all(halves):
-            raise IntervalError(f"{interval!r} is not an ISO-8601 interval of the form start/end")
-        start, end = (_parse_instant(half.strip()) for half in halves)
+        start, end = _halves(interval)
         if start is None or end is None:
             raise IntervalError(f"{interval!r} uses an ISO-8601 duration; give two date-times to split it")
-    elif isinstance(interval, tuple) and len(interval) == 2 and all(isinstance(m, datetime) for m in interval):
-        start, end = interval
-        for moment in interval:
-            format_instant(moment)  # refuses a naive datetime
-    else:
-        raise IntervalError("interval must be a 'start/end' string or a (start, end) pair of aware datetimes")
-    _check_order(start, end)
-    return start, end
+        return start, end
+    pair = _pair(interval)
+    if pair is None:
+        raise IntervalError(_WRONG_TYPE)
+    return pair
 
 
 def format_interval(interval: IntervalArg) -> str:
     """The ISO-8601 `start/end` text for a pair of aware datetimes, or a checked `start/end` string."""
     if isinstance(interval, str):
-        halves = interval.strip().split("/")
-        if len(halves) != 2 or not all(halves):
-            raise IntervalError(f"{interval!r} is not an ISO-8601 interval of the form start/end")
-        start, end = (_parse_instant(half) for half in halves)
-        if start is not None and end is not None:
-            _check_order(start, end)
+        _halves(interval)
         return interval.strip()
-    if isinstance(interval, tuple) and len(interval) == 2 and all(isinstance(m, datetime) for m in interval):
-        start_text, end_text = format_instant(interval[0]), format_instant(interval[1])
-        _check_order(interval[0], interval[1])
-        return f"{start_text}/{end_text}"
-    raise IntervalError("interval must be a 'start/end' string or a (start, end) pair of aware datetimes")
+    pair = _pair(interval)
+    if pair is None:
+        raise IntervalError(_WRONG_TYPE)
+    return f"{format_instant(pair[0])}/{format_instant(pair[1])}"
 
 
 def _filter_property(name: str | AuditQueryFilterProperty) -> AuditQueryFilterProperty:
@@ -142,7 +164,48 @@ def build_sort(sort: SortArg) -> list[AuditQuerySort] | None:
     return keys or None
 
 
-def check_page_size(page_size: int, maximum: int = 500) -> int:
-    if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= maximum:
-        raise ConfigurationError(f"page_size must be an integer from 1 to {maximum}, not {page_size!r}")
-    return page_size
+def check_count(name: str, value: int, minimum: int = 1, maximum: int | None = None) -> int:
+    """`value` when it is an integer (not a bool) from `minimum` to `maximum`; ConfigurationError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum or (maximum and value > maximum):
+        span = f"from {minimum} to {maximum}" if maximum else f"of at least {minimum}"
+        raise ConfigurationError(f"{name} must be an integer {span}, not {value!r}")
+    return value
+
+
+def query_fields(service_name: str | None, filters: FiltersArg, sort: SortArg) -> dict[str, Any]:
+    """The fields of an audit query other than its interval, as the API spells them (checked first)."""
+    if service_name is not None and not isinstance(service_name, str):
+        raise ConfigurationError(f"service_name must be a string, not {service_name!r}")
+    request = AuditQueryRequest(
+        interval="",
+        service_name=UNSET if service_name is None else service_name,
+        filters=build_filters(filters) or UNSET,
+        sort=build_sort(sort) or UNSET,
+    )
+    fields = request.to_dict()
+    del fields["interval"]
+    return fields
+
+
+@dataclass(frozen=True)
+class ReadSettings:
+    """How an export reads its queries: records per page, user expansion, how to wait, per-call options.
+
+    Checked when made, so a bad value is refused before any request is sent.
+    """
+
+    page_size: int = MAX_PAGE_SIZE
+    expand_user: bool = False
+    wait_policy: WaitPolicy | None = None
+    request_options: RequestOptions | None = None
+
+    def __post_init__(self) -> None:
+        check_count("page_size", self.page_size, 1, MAX_PAGE_SIZE)
+        if not isinstance(self.expand_user, bool):
+            raise ConfigurationError(f"expand_user must be True or False, not {self.expand_user!r}")
+        if self.wait_policy is not None and not isinstance(self.wait_policy, WaitPolicy):
+            raise ConfigurationError(f"wait_policy must be a WaitPolicy, not {self.wait_policy!r}")
+
+    @property
+    def expand(self) -> list[AuditExpandField] | Unset:
+        return [AuditExpandField.USER] if self.expand_user else UNSET

@@ -1,4 +1,4 @@
-"""Date-time text as most JSON APIs write it: UTC with milliseconds and Z."""
+"""Date-time text as ISO-8601 APIs commonly write it: UTC with whole milliseconds."""
 
 from __future__ import annotations
 

@@ -1,20 +1,22 @@
-"""Lazy iteration over paged results: one page in memory at a time, resumable from a checkpoint.
+"""Lazy iteration over paged results: one page in memory at a time, resumable from its position.
 
 Generated `paginate` / `paginate_async` helpers build these from the spec's x-pagination extension.
 A pager is an iterator of records; `pages()` gives the pages' response models instead, and
-`detailed_pages()` each page with its position. Its position (`cursor` or
-`page_number`, plus `skip`: records of that page already handed out) always describes exactly what has
-been yielded so far, so saving it and starting a new pager from it yields every remaining record once.
-A page is handed out only after it was fetched whole (retries happen inside the fetch), so a retried
-request never yields a record twice; after a failure, iterating the same pager again carries on from
-its position.
+`detailed_pages()` each page with its position. Its position (`cursor` or `page_number`, plus `skip`:
+records of that page already handed out) always describes exactly what has been yielded so far, so
+starting a new pager from it yields every remaining record once. A page is handed out only after it
+was fetched whole (retries happen inside the fetch), so a retried request never yields a record twice;
+after a failure, iterating the same pager again carries on from its position.
+
+One pager does the bookkeeping; a position strategy says how pages are addressed (a cursor the previous
+page names, or a page number counted up to the page count), and thin sync and async drivers fetch.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from ..types import Unset
 
@@ -22,6 +24,8 @@ __all__ = ["AsyncCursorPages", "AsyncNumberedPages", "Checkpoint", "CursorPages"
 
 PageT = TypeVar("PageT")
 ItemT = TypeVar("ItemT")
+KeyT = TypeVar("KeyT")
+PageContra = TypeVar("PageContra", contravariant=True)
 
 
 @dataclass(frozen=True)
@@ -58,62 +62,95 @@ class Checkpoint:
     done: bool = False
 
 
-def _cursor(value: str | Unset | None) -> str | None:
-    return value if isinstance(value, str) and value else None
+def first_page(value: int | Unset | None) -> int:
+    """The page number to start from: `value` when it is a positive integer, else 1."""
+    return value if isinstance(value, int) and value > 0 else 1
 
 
 def _items(value: Sequence[ItemT] | Unset | None) -> Sequence[ItemT]:
     return value if isinstance(value, Sequence) else ()
 
 
-def _check_skip(skip: int) -> int:
-    if skip < 0:
-        raise ValueError("skip must not be negative")
-    return skip
+class _Position(Protocol[PageContra, KeyT]):
+    """How pages are addressed: the key of the page after one, and how a page describes itself."""
+
+    def following(self, response: PageContra, key: KeyT, items: Sequence[object]) -> tuple[KeyT, bool]:
+        """The key of the next page, and whether the page fetched with `key` is the last."""
+        ...
+
+    def page_fields(self, key: KeyT, following: KeyT, pages_read: int) -> tuple[int, str | None, str | None]:
+        """The page's (number, cursor, next_cursor)."""
+        ...
 
 
-def first_page(value: int | Unset | None) -> int:
-    return value if isinstance(value, int) and value > 0 else 1
+class _Cursors(Generic[PageT]):
+    """Cursor paging: each page names the cursor of the next; a page without one is the last."""
+
+    def __init__(self, cursor_of: Callable[[PageT], str | Unset | None]) -> None:
+        self._cursor_of = cursor_of
+
+    def following(self, response: PageT, key: str | None, items: Sequence[object]) -> tuple[str | None, bool]:
+        value = self._cursor_of(response)
+        cursor = value if isinstance(value, str) and value else None
+        return cursor, cursor is None
+
+    def page_fields(
+        self, key: str | None, following: str | None, pages_read: int
+    ) -> tuple[int, str | None, str | None]:
+        return pages_read, key, following
 
 
-class _CursorState(Generic[PageT, ItemT]):
-    """The position and counters of a cursor pager, shared by the sync and async forms."""
+class _Numbers(Generic[PageT]):
+    """Page-number paging: pages 1, 2, ... up to the page count the responses report (or an empty page)."""
+
+    def __init__(self, page_count_of: Callable[[PageT], int | Unset | None]) -> None:
+        self._page_count_of = page_count_of
+
+    def following(self, response: PageT, key: int, items: Sequence[object]) -> tuple[int, bool]:
+        count = self._page_count_of(response)
+        return key + 1, not items or not isinstance(count, int) or key >= count
+
+    def page_fields(self, key: int, following: int, pages_read: int) -> tuple[int, str | None, str | None]:
+        return key, None, None
+
+
+class _Pager(Generic[PageT, ItemT, KeyT]):
+    """The position and counters of a pager, whichever way pages are addressed and fetched.
+
+    `key` is the address of the page being read, `skip` the records of it already handed out.
+    """
 
     def __init__(
         self,
-        *,
-        cursor_of: Callable[[PageT], str | Unset | None],
+        fetch: Callable[[KeyT], Any],
+        position: _Position[PageT, KeyT],
         items_of: Callable[[PageT], Sequence[ItemT] | Unset | None],
-        start_cursor: str | None,
+        start: KeyT,
         skip: int,
     ) -> None:
-        self._cursor_of = cursor_of
+        if skip < 0:
+            raise ValueError("skip must not be negative")
+        self._fetch = fetch
+        self._position = position
         self._items_of = items_of
-        self.cursor = start_cursor
-        self.skip = _check_skip(skip)
+        self._key = start
+        self._following = start
+        self.skip = skip
         self.done = False
         self.pages_read = 0
         self.items_read = 0
 
-    def checkpoint(self) -> Checkpoint:
-        """The position to resume from: everything before it has been yielded."""
-        return Checkpoint(self.cursor, self.skip, self.done)
-
     def _page(self, response: PageT) -> Page[PageT, ItemT]:
+        """The page fetched at the current key, without the records already handed out."""
         self.pages_read += 1
         items = _items(self._items_of(response))
-        next_cursor = _cursor(self._cursor_of(response))
-        return Page(
-            response=response,
-            items=items[self.skip :] if self.skip else items,
-            number=self.pages_read,
-            last=next_cursor is None,
-            cursor=self.cursor,
-            next_cursor=next_cursor,
-        )
+        self._following, last = self._position.following(response, self._key, items)
+        number, cursor, next_cursor = self._position.page_fields(self._key, self._following, self.pages_read)
+        kept = items[self.skip :] if self.skip else items
+        return Page(response=response, items=kept, number=number, last=last, cursor=cursor, next_cursor=next_cursor)
 
     def _finish(self, page: Page[PageT, ItemT]) -> None:
-        self.cursor = page.next_cursor
+        self._key = self._following
         self.skip = 0
         self.done = page.last
 
@@ -125,15 +162,108 @@ class _CursorState(Generic[PageT, ItemT]):
         else:
             self.skip += 1
 
-    def _records_of(self, page: Page[PageT, ItemT]) -> Iterator[ItemT]:
-        if not page.items:
-            self._finish(page)
-        for index, item in enumerate(page.items):
-            self._handed_out(page, index)
-            yield item
+    def _whole(self, page: Page[PageT, ItemT]) -> Page[PageT, ItemT]:
+        """Records that all of `page` is handed out at once."""
+        self.items_read += len(page.items)
+        self._finish(page)
+        return page
 
 
-class CursorPages(_CursorState[PageT, ItemT], Iterator[ItemT]):
+class _Pages(_Pager[PageT, ItemT, KeyT], Iterator[ItemT]):
+    """The sync driver: fetches with a plain callable."""
+
+    _fetch: Callable[[KeyT], PageT]
+    _records: Iterator[ItemT] | None = None
+
+    def pages(self) -> Iterator[PageT]:
+        """The remaining pages' response models; the position moves past each page as it is yielded."""
+        for page in self.detailed_pages():
+            yield page.response
+
+    def detailed_pages(self) -> Iterator[Page[PageT, ItemT]]:
+        """The remaining pages with their position (number, cursor, next cursor) and records."""
+        while not self.done:
+            yield self._whole(self._page(self._fetch(self._key)))
+
+    def _iterate(self) -> Iterator[ItemT]:
+        while not self.done:
+            page = self._page(self._fetch(self._key))
+            if not page.items:
+                self._finish(page)
+            for index, item in enumerate(page.items):
+                self._handed_out(page, index)
+                yield item
+
+    def __iter__(self) -> _Pages[PageT, ItemT, KeyT]:
+        return self
+
+    def __next__(self) -> ItemT:
+        if self._records is None:
+            self._records = self._iterate()
+        try:
+            return next(self._records)
+        except StopIteration:
+            raise
+        except BaseException:
+            self._records = None  # the position is intact: the next call carries on from it
+            raise
+
+
+class _AsyncPages(_Pager[PageT, ItemT, KeyT], AsyncIterator[ItemT]):
+    """The async driver: fetches with a coroutine function."""
+
+    _fetch: Callable[[KeyT], Awaitable[PageT]]
+    _current: Page[PageT, ItemT] | None = None
+    _index = 0
+
+    async def pages(self) -> AsyncIterator[PageT]:
+        """The remaining pages' response models; the position moves past each page as it is yielded."""
+        async for page in self.detailed_pages():
+            yield page.response
+
+    async def detailed_pages(self) -> AsyncIterator[Page[PageT, ItemT]]:
+        """The remaining pages with their position (number, cursor, next cursor) and records."""
+        while not self.done:
+            yield self._whole(self._page(await self._fetch(self._key)))
+
+    def __aiter__(self) -> _AsyncPages[PageT, ItemT, KeyT]:
+        return self
+
+    async def __anext__(self) -> ItemT:
+        # A plain method rather than an async generator: cancellation leaves no half-closed generator.
+        while self._current is None or self._index >= len(self._current.items):
+            if self.done:
+                raise StopAsyncIteration
+            self._current = None  # one page in memory at a time
+            page = self._page(await self._fetch(self._key))
+            self._current, self._index = page, 0
+            if not page.items:
+                self._finish(page)
+        page, index = self._current, self._index
+        self._index += 1
+        self._handed_out(page, index)
+        return page.items[index]
+
+
+class _CursorPosition(_Pager[PageT, ItemT, str | None]):
+    @property
+    def cursor(self) -> str | None:
+        """The cursor of the page being read (None for the first page, and once done)."""
+        return self._key
+
+    def checkpoint(self) -> Checkpoint:
+        """The position to resume from: everything before it has been yielded."""
+        return Checkpoint(self._key, self.skip, self.done)
+
+
+class _NumberedPosition(_Pager[PageT, ItemT, int]):
+    @property
+    def page_number(self) -> int:
+        """The number of the page being read (the one after the last, once done)."""
+        return self._key
+
+
+class CursorPages(_CursorPosition[PageT, ItemT], _Pages[PageT, ItemT, str | None]):
     """Every record of every page, following cursors until a page has none.
 
     `cursor` is the cursor of the page being read (None for the first), `skip` the records of it already
@@ -149,43 +279,10 @@ class CursorPages(_CursorState[PageT, ItemT], Iterator[ItemT]):
         start_cursor: str | None = None,
         skip: int = 0,
     ) -> None:
-        super().__init__(cursor_of=cursor_of, items_of=items_of, start_cursor=start_cursor, skip=skip)
-        self._fetch = fetch
-        self._records: Iterator[ItemT] | None = None
-
-    def pages(self) -> Iterator[PageT]:
-        """The remaining pages' response models; the position moves past each page as it is yielded."""
-        for page in self.detailed_pages():
-            yield page.response
-
-    def detailed_pages(self) -> Iterator[Page[PageT, ItemT]]:
-        """The remaining pages with their position (cursor, next cursor, number) and records."""
-        while not self.done:
-            page = self._page(self._fetch(self.cursor))
-            self.items_read += len(page.items)
-            self._finish(page)
-            yield page
-
-    def _iterate(self) -> Iterator[ItemT]:
-        while not self.done:
-            yield from self._records_of(self._page(self._fetch(self.cursor)))
-
-    def __iter__(self) -> CursorPages[PageT, ItemT]:
-        return self
-
-    def __next__(self) -> ItemT:
-        if self._records is None:
-            self._records = self._iterate()
-        try:
-            return next(self._records)
-        except StopIteration:
-            raise
-        except BaseException:
-            self._records = None  # the position is intact: the next call carries on from it
-            raise
+        super().__init__(fetch, _Cursors(cursor_of), items_of, start_cursor, skip)
 
 
-class AsyncCursorPages(_CursorState[PageT, ItemT], AsyncIterator[ItemT]):
+class AsyncCursorPages(_CursorPosition[PageT, ItemT], _AsyncPages[PageT, ItemT, str | None]):
     """`CursorPages` for `async for`."""
 
     def __init__(
@@ -197,96 +294,10 @@ class AsyncCursorPages(_CursorState[PageT, ItemT], AsyncIterator[ItemT]):
         start_cursor: str | None = None,
         skip: int = 0,
     ) -> None:
-        super().__init__(cursor_of=cursor_of, items_of=items_of, start_cursor=start_cursor, skip=skip)
-        self._fetch = fetch
-        self._page_items: Sequence[ItemT] = ()
-        self._current: Page[PageT, ItemT] | None = None
-        self._index = 0
-
-    async def pages(self) -> AsyncIterator[PageT]:
-        """The remaining pages' response models; the position moves past each page as it is yielded."""
-        async for page in self.detailed_pages():
-            yield page.response
-
-    async def detailed_pages(self) -> AsyncIterator[Page[PageT, ItemT]]:
-        """The remaining pages with their position (cursor, next cursor, number) and records."""
-        while not self.done:
-            page = self._page(await self._fetch(self.cursor))
-            self.items_read += len(page.items)
-            self._finish(page)
-            yield page
-
-    def __aiter__(self) -> AsyncCursorPages[PageT, ItemT]:
-        return self
-
-    async def __anext__(self) -> ItemT:
-        # A plain method rather than an async generator: cancellation leaves no half-closed generator.
-        while self._current is None or self._index >= len(self._current.items):
-            if self.done:
-                raise StopAsyncIteration
-            self._current = None  # one page in memory at a time
-            page = self._page(await self._fetch(self.cursor))
-            self._current, self._index = page, 0
-            if not page.items:
-                self._finish(page)
-        page, index = self._current, self._index
-        self._index += 1
-        self._handed_out(page, index)
-        return page.items[index]
+        super().__init__(fetch, _Cursors(cursor_of), items_of, start_cursor, skip)
 
 
-class _NumberedState(Generic[PageT, ItemT]):
-    """The position and counters of a page-number pager, shared by the sync and async forms."""
-
-    def __init__(
-        self,
-        *,
-        page_count_of: Callable[[PageT], int | Unset | None],
-        items_of: Callable[[PageT], Sequence[ItemT] | Unset | None],
-        start_page: int,
-        skip: int,
-    ) -> None:
-        self._page_count_of = page_count_of
-        self._items_of = items_of
-        self.page_number = first_page(start_page)
-        self.skip = _check_skip(skip)
-        self.done = False
-        self.pages_read = 0
-        self.items_read = 0
-
-    def _page(self, response: PageT) -> Page[PageT, ItemT]:
-        self.pages_read += 1
-        items = _items(self._items_of(response))
-        count = self._page_count_of(response)
-        last = not items or not isinstance(count, int) or self.page_number >= count
-        return Page(
-            response=response,
-            items=items[self.skip :] if self.skip else items,
-            number=self.page_number,
-            last=last,
-        )
-
-    def _finish(self, page: Page[PageT, ItemT]) -> None:
-        self.page_number = page.number + 1
-        self.skip = 0
-        self.done = page.last
-
-    def _handed_out(self, page: Page[PageT, ItemT], index: int) -> None:
-        self.items_read += 1
-        if index == len(page.items) - 1:
-            self._finish(page)
-        else:
-            self.skip += 1
-
-    def _records_of(self, page: Page[PageT, ItemT]) -> Iterator[ItemT]:
-        if not page.items:
-            self._finish(page)
-        for index, item in enumerate(page.items):
-            self._handed_out(page, index)
-            yield item
-
-
-class NumberedPages(_NumberedState[PageT, ItemT], Iterator[ItemT]):
+class NumberedPages(_NumberedPosition[PageT, ItemT], _Pages[PageT, ItemT, int]):
     """Every record of pages numbered from `start_page` up to the page count the responses report.
 
     `page_number` is the page being read, `skip` the records of it already yielded.
@@ -301,43 +312,10 @@ class NumberedPages(_NumberedState[PageT, ItemT], Iterator[ItemT]):
         start_page: int = 1,
         skip: int = 0,
     ) -> None:
-        super().__init__(page_count_of=page_count_of, items_of=items_of, start_page=start_page, skip=skip)
-        self._fetch = fetch
-        self._records: Iterator[ItemT] | None = None
-
-    def pages(self) -> Iterator[PageT]:
-        """The remaining pages' response models; the position moves past each page as it is yielded."""
-        for page in self.detailed_pages():
-            yield page.response
-
-    def detailed_pages(self) -> Iterator[Page[PageT, ItemT]]:
-        """The remaining pages with their position (cursor, next cursor, number) and records."""
-        while not self.done:
-            page = self._page(self._fetch(self.page_number))
-            self.items_read += len(page.items)
-            self._finish(page)
-            yield page
-
-    def _iterate(self) -> Iterator[ItemT]:
-        while not self.done:
-            yield from self._records_of(self._page(self._fetch(self.page_number)))
-
-    def __iter__(self) -> NumberedPages[PageT, ItemT]:
-        return self
-
-    def __next__(self) -> ItemT:
-        if self._records is None:
-            self._records = self._iterate()
-        try:
-            return next(self._records)
-        except StopIteration:
-            raise
-        except BaseException:
-            self._records = None
-            raise
+        super().__init__(fetch, _Numbers(page_count_of), items_of, first_page(start_page), skip)
 
 
-class AsyncNumberedPages(_NumberedState[PageT, ItemT], AsyncIterator[ItemT]):
+class AsyncNumberedPages(_NumberedPosition[PageT, ItemT], _AsyncPages[PageT, ItemT, int]):
     """`NumberedPages` for `async for`."""
 
     def __init__(
@@ -349,37 +327,4 @@ class AsyncNumberedPages(_NumberedState[PageT, ItemT], AsyncIterator[ItemT]):
         start_page: int = 1,
         skip: int = 0,
     ) -> None:
-        super().__init__(page_count_of=page_count_of, items_of=items_of, start_page=start_page, skip=skip)
-        self._fetch = fetch
-        self._current: Page[PageT, ItemT] | None = None
-        self._index = 0
-
-    async def pages(self) -> AsyncIterator[PageT]:
-        """The remaining pages' response models; the position moves past each page as it is yielded."""
-        async for page in self.detailed_pages():
-            yield page.response
-
-    async def detailed_pages(self) -> AsyncIterator[Page[PageT, ItemT]]:
-        """The remaining pages with their position (cursor, next cursor, number) and records."""
-        while not self.done:
-            page = self._page(await self._fetch(self.page_number))
-            self.items_read += len(page.items)
-            self._finish(page)
-            yield page
-
-    def __aiter__(self) -> AsyncNumberedPages[PageT, ItemT]:
-        return self
-
-    async def __anext__(self) -> ItemT:
-        while self._current is None or self._index >= len(self._current.items):
-            if self.done:
-                raise StopAsyncIteration
-            self._current = None  # one page in memory at a time
-            page = self._page(await self._fetch(self.page_number))
-            self._current, self._index = page, 0
-            if not page.items:
-                self._finish(page)
-        page, index = self._current, self._index
-        self._index += 1
-        self._handed_out(page, index)
-        return page.items[index]
+        super().__init__(fetch, _Numbers(page_count_of), items_of, first_page(start_page), skip)

@@ -49,17 +49,5 @@ class RateLimiter:
             self.waited += delay
             return delay
 
-    def acquire(self) -> None:
-        delay = self.reserve()
-        if delay > 0:
-            time.sleep(delay)
-
-    async def aacquire(self) -> None:
-        delay = self.reserve()
-        if delay > 0:
-            import asyncio  # imported late: it costs ~70 ms and sync use never needs it
-
-            await asyncio.sleep(delay)
-
     def __repr__(self) -> str:
         return f"RateLimiter(per_minute={self.per_minute}, window={self.window})"

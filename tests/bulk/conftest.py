@@ -13,7 +13,8 @@ import pytest
 from genesys_cloud_audit import Client, WaitPolicy
 from genesys_cloud_audit._core._ratelimit import RateLimiter
 
-from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator, EmulatorConfig, run_emulator
+from emulator import Emulator, EmulatorConfig, run_emulator
+from tests.support.clients import emulator_clients
 
 END = datetime(2026, 11, 1, tzinfo=UTC)
 START = END - timedelta(days=90)
@@ -43,18 +44,4 @@ def wait_policy() -> WaitPolicy:
 
 @pytest.fixture
 def make_client() -> Iterator[Callable[[Emulator], Client]]:
-    made: list[Client] = []
-
-    def make(emulator: Emulator) -> Client:
-        client = Client(
-            base_url=emulator.base_url,
-            client_id=DEFAULT_CLIENT_ID,
-            client_secret=DEFAULT_CLIENT_SECRET,
-            rate_limit=RateLimiter(40, window=4.4),
-        )
-        made.append(client)
-        return client
-
-    yield make
-    for client in made:
-        client.close()
+    yield from emulator_clients(rate_limit=RateLimiter(40, window=4.4))

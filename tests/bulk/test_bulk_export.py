@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from genesys_cloud_audit import BulkCheckpoint, Client, WaitPolicy, export_audits, export_audits_async, query_audits
+from genesys_cloud_audit import Client, ExportCheckpoint, WaitPolicy, export_audits, export_audits_async, query_audits
 from genesys_cloud_audit.errors import BadRequestError
 
 from emulator import Emulator
@@ -82,7 +82,7 @@ def test_interrupted_export_resumes_exactly(
             if len(got) == len(expected) // 2 + 7:  # midway through a page of a sub-query
                 raise Interrupted
     saved = export.checkpoint().to_json()
-    checkpoint = BulkCheckpoint.from_json(saved)
+    checkpoint = ExportCheckpoint.from_json(saved)
     assert checkpoint.records_read == len(got) and not checkpoint.done
     finished = [part for part in checkpoint.parts if part.done]
     unstarted = [part for part in checkpoint.parts if part.transaction_id is None]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -65,7 +66,7 @@ def wait_for_pages(output: Path, pages: int, process: subprocess.Popen[str], tim
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         checkpoint = read_checkpoint(output)
-        if checkpoint is not None and checkpoint["pages"] >= pages:
+        if checkpoint is not None and checkpoint["file"]["pages"] >= pages:
             return checkpoint
         assert process.poll() is None, f"the export ended early: {process.communicate()}"
         time.sleep(0.02)
@@ -74,3 +75,25 @@ def wait_for_pages(output: Path, pages: int, process: subprocess.Popen[str], tim
 
 def jsonl(text: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def assert_finished(output: Path, expected: bytes) -> None:
+    """The export to `output` completed with `expected`, leaving neither checkpoint nor partial file."""
+    assert output.read_bytes() == expected
+    assert not output.with_name(output.name + ".checkpoint.json").exists()
+    assert not output.with_name(output.name + ".partial").exists()
+
+
+def kill_midway(args: Sequence[str], output: Path, pages: int, how: signal.Signals) -> None:
+    """Starts the export, stops it with `how` once `pages` pages are checkpointed, and tears the partial
+    file as a page cut off midway would (the resume must drop those bytes)."""
+    process = start_cli(args)
+    wait_for_pages(output, pages, process)
+    process.send_signal(how)
+    _, stderr = process.communicate(timeout=30)
+    if how == signal.SIGINT:
+        assert process.returncode == 130
+        assert "--resume" in stderr and "Traceback" not in stderr
+    assert not output.exists()
+    with open(output.with_name(output.name + ".partial"), "ab") as partial:
+        partial.write(b'{"torn": ')

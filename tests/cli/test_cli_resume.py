@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import signal
+import time
 from pathlib import Path
 
 import pytest
 
 from emulator import Emulator
-from tests.cli.cli_helpers import WHOLE_SPAN, read_checkpoint, run_cli, start_cli, wait_for_pages
+from tests.cli.cli_helpers import WHOLE_SPAN, assert_finished, kill_midway, read_checkpoint, run_cli, start_cli
 
 
 def export_args(emulator: Emulator, output: Path, *extra: str, command: str = "query") -> list[str]:
@@ -22,12 +23,6 @@ def clean_run(emulator: Emulator, output: Path, *extra: str, command: str = "que
     return output.read_bytes()
 
 
-def assert_finished(output: Path, expected: bytes) -> None:
-    assert output.read_bytes() == expected
-    assert not output.with_name(output.name + ".checkpoint.json").exists()
-    assert not output.with_name(output.name + ".partial").exists()
-
-
 @pytest.mark.parametrize(("command", "fmt"), [("query", "jsonl"), ("query", "csv"), ("realtime", "jsonl")])
 def test_export_stopped_by_an_error_resumes_exactly(emulator: Emulator, tmp_path: Path, command: str, fmt: str) -> None:
     expected = clean_run(emulator, tmp_path / "clean", "--format", fmt, command=command)
@@ -39,7 +34,7 @@ def test_export_stopped_by_an_error_resumes_exactly(emulator: Emulator, tmp_path
     assert "HTTP 400" in failed.stderr and "--resume" in failed.stderr
     assert not output.exists()
     checkpoint = read_checkpoint(output)
-    assert checkpoint is not None and checkpoint["pages"] == 3 and checkpoint["records"] == 300
+    assert checkpoint is not None and checkpoint["file"]["pages"] == 3 and checkpoint["file"]["records"] == 300
     resumed = run_cli(export_args(emulator, output, "--format", fmt, "--resume", command=command))
     assert resumed.returncode == 0, resumed.stderr
     assert_finished(output, expected)
@@ -50,17 +45,7 @@ def test_killed_export_resumes_exactly(emulator: Emulator, tmp_path: Path, how: 
     expected = clean_run(emulator, tmp_path / "clean.jsonl")
     output = tmp_path / "audit.jsonl"
     emulator.add_fault("delay:path=/results:seconds=0.15")  # slow pages, so the kill lands midway
-    process = start_cli(export_args(emulator, output))
-    wait_for_pages(output, 3, process)
-    process.send_signal(how)
-    _, stderr = process.communicate(timeout=30)
-    if how == signal.SIGINT:
-        assert process.returncode == 130
-        assert "--resume" in stderr and "Traceback" not in stderr
-    assert not output.exists()
-    # A page cut off midway leaves bytes past the checkpoint; the resume must drop them.
-    with open(output.with_name(output.name + ".partial"), "ab") as partial:
-        partial.write(b'{"torn": ')
+    kill_midway(export_args(emulator, output), output, 3, how)
     emulator.reset()
     resumed = run_cli(export_args(emulator, output, "--resume"))
     assert resumed.returncode == 0, resumed.stderr
@@ -91,3 +76,24 @@ def test_checkpoint_guards_against_mixing_exports(emulator: Emulator, tmp_path: 
     restarted = run_cli(export_args(emulator, output, "--restart"))
     assert restarted.returncode == 0, restarted.stderr
     assert_finished(output, clean_run(emulator, tmp_path / "clean.jsonl"))
+
+
+def test_an_export_stopped_while_its_query_runs_resumes_with_that_query(emulator: Emulator, tmp_path: Path) -> None:
+    expected = clean_run(emulator, tmp_path / "clean.jsonl")
+    emulator.reset()
+    output = tmp_path / "audit.jsonl"
+    emulator.app.config.update({"succeed_after_seconds": 4.0})  # the query runs for a while
+    process = start_cli(export_args(emulator, output))
+    deadline = time.monotonic() + 30
+    while (saved := read_checkpoint(output)) is None or saved["parts"][0]["transactionId"] is None:
+        assert time.monotonic() < deadline and process.poll() is None, "the query was never saved"
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130 and "--resume" in stderr
+    saved = read_checkpoint(output)
+    assert saved is not None and saved["file"]["pages"] == 0  # stopped before the query had succeeded
+    resumed = run_cli(export_args(emulator, output, "--resume"))
+    assert resumed.returncode == 0, resumed.stderr
+    assert_finished(output, expected)
+    assert emulator.stats()["queries_created"] == 1  # the saved query was waited for, not created again

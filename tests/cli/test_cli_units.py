@@ -7,9 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from genesys_cloud_audit.workflows.cli._checkpoint import Checkpoint, CheckpointError, load_checkpoint, save_checkpoint
+from genesys_cloud_audit import CheckpointError, ExportCheckpoint, IntervalError, PartCheckpoint
+from genesys_cloud_audit.workflows._checkpoint import FileFacts
+from genesys_cloud_audit.workflows._query_args import format_interval as check_interval
+from genesys_cloud_audit.workflows.cli._checkpoint import load_checkpoint, save_checkpoint
 from genesys_cloud_audit.workflows.cli._formats import CSV_COLUMNS, column_value, format_for
-from genesys_cloud_audit.workflows.cli._interval import IntervalError, check_interval, last_interval
+from genesys_cloud_audit.workflows.cli._interval import last_interval
 from genesys_cloud_audit.workflows.cli._parser import parse_filter
 
 
@@ -56,9 +59,11 @@ def test_csv_quotes_and_header() -> None:
 
 def test_checkpoint_round_trip_and_rejects_garbage(tmp_path: Path) -> None:
     path = tmp_path / "x.checkpoint.json"
-    checkpoint = Checkpoint(command="query", params={"interval": "a/b"}, transaction_id="t", cursor="c", bytes=10)
-    save_checkpoint(path, checkpoint)
-    assert load_checkpoint(path) == checkpoint
+    interval = "2026-01-01T00:00:00Z/2026-01-02T00:00:00Z"
+    checkpoint = ExportCheckpoint({}, (PartCheckpoint(interval, transaction_id="t", cursor="c"),))
+    facts = FileFacts(command="query", format="jsonl", parameters={"interval": interval}, bytes=10)
+    save_checkpoint(path, checkpoint, facts)
+    assert load_checkpoint(path) == (checkpoint, facts)
     path.write_text("{not json")
     with pytest.raises(CheckpointError):
         load_checkpoint(path)

@@ -8,7 +8,8 @@ from datetime import datetime
 import pytest
 from genesys_cloud_audit import Client, RetryPolicy, WaitPolicy
 
-from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator, EmulatorConfig, run_emulator
+from emulator import Emulator, EmulatorConfig, run_emulator
+from tests.support.clients import emulator_clients
 
 EXPORT_RECORDS = 25_000
 
@@ -32,21 +33,7 @@ def emu(export_emulator: Emulator) -> Emulator:
 
 @pytest.fixture
 def make_client() -> Iterator[Callable[[Emulator], Client]]:
-    made: list[Client] = []
-
-    def make(emulator: Emulator) -> Client:
-        client = Client(
-            base_url=emulator.base_url,
-            client_id=DEFAULT_CLIENT_ID,
-            client_secret=DEFAULT_CLIENT_SECRET,
-            retry=RetryPolicy(max_attempts=8, initial_backoff=0.01, max_backoff=0.05),
-        )
-        made.append(client)
-        return client
-
-    yield make
-    for client in made:
-        client.close()
+    yield from emulator_clients(retry=RetryPolicy(max_attempts=8, initial_backoff=0.01, max_backoff=0.05))
 
 
 @pytest.fixture

@@ -23,6 +23,14 @@ from emulator import Emulator
 Span = tuple[datetime, datetime]
 
 
+async def collect_async(client: Client, span: Span, wait: WaitPolicy) -> list[str | object]:
+    """Every record id of an async export, closing the client's async pool after."""
+    try:
+        return [record.id async for record in query_audits_async(client, interval=span, wait_policy=wait)]
+    finally:
+        await client.aclose()
+
+
 def test_sync_export_yields_every_record_in_order(
     client: Client, span: Span, expected_ids: list[str], fast_wait: WaitPolicy
 ) -> None:
@@ -37,13 +45,7 @@ def test_sync_export_yields_every_record_in_order(
 def test_async_export_yields_every_record_in_order(
     client: Client, span: Span, expected_ids: list[str], fast_wait: WaitPolicy
 ) -> None:
-    async def collect() -> list[str | object]:
-        try:
-            return [record.id async for record in query_audits_async(client, interval=span, wait_policy=fast_wait)]
-        finally:
-            await client.aclose()
-
-    assert asyncio.run(collect()) == expected_ids
+    assert asyncio.run(collect_async(client, span, fast_wait)) == expected_ids
 
 
 def test_descending_sort_reverses_the_records(
@@ -72,13 +74,7 @@ def test_injected_faults_async(
     emu.add_fault("429:path=/results:every=4:count=10:retry_after=0")
     emu.add_fault("503:path=/results:every=7:count=5")
 
-    async def collect() -> list[str | object]:
-        try:
-            return [record.id async for record in query_audits_async(client, interval=span, wait_policy=fast_wait)]
-        finally:
-            await client.aclose()
-
-    assert asyncio.run(collect()) == expected_ids
+    assert asyncio.run(collect_async(client, span, fast_wait)) == expected_ids
 
 
 def test_resume_from_cursor_saved_after_page_ten(
@@ -88,7 +84,7 @@ def test_resume_from_cursor_saved_after_page_ten(
     pages = export.detailed_pages()
     first = [record.id for _ in range(10) for record in next(pages).items]
     saved = export.checkpoint().to_json()
-    assert ExportCheckpoint.from_json(saved).skip == 0
+    assert ExportCheckpoint.from_json(saved).parts[0].skip == 0
     assert first == expected_ids[:5000]
 
     rest = [record.id for record in resume_audits(client, saved, wait_policy=fast_wait)]
@@ -102,7 +98,7 @@ def test_resume_part_way_through_a_page_sync_and_async(
     head = [next(export).id for _ in range(1234)]
     checkpoint = export.checkpoint()
     assert checkpoint.records_read == 1234
-    assert checkpoint.skip == 1234 % 300
+    assert checkpoint.parts[0].skip == 1234 % 300
 
     resumed = resume_audits(client, checkpoint, page_size=300, wait_policy=fast_wait)
     assert head + [record.id for record in resumed] == expected_ids

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from genesys_cloud_audit import Client, RetryPolicy
 
+from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator, EmulatorConfig, run_emulator
 from tests.support.scripted_server import ScriptedServer, token_issuer
 
-__all__ = ["CLIENT_ID", "CLIENT_SECRET", "FAST_RETRY", "make_client"]
+__all__ = ["CLIENT_ID", "CLIENT_SECRET", "FAST_RETRY", "emulator_clients", "make_client", "serve"]
 
 CLIENT_ID = "test-client-id"
 CLIENT_SECRET = "s3cr3t-DO-NOT-LEAK-7f1e"
@@ -28,3 +30,24 @@ def make_client(server: ScriptedServer, *, issue_tokens: bool = True, **override
     }
     settings.update(overrides)
     return Client(**settings)
+
+
+def emulator_clients(**settings: Any) -> Iterator[Callable[[Emulator], Client]]:
+    """For a fixture: makes clients with the emulator's credentials and `settings`, closing them after."""
+    made: list[Client] = []
+
+    def make(emulator: Emulator) -> Client:
+        client = Client(base_url=emulator.base_url, client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET,
+                        **settings)  # fmt: skip
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.close()
+
+
+def serve(config: EmulatorConfig) -> Iterator[Emulator]:
+    """For a session fixture: an emulator on 127.0.0.1 serving `config` until the session ends."""
+    with run_emulator(config) as emulator:
+        yield emulator

@@ -4,7 +4,7 @@
 """The package's logger; records name operations, statuses and timings, never headers or bodies.
 
 Requests are logged at DEBUG, retries, waits and token fetches at INFO. The logger is named after the
-generated package; configure it to see them.
+generated package (its top-level import name); configure it to see them.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
-__all__ = ["CSV_COLUMNS", "FORMATS", "TABLE_COLUMNS", "RecordFormat", "column_value", "format_for"]
+__all__: list[str] = []
 
 CSV_COLUMNS = (
     "id",

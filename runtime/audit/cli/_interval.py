@@ -1,47 +1,23 @@
-"""Query intervals: an ISO-8601 `start/end`, or a window ending now such as `7d` or `12h`."""
+"""The command line's own interval syntax: a window ending now (`--last 7d`) and split spans (`--split 1d`).
+
+Everything else about intervals (time zones, order) follows the library's one rule; see `_query_args`.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
 
-__all__ = ["IntervalError", "check_interval", "interval_bounds", "last_interval", "parse_duration"]
+from .._errors import IntervalError
+
+__all__: list[str] = []
 
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 _DURATION = re.compile(r"^\s*(\d+)\s*([wdhms])\s*$", re.IGNORECASE)
 
 
-class IntervalError(ValueError):
-    """The interval or duration is not understood."""
-
-
-def _instant(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise IntervalError(f"not an ISO-8601 date-time: {text.strip()!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _format(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def check_interval(text: str) -> str:
-    """`text` if it is `start/end` with start before end; raises IntervalError otherwise."""
-    parts = text.split("/")
-    if len(parts) != 2:
-        raise IntervalError(f"interval must be START/END in ISO-8601, got {text!r}")
-    start, end = (_instant(part) for part in parts)
-    if end <= start:
-        raise IntervalError(f"interval must end after it starts: {text!r}")
-    return text.strip()
-
-
-def interval_bounds(text: str) -> tuple[datetime, datetime]:
-    """The aware start and end of a checked `start/end` interval (instants without a zone are UTC)."""
-    start, end = (_instant(part) for part in check_interval(text).split("/"))
-    return start, end
 
 
 def parse_duration(duration: str) -> timedelta:

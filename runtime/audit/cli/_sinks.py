@@ -12,9 +12,11 @@ import sys
 from pathlib import Path
 from typing import BinaryIO
 
-from ._checkpoint import Checkpoint, CheckpointError, load_checkpoint, save_checkpoint
+from .._checkpoint import ExportCheckpoint, FileFacts
+from .._errors import CheckpointError
+from ._checkpoint import load_checkpoint, save_checkpoint
 
-__all__ = ["ExportFile", "StreamSink", "UsageError", "checkpoint_path", "partial_path"]
+__all__: list[str] = []
 
 
 class UsageError(ValueError):
@@ -32,12 +34,12 @@ def partial_path(output: Path) -> Path:
 class StreamSink:
     """Writes pages to a binary stream (stdout), flushing after each; nothing to resume."""
 
-    def __init__(self, checkpoint: Checkpoint, stream: BinaryIO | None = None) -> None:
-        self.checkpoint = checkpoint
-        self.resumed = False
+    def __init__(self, facts: FileFacts, stream: BinaryIO | None = None) -> None:
+        self.facts = facts
+        self.stored: ExportCheckpoint | None = None
         self._stream = stream if stream is not None else sys.stdout.buffer
 
-    def start(self, header: bytes) -> None:
+    def start(self, header: bytes, checkpoint: ExportCheckpoint) -> None:
         self._stream.write(header)
         self._stream.flush()
 
@@ -45,7 +47,7 @@ class StreamSink:
         self._stream.write(data)
         self._stream.flush()
 
-    def save(self) -> None:
+    def save(self, checkpoint: ExportCheckpoint) -> None:
         """Nothing to save: a stream cannot be resumed."""
 
     def finish(self) -> None:
@@ -55,50 +57,49 @@ class StreamSink:
 class ExportFile:
     """The partial file and checkpoint of an export to `output`.
 
-    `checkpoint` is the fresh one given, or with `resume` the stored one (which must be for the same
-    command and parameters). Starting afresh over an existing checkpoint is refused unless `restart`.
+    `facts` are the fresh ones given, or with `resume` the stored ones (which must be for the same
+    command and parameters), and `stored` the export checkpoint to resume from. Starting afresh over an
+    existing checkpoint is refused unless `restart`.
     """
 
-    def __init__(self, output: Path, checkpoint: Checkpoint, *, resume: bool, restart: bool) -> None:
+    def __init__(self, output: Path, facts: FileFacts, *, resume: bool, restart: bool) -> None:
         self.output = output
         self.checkpoint_file = checkpoint_path(output)
         self.partial_file = partial_path(output)
-        self.resumed = False
+        self.facts = facts
+        self.stored: ExportCheckpoint | None = None
         self._stream: BinaryIO | None = None
         exists = self.checkpoint_file.exists()
         if resume and exists:
-            stored = load_checkpoint(self.checkpoint_file)
-            if stored.command != checkpoint.command or stored.params != _comparable(checkpoint, stored):
+            stored, stored_facts = load_checkpoint(self.checkpoint_file)
+            if stored_facts.command != facts.command or stored_facts.parameters != _comparable(facts, stored_facts):
                 raise UsageError(
                     f"{self.checkpoint_file} is for a different export "
-                    f"({stored.command} {stored.params}); use the same options, or --restart"
+                    f"({stored_facts.command} {stored_facts.parameters}); use the same options, or --restart"
                 )
-            if not self.partial_file.exists() or self.partial_file.stat().st_size < stored.bytes:
+            if not self.partial_file.exists() or self.partial_file.stat().st_size < stored_facts.bytes:
                 raise CheckpointError(f"{self.partial_file} is missing or shorter than its checkpoint says")
-            self.checkpoint = stored
-            self.resumed = True
+            self.facts, self.stored = stored_facts, stored
         elif exists and not restart:
             raise UsageError(
                 f"an interrupted export of {output} exists ({self.checkpoint_file}); "
                 "pass --resume to continue it or --restart to start over"
             )
-        else:
-            self.checkpoint = checkpoint
 
-    def start(self, header: bytes) -> None:
+    def start(self, header: bytes, checkpoint: ExportCheckpoint) -> None:
         output_dir = self.output.parent
         output_dir.mkdir(parents=True, exist_ok=True)
-        if self.resumed:
+        if self.stored is not None:
             stream = open(self.partial_file, "r+b")  # noqa: SIM115 - kept open across pages, closed in finish
-            stream.truncate(self.checkpoint.bytes)
-            stream.seek(self.checkpoint.bytes)
+            stream.truncate(self.facts.bytes)
+            stream.seek(self.facts.bytes)
             self._stream = stream
             return
         self._stream = open(self.partial_file, "wb")  # noqa: SIM115 - kept open across pages, closed in finish
         self._stream.write(header)
         self._sync()
-        self.checkpoint.bytes = len(header)
-        self.save()
+        self.facts.bytes = len(header)
+        self.save(checkpoint)
 
     def _sync(self) -> None:
         assert self._stream is not None
@@ -110,10 +111,10 @@ class ExportFile:
         assert self._stream is not None
         self._stream.write(data)
         self._sync()
-        self.checkpoint.bytes += len(data)
+        self.facts.bytes += len(data)
 
-    def save(self) -> None:
-        save_checkpoint(self.checkpoint_file, self.checkpoint)
+    def save(self, checkpoint: ExportCheckpoint) -> None:
+        save_checkpoint(self.checkpoint_file, checkpoint, self.facts)
 
     def finish(self) -> None:
         """Renames the complete partial file to the output and removes the checkpoint."""
@@ -131,9 +132,9 @@ class ExportFile:
             self._stream = None
 
 
-def _comparable(fresh: Checkpoint, stored: Checkpoint) -> dict[str, object]:
+def _comparable(fresh: FileFacts, stored: FileFacts) -> dict[str, object]:
     """The fresh parameters, with a relative window (`--last`) taking the interval it resolved to before."""
-    params = dict(fresh.params)
-    if params.get("last") is not None and params.get("last") == stored.params.get("last"):
-        params["interval"] = stored.params.get("interval")
+    params = dict(fresh.parameters)
+    if params.get("last") is not None and params.get("last") == stored.parameters.get("last"):
+        params["interval"] = stored.parameters.get("interval")
     return params

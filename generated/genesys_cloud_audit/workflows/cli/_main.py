@@ -13,13 +13,12 @@ from pathlib import Path
 from types import FrameType
 
 from ...errors import GenesysCloudError
-from ._checkpoint import CheckpointError
+from .._errors import CheckpointError, IntervalError
 from ._commands import run_command
-from ._interval import IntervalError
 from ._parser import build_parser
 from ._sinks import UsageError, checkpoint_path
 
-__all__ = ["main"]
+__all__: list[str] = []
 
 _PROGRAM = "genesys-audit"
 
@@ -62,7 +61,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, IntervalError) as error:
         _fail(str(error))
         return 2
-    except (GenesysCloudError, CheckpointError, OSError) as error:
+    except CheckpointError as error:
+        _fail(str(error))
+        if output and output != "-":
+            print(f"{_PROGRAM}: run the same command with --restart to discard the interrupted export", file=sys.stderr)
+        return 1
+    except (GenesysCloudError, OSError) as error:
         _fail(str(error) or type(error).__name__)
         _resume_hint(output)
         return 1

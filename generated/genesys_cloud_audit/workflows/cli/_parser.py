@@ -8,10 +8,11 @@ from __future__ import annotations
 import argparse
 
 from ...models import AuditQueryFilterProperty
+from .._errors import IntervalError
 from ._formats import FORMATS
-from ._interval import IntervalError, parse_duration
+from ._interval import parse_duration
 
-__all__ = ["build_parser", "parse_filter"]
+__all__: list[str] = []
 
 _DESCRIPTION = """\
 Query Genesys Cloud audit logs. Credentials come from GENESYSCLOUD_OAUTHCLIENT_ID and
@@ -81,7 +82,10 @@ def _connection_options() -> argparse.ArgumentParser:
 def _query_options(parser: argparse.ArgumentParser, *, realtime: bool) -> None:
     window = parser.add_mutually_exclusive_group(required=True)
     window.add_argument(
-        "--interval", metavar="START/END", help="ISO-8601 interval, e.g. 2026-01-01T00:00:00Z/2026-01-08T00:00:00Z"
+        "--interval",
+        metavar="START/END",
+        help="ISO-8601 interval whose date-times carry a time zone (Z or an offset such as +02:00), e.g. "
+        "2026-01-01T00:00:00Z/2026-01-08T00:00:00Z; a naive instant is refused, as in Python",
     )
     window.add_argument("--last", metavar="DURATION", help="the window ending now: 7d, 12h, 30m, 2w")
     add = parser.add_argument
@@ -96,7 +100,7 @@ def _query_options(parser: argparse.ArgumentParser, *, realtime: bool) -> None:
         help="filter on Action, EntityType, EntityId, UserId, ClientId or TrusteeOrganizationId (repeatable)",
     )
     add("--sort", choices=("ascending", "descending"), help="order by event date (default: the server's order)")
-    add("--expand-user", action="store_true", help="include the acting user's name")
+    add("--expand-user", action="store_true", help="include the acting user's name (off by default, as in Python)")
     add("--page-size", type=_page_size, default=500, help="records per page, 1-500 (default 500)")
     add(
         "--format",

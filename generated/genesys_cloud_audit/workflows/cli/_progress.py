@@ -9,7 +9,7 @@ import sys
 import time
 from typing import TextIO
 
-__all__ = ["Progress"]
+__all__: list[str] = []
 
 _REDRAW_SECONDS = 0.1
 
@@ -22,6 +22,7 @@ class Progress:
         self._stream = stream if stream is not None else sys.stderr
         self._started = time.monotonic()
         self._paging_started: float | None = None
+        self._state_shown: float | None = None
         self._records_at_start = 0
         self._last_draw = 0.0
         self._width = 0
@@ -38,7 +39,8 @@ class Progress:
         self._width = len(text)
 
     def state(self, transaction_id: str, state: str) -> None:
-        elapsed = time.monotonic() - self._started
+        self._state_shown = time.monotonic()
+        elapsed = self._state_shown - self._started
         self._draw(f"query {transaction_id}: {state} ({elapsed:.1f} s)", force=True)
 
     def note(self, text: str) -> None:
@@ -49,8 +51,9 @@ class Progress:
             self._width = 0
 
     def start_paging(self, records: int) -> None:
-        """Starts the rate's clock; `records` were written before (by an earlier run)."""
-        self._paging_started = time.monotonic()
+        """Starts the rate's clock when the query's last state was shown (or now); `records` were written
+        before (by an earlier run)."""
+        self._paging_started = self._state_shown or time.monotonic()
         self._records_at_start = records
 
     def pages(self, pages: int, records: int, *, final: bool = False) -> None:

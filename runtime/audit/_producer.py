@@ -1,0 +1,210 @@
+"""The producer side of an export: one sub-query run from its checkpoint to its last page.
+
+A run creates the audit query (unless its checkpoint names one), waits until it has succeeded, then
+reads its results page by page from the checkpoint's position, turning each page into an item for the
+consumer. When the query has vanished (404: it expired, or the server forgot it) the run creates it
+again, once, and drops the records already produced, so nothing is handed out twice.
+
+`SubQueryRun` and `AsyncSubQueryRun` are the sync and async forms of the same steps; everything that
+is not I/O lives in their shared base. How a results page is fetched and decoded is a `ResultsReader`,
+so records can come out as models (the default) or in another form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Generator, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import Any, Generic, Protocol, TypeVar
+
+from .._core._decoding import require_field
+from .._core._errors import NotFoundError
+from .._core._paging import AsyncCursorPages, CursorPages, Page
+from .._core._waiter import wait_for_state, wait_for_state_async
+from ..api.audit import get_audits_query_transaction_id as _status
+from ..api.audit import get_audits_query_transaction_id_results as _results
+from ..api.audit import post_audits_query as _query
+from ..client import Client
+from ..models.audit_log_message import AuditLogMessage
+from ..models.audit_query_execution_status_response import AuditQueryExecutionStatusResponse
+from ._consumer import ExportState, PageItem, PartEnd
+from ._query_args import ReadSettings
+
+__all__: list[str] = []
+
+RecordT = TypeVar("RecordT")
+
+
+class ExportEvents(Protocol):
+    """What a run reports as it goes (called in the thread or task that runs the sub-query)."""
+
+    def query_state(self, part: int, transaction_id: str, state: str) -> None:
+        """The query was created, or polled, and is in `state`."""
+
+    def query_rerun(self, part: int, transaction_id: str) -> None:
+        """The query vanished and is being run again."""
+
+
+class NoEvents:
+    def query_state(self, part: int, transaction_id: str, state: str) -> None:
+        pass
+
+    def query_rerun(self, part: int, transaction_id: str) -> None:
+        pass
+
+
+class ResultsReader(Protocol[RecordT]):
+    """How results pages are fetched and what their records come out as."""
+
+    def pages(
+        self, client: Client, transaction_id: str, settings: ReadSettings, cursor: str | None, skip: int
+    ) -> CursorPages[Any, RecordT]: ...
+
+    def pages_async(
+        self, client: Client, transaction_id: str, settings: ReadSettings, cursor: str | None, skip: int
+    ) -> AsyncCursorPages[Any, RecordT]: ...
+
+
+class ModelResults:
+    """Records as `AuditLogMessage` models, through the generated results operation."""
+
+    def pages(
+        self, client: Client, transaction_id: str, settings: ReadSettings, cursor: str | None, skip: int
+    ) -> CursorPages[Any, AuditLogMessage]:
+        return _results.paginate(transaction_id, client=client, **_page_arguments(settings, cursor, skip))
+
+    def pages_async(
+        self, client: Client, transaction_id: str, settings: ReadSettings, cursor: str | None, skip: int
+    ) -> AsyncCursorPages[Any, AuditLogMessage]:
+        return _results.paginate_async(transaction_id, client=client, **_page_arguments(settings, cursor, skip))
+
+
+def _page_arguments(settings: ReadSettings, cursor: str | None, skip: int) -> dict[str, Any]:
+    return {"page_size": settings.page_size, "expand": settings.expand, "request_options": settings.request_options,
+            "start_cursor": cursor, "skip": skip}  # fmt: skip
+
+
+def _state_text(value: object) -> str:
+    return str(getattr(value, "value", value)) if value else "unknown"
+
+
+class SubQueryRunBase(Generic[RecordT]):
+    """One sub-query's position as its producer sees it, and every step that is not I/O."""
+
+    def __init__(
+        self,
+        client: Client,
+        state: ExportState[RecordT],
+        index: int,
+        settings: ReadSettings,
+        reader: ResultsReader[RecordT],
+        events: ExportEvents,
+    ) -> None:
+        part = state.part(index)
+        self.client = client
+        self.index = index
+        self.settings = settings
+        self.transaction_id = part.transaction_id
+        self.status: AuditQueryExecutionStatusResponse | None = None
+        self._state = state
+        self._reader = reader
+        self._events = events
+        self._cursor, self._skip = part.cursor, part.skip
+        self._produced = part.records_read  # records of the query, in its order, produced so far
+        # A sub-query without a query but with records read is run again from its start, dropping those.
+        self._drop = part.records_read if part.transaction_id is None else 0
+        self._ran_again = False
+
+    def _created(self, created: AuditQueryExecutionStatusResponse) -> None:
+        self.transaction_id = require_field(created.id, "id")
+        self._state.set_transaction(self.index, self.transaction_id)
+        self._events.query_state(self.index, self.transaction_id, _state_text(created.state))
+
+    def _polled(self, status: AuditQueryExecutionStatusResponse) -> AuditQueryExecutionStatusResponse:
+        self._events.query_state(self.index, str(self.transaction_id), _state_text(status.state))
+        return status
+
+    def _wait_arguments(self) -> dict[str, Any]:
+        return {"state_of": lambda status: status.state, "success": _query._SUCCESS_STATES,
+                "failure": _query._FAILURE_STATES, "resource_id": self.transaction_id,
+                "policy": self.settings.wait_policy}  # fmt: skip
+
+    def _item(self, page: Page[Any, RecordT]) -> PageItem[RecordT]:
+        first_index, self._skip = self._skip, 0
+        dropped = min(self._drop, len(page.items))
+        self._drop -= dropped
+        if dropped:
+            page = replace(page, items=page.items[dropped:])
+        self._produced += len(page.items)
+        return PageItem(self.index, str(self.transaction_id), page, first_index + dropped)
+
+    @contextmanager
+    def _rerun_if_vanished(self) -> Iterator[None]:
+        """When the query has vanished (404), prepares to run it again from its start, dropping what was
+        produced; raises when it already was run again, or was never created."""
+        try:
+            yield
+        except NotFoundError:
+            if self._ran_again or self.transaction_id is None:
+                raise
+            self._ran_again = True
+            self._events.query_rerun(self.index, self.transaction_id)
+            self._drop = self._produced
+            self.transaction_id, self.status, self._cursor, self._skip = None, None, None, 0
+
+
+class SubQueryRun(SubQueryRunBase[RecordT]):
+    """A sub-query's run with blocking calls."""
+
+    def _poll(self) -> AuditQueryExecutionStatusResponse:
+        options = self.settings.request_options
+        return self._polled(_status.sync(str(self.transaction_id), client=self.client, request_options=options))
+
+    def start(self) -> str:
+        """Creates the query if needed and waits until it has succeeded; returns its transaction id."""
+        while self.status is None:
+            with self._rerun_if_vanished():
+                if self.transaction_id is None:
+                    body, options = self._state.request(self.index), self.settings.request_options
+                    self._created(_query.sync(client=self.client, body=body, request_options=options))
+                self.status = wait_for_state(self._poll, **self._wait_arguments())
+        return str(self.transaction_id)
+
+    def items(self) -> Generator[PageItem[RecordT] | PartEnd, None, None]:
+        """Every remaining page as an item, then the sub-query's end."""
+        while True:
+            pages = self._reader.pages(self.client, self.start(), self.settings, self._cursor, self._skip)
+            with self._rerun_if_vanished():
+                yield from map(self._item, pages.detailed_pages())
+                break
+        yield PartEnd(self.index)
+
+
+class AsyncSubQueryRun(SubQueryRunBase[RecordT]):
+    """A sub-query's run for asyncio; cancelling the task stops it."""
+
+    async def _poll(self) -> AuditQueryExecutionStatusResponse:
+        options = self.settings.request_options
+        return self._polled(
+            await _status.asyncio(str(self.transaction_id), client=self.client, request_options=options)
+        )
+
+    async def start(self) -> str:
+        """Creates the query if needed and waits until it has succeeded; returns its transaction id."""
+        while self.status is None:
+            with self._rerun_if_vanished():
+                if self.transaction_id is None:
+                    body, options = self._state.request(self.index), self.settings.request_options
+                    self._created(await _query.asyncio(client=self.client, body=body, request_options=options))
+                self.status = await wait_for_state_async(self._poll, **self._wait_arguments())
+        return str(self.transaction_id)
+
+    async def items(self) -> AsyncGenerator[PageItem[RecordT] | PartEnd, None]:
+        """Every remaining page as an item, then the sub-query's end."""
+        while True:
+            pages = self._reader.pages_async(self.client, await self.start(), self.settings, self._cursor, self._skip)
+            with self._rerun_if_vanished():
+                async for page in pages.detailed_pages():
+                    yield self._item(page)
+                break
+        yield PartEnd(self.index)

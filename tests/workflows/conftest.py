@@ -1,0 +1,36 @@
+"""Fixtures: a live emulator on 127.0.0.1 with a small, fixed data set (reset for each test), and a client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from genesys_cloud_audit import Client, RetryPolicy
+
+from emulator import Emulator, EmulatorConfig
+from tests.support.clients import emulator_clients, serve
+
+DATA_START = datetime(2026, 10, 1, tzinfo=UTC)
+DATA_END = datetime(2026, 10, 11, tzinfo=UTC)
+RECORDS = 1200
+CONFIG = EmulatorConfig(records=RECORDS, seed=3, data_start=DATA_START, data_end=DATA_END, validate=False,
+                        pending_polls=1)  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def workflow_emulator() -> Iterator[Emulator]:
+    yield from serve(CONFIG)
+
+
+@pytest.fixture
+def emu(workflow_emulator: Emulator) -> Emulator:
+    """The session's emulator, forgetting its queries, faults and counts before each test."""
+    workflow_emulator.reset()
+    return workflow_emulator
+
+
+@pytest.fixture
+def client(emu: Emulator) -> Iterator[Client]:
+    for make in emulator_clients(retry=RetryPolicy(max_attempts=6, initial_backoff=0.01, max_backoff=0.05)):
+        yield make(emu)

@@ -1,0 +1,234 @@
+"""The checkpoint codec (workflows/_checkpoint.py): round trips, every validation error, older versions."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from genesys_cloud_audit import CheckpointError, ConfigurationError, ExportCheckpoint, PartCheckpoint
+from genesys_cloud_audit.workflows._checkpoint import CHECKPOINT_VERSION, FileFacts, decode, encode
+
+V1 = Path(__file__).parents[1] / "fixtures" / "checkpoints" / "v1"
+DAY = "2026-10-01T00:00:00.000Z/2026-10-02T00:00:00.000Z"
+NEXT_DAY = "2026-10-02T00:00:00.000Z/2026-10-03T00:00:00.000Z"
+
+SPLIT = ExportCheckpoint(
+    {"serviceName": "Architect", "sort": [{"name": "Timestamp", "sortOrder": "ascending"}]},
+    (
+        PartCheckpoint(DAY, "tx-1", None, 0, 120, True),
+        PartCheckpoint(NEXT_DAY, "tx-2", "c-7", 13, 513, False),
+    ),
+)
+REALTIME = ExportCheckpoint(
+    {"pageSize": 50}, (PartCheckpoint(DAY, page_number=3, skip=4, records_read=104),), "realtime"
+)
+FACTS = FileFacts("query", "jsonl", {"interval": DAY, "page_size": 500}, bytes=9000, records=633, pages=3)
+
+
+def valid() -> dict[str, Any]:
+    return encode(SPLIT, FACTS)
+
+
+def test_version_is_two() -> None:
+    assert CHECKPOINT_VERSION == 2 and SPLIT.to_dict()["version"] == 2
+
+
+@pytest.mark.parametrize("checkpoint", [SPLIT, REALTIME, ExportCheckpoint({}, (PartCheckpoint(DAY),))])
+def test_round_trip_through_json(checkpoint: ExportCheckpoint) -> None:
+    assert ExportCheckpoint.from_json(checkpoint.to_json()) == checkpoint
+    assert ExportCheckpoint.from_dict(json.loads(json.dumps(checkpoint.to_dict()))) == checkpoint
+
+
+def test_round_trip_with_file_facts_and_what_the_json_looks_like() -> None:
+    data = json.loads(json.dumps(valid()))
+    assert decode(data) == (SPLIT, FACTS)
+    assert data["parts"][1] == {"interval": NEXT_DAY, "transactionId": "tx-2", "cursor": "c-7", "skip": 13,
+                                "recordsRead": 513, "done": False}  # fmt: skip
+    assert data["file"]["records"] == 633
+    assert "transactionId" not in encode(REALTIME)["parts"][0]
+    assert ExportCheckpoint.from_dict(data) == SPLIT  # a command line's file is a checkpoint too
+
+
+def test_totals() -> None:
+    assert SPLIT.records_read == 633 and not SPLIT.done
+    assert ExportCheckpoint({}, (PartCheckpoint(DAY, "t", done=True),)).done
+
+
+def change(path: str, value: object) -> dict[str, Any]:
+    """The valid document with the field at the JSON pointer `path` set (or removed, for ...)."""
+    data = copy.deepcopy(valid())
+    *parents, last = path.strip("/").split("/")
+    target: Any = data
+    for key in parents:
+        target = target[int(key)] if isinstance(target, list) else target[key]
+    if value is ...:
+        del target[last]
+    elif isinstance(target, list):
+        target[int(last)] = value
+    else:
+        target[last] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        ("/kind", ..., "/kind: missing"),
+        ("/kind", "batch", "/kind: expected one of query, realtime"),
+        ("/query", ..., "/query: missing"),
+        ("/query", [], "/query: expected an object"),
+        ("/parts", ..., "/parts: missing"),
+        ("/parts", [], "/parts: expected a non-empty list"),
+        ("/parts/1", "part", "/parts/1: expected an object"),
+        ("/parts/0/interval", ..., "/parts/0/interval: missing"),
+        ("/parts/0/interval", 7, "/parts/0/interval: expected a non-empty string"),
+        ("/parts/0/interval", "2026-10-01T00:00:00/2026-10-02T00:00:00", "/parts/0/interval: '2026-10-01T00:00:00'"),
+        ("/parts/0/interval", NEXT_DAY.split("/")[1] + "/" + DAY.split("/")[0], "/parts/0/interval: the interval ends"),
+        ("/parts/0/transactionId", 12, "/parts/0/transactionId: expected a non-empty string or null"),
+        ("/parts/0/transactionId", "", "/parts/0/transactionId: expected a non-empty string or null"),
+        ("/parts/1/cursor", ["c"], "/parts/1/cursor: expected a non-empty string or null"),
+        ("/parts/1/transactionId", None, "/parts/1/cursor: a cursor without a transactionId"),
+        ("/parts/1/skip", -1, "/parts/1/skip: expected an integer of at least 0"),
+        ("/parts/1/skip", 1.5, "/parts/1/skip: expected an integer of at least 0"),
+        ("/parts/1/skip", True, "/parts/1/skip: expected an integer of at least 0"),
+        ("/parts/1/recordsRead", "513", "/parts/1/recordsRead: expected an integer of at least 0"),
+        ("/parts/1/done", "no", "/parts/1/done: expected true or false"),
+        ("/parts/1/done", True, "/parts/1/skip: records skipped in a finished part"),
+        ("/file", 3, "/file: expected an object"),
+        ("/file/command", ..., "/file/command: missing"),
+        ("/file/format", "", "/file/format: expected a non-empty string"),
+        ("/file/parameters", "x", "/file/parameters: expected an object"),
+        ("/file/bytes", -5, "/file/bytes: expected an integer of at least 0"),
+        ("/file/pages", ..., "/file/pages: missing"),
+        ("/file/records", 632, "/file/records: 632, but the parts have handed out 633"),
+    ],
+)
+def test_every_field_is_validated_and_named(path: str, value: object, message: str) -> None:
+    with pytest.raises(CheckpointError) as caught:
+        decode(change(path, value), "audit.jsonl.checkpoint.json")
+    assert str(caught.value).startswith("audit.jsonl.checkpoint.json: ")
+    assert message in str(caught.value)
+    assert caught.value.version == 2 and "\n" not in str(caught.value)
+
+
+def test_a_query_not_yet_created_has_no_position() -> None:
+    data = change("/parts/1/cursor", None)
+    data["parts"][1]["transactionId"] = None
+    with pytest.raises(CheckpointError, match="/parts/1/skip: records skipped in a query that was not created"):
+        decode(data)
+    data["parts"][1]["skip"] = 0
+    assert decode(data)[0].parts[1].transaction_id is None  # records read before, to skip when it is re-run
+
+
+def test_realtime_checkpoints_need_a_page_number_a_page_size_and_one_part() -> None:
+    data = encode(REALTIME)
+    assert decode(data)[0] == REALTIME
+    for path, value, message in [
+        ("/parts/0/pageNumber", 0, "/parts/0/pageNumber: expected an integer of at least 1"),
+        ("/parts/0/pageNumber", ..., "/parts/0/pageNumber: missing"),
+        ("/query/pageSize", ..., "/query/pageSize: missing"),
+    ]:
+        broken = copy.deepcopy(data)
+        *parents, last = path.strip("/").split("/")
+        target: Any = broken
+        for key in parents:
+            target = target[int(key)] if isinstance(target, list) else target[key]
+        if value is ...:
+            del target[last]
+        else:
+            target[last] = value
+        with pytest.raises(CheckpointError, match=message):
+            decode(broken)
+    two = {**data, "parts": data["parts"] * 2}
+    with pytest.raises(CheckpointError, match="/parts: a realtime export has exactly one part"):
+        decode(two)
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ("{not json", "checkpoint: not JSON"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("[1, 2]", "checkpoint: expected a JSON object"),
+        ("{}", "/version: missing; not an export checkpoint"),
+        ('{"version": "2"}', "/version: missing; not an export checkpoint"),
+        ('{"version": 3, "kind": "query"}', "checkpoint version 3 is not one this client reads"),
+    ],
+)
+def test_what_is_not_a_checkpoint_of_a_known_version_is_refused(document: str, message: str) -> None:
+    with pytest.raises(CheckpointError, match=message) as caught:
+        ExportCheckpoint.from_json(document)
+    assert isinstance(caught.value, ConfigurationError)
+    if "version 3" in message:
+        assert caught.value.version == 3
+
+
+def test_version_0_one_query_checkpoints_are_refused_naming_their_version() -> None:
+    with pytest.raises(CheckpointError, match="version 0") as caught:
+        ExportCheckpoint.from_json((V1 / "library-query.json").read_text())
+    assert caught.value.version == 0 and "start the export again" in str(caught.value)
+
+
+def test_version_1_split_export_checkpoint_is_upgraded() -> None:
+    old = json.loads((V1 / "library-split.json").read_text())
+    checkpoint = ExportCheckpoint.from_json((V1 / "library-split.json").read_text())
+    assert checkpoint.kind == "query" and dict(checkpoint.query) == {"serviceName": "Architect"}
+    assert [part.interval for part in checkpoint.parts] == [part["interval"] for part in old["parts"]]
+    assert [(p.transaction_id, p.cursor, p.skip, p.records_read, p.done) for p in checkpoint.parts] == [
+        (p["transactionId"], p["cursor"], p["skip"], p["recordsRead"], p["done"]) for p in old["parts"]
+    ]
+    assert checkpoint.records_read == 151
+    assert ExportCheckpoint.from_json(checkpoint.to_json()) == checkpoint  # and saved in version 2
+
+
+def load_v1(name: str) -> tuple[dict[str, Any], ExportCheckpoint, FileFacts]:
+    old = json.loads((V1 / f"{name}.checkpoint.json").read_text())
+    checkpoint, facts = decode(old)
+    assert facts is not None
+    assert (facts.command, facts.format, facts.parameters) == (old["command"], old["params"]["format"], old["params"])
+    assert (facts.bytes, facts.records, facts.pages) == (old["bytes"], old["records"], old["pages"])
+    assert facts.bytes == (V1 / f"{name}.partial").stat().st_size
+    return old, checkpoint, facts
+
+
+def test_version_1_command_line_query_checkpoint_is_upgraded() -> None:
+    old, checkpoint, _ = load_v1("query")
+    assert checkpoint == ExportCheckpoint(
+        {}, (PartCheckpoint(old["params"]["interval"], old["transaction_id"], old["cursor"], 0, 300, False),)
+    )
+    _, csv, facts = load_v1("query-csv")
+    assert dict(csv.query) == {"filters": [{"property": "Action", "value": "Delete"}],
+                               "sort": [{"name": "Timestamp", "sortOrder": "descending"}]}  # fmt: skip
+    assert facts.format == "csv" and facts.parameters["expand_user"] is True
+    assert csv.parts[0].records_read == 100 and csv.parts[0].cursor is not None
+
+
+def test_version_1_rerun_that_was_skipping_is_upgraded_to_run_again() -> None:
+    old, checkpoint, _ = load_v1("query-rerun")
+    assert old["skip"] == 200 and old["transaction_id"] is not None
+    (part,) = checkpoint.parts
+    assert (part.transaction_id, part.cursor, part.skip, part.records_read) == (None, None, 0, 400)
+
+
+def test_version_1_split_and_realtime_command_line_checkpoints_are_upgraded() -> None:
+    old, split, facts = load_v1("split")
+    assert len(split.parts) == 16 and split.records_read == old["records"] == facts.records
+    assert [p.interval for p in split.parts] == [p["interval"] for p in old["parts"]["parts"]]
+    old, realtime, _ = load_v1("realtime")
+    assert realtime.kind == "realtime" and dict(realtime.query) == {"serviceName": "Routing", "pageSize": 30}
+    assert realtime.parts[0] == PartCheckpoint(old["params"]["interval"], page_number=4, records_read=90)
+
+
+def test_a_broken_version_1_file_names_its_field() -> None:
+    old = json.loads((V1 / "query.checkpoint.json").read_text())
+    del old["params"]["interval"]
+    with pytest.raises(CheckpointError, match="/params/interval: missing") as caught:
+        decode(old)
+    assert caught.value.version == 1
+    old = json.loads((V1 / "query.checkpoint.json").read_text())
+    old["params"]["filters"] = [["Colour", "red", "extra"]]
+    with pytest.raises(CheckpointError, match="/params: not the parameters of an export"):
+        decode(old)

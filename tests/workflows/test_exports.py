@@ -1,0 +1,137 @@
+"""The export engine against the emulator: vanished queries mid-export, split checkpoints resumed
+sequentially, events, and the sub-query run's bookkeeping (workflows/_exports.py, _producer.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from genesys_cloud_audit import (
+    Client,
+    NotFoundError,
+    WaitPolicy,
+    export_audits,
+    query_audits,
+    query_audits_async,
+    resume_audits,
+)
+from genesys_cloud_audit.workflows._arguments import query
+from genesys_cloud_audit.workflows._exports import AuditExport
+
+from emulator import Emulator
+from tests.workflows.conftest import DATA_END, DATA_START, RECORDS
+
+SPAN = (DATA_START, DATA_END)
+FAST = WaitPolicy(first_interval=0.01, growth=1.0, deadline=30.0)
+
+
+def expected_ids(emu: Emulator) -> list[str]:
+    return [str(emu.app.dataset.record(index)["id"]) for index in range(RECORDS)]
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.events: list[tuple[str, int, str]] = []
+
+    def query_state(self, part: int, transaction_id: str, state: str) -> None:
+        self.events.append(("state", part, state))
+
+    def query_rerun(self, part: int, transaction_id: str) -> None:
+        self.events.append(("rerun", part, transaction_id))
+
+
+def test_a_query_that_vanishes_mid_export_is_run_again_without_duplicates(emu: Emulator, client: Client) -> None:
+    recorder = Recorder()
+    arguments = query(client, interval=SPAN, page_size=100, wait_policy=FAST)
+    export = AuditExport(client, arguments.plan, arguments.settings, recorder)
+    got = [str(next(export).id) for _ in range(250)]
+    first_id = export.transaction_id
+    emu.reset()  # the server forgets the query: the next page answers 404
+    got.extend(str(record.id) for record in export)
+    assert got == expected_ids(emu)
+    assert export.transaction_id != first_id and export.checkpoint().parts[0].transaction_id == export.transaction_id
+    assert ("rerun", 0, first_id) in recorder.events
+    states = [event[2] for event in recorder.events if event[0] == "state"]
+    assert states[0] == "Queued" and states.count("Succeeded") == 2
+
+
+def test_a_second_vanishing_in_one_run_raises_and_iterating_again_carries_on(emu: Emulator, client: Client) -> None:
+    export = query_audits(client, interval=SPAN, page_size=100, wait_policy=FAST)
+    got = [str(next(export).id) for _ in range(250)]
+    emu.reset()
+    got.extend(str(next(export).id) for _ in range(450))  # to the end of a page: the next one is fetched
+    emu.reset()
+    with pytest.raises(NotFoundError):
+        next(export)
+    got.extend(str(record.id) for record in export)  # a new run from the exact checkpoint
+    assert got == expected_ids(emu)
+
+
+def test_the_async_export_runs_a_vanished_query_again(emu: Emulator, client: Client) -> None:
+    async def collect() -> list[str]:
+        try:
+            export = query_audits_async(client, interval=SPAN, page_size=150, wait_policy=FAST)
+            got = [str((await anext(export)).id) for _ in range(321)]
+            emu.reset()
+            return got + [str(record.id) async for record in export]
+        finally:
+            await client.aclose()
+
+    assert asyncio.run(collect()) == expected_ids(emu)
+
+
+def test_a_split_export_whose_buffered_queries_vanish_hands_out_each_record_once(emu: Emulator, client: Client) -> None:
+    with export_audits(client, interval=SPAN, span=timedelta(days=2), concurrency=3, page_size=40,
+                       buffer_pages=3, wait_policy=FAST) as export:  # fmt: skip
+        got = [str(record.id) for _, record in zip(range(300), export, strict=False)]
+        emu.reset()  # the workers have pages of these queries buffered, and more to fetch
+        got.extend(str(record.id) for record in export)
+    assert got == expected_ids(emu)
+
+
+def test_resume_audits_reads_a_split_checkpoint_part_after_part(emu: Emulator, client: Client) -> None:
+    export = export_audits(client, interval=SPAN, span=timedelta(days=3), concurrency=2, page_size=60, wait_policy=FAST)
+    with export:
+        got = [str(record.id) for _, record in zip(range(500), export, strict=False)]
+    saved = export.checkpoint()
+    assert len(saved.parts) == 4 and not saved.done
+    resumed = resume_audits(client, saved.to_json(), page_size=60, wait_policy=FAST)
+    got.extend(str(record.id) for record in resumed)
+    assert got == expected_ids(emu)
+    assert resumed.done and resumed.records_read == RECORDS
+
+
+def test_start_creates_and_waits_once_and_pages_give_the_models(emu: Emulator, client: Client) -> None:
+    export = query_audits(client, interval=SPAN, page_size=500, wait_policy=FAST)
+    assert export.transaction_id is None and export.status is None
+    transaction_id = export.start()
+    assert export.start() == transaction_id and export.status is not None
+    assert emu.stats()["queries_created"] == 1
+    models = list(export.pages())
+    assert sum(len(model.entities or []) for model in models) == RECORDS and export.done
+    assert export.start() == transaction_id  # finished: nothing is sent
+
+
+FAULTS = (
+    "drop:path=/results:every=5:count=4",
+    "503:path=/results:every=6:count=5",
+    "429:path=/results:every=4:count=5:retry_after=0",
+    "503:path=/api/v2/audits/query/[^/]+$:count=2",
+)
+
+
+@pytest.mark.parametrize("split", [False, True])
+def test_faults_and_token_expiry_neither_duplicate_nor_lose_records(emu: Emulator, client: Client, split: bool) -> None:
+    for fault in FAULTS:
+        emu.add_fault(fault)
+    emu.app.config.update({"token_max_requests": 7})  # tokens are refused (401) and renewed along the way
+    if split:
+        with export_audits(client, interval=SPAN, span=timedelta(days=2), concurrency=3, page_size=50,
+                           wait_policy=FAST) as export:  # fmt: skip
+            got = [str(record.id) for record in export]
+    else:
+        got = [str(record.id) for record in query_audits(client, interval=SPAN, page_size=50, wait_policy=FAST)]
+    assert got == expected_ids(emu)
+    assert all(rule["fired"] > 0 for rule in emu.app.faults.snapshot())
+    assert emu.stats()["tokens_issued"] > 3

@@ -1,0 +1,99 @@
+"""Export plans (workflows/_plan.py): sub-intervals, one-query plans, and checkpoints matched to a split export."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from genesys_cloud_audit import CheckpointError, ConfigurationError, ExportCheckpoint, IntervalError, PartCheckpoint
+from genesys_cloud_audit.workflows._plan import load_checkpoint, one_query_plan, split_interval, split_plan
+
+START = datetime(2026, 10, 1, tzinfo=UTC)
+
+
+def test_split_interval_cuts_consecutive_spans_the_last_shorter() -> None:
+    parts = split_interval((START, START + timedelta(days=2, hours=12)), timedelta(days=1))
+    assert parts == [
+        "2026-10-01T00:00:00.000Z/2026-10-02T00:00:00.000Z",
+        "2026-10-02T00:00:00.000Z/2026-10-03T00:00:00.000Z",
+        "2026-10-03T00:00:00.000Z/2026-10-03T12:00:00.000Z",
+    ]
+    assert split_interval("2026-10-01T00:00:00Z/2026-10-01T00:00:00.003Z", timedelta(milliseconds=1)) == [
+        "2026-10-01T00:00:00.000Z/2026-10-01T00:00:00.001Z",
+        "2026-10-01T00:00:00.001Z/2026-10-01T00:00:00.002Z",
+        "2026-10-01T00:00:00.002Z/2026-10-01T00:00:00.003Z",
+    ]
+    assert split_interval("2026-10-01T02:00:00+02:00/2026-10-01T03:00:00+02:00", timedelta(days=7)) == [
+        "2026-10-01T00:00:00.000Z/2026-10-01T01:00:00.000Z"
+    ]
+
+
+@pytest.mark.parametrize("span", [timedelta(0), timedelta(microseconds=1500), timedelta(days=-1), 3600])
+def test_bad_spans_are_refused(span: object) -> None:
+    with pytest.raises(ConfigurationError, match="span must be a whole number of milliseconds"):
+        split_interval((START, START + timedelta(days=1)), span)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "interval",
+    ["P7D/2026-10-08T00:00:00Z", "2026-10-01T00:00:00/2026-10-02T00:00:00", (START, START - timedelta(hours=1))],
+)
+def test_a_split_needs_two_aware_instants_in_order(interval: object) -> None:
+    with pytest.raises(IntervalError):
+        split_interval(interval, timedelta(days=1))  # type: ignore[arg-type]
+
+
+def test_one_query_plan_has_one_part_and_the_query_without_its_interval() -> None:
+    plan = one_query_plan("P7D/2026-10-08T00:00:00Z", "Architect", {"action": "Delete"}, "desc")
+    assert plan.parts == (PartCheckpoint("P7D/2026-10-08T00:00:00Z"),)
+    assert dict(plan.query) == {"serviceName": "Architect", "filters": [{"property": "Action", "value": "Delete"}],
+                                "sort": [{"name": "Timestamp", "sortOrder": "descending"}]}  # fmt: skip
+    assert dict(one_query_plan((START, START + timedelta(days=1)), None, None, None).query) == {}
+
+
+def test_a_descending_split_runs_the_latest_interval_first() -> None:
+    interval = (START, START + timedelta(days=3))
+    ascending = split_plan(interval, timedelta(days=1), None, None, "ascending", None)
+    descending = split_plan(interval, timedelta(days=1), None, None, "descending", None)
+    assert [p.interval for p in descending.parts] == [p.interval for p in reversed(ascending.parts)]
+
+
+def test_a_checkpoint_resumes_only_the_same_split_export() -> None:
+    interval = (START, START + timedelta(days=3))
+    plan = split_plan(interval, timedelta(days=1), "Routing", None, None, None)
+    progressed = ExportCheckpoint(plan.query, (PartCheckpoint(plan.parts[0].interval, "tx", done=True,
+                                                               records_read=5), *plan.parts[1:]))  # fmt: skip
+    assert split_plan(interval, timedelta(days=1), "Routing", None, None, progressed.to_json()) == progressed
+    for other in [
+        {"interval": (START, START + timedelta(days=4))},
+        {"span": timedelta(hours=12)},
+        {"service_name": "Architect"},
+        {"sort": "ascending"},
+    ]:
+        arguments = {"interval": interval, "span": timedelta(days=1), "service_name": "Routing", "sort": None} | other
+        with pytest.raises(CheckpointError, match="for a different export"):
+            split_plan(arguments["interval"], arguments["span"], arguments["service_name"], None,  # type: ignore[arg-type]
+                       arguments["sort"], progressed)  # type: ignore[arg-type]  # fmt: skip
+
+
+def test_only_query_checkpoints_load_for_query_exports() -> None:
+    realtime = ExportCheckpoint(
+        {"pageSize": 10}, (PartCheckpoint("P1D/2026-10-02T00:00:00Z", page_number=2),), "realtime"
+    )
+    with pytest.raises(CheckpointError, match="of a realtime export"):
+        load_checkpoint(realtime.to_json())
+    with pytest.raises(CheckpointError, match="must be an ExportCheckpoint or its JSON"):
+        load_checkpoint({"version": 2})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("checkpoint", "message"),
+    [
+        (ExportCheckpoint({}, ()), "/parts: expected a non-empty list"),
+        (ExportCheckpoint({}, (PartCheckpoint("yesterday/today"),)), "/parts/0/interval"),
+        (ExportCheckpoint({}, (PartCheckpoint("P1D/2026-10-02T00:00:00Z", "tx", skip=-3),)), "/parts/0/skip"),
+    ],
+)
+def test_checkpoint_objects_made_by_hand_are_validated_like_files(checkpoint: ExportCheckpoint, message: str) -> None:
+    with pytest.raises(CheckpointError, match=message):
+        load_checkpoint(checkpoint)
