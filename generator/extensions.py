@@ -40,6 +40,11 @@ class Field:
     doc: str
 
 
+_REDIRECT_DOC = (
+    "a field a page may carry instead of its items, naming where the server put them (e.g. a download "
+    "URL); the pager raises RedirectedPageError on such a page instead of taking it for an empty one"
+)
+
 # extension -> {style or "" -> fields}
 EXTENSIONS: dict[str, dict[str, tuple[Field, ...]]] = {
     "x-pagination": {
@@ -48,12 +53,14 @@ EXTENSIONS: dict[str, dict[str, tuple[Field, ...]]] = {
             Field("cursorParameter", str, True, "the query parameter that takes a page's cursor"),
             Field("cursorField", str, True, "the string field of the 200 response holding the next cursor"),
             Field("itemsField", str, True, "the array field of the 200 response holding the page's items"),
+            Field("redirectField", str, False, _REDIRECT_DOC),
         ),
         "page-number": (
             Field("style", str, True, '"page-number": pages are numbered from 1'),
             Field("pageNumberField", str, True, "the integer field of the JSON request body that selects the page"),
             Field("pageCountField", str, True, "the integer field of the 200 response giving the number of pages"),
             Field("itemsField", str, True, "the array field of the 200 response holding the page's items"),
+            Field("redirectField", str, False, _REDIRECT_DOC),
         ),
     },
     "x-waiter": {
@@ -93,6 +100,7 @@ class CursorPaging:
     cursor_parameter: str
     cursor_field: str
     items_field: str
+    redirect_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,7 @@ class PageNumberPaging:
     page_number_field: str
     page_count_field: str
     items_field: str
+    redirect_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -319,6 +328,8 @@ def _pagination(spec: SpecDocument, operation: OperationRef, fields: dict[str, A
     if not responses:
         raise spec.error("x-pagination needs a 200 response with a JSON body (the page)", where)
     _require_field(spec, responses, fields["itemsField"], "array", (*where, "itemsField"), "x-pagination.itemsField")
+    if "redirectField" in fields:
+        _check_redirect(spec, responses, fields["redirectField"], (*where, "redirectField"))
     if fields["style"] == "cursor":
         parameter = _parameters(spec, operation).get(("query", fields["cursorParameter"]))
         if parameter is None:
@@ -336,7 +347,9 @@ def _pagination(spec: SpecDocument, operation: OperationRef, fields: dict[str, A
         _require_field(
             spec, responses, fields["cursorField"], "string", (*where, "cursorField"), "x-pagination.cursorField"
         )
-        return CursorPaging(fields["cursorParameter"], fields["cursorField"], fields["itemsField"])
+        return CursorPaging(
+            fields["cursorParameter"], fields["cursorField"], fields["itemsField"], fields.get("redirectField")
+        )
     body = operation.node.get("requestBody")
     body_schemas = []
     if body is not None:
@@ -355,7 +368,28 @@ def _pagination(spec: SpecDocument, operation: OperationRef, fields: dict[str, A
     _require_field(
         spec, responses, fields["pageCountField"], "integer", (*where, "pageCountField"), "x-pagination.pageCountField"
     )
-    return PageNumberPaging(fields["pageNumberField"], fields["pageCountField"], fields["itemsField"])
+    return PageNumberPaging(
+        fields["pageNumberField"], fields["pageCountField"], fields["itemsField"], fields.get("redirectField")
+    )
+
+
+def _check_redirect(
+    spec: SpecDocument, responses: list[tuple[Any, tuple[Part, ...]]], name: str, where: tuple[Part, ...]
+) -> None:
+    """The redirect field is a string property of the page, or the page keeps fields it does not list."""
+    for schema, written_at in responses:
+        properties, parts = _properties(spec, schema, written_at)
+        if name in properties:
+            if "string" not in _schema_type(properties[name][0]):
+                raise spec.error(f"x-pagination.redirectField names {name!r}, which must be of type string", where)
+            continue
+        resolved, _ = spec.deref(schema, written_at)
+        if isinstance(resolved, dict) and resolved.get("additionalProperties") is False:
+            raise spec.error(
+                f"x-pagination.redirectField names {name!r}, which {_pointer_name(parts)} neither lists nor keeps "
+                "(additionalProperties: false)",
+                where,
+            )
 
 
 def _waiter(

@@ -36,21 +36,23 @@ class SuccessResponse:
 
 
 @dataclass(frozen=True)
-class CursorPager:
-    cursor_parameter: str  # the Python argument taking the cursor
-    cursor_attr: str  # the page model's attribute with the next cursor
-    items_attr: str
+class _Pager:
+    items_attr: str  # the page model's attribute with the items
     item_type: str
-    item_import: str | None
+    item_import: str | None  # the import of the item's model, when it is one
+    redirect_expr: str | None  # an expression on `page` giving where its items went instead, or None
 
 
 @dataclass(frozen=True)
-class NumberPager:
+class CursorPager(_Pager):
+    cursor_parameter: str  # the Python argument taking the cursor
+    cursor_attr: str  # the page model's attribute with the next cursor
+
+
+@dataclass(frozen=True)
+class NumberPager(_Pager):
     number_attr: str  # the request body's attribute selecting the page
     count_attr: str  # the page model's attribute with the page count
-    items_attr: str
-    item_type: str
-    item_import: str | None
 
 
 @dataclass(frozen=True)
@@ -143,25 +145,29 @@ def _items(endpoint: Endpoint, field: str, field_prefix: str) -> tuple[str, str,
     )
 
 
+def _redirect(endpoint: Endpoint, field: str | None, prefix: str) -> str | None:
+    """How the pager reads a page's redirect field: its attribute, or the fields the model kept unlisted."""
+    if field is None:
+        return None
+    model = _page_model(endpoint)
+    for prop in model.required_properties + model.optional_properties:
+        if prop.name == field:
+            return f"page.{PythonIdentifier(field, prefix)}"
+    if not model.additional_properties:
+        raise GenerationError(f"{endpoint.name}: the page model drops the unlisted redirect field {field!r}")
+    return f"page.additional_properties.get({field!r})"
+
+
 def _pager(endpoint: Endpoint, paging: CursorPaging | PageNumberPaging, prefix: str) -> CursorPager | NumberPager:
-    items_attr, item_type, item_import = _items(endpoint, paging.items_field, prefix)
+    items = _items(endpoint, paging.items_field, prefix)
+    redirect = _redirect(endpoint, paging.redirect_field, prefix)
     if isinstance(paging, CursorPaging):
-        return CursorPager(
-            str(PythonIdentifier(paging.cursor_parameter, prefix)),
-            str(PythonIdentifier(paging.cursor_field, prefix)),
-            items_attr,
-            item_type,
-            item_import,
-        )
+        cursor_parameter = str(PythonIdentifier(paging.cursor_parameter, prefix))
+        return CursorPager(*items, redirect, cursor_parameter, str(PythonIdentifier(paging.cursor_field, prefix)))
     if len(endpoint.bodies) != 1:
         raise GenerationError(f"{endpoint.name}: page-number paging needs exactly one request body")
-    return NumberPager(
-        str(PythonIdentifier(paging.page_number_field, prefix)),
-        str(PythonIdentifier(paging.page_count_field, prefix)),
-        items_attr,
-        item_type,
-        item_import,
-    )
+    number_attr = str(PythonIdentifier(paging.page_number_field, prefix))
+    return NumberPager(*items, redirect, number_attr, str(PythonIdentifier(paging.page_count_field, prefix)))
 
 
 def _parameter_docs(endpoint: Endpoint, spec_parameters: dict[str, str]) -> dict[str, str]:

@@ -24,6 +24,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectedPageError",
     "RequestTimeoutError",
     "ServerError",
     "TransportError",
@@ -270,6 +271,24 @@ class DecodingError(Error, ValueError):
             reason = f"{self.reason} (expected {self.model})" if self.model else self.reason
             return DecodingError(reason, model=model, field=field, path=path)
         return DecodingError(self.reason, model=self.model or model, field=self.field, path=path)
+
+
+class RedirectedPageError(Error):
+    """A page came without its records: the server sent where to download them instead.
+
+    Attributes:
+        url: Where the server put the page's records (it may carry credentials: it is not in the message).
+        page: The number of the page, counting from 1 in this pager.
+    """
+
+    def __init__(self, url: str, *, page: int) -> None:
+        self.url = url
+        self.page = page
+        super().__init__(
+            f"page {page} holds no records but a download link: the server moved them elsewhere because the "
+            "request asked it to (e.g. allowRedirect). Page without that option to get the records, or "
+            "download them from the error's .url"
+        )
 
 
 class TransportError(Error):

@@ -8,17 +8,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, ClassVar, Literal, Self
+from typing import Any, ClassVar, Self, Unpack
 
-import httpx
-
-from .._core._auth import TokenSource
-from .._core._client import _DEFAULT_RATE_LIMIT, DEFAULT_TIMEOUT, _Default
 from .._core._client import Client as _CoreClient
+from .._core._client import ClientOptions
 from .._core._errors import ConfigurationError, ErrorFields
-from .._core._ratelimit import RateLimiter
-from .._core._retry import RetryPolicy
-from .._core._secrets import Secret
 from ._errors import read_error_body
 from ._regions import api_base_url, login_base_url
 
@@ -50,34 +44,11 @@ class Client(_CoreClient):
     )
 
     def __init__(
-        self,
-        *,
-        region: str | None = None,
-        base_url: str | None = None,
-        client_id: str | None = None,
-        client_secret: str | Secret | None = None,
-        access_token: str | Secret | None = None,
-        auth: TokenSource | None = None,
-        token_url: str | None = None,
-        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
-        retry: RetryPolicy | None = None,
-        rate_limit: int | RateLimiter | Literal[_Default.RATE_LIMIT] | None = _DEFAULT_RATE_LIMIT,
-        httpx_args: Mapping[str, Any] | None = None,
+        self, *, region: str | None = None, base_url: str | None = None, **options: Unpack[ClientOptions]
     ) -> None:
         if not base_url:
             base_url = api_base_url(region) if region else (self.DEFAULT_BASE_URL or api_base_url("us_east_1"))
-        super().__init__(
-            base_url=base_url,
-            client_id=client_id,
-            client_secret=client_secret,
-            access_token=access_token,
-            auth=auth,
-            token_url=token_url,
-            timeout=timeout,
-            retry=retry,
-            rate_limit=rate_limit,
-            httpx_args=httpx_args,
-        )
+        super().__init__(base_url=base_url, **options)
 
     def _token_url(self) -> str:
         return login_base_url(self.base_url) + "/oauth/token"

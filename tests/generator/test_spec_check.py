@@ -83,9 +83,10 @@ def test_operation_ids_must_make_usable_unique_module_names(
     ("old", "new", "needle", "expected"),
     [
         ("        style: cursor\n", "        style: cursr\n", "style: cursr", "x-pagination.style must be one of 'cursor', 'page-number', not 'cursr'"),
-        ("        itemsField: entities\n      parameters:\n        - $ref: '#/components/parameters/transactionId'",
-         "        itemsField: entitiez\n      parameters:\n        - $ref: '#/components/parameters/transactionId'",
+        ("        cursorField: cursor\n        itemsField: entities\n", "        cursorField: cursor\n        itemsField: entitiez\n",
          "itemsField: entitiez", "names 'entitiez', which is not a property of AuditQueryExecutionResultsResponse"),
+        ("        redirectField: downloadUrl\n", "        redirectField: pageSize\n", "redirectField: pageSize",
+         "x-pagination.redirectField names 'pageSize', which must be of type string"),
         ("        cursorField: cursor\n", "        cursorField: pageSize\n", "cursorField: pageSize",
          "names 'pageSize', which must be of type string"),
         ("        cursorParameter: cursor\n", "        cursorParameter: after\n", "cursorParameter: after",
@@ -133,6 +134,16 @@ def test_extensions_are_checked_against_their_schema_and_the_spec(
     assert expected in message, message
     assert f"spec.yaml:{_line_of(text, needle)}:" in message, message
     assert " at /paths/" in message
+
+
+def test_a_redirect_field_the_page_model_would_drop_is_refused(tmp_path: Path) -> None:
+    text = _mutated(
+        "      description: One page of a succeeded audit query's records.\n",
+        "      description: One page of a succeeded audit query's records.\n      additionalProperties: false\n",
+    )
+    message = _message(tmp_path, text)
+    assert "redirectField names 'downloadUrl', which AuditQueryExecutionResultsResponse neither lists nor keeps" in message
+    assert f"spec.yaml:{_line_of(text, 'redirectField: downloadUrl')}:" in message
 
 
 def test_a_required_property_must_be_defined(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType, TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, Self, TypedDict
 
 import httpx
 from tenacity import AsyncRetrying, RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_before_delay
@@ -59,6 +59,20 @@ class _Default(enum.Enum):
 
 
 _DEFAULT_RATE_LIMIT: Final = _Default.RATE_LIMIT
+
+
+class ClientOptions(TypedDict, total=False):
+    """The keyword arguments of `Client` besides `base_url`, for subclasses that add their own."""
+
+    client_id: str | None
+    client_secret: str | Secret | None
+    access_token: str | Secret | None
+    auth: TokenSource | None
+    token_url: str | None
+    timeout: httpx.Timeout | float
+    retry: RetryPolicy | None
+    rate_limit: int | RateLimiter | Literal[_Default.RATE_LIMIT] | None
+    httpx_args: Mapping[str, Any] | None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,9 @@ starting a new pager from it yields every remaining record once. A page is hande
 was fetched whole (retries happen inside the fetch), so a retried request never yields a record twice;
 after a failure, iterating the same pager again carries on from its position.
 
+A page that names where its records were sent instead of carrying them (`redirect_of`, from the
+extension's redirectField) raises RedirectedPageError rather than passing for an empty page.
+
 One pager does the bookkeeping; a position strategy says how pages are addressed (a cursor the previous
 page names, or a page number counted up to the page count), and thin sync and async drivers fetch.
 """
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 from ..types import Unset
+from ._errors import RedirectedPageError
 
 __all__ = ["AsyncCursorPages", "AsyncNumberedPages", "Checkpoint", "CursorPages", "NumberedPages", "Page"]
 
@@ -130,12 +134,14 @@ class _Pager(Generic[PageT, ItemT, KeyT]):
         items_of: Callable[[PageT], Sequence[ItemT] | Unset | None],
         start: KeyT,
         skip: int,
+        redirect_of: Callable[[PageT], object] | None = None,
     ) -> None:
         if skip < 0:
             raise ValueError("skip must not be negative")
         self._fetch = fetch
         self._position = position
         self._items_of = items_of
+        self._redirect_of = redirect_of
         self._key = start
         self._following = start
         self.skip = skip
@@ -145,6 +151,10 @@ class _Pager(Generic[PageT, ItemT, KeyT]):
 
     def _page(self, response: PageT) -> Page[PageT, ItemT]:
         """The page fetched at the current key, without the records already handed out."""
+        if self._redirect_of is not None:
+            url = self._redirect_of(response)
+            if isinstance(url, str) and url:
+                raise RedirectedPageError(url, page=self.pages_read + 1)
         self.pages_read += 1
         items = _items(self._items_of(response))
         self._following, last = self._position.following(response, self._key, items)
@@ -281,8 +291,9 @@ class CursorPages(_CursorPosition[PageT, ItemT], _Pages[PageT, ItemT, str | None
         items_of: Callable[[PageT], Sequence[ItemT] | Unset | None],
         start_cursor: str | None = None,
         skip: int = 0,
+        redirect_of: Callable[[PageT], object] | None = None,
     ) -> None:
-        super().__init__(fetch, _Cursors(cursor_of), items_of, start_cursor, skip)
+        super().__init__(fetch, _Cursors(cursor_of), items_of, start_cursor, skip, redirect_of)
 
 
 class AsyncCursorPages(_CursorPosition[PageT, ItemT], _AsyncPages[PageT, ItemT, str | None]):
@@ -296,8 +307,9 @@ class AsyncCursorPages(_CursorPosition[PageT, ItemT], _AsyncPages[PageT, ItemT, 
         items_of: Callable[[PageT], Sequence[ItemT] | Unset | None],
         start_cursor: str | None = None,
         skip: int = 0,
+        redirect_of: Callable[[PageT], object] | None = None,
     ) -> None:
-        super().__init__(fetch, _Cursors(cursor_of), items_of, start_cursor, skip)
+        super().__init__(fetch, _Cursors(cursor_of), items_of, start_cursor, skip, redirect_of)
 
 
 class NumberedPages(_NumberedPosition[PageT, ItemT], _Pages[PageT, ItemT, int]):
@@ -314,8 +326,9 @@ class NumberedPages(_NumberedPosition[PageT, ItemT], _Pages[PageT, ItemT, int]):
         items_of: Callable[[PageT], Sequence[ItemT] | Unset | None],
         start_page: int = 1,
         skip: int = 0,
+        redirect_of: Callable[[PageT], object] | None = None,
     ) -> None:
-        super().__init__(fetch, _Numbers(page_count_of), items_of, first_page(start_page), skip)
+        super().__init__(fetch, _Numbers(page_count_of), items_of, first_page(start_page), skip, redirect_of)
 
 
 class AsyncNumberedPages(_NumberedPosition[PageT, ItemT], _AsyncPages[PageT, ItemT, int]):
@@ -329,5 +342,6 @@ class AsyncNumberedPages(_NumberedPosition[PageT, ItemT], _AsyncPages[PageT, Ite
         items_of: Callable[[PageT], Sequence[ItemT] | Unset | None],
         start_page: int = 1,
         skip: int = 0,
+        redirect_of: Callable[[PageT], object] | None = None,
     ) -> None:
-        super().__init__(fetch, _Numbers(page_count_of), items_of, first_page(start_page), skip)
+        super().__init__(fetch, _Numbers(page_count_of), items_of, first_page(start_page), skip, redirect_of)

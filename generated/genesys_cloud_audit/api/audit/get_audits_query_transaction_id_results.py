@@ -313,6 +313,7 @@ def paginate(
         items_of=lambda page: page.entities,
         start_cursor=start_cursor,
         skip=skip,
+        redirect_of=lambda page: page.additional_properties.get("downloadUrl"),
     )
 
 
@@ -346,4 +347,5 @@ def paginate_async(
         items_of=lambda page: page.entities,
         start_cursor=start_cursor,
         skip=skip,
+        redirect_of=lambda page: page.additional_properties.get("downloadUrl"),
     )
