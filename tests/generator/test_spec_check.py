@@ -142,7 +142,9 @@ def test_a_redirect_field_the_page_model_would_drop_is_refused(tmp_path: Path) -
         "      description: One page of a succeeded audit query's records.\n      additionalProperties: false\n",
     )
     message = _message(tmp_path, text)
-    assert "redirectField names 'downloadUrl', which AuditQueryExecutionResultsResponse neither lists nor keeps" in message
+    assert (
+        "redirectField names 'downloadUrl', which AuditQueryExecutionResultsResponse neither lists nor keeps" in message
+    )
     assert f"spec.yaml:{_line_of(text, 'redirectField: downloadUrl')}:" in message
 
 
