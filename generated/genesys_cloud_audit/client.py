@@ -26,6 +26,7 @@ class Client(_BaseClient):
 
     def decode_error_body(self, body: Mapping[str, Any]) -> "ErrorBody":
         """An error response's body as the spec's error model (ErrorBody)."""
+        from ._core._support import decode_data
         from .models.error_body import ErrorBody
 
-        return ErrorBody.from_dict(body)
+        return decode_data(body, ErrorBody.from_dict, "error body")

@@ -187,7 +187,7 @@ def _parse_token_response(response: httpx.Response) -> tuple[Secret, float]:
     """The token and its lifetime in seconds; DecodingError (never naming the token) otherwise."""
     try:
         payload = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to parse
         raise DecodingError("the token response is not JSON", model=_TOKEN_OPERATION) from None
     if not isinstance(payload, dict):
         raise DecodingError("the token response is not a JSON object", model=_TOKEN_OPERATION)

@@ -24,8 +24,6 @@ from types import MappingProxyType, TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, Self, TypedDict
 
 import httpx
-from tenacity import AsyncRetrying, RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_before_delay
-from tenacity.stop import stop_base
 
 from ._auth import Anonymous, ClientCredentials, StaticToken, TokenSource
 from ._errors import (
@@ -45,6 +43,9 @@ from ._urls import check_base_url, resolve_token_url
 
 if TYPE_CHECKING:
     import asyncio
+
+    from tenacity import RetryCallState
+    from tenacity.stop import stop_base
 
 __all__ = ["DEFAULT_TIMEOUT", "RequestOptions"]
 
@@ -290,6 +291,8 @@ class Client:
         return policy, timeout
 
     def _retry_args(self, request: ApiRequest, policy: RetryPolicy) -> dict[str, Any]:
+        from tenacity import retry_if_exception, stop_after_attempt, stop_before_delay  # loaded on first use
+
         stop: stop_base = stop_after_attempt(policy.max_attempts)
         if policy.deadline is not None:
             stop = stop | stop_before_delay(policy.deadline)
@@ -316,6 +319,8 @@ class Client:
 
     def send(self, request: ApiRequest, options: RequestOptions | None = None) -> httpx.Response:
         """Sends `request` with auth and retries; returns a non-error response or raises."""
+        from tenacity import Retrying
+
         policy, timeout = self._policy(options)
         for attempt in Retrying(**self._retry_args(request, policy)):
             with attempt:
@@ -324,6 +329,8 @@ class Client:
 
     async def asend(self, request: ApiRequest, options: RequestOptions | None = None) -> httpx.Response:
         """Async `send`."""
+        from tenacity import AsyncRetrying
+
         policy, timeout = self._policy(options)
         async for attempt in AsyncRetrying(**self._retry_args(request, policy)):
             with attempt:

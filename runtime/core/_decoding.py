@@ -1,30 +1,133 @@
-"""Turns response bodies into models, with DecodingError for anything that does not fit."""
+"""Turns response bodies into models, with DecodingError for anything that does not fit the spec.
+
+Two paths give the same result. The fast one: msgspec parses the body straight into the model's
+Structs, checking every type against the spec in C. It accepts only a body that fits the spec exactly;
+anything else (a field or enum value the spec does not list, a null, a wrong type, bytes that are not
+JSON) falls through to the lenient one: the body parsed into plain JSON values, then the model's
+generated `from_dict`, which keeps what it does not know and raises DecodingError naming the model, the
+field and the JSON path of what is wrong. JSON nested too deeply for either is a DecodingError too.
+
+The value checks below are what `from_dict` uses for fields that need no conversion: JSON strings are
+`str`, integers `int` (never `bool`), and so on, as the spec says.
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import httpx
+import msgspec
 
 from ..types import Unset
 from ._errors import DecodingError, error_from_response
+from ._models import MapModel
 
-__all__ = []
+__all__: list[str] = []
 
 T = TypeVar("T")
 
+_decoders: dict[Any, msgspec.json.Decoder[Any] | None] = {}
+_plain = msgspec.json.Decoder()
+_STRINGS = frozenset({str})
+_INTEGERS = frozenset({int})
+_BOOLEANS = frozenset({bool})
+_JSON_TYPES = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "a boolean",
+    list: "an array",
+    dict: "an object",
+    type(None): "null",
+}
 
-def decode_response(response: httpx.Response, parse: Callable[[Any], T]) -> T:
-    """Parses the JSON body with `parse` (a generated model's decoder)."""
+
+def _decode_custom(kind: type, value: Any) -> Any:
+    """msgspec's hook for the types it cannot build itself: map models, through their own decoder."""
+    if isinstance(kind, type) and issubclass(kind, MapModel):
+        try:
+            return kind._from_json(value)
+        except Exception as error:  # any misfit sends the body down the lenient path
+            raise ValueError(str(error)) from None
+    raise NotImplementedError(f"no decoder for {kind!r}")
+
+
+def _decoder(kind: Any) -> msgspec.json.Decoder[Any] | None:
+    """The fast decoder of `kind`, built on first use; None when msgspec cannot decode it."""
     try:
-        data = json.loads(response.content)
-    except ValueError as error:
-        raise DecodingError(
-            f"HTTP {response.status_code} body is not valid JSON ({error})", path=response.request.url.path
-        ) from None
-    return parse(data)
+        return _decoders[kind]
+    except KeyError:
+        pass
+    try:
+        decoder: msgspec.json.Decoder[Any] | None = msgspec.json.Decoder(kind, dec_hook=_decode_custom)
+    except (TypeError, ValueError, NameError):  # e.g. a union of models, a file
+        decoder = None
+    _decoders[kind] = decoder
+    return decoder
+
+
+def parse_json(content: bytes, what: str = "body") -> Any:
+    """Plain JSON values of `content`; DecodingError when it is not JSON or nested too deeply."""
+    try:
+        return _plain.decode(content)
+    except RecursionError:
+        raise DecodingError(f"{what} is JSON nested too deeply to decode") from None
+    except msgspec.DecodeError as error:
+        raise DecodingError(f"{what} is not valid JSON ({error})") from None
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pauses the cyclic garbage collector while a body is decoded.
+
+    Decoding a page allocates thousands of containers that live until it is done, so the collector
+    would run many times over them (and over the whole heap, as they survive into older generations)
+    without ever finding garbage: JSON decodes into a tree, which has no reference cycles. It is
+    switched back on only if it was on, so a program that turned it off keeps it off.
+    """
+    enabled = gc.isenabled()
+    if enabled:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def decode_json(content: bytes, parse: Callable[[Any], T], model: Any = None, what: str = "body") -> T:
+    """`content` decoded as `model` (the fast path when it fits exactly), else by `parse` (its from_dict)."""
+    with _collector_paused():
+        if model is not None:
+            decoder = _decoder(model)
+            if decoder is not None:
+                try:
+                    return decoder.decode(content)  # type: ignore[no-any-return]
+                except (msgspec.DecodeError, RecursionError):
+                    pass  # not an exact fit: the lenient path decides, and explains
+        return decode_data(parse_json(content, what), parse, what)
+
+
+def decode_data(data: Any, parse: Callable[[Any], T], what: str = "body") -> T:
+    """Plain JSON values decoded by `parse` (a model's from_dict); nesting too deep is a DecodingError."""
+    with _collector_paused():
+        try:
+            return parse(data)
+        except RecursionError:
+            raise DecodingError(f"{what} is JSON nested too deeply to decode") from None
+
+
+def decode_response(response: httpx.Response, parse: Callable[[Any], T], model: Any = None) -> T:
+    """The JSON body decoded with the operation's decoder for its status (see `decode_json`)."""
+    try:
+        return decode_json(response.content, parse, model, f"HTTP {response.status_code} body")
+    except DecodingError as error:
+        if error.path or error.model:
+            raise
+        raise DecodingError(error.reason, path=response.request.url.path) from None
 
 
 def require_field(value: T | Unset | None, name: str) -> T:
@@ -37,3 +140,73 @@ def require_field(value: T | Unset | None, name: str) -> T:
 def unexpected_status(response: httpx.Response) -> Exception:
     """The error for a status the operation's spec does not document."""
     return error_from_response(response, documented=False)
+
+
+def _wrong(expected: str, value: object) -> DecodingError:
+    return DecodingError(f"expected {expected}, got {_JSON_TYPES.get(type(value), type(value).__name__)}")
+
+
+def check_str(value: Any) -> str:
+    if type(value) is str:
+        return value
+    raise _wrong("a string", value)
+
+
+def check_int(value: Any) -> int:
+    if type(value) is int:
+        return value
+    raise _wrong("an integer", value)
+
+
+def check_float(value: Any) -> float:
+    if type(value) is float or type(value) is int:
+        return float(value)
+    raise _wrong("a number", value)
+
+
+def check_bool(value: Any) -> bool:
+    if type(value) is bool:
+        return value
+    raise _wrong("a boolean", value)
+
+
+def check_list(value: Any) -> list[Any]:
+    if type(value) is list:
+        return value
+    raise _wrong("an array", value)
+
+
+def _check_items(value: Any, kinds: frozenset[type], expected: str) -> list[Any]:
+    if type(value) is list and kinds.issuperset(map(type, value)):
+        return value
+    if type(value) is not list:
+        raise _wrong("an array", value)
+    index = next(i for i, item in enumerate(value) if type(item) not in kinds)
+    raise DecodingError(f"expected an array of {expected}, item {index} is {_JSON_TYPES.get(type(value[index]))}")
+
+
+def check_str_list(value: Any) -> list[str]:
+    return _check_items(value, _STRINGS, "strings")
+
+
+def check_int_list(value: Any) -> list[int]:
+    return _check_items(value, _INTEGERS, "integers")
+
+
+def check_bool_list(value: Any) -> list[bool]:
+    return _check_items(value, _BOOLEANS, "booleans")
+
+
+def check_str_values(value: Any) -> dict[str, str]:
+    """A JSON object whose values are all strings (a map model's values); nulls are dropped."""
+    if type(value) is not dict:
+        if not isinstance(value, Mapping):
+            raise _wrong("an object", value)
+        value = dict(value)
+    if _STRINGS.issuperset(map(type, value.values())):
+        strings: dict[str, str] = value
+        return strings
+    for key, item in value.items():
+        if item is not None and type(item) is not str:
+            raise DecodingError(f"expected a string, got {_JSON_TYPES.get(type(item))}", field=key, path=key)
+    return {key: item for key, item in value.items() if item is not None}

@@ -128,6 +128,6 @@ def test_template_syntax_error(tmp_path: Path, output: Path) -> None:
 def test_unrecorded_override(tmp_path: Path, output: Path) -> None:
     templates = tmp_path / "templates"
     shutil.copytree(settings.TEMPLATES_DIR, templates)
-    (templates / "types.py.jinja").write_text("# replaced\n")
+    (templates / "int_enum.py.jinja").write_text("# replaced\n")
     message = generate(tmp_path, output, templates=templates)
-    assert "types.py.jinja replaces an upstream template but is not recorded" in message, message
+    assert "int_enum.py.jinja replaces an upstream template but is not recorded" in message, message

@@ -246,7 +246,7 @@ def test_the_helpers_follow_the_extensions_not_the_audit_names(widgets: Path) ->
     feed = (widgets / "widgets_api" / "api" / "widgets" / "list_widget_feed.py").read_text()
     assert "page.next_token" in feed and "page.widgets" in feed and "after=UNSET if page_cursor is None" in feed
     search = (widgets / "widgets_api" / "api" / "widgets" / "search_widgets.py").read_text()
-    assert "evolve(body, page=page_number)" in search and "page.pages" in search
+    assert "replace(body, page=page_number)" in search and "page.pages" in search
     job = (widgets / "widgets_api" / "api" / "jobs" / "start_polish_job.py").read_text()
     assert 'frozenset({"done"})' in job and 'frozenset({"broken"})' in job
     assert "from . import get_polish_job as _status_operation" in job

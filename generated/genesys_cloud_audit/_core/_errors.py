@@ -223,7 +223,7 @@ def error_from_response(
         decoded = response.json()
         if isinstance(decoded, dict):
             body = decoded
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to parse
         body = None
     return cls(
         status,

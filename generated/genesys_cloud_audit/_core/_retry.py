@@ -14,12 +14,14 @@ import email.utils
 import random
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import httpx
-from tenacity import RetryCallState
-from tenacity.wait import wait_base
 
 from ._errors import ApiError, RateLimitError, TransportError
+
+if TYPE_CHECKING:
+    from tenacity import RetryCallState
 
 __all__ = ["RetryPolicy"]
 
@@ -84,8 +86,12 @@ def is_retryable(error: BaseException, *, retry_safe: bool, policy: RetryPolicy)
     return False
 
 
-class RetryWait(wait_base):
-    """Retry-After when the server sent one (capped), else exponential backoff with equal jitter."""
+class RetryWait:
+    """Retry-After when the server sent one (capped), else exponential backoff with equal jitter.
+
+    A tenacity wait strategy (any callable of the retry state will do), so this module, and the
+    client's import, need not load tenacity: it is imported when the first request is sent.
+    """
 
     def __init__(self, policy: RetryPolicy, rng: random.Random | None = None) -> None:
         self.policy = policy

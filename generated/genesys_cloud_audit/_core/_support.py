@@ -8,9 +8,26 @@ Templates import only from here, so the core's own modules can move without touc
 
 from ._client import ApiRequest, RequestOptions
 from ._datetimes import format_datetime
-from ._decoding import decode_response, require_field, unexpected_status
+from ._decoding import (
+    check_bool,
+    check_bool_list,
+    check_float,
+    check_int,
+    check_int_list,
+    check_list,
+    check_str,
+    check_str_list,
+    check_str_values,
+    decode_data,
+    decode_json,
+    decode_response,
+    parse_json,
+    require_field,
+    unexpected_status,
+)
 from ._enums import unknown_member
 from ._errors import DecodingError
+from ._models import MapModel, Model, OpenModel
 from ._paging import AsyncCursorPages, AsyncNumberedPages, CursorPages, NumberedPages, first_page
 from ._waiter import WaitPolicy, wait_for_state, wait_for_state_async
 
@@ -20,12 +37,27 @@ __all__ = [
     "AsyncNumberedPages",
     "CursorPages",
     "DecodingError",
+    "MapModel",
+    "Model",
     "NumberedPages",
+    "OpenModel",
     "RequestOptions",
     "WaitPolicy",
+    "check_bool",
+    "check_bool_list",
+    "check_float",
+    "check_int",
+    "check_int_list",
+    "check_list",
+    "check_str",
+    "check_str_list",
+    "check_str_values",
+    "decode_data",
+    "decode_json",
     "decode_response",
     "first_page",
     "format_datetime",
+    "parse_json",
     "require_field",
     "unexpected_status",
     "unknown_member",

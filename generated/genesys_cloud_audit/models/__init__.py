@@ -3,39 +3,42 @@
 
 """Contains all the data models used in inputs/outputs"""
 
-from .addressable_entity_ref import AddressableEntityRef
-from .audit_expand_field import AuditExpandField
-from .audit_log_message import AuditLogMessage
-from .audit_log_message_context import AuditLogMessageContext
-from .audit_log_message_level import AuditLogMessageLevel
-from .audit_log_message_status import AuditLogMessageStatus
-from .audit_query_entity import AuditQueryEntity
-from .audit_query_execution_large_results_response import AuditQueryExecutionLargeResultsResponse
-from .audit_query_execution_results_response import AuditQueryExecutionResultsResponse
-from .audit_query_execution_status_response import AuditQueryExecutionStatusResponse
-from .audit_query_execution_status_response_state import AuditQueryExecutionStatusResponseState
-from .audit_query_filter import AuditQueryFilter
-from .audit_query_filter_property import AuditQueryFilterProperty
-from .audit_query_request import AuditQueryRequest
-from .audit_query_service import AuditQueryService
-from .audit_query_service_mapping import AuditQueryServiceMapping
-from .audit_query_sort import AuditQuerySort
-from .audit_query_sort_name import AuditQuerySortName
-from .audit_query_sort_sort_order import AuditQuerySortSortOrder
-from .audit_realtime_query_request import AuditRealtimeQueryRequest
-from .audit_realtime_query_results_response import AuditRealtimeQueryResultsResponse
-from .audit_realtime_related_request import AuditRealtimeRelatedRequest
-from .audit_realtime_related_results_response import AuditRealtimeRelatedResultsResponse
-from .detail import Detail
-from .domain_entity_ref import DomainEntityRef
-from .entity_change import EntityChange
-from .error_body import ErrorBody
-from .error_body_message_params import ErrorBodyMessageParams
-from .initiating_action import InitiatingAction
-from .limit import Limit
-from .message_info import MessageInfo
-from .message_info_message_params import MessageInfoMessageParams
-from .property_change import PropertyChange
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .addressable_entity_ref import AddressableEntityRef
+    from .audit_expand_field import AuditExpandField
+    from .audit_log_message import AuditLogMessage
+    from .audit_log_message_context import AuditLogMessageContext
+    from .audit_log_message_level import AuditLogMessageLevel
+    from .audit_log_message_status import AuditLogMessageStatus
+    from .audit_query_entity import AuditQueryEntity
+    from .audit_query_execution_large_results_response import AuditQueryExecutionLargeResultsResponse
+    from .audit_query_execution_results_response import AuditQueryExecutionResultsResponse
+    from .audit_query_execution_status_response import AuditQueryExecutionStatusResponse
+    from .audit_query_execution_status_response_state import AuditQueryExecutionStatusResponseState
+    from .audit_query_filter import AuditQueryFilter
+    from .audit_query_filter_property import AuditQueryFilterProperty
+    from .audit_query_request import AuditQueryRequest
+    from .audit_query_service import AuditQueryService
+    from .audit_query_service_mapping import AuditQueryServiceMapping
+    from .audit_query_sort import AuditQuerySort
+    from .audit_query_sort_name import AuditQuerySortName
+    from .audit_query_sort_sort_order import AuditQuerySortSortOrder
+    from .audit_realtime_query_request import AuditRealtimeQueryRequest
+    from .audit_realtime_query_results_response import AuditRealtimeQueryResultsResponse
+    from .audit_realtime_related_request import AuditRealtimeRelatedRequest
+    from .audit_realtime_related_results_response import AuditRealtimeRelatedResultsResponse
+    from .detail import Detail
+    from .domain_entity_ref import DomainEntityRef
+    from .entity_change import EntityChange
+    from .error_body import ErrorBody
+    from .error_body_message_params import ErrorBodyMessageParams
+    from .initiating_action import InitiatingAction
+    from .limit import Limit
+    from .message_info import MessageInfo
+    from .message_info_message_params import MessageInfoMessageParams
+    from .property_change import PropertyChange
 
 __all__ = (
     "AddressableEntityRef",
@@ -72,3 +75,54 @@ __all__ = (
     "MessageInfoMessageParams",
     "PropertyChange",
 )
+
+_MODULES = {
+    "AddressableEntityRef": ".addressable_entity_ref",
+    "AuditExpandField": ".audit_expand_field",
+    "AuditLogMessage": ".audit_log_message",
+    "AuditLogMessageContext": ".audit_log_message_context",
+    "AuditLogMessageLevel": ".audit_log_message_level",
+    "AuditLogMessageStatus": ".audit_log_message_status",
+    "AuditQueryEntity": ".audit_query_entity",
+    "AuditQueryExecutionLargeResultsResponse": ".audit_query_execution_large_results_response",
+    "AuditQueryExecutionResultsResponse": ".audit_query_execution_results_response",
+    "AuditQueryExecutionStatusResponse": ".audit_query_execution_status_response",
+    "AuditQueryExecutionStatusResponseState": ".audit_query_execution_status_response_state",
+    "AuditQueryFilter": ".audit_query_filter",
+    "AuditQueryFilterProperty": ".audit_query_filter_property",
+    "AuditQueryRequest": ".audit_query_request",
+    "AuditQueryService": ".audit_query_service",
+    "AuditQueryServiceMapping": ".audit_query_service_mapping",
+    "AuditQuerySort": ".audit_query_sort",
+    "AuditQuerySortName": ".audit_query_sort_name",
+    "AuditQuerySortSortOrder": ".audit_query_sort_sort_order",
+    "AuditRealtimeQueryRequest": ".audit_realtime_query_request",
+    "AuditRealtimeQueryResultsResponse": ".audit_realtime_query_results_response",
+    "AuditRealtimeRelatedRequest": ".audit_realtime_related_request",
+    "AuditRealtimeRelatedResultsResponse": ".audit_realtime_related_results_response",
+    "Detail": ".detail",
+    "DomainEntityRef": ".domain_entity_ref",
+    "EntityChange": ".entity_change",
+    "ErrorBody": ".error_body",
+    "ErrorBodyMessageParams": ".error_body_message_params",
+    "InitiatingAction": ".initiating_action",
+    "Limit": ".limit",
+    "MessageInfo": ".message_info",
+    "MessageInfoMessageParams": ".message_info_message_params",
+    "PropertyChange": ".property_change",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

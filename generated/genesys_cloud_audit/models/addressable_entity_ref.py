@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from .._core._support import DecodingError
+from .._core._support import (
+    DecodingError,
+    OpenModel,
+    check_str,
+)
 from ..types import UNSET, Unset
 
 _KNOWN_FIELDS: frozenset[str] = frozenset(
@@ -23,8 +24,12 @@ _KNOWN_FIELDS: frozenset[str] = frozenset(
 T = TypeVar("T", bound="AddressableEntityRef")
 
 
-@_attrs_define
-class AddressableEntityRef:
+class AddressableEntityRef(
+    OpenModel[Any],
+    rename={
+        "self_uri": "selfUri",
+    },
+):
     """A reference to an entity.
 
     Attributes:
@@ -34,7 +39,6 @@ class AddressableEntityRef:
 
     id: str | Unset = UNSET
     self_uri: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -42,7 +46,7 @@ class AddressableEntityRef:
         self_uri = self.self_uri
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        field_dict.update(self.__dict__.get("_additional_properties") or {})
         field_dict.update({})
         if id is not UNSET:
             field_dict["id"] = id
@@ -57,10 +61,10 @@ class AddressableEntityRef:
         try:
             field = "id"
             _id = src_dict.get("id")
-            id = UNSET if _id is None else _id
+            id = UNSET if _id is None else check_str(_id)
             field = "selfUri"
             _self_uri = src_dict.get("selfUri")
-            self_uri = UNSET if _self_uri is None else _self_uri
+            self_uri = UNSET if _self_uri is None else check_str(_self_uri)
             field = None
             extra = (
                 None
@@ -77,23 +81,6 @@ class AddressableEntityRef:
             id,
             self_uri,
         )
-
         if extra is not None:
             addressable_entity_ref.additional_properties = extra
         return addressable_entity_ref
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -7,10 +7,15 @@ import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from .._core._support import DecodingError, format_datetime
+from .._core._support import (
+    DecodingError,
+    OpenModel,
+    check_bool,
+    check_list,
+    check_str,
+    check_str_list,
+    format_datetime,
+)
 from ..models.audit_log_message_level import AuditLogMessageLevel
 from ..models.audit_log_message_status import AuditLogMessageStatus
 from ..types import UNSET, Unset
@@ -43,8 +48,20 @@ _KNOWN_FIELDS: frozenset[str] = frozenset(
 T = TypeVar("T", bound="AuditLogMessage")
 
 
-@_attrs_define
-class AuditLogMessage:
+class AuditLogMessage(
+    OpenModel[Any],
+    rename={
+        "user_home_org_id": "userHomeOrgId",
+        "remote_ip": "remoteIp",
+        "service_name": "serviceName",
+        "event_date": "eventDate",
+        "entity_type": "entityType",
+        "initiating_action": "initiatingAction",
+        "transaction_initiator": "transactionInitiator",
+        "property_changes": "propertyChanges",
+        "entity_changes": "entityChanges",
+    },
+):
     """One audit record.
 
     Attributes:
@@ -91,7 +108,6 @@ class AuditLogMessage:
     property_changes: list[PropertyChange] | Unset = UNSET
     context: AuditLogMessageContext | Unset = UNSET
     entity_changes: list[EntityChange] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -163,7 +179,7 @@ class AuditLogMessage:
                 entity_changes.append(entity_changes_item)
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        field_dict.update(self.__dict__.get("_additional_properties") or {})
         field_dict.update({})
         if id is not UNSET:
             field_dict["id"] = id
@@ -212,10 +228,10 @@ class AuditLogMessage:
         try:
             field = "id"
             _id = src_dict.get("id")
-            id = UNSET if _id is None else _id
+            id = UNSET if _id is None else check_str(_id)
             field = "userHomeOrgId"
             _user_home_org_id = src_dict.get("userHomeOrgId")
-            user_home_org_id = UNSET if _user_home_org_id is None else _user_home_org_id
+            user_home_org_id = UNSET if _user_home_org_id is None else check_str(_user_home_org_id)
             field = "user"
             _user = src_dict.get("user")
             user = UNSET if _user is None else DomainEntityRef.from_dict(_user)
@@ -224,10 +240,10 @@ class AuditLogMessage:
             client = UNSET if _client is None else AddressableEntityRef.from_dict(_client)
             field = "remoteIp"
             _remote_ip = src_dict.get("remoteIp")
-            remote_ip = UNSET if _remote_ip is None else _remote_ip
+            remote_ip = UNSET if _remote_ip is None else check_str_list(_remote_ip)
             field = "serviceName"
             _service_name = src_dict.get("serviceName")
-            service_name = UNSET if _service_name is None else _service_name
+            service_name = UNSET if _service_name is None else check_str(_service_name)
             field = "level"
             _level = src_dict.get("level")
             level = UNSET if _level is None else AuditLogMessageLevel.decode(_level)
@@ -239,29 +255,31 @@ class AuditLogMessage:
             message = UNSET if _message is None else MessageInfo.from_dict(_message)
             field = "action"
             _action = src_dict.get("action")
-            action = UNSET if _action is None else _action
+            action = UNSET if _action is None else check_str(_action)
             field = "entity"
             _entity = src_dict.get("entity")
             entity = UNSET if _entity is None else DomainEntityRef.from_dict(_entity)
             field = "entityType"
             _entity_type = src_dict.get("entityType")
-            entity_type = UNSET if _entity_type is None else _entity_type
+            entity_type = UNSET if _entity_type is None else check_str(_entity_type)
             field = "status"
             _status = src_dict.get("status")
             status = UNSET if _status is None else AuditLogMessageStatus.decode(_status)
             field = "application"
             _application = src_dict.get("application")
-            application = UNSET if _application is None else _application
+            application = UNSET if _application is None else check_str(_application)
             field = "initiatingAction"
             _initiating_action = src_dict.get("initiatingAction")
             initiating_action = UNSET if _initiating_action is None else InitiatingAction.from_dict(_initiating_action)
             field = "transactionInitiator"
             _transaction_initiator = src_dict.get("transactionInitiator")
-            transaction_initiator = UNSET if _transaction_initiator is None else _transaction_initiator
+            transaction_initiator = UNSET if _transaction_initiator is None else check_bool(_transaction_initiator)
             field = "propertyChanges"
             _property_changes = src_dict.get("propertyChanges")
             property_changes = (
-                UNSET if _property_changes is None else [PropertyChange.from_dict(item) for item in _property_changes]
+                UNSET
+                if _property_changes is None
+                else [PropertyChange.from_dict(item) for item in check_list(_property_changes)]
             )
             field = "context"
             _context = src_dict.get("context")
@@ -269,7 +287,9 @@ class AuditLogMessage:
             field = "entityChanges"
             _entity_changes = src_dict.get("entityChanges")
             entity_changes = (
-                UNSET if _entity_changes is None else [EntityChange.from_dict(item) for item in _entity_changes]
+                UNSET
+                if _entity_changes is None
+                else [EntityChange.from_dict(item) for item in check_list(_entity_changes)]
             )
             field = None
             extra = (
@@ -304,26 +324,9 @@ class AuditLogMessage:
             context,
             entity_changes,
         )
-
         if extra is not None:
             audit_log_message.additional_properties = extra
         return audit_log_message
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
 
 
 # Models this one refers to, imported after its class so that models referring to each other load.

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from .._core._support import DecodingError
+from .._core._support import (
+    DecodingError,
+    OpenModel,
+    check_str,
+    check_str_list,
+)
 from ..types import UNSET, Unset
 
 _KNOWN_FIELDS: frozenset[str] = frozenset(
@@ -23,8 +25,9 @@ _KNOWN_FIELDS: frozenset[str] = frozenset(
 T = TypeVar("T", bound="AuditQueryEntity")
 
 
-@_attrs_define
-class AuditQueryEntity:
+class AuditQueryEntity(
+    OpenModel[Any],
+):
     """An entity type a service audits, with the actions recorded on it.
 
     Attributes:
@@ -34,7 +37,6 @@ class AuditQueryEntity:
 
     name: str | Unset = UNSET
     actions: list[str] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -44,7 +46,7 @@ class AuditQueryEntity:
             actions = self.actions
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        field_dict.update(self.__dict__.get("_additional_properties") or {})
         field_dict.update({})
         if name is not UNSET:
             field_dict["name"] = name
@@ -59,10 +61,10 @@ class AuditQueryEntity:
         try:
             field = "name"
             _name = src_dict.get("name")
-            name = UNSET if _name is None else _name
+            name = UNSET if _name is None else check_str(_name)
             field = "actions"
             _actions = src_dict.get("actions")
-            actions = UNSET if _actions is None else _actions
+            actions = UNSET if _actions is None else check_str_list(_actions)
             field = None
             extra = (
                 None
@@ -79,23 +81,6 @@ class AuditQueryEntity:
             name,
             actions,
         )
-
         if extra is not None:
             audit_query_entity.additional_properties = extra
         return audit_query_entity
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from .._core._support import DecodingError
+from .._core._support import (
+    DecodingError,
+    OpenModel,
+    check_int,
+    check_str,
+)
 from ..types import UNSET, Unset
 
 _KNOWN_FIELDS: frozenset[str] = frozenset(
@@ -25,8 +27,13 @@ _KNOWN_FIELDS: frozenset[str] = frozenset(
 T = TypeVar("T", bound="AuditQueryExecutionLargeResultsResponse")
 
 
-@_attrs_define
-class AuditQueryExecutionLargeResultsResponse:
+class AuditQueryExecutionLargeResultsResponse(
+    OpenModel[Any],
+    rename={
+        "page_size": "pageSize",
+        "download_url": "downloadUrl",
+    },
+):
     """A page of results too large to send inline, answered instead of AuditQueryExecutionResultsResponse when the request
     allowed redirects: its results are to be downloaded from downloadUrl.
 
@@ -42,7 +49,6 @@ class AuditQueryExecutionLargeResultsResponse:
     page_size: int | Unset = UNSET
     cursor: str | Unset = UNSET
     download_url: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -54,7 +60,7 @@ class AuditQueryExecutionLargeResultsResponse:
         download_url = self.download_url
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        field_dict.update(self.__dict__.get("_additional_properties") or {})
         field_dict.update({})
         if id is not UNSET:
             field_dict["id"] = id
@@ -73,16 +79,16 @@ class AuditQueryExecutionLargeResultsResponse:
         try:
             field = "id"
             _id = src_dict.get("id")
-            id = UNSET if _id is None else _id
+            id = UNSET if _id is None else check_str(_id)
             field = "pageSize"
             _page_size = src_dict.get("pageSize")
-            page_size = UNSET if _page_size is None else _page_size
+            page_size = UNSET if _page_size is None else check_int(_page_size)
             field = "cursor"
             _cursor = src_dict.get("cursor")
-            cursor = UNSET if _cursor is None else _cursor
+            cursor = UNSET if _cursor is None else check_str(_cursor)
             field = "downloadUrl"
             _download_url = src_dict.get("downloadUrl")
-            download_url = UNSET if _download_url is None else _download_url
+            download_url = UNSET if _download_url is None else check_str(_download_url)
             field = None
             extra = (
                 None
@@ -101,23 +107,6 @@ class AuditQueryExecutionLargeResultsResponse:
             cursor,
             download_url,
         )
-
         if extra is not None:
             audit_query_execution_large_results_response.additional_properties = extra
         return audit_query_execution_large_results_response
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from .._core._support import DecodingError
+from .._core._support import (
+    DecodingError,
+    OpenModel,
+    check_int,
+    check_list,
+    check_str,
+)
 from ..types import UNSET, Unset
 
 _KNOWN_FIELDS: frozenset[str] = frozenset(
@@ -25,8 +28,12 @@ _KNOWN_FIELDS: frozenset[str] = frozenset(
 T = TypeVar("T", bound="AuditQueryExecutionResultsResponse")
 
 
-@_attrs_define
-class AuditQueryExecutionResultsResponse:
+class AuditQueryExecutionResultsResponse(
+    OpenModel[Any],
+    rename={
+        "page_size": "pageSize",
+    },
+):
     """One page of a succeeded audit query's records.
 
     Attributes:
@@ -40,7 +47,6 @@ class AuditQueryExecutionResultsResponse:
     page_size: int | Unset = UNSET
     cursor: str | Unset = UNSET
     entities: list[AuditLogMessage] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -57,7 +63,7 @@ class AuditQueryExecutionResultsResponse:
                 entities.append(entities_item)
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        field_dict.update(self.__dict__.get("_additional_properties") or {})
         field_dict.update({})
         if id is not UNSET:
             field_dict["id"] = id
@@ -76,16 +82,18 @@ class AuditQueryExecutionResultsResponse:
         try:
             field = "id"
             _id = src_dict.get("id")
-            id = UNSET if _id is None else _id
+            id = UNSET if _id is None else check_str(_id)
             field = "pageSize"
             _page_size = src_dict.get("pageSize")
-            page_size = UNSET if _page_size is None else _page_size
+            page_size = UNSET if _page_size is None else check_int(_page_size)
             field = "cursor"
             _cursor = src_dict.get("cursor")
-            cursor = UNSET if _cursor is None else _cursor
+            cursor = UNSET if _cursor is None else check_str(_cursor)
             field = "entities"
             _entities = src_dict.get("entities")
-            entities = UNSET if _entities is None else [AuditLogMessage.from_dict(item) for item in _entities]
+            entities = (
+                UNSET if _entities is None else [AuditLogMessage.from_dict(item) for item in check_list(_entities)]
+            )
             field = None
             extra = (
                 None
@@ -104,26 +112,9 @@ class AuditQueryExecutionResultsResponse:
             cursor,
             entities,
         )
-
         if extra is not None:
             audit_query_execution_results_response.additional_properties = extra
         return audit_query_execution_results_response
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
 
 
 # Models this one refers to, imported after its class so that models referring to each other load.

@@ -7,10 +7,13 @@ import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from .._core._support import DecodingError, format_datetime
+from .._core._support import (
+    DecodingError,
+    OpenModel,
+    check_list,
+    check_str,
+    format_datetime,
+)
 from ..models.audit_query_execution_status_response_state import AuditQueryExecutionStatusResponseState
 from ..types import UNSET, Unset
 
@@ -30,8 +33,13 @@ _KNOWN_FIELDS: frozenset[str] = frozenset(
 T = TypeVar("T", bound="AuditQueryExecutionStatusResponse")
 
 
-@_attrs_define
-class AuditQueryExecutionStatusResponse:
+class AuditQueryExecutionStatusResponse(
+    OpenModel[Any],
+    rename={
+        "start_date": "startDate",
+        "service_name": "serviceName",
+    },
+):
     """The state of an asynchronous audit query, with the parameters it was created with.
 
     Attributes:
@@ -53,7 +61,6 @@ class AuditQueryExecutionStatusResponse:
     service_name: str | Unset = UNSET
     filters: list[AuditQueryFilter] | Unset = UNSET
     sort: list[AuditQuerySort] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -85,7 +92,7 @@ class AuditQueryExecutionStatusResponse:
                 sort.append(sort_item)
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        field_dict.update(self.__dict__.get("_additional_properties") or {})
         field_dict.update({})
         if id is not UNSET:
             field_dict["id"] = id
@@ -110,7 +117,7 @@ class AuditQueryExecutionStatusResponse:
         try:
             field = "id"
             _id = src_dict.get("id")
-            id = UNSET if _id is None else _id
+            id = UNSET if _id is None else check_str(_id)
             field = "state"
             _state = src_dict.get("state")
             state = UNSET if _state is None else AuditQueryExecutionStatusResponseState.decode(_state)
@@ -119,16 +126,16 @@ class AuditQueryExecutionStatusResponse:
             start_date = UNSET if _start_date is None else datetime.datetime.fromisoformat(_start_date)
             field = "interval"
             _interval = src_dict.get("interval")
-            interval = UNSET if _interval is None else _interval
+            interval = UNSET if _interval is None else check_str(_interval)
             field = "serviceName"
             _service_name = src_dict.get("serviceName")
-            service_name = UNSET if _service_name is None else _service_name
+            service_name = UNSET if _service_name is None else check_str(_service_name)
             field = "filters"
             _filters = src_dict.get("filters")
-            filters = UNSET if _filters is None else [AuditQueryFilter.from_dict(item) for item in _filters]
+            filters = UNSET if _filters is None else [AuditQueryFilter.from_dict(item) for item in check_list(_filters)]
             field = "sort"
             _sort = src_dict.get("sort")
-            sort = UNSET if _sort is None else [AuditQuerySort.from_dict(item) for item in _sort]
+            sort = UNSET if _sort is None else [AuditQuerySort.from_dict(item) for item in check_list(_sort)]
             field = None
             extra = (
                 None
@@ -150,26 +157,9 @@ class AuditQueryExecutionStatusResponse:
             filters,
             sort,
         )
-
         if extra is not None:
             audit_query_execution_status_response.additional_properties = extra
         return audit_query_execution_status_response
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
 
 
 # Models this one refers to, imported after its class so that models referring to each other load.

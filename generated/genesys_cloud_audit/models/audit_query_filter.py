@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from .._core._support import DecodingError
+from .._core._support import (
+    DecodingError,
+    OpenModel,
+    check_str,
+)
 from ..models.audit_query_filter_property import AuditQueryFilterProperty
 
 _KNOWN_FIELDS: frozenset[str] = frozenset(
@@ -23,8 +24,12 @@ _KNOWN_FIELDS: frozenset[str] = frozenset(
 T = TypeVar("T", bound="AuditQueryFilter")
 
 
-@_attrs_define
-class AuditQueryFilter:
+class AuditQueryFilter(
+    OpenModel[Any],
+    rename={
+        "property_": "property",
+    },
+):
     """One condition on the records a query returns.
 
     Attributes:
@@ -34,7 +39,6 @@ class AuditQueryFilter:
 
     property_: AuditQueryFilterProperty
     value: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         property_ = self.property_.value
@@ -42,7 +46,7 @@ class AuditQueryFilter:
         value = self.value
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        field_dict.update(self.__dict__.get("_additional_properties") or {})
         field_dict.update(
             {
                 "property": property_,
@@ -65,7 +69,7 @@ class AuditQueryFilter:
             _value = src_dict["value"]
             if _value is None:
                 raise KeyError("value")
-            value = _value
+            value = check_str(_value)
             field = None
             extra = (
                 None
@@ -82,23 +86,6 @@ class AuditQueryFilter:
             property_,
             value,
         )
-
         if extra is not None:
             audit_query_filter.additional_properties = extra
         return audit_query_filter
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

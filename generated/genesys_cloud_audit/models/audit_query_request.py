@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from .._core._support import DecodingError
+from .._core._support import (
+    DecodingError,
+    OpenModel,
+    check_list,
+    check_str,
+)
 from ..types import UNSET, Unset
 
 _KNOWN_FIELDS: frozenset[str] = frozenset(
@@ -25,8 +27,12 @@ _KNOWN_FIELDS: frozenset[str] = frozenset(
 T = TypeVar("T", bound="AuditQueryRequest")
 
 
-@_attrs_define
-class AuditQueryRequest:
+class AuditQueryRequest(
+    OpenModel[Any],
+    rename={
+        "service_name": "serviceName",
+    },
+):
     """The parameters of an asynchronous audit query.
 
     Attributes:
@@ -41,7 +47,6 @@ class AuditQueryRequest:
     service_name: str | Unset = UNSET
     filters: list[AuditQueryFilter] | Unset = UNSET
     sort: list[AuditQuerySort] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         interval = self.interval
@@ -63,7 +68,7 @@ class AuditQueryRequest:
                 sort.append(sort_item)
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        field_dict.update(self.__dict__.get("_additional_properties") or {})
         field_dict.update(
             {
                 "interval": interval,
@@ -86,16 +91,16 @@ class AuditQueryRequest:
             _interval = src_dict["interval"]
             if _interval is None:
                 raise KeyError("interval")
-            interval = _interval
+            interval = check_str(_interval)
             field = "serviceName"
             _service_name = src_dict.get("serviceName")
-            service_name = UNSET if _service_name is None else _service_name
+            service_name = UNSET if _service_name is None else check_str(_service_name)
             field = "filters"
             _filters = src_dict.get("filters")
-            filters = UNSET if _filters is None else [AuditQueryFilter.from_dict(item) for item in _filters]
+            filters = UNSET if _filters is None else [AuditQueryFilter.from_dict(item) for item in check_list(_filters)]
             field = "sort"
             _sort = src_dict.get("sort")
-            sort = UNSET if _sort is None else [AuditQuerySort.from_dict(item) for item in _sort]
+            sort = UNSET if _sort is None else [AuditQuerySort.from_dict(item) for item in check_list(_sort)]
             field = None
             extra = (
                 None
@@ -114,26 +119,9 @@ class AuditQueryRequest:
             filters,
             sort,
         )
-
         if extra is not None:
             audit_query_request.additional_properties = extra
         return audit_query_request
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
 
 
 # Models this one refers to, imported after its class so that models referring to each other load.

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from .._core._support import DecodingError
+from .._core._support import (
+    DecodingError,
+    OpenModel,
+    check_list,
+    check_str,
+)
 from ..types import UNSET, Unset
 
 _KNOWN_FIELDS: frozenset[str] = frozenset(
@@ -23,8 +25,9 @@ _KNOWN_FIELDS: frozenset[str] = frozenset(
 T = TypeVar("T", bound="AuditQueryService")
 
 
-@_attrs_define
-class AuditQueryService:
+class AuditQueryService(
+    OpenModel[Any],
+):
     """A service that writes audit records.
 
     Attributes:
@@ -34,7 +37,6 @@ class AuditQueryService:
 
     name: str | Unset = UNSET
     entities: list[AuditQueryEntity] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -47,7 +49,7 @@ class AuditQueryService:
                 entities.append(entities_item)
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        field_dict.update(self.__dict__.get("_additional_properties") or {})
         field_dict.update({})
         if name is not UNSET:
             field_dict["name"] = name
@@ -62,10 +64,12 @@ class AuditQueryService:
         try:
             field = "name"
             _name = src_dict.get("name")
-            name = UNSET if _name is None else _name
+            name = UNSET if _name is None else check_str(_name)
             field = "entities"
             _entities = src_dict.get("entities")
-            entities = UNSET if _entities is None else [AuditQueryEntity.from_dict(item) for item in _entities]
+            entities = (
+                UNSET if _entities is None else [AuditQueryEntity.from_dict(item) for item in check_list(_entities)]
+            )
             field = None
             extra = (
                 None
@@ -82,26 +86,9 @@ class AuditQueryService:
             name,
             entities,
         )
-
         if extra is not None:
             audit_query_service.additional_properties = extra
         return audit_query_service
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
 
 
 # Models this one refers to, imported after its class so that models referring to each other load.

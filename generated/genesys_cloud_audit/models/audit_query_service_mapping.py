@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from .._core._support import DecodingError
+from .._core._support import (
+    DecodingError,
+    OpenModel,
+    check_list,
+)
 from ..types import UNSET, Unset
 
 _KNOWN_FIELDS: frozenset[str] = frozenset(("services",))
@@ -18,8 +19,9 @@ _KNOWN_FIELDS: frozenset[str] = frozenset(("services",))
 T = TypeVar("T", bound="AuditQueryServiceMapping")
 
 
-@_attrs_define
-class AuditQueryServiceMapping:
+class AuditQueryServiceMapping(
+    OpenModel[Any],
+):
     """The services that can be audited, with their entity types and actions.
 
     Attributes:
@@ -27,7 +29,6 @@ class AuditQueryServiceMapping:
     """
 
     services: list[AuditQueryService] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         services: list[dict[str, Any]] | Unset = UNSET
@@ -38,7 +39,7 @@ class AuditQueryServiceMapping:
                 services.append(services_item)
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        field_dict.update(self.__dict__.get("_additional_properties") or {})
         field_dict.update({})
         if services is not UNSET:
             field_dict["services"] = services
@@ -51,7 +52,9 @@ class AuditQueryServiceMapping:
         try:
             field = "services"
             _services = src_dict.get("services")
-            services = UNSET if _services is None else [AuditQueryService.from_dict(item) for item in _services]
+            services = (
+                UNSET if _services is None else [AuditQueryService.from_dict(item) for item in check_list(_services)]
+            )
             field = None
             extra = (
                 None
@@ -67,26 +70,9 @@ class AuditQueryServiceMapping:
         audit_query_service_mapping = cls(
             services,
         )
-
         if extra is not None:
             audit_query_service_mapping.additional_properties = extra
         return audit_query_service_mapping
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
 
 
 # Models this one refers to, imported after its class so that models referring to each other load.

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from .._core._support import DecodingError
+from .._core._support import (
+    DecodingError,
+    OpenModel,
+)
 from ..models.audit_query_sort_name import AuditQuerySortName
 from ..models.audit_query_sort_sort_order import AuditQuerySortSortOrder
 
@@ -24,8 +24,12 @@ _KNOWN_FIELDS: frozenset[str] = frozenset(
 T = TypeVar("T", bound="AuditQuerySort")
 
 
-@_attrs_define
-class AuditQuerySort:
+class AuditQuerySort(
+    OpenModel[Any],
+    rename={
+        "sort_order": "sortOrder",
+    },
+):
     """One sort key for a query's results.
 
     Attributes:
@@ -35,7 +39,6 @@ class AuditQuerySort:
 
     name: AuditQuerySortName
     sort_order: AuditQuerySortSortOrder
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name.value
@@ -43,7 +46,7 @@ class AuditQuerySort:
         sort_order = self.sort_order.value
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        field_dict.update(self.__dict__.get("_additional_properties") or {})
         field_dict.update(
             {
                 "name": name,
@@ -83,23 +86,6 @@ class AuditQuerySort:
             name,
             sort_order,
         )
-
         if extra is not None:
             audit_query_sort.additional_properties = extra
         return audit_query_sort
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

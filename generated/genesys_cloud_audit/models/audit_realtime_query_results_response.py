@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from .._core._support import DecodingError
+from .._core._support import (
+    DecodingError,
+    OpenModel,
+    check_int,
+    check_list,
+)
 from ..types import UNSET, Unset
 
 _KNOWN_FIELDS: frozenset[str] = frozenset(
@@ -26,8 +28,14 @@ _KNOWN_FIELDS: frozenset[str] = frozenset(
 T = TypeVar("T", bound="AuditRealtimeQueryResultsResponse")
 
 
-@_attrs_define
-class AuditRealtimeQueryResultsResponse:
+class AuditRealtimeQueryResultsResponse(
+    OpenModel[Any],
+    rename={
+        "page_size": "pageSize",
+        "page_number": "pageNumber",
+        "page_count": "pageCount",
+    },
+):
     """One page of a realtime audit query's records.
 
     Attributes:
@@ -43,7 +51,6 @@ class AuditRealtimeQueryResultsResponse:
     page_number: int | Unset = UNSET
     total: int | Unset = UNSET
     page_count: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         entities: list[dict[str, Any]] | Unset = UNSET
@@ -62,7 +69,7 @@ class AuditRealtimeQueryResultsResponse:
         page_count = self.page_count
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        field_dict.update(self.__dict__.get("_additional_properties") or {})
         field_dict.update({})
         if entities is not UNSET:
             field_dict["entities"] = entities
@@ -83,19 +90,21 @@ class AuditRealtimeQueryResultsResponse:
         try:
             field = "entities"
             _entities = src_dict.get("entities")
-            entities = UNSET if _entities is None else [AuditLogMessage.from_dict(item) for item in _entities]
+            entities = (
+                UNSET if _entities is None else [AuditLogMessage.from_dict(item) for item in check_list(_entities)]
+            )
             field = "pageSize"
             _page_size = src_dict.get("pageSize")
-            page_size = UNSET if _page_size is None else _page_size
+            page_size = UNSET if _page_size is None else check_int(_page_size)
             field = "pageNumber"
             _page_number = src_dict.get("pageNumber")
-            page_number = UNSET if _page_number is None else _page_number
+            page_number = UNSET if _page_number is None else check_int(_page_number)
             field = "total"
             _total = src_dict.get("total")
-            total = UNSET if _total is None else _total
+            total = UNSET if _total is None else check_int(_total)
             field = "pageCount"
             _page_count = src_dict.get("pageCount")
-            page_count = UNSET if _page_count is None else _page_count
+            page_count = UNSET if _page_count is None else check_int(_page_count)
             field = None
             extra = (
                 None
@@ -115,26 +124,9 @@ class AuditRealtimeQueryResultsResponse:
             total,
             page_count,
         )
-
         if extra is not None:
             audit_realtime_query_results_response.additional_properties = extra
         return audit_realtime_query_results_response
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
 
 
 # Models this one refers to, imported after its class so that models referring to each other load.

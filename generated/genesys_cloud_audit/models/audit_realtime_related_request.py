@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from .._core._support import DecodingError
+from .._core._support import (
+    DecodingError,
+    OpenModel,
+    check_list,
+    check_str,
+)
 from ..types import UNSET, Unset
 
 _KNOWN_FIELDS: frozenset[str] = frozenset(
@@ -24,8 +26,13 @@ _KNOWN_FIELDS: frozenset[str] = frozenset(
 T = TypeVar("T", bound="AuditRealtimeRelatedRequest")
 
 
-@_attrs_define
-class AuditRealtimeRelatedRequest:
+class AuditRealtimeRelatedRequest(
+    OpenModel[Any],
+    rename={
+        "audit_id": "auditId",
+        "trustor_org_id": "trustorOrgId",
+    },
+):
     """Names the audit record whose related records to return.
 
     Attributes:
@@ -38,7 +45,6 @@ class AuditRealtimeRelatedRequest:
     audit_id: str | Unset = UNSET
     trustor_org_id: str | Unset = UNSET
     sort: list[AuditQuerySort] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         audit_id = self.audit_id
@@ -53,7 +59,7 @@ class AuditRealtimeRelatedRequest:
                 sort.append(sort_item)
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        field_dict.update(self.__dict__.get("_additional_properties") or {})
         field_dict.update({})
         if audit_id is not UNSET:
             field_dict["auditId"] = audit_id
@@ -70,13 +76,13 @@ class AuditRealtimeRelatedRequest:
         try:
             field = "auditId"
             _audit_id = src_dict.get("auditId")
-            audit_id = UNSET if _audit_id is None else _audit_id
+            audit_id = UNSET if _audit_id is None else check_str(_audit_id)
             field = "trustorOrgId"
             _trustor_org_id = src_dict.get("trustorOrgId")
-            trustor_org_id = UNSET if _trustor_org_id is None else _trustor_org_id
+            trustor_org_id = UNSET if _trustor_org_id is None else check_str(_trustor_org_id)
             field = "sort"
             _sort = src_dict.get("sort")
-            sort = UNSET if _sort is None else [AuditQuerySort.from_dict(item) for item in _sort]
+            sort = UNSET if _sort is None else [AuditQuerySort.from_dict(item) for item in check_list(_sort)]
             field = None
             extra = (
                 None
@@ -94,26 +100,9 @@ class AuditRealtimeRelatedRequest:
             trustor_org_id,
             sort,
         )
-
         if extra is not None:
             audit_realtime_related_request.additional_properties = extra
         return audit_realtime_related_request
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
 
 
 # Models this one refers to, imported after its class so that models referring to each other load.

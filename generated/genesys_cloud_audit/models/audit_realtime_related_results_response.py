@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from .._core._support import DecodingError
+from .._core._support import (
+    DecodingError,
+    OpenModel,
+    check_list,
+)
 from ..types import UNSET, Unset
 
 _KNOWN_FIELDS: frozenset[str] = frozenset(("entities",))
@@ -18,8 +19,9 @@ _KNOWN_FIELDS: frozenset[str] = frozenset(("entities",))
 T = TypeVar("T", bound="AuditRealtimeRelatedResultsResponse")
 
 
-@_attrs_define
-class AuditRealtimeRelatedResultsResponse:
+class AuditRealtimeRelatedResultsResponse(
+    OpenModel[Any],
+):
     """The audit records one action created, all in one response.
 
     Attributes:
@@ -27,7 +29,6 @@ class AuditRealtimeRelatedResultsResponse:
     """
 
     entities: list[AuditLogMessage] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         entities: list[dict[str, Any]] | Unset = UNSET
@@ -38,7 +39,7 @@ class AuditRealtimeRelatedResultsResponse:
                 entities.append(entities_item)
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        field_dict.update(self.__dict__.get("_additional_properties") or {})
         field_dict.update({})
         if entities is not UNSET:
             field_dict["entities"] = entities
@@ -51,7 +52,9 @@ class AuditRealtimeRelatedResultsResponse:
         try:
             field = "entities"
             _entities = src_dict.get("entities")
-            entities = UNSET if _entities is None else [AuditLogMessage.from_dict(item) for item in _entities]
+            entities = (
+                UNSET if _entities is None else [AuditLogMessage.from_dict(item) for item in check_list(_entities)]
+            )
             field = None
             extra = (
                 None
@@ -67,26 +70,9 @@ class AuditRealtimeRelatedResultsResponse:
         audit_realtime_related_results_response = cls(
             entities,
         )
-
         if extra is not None:
             audit_realtime_related_results_response.additional_properties = extra
         return audit_realtime_related_results_response
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
 
 
 # Models this one refers to, imported after its class so that models referring to each other load.

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from .._core._support import DecodingError
+from .._core._support import (
+    DecodingError,
+    OpenModel,
+    check_str,
+)
 from ..types import UNSET, Unset
 
 _KNOWN_FIELDS: frozenset[str] = frozenset(
@@ -25,8 +26,15 @@ _KNOWN_FIELDS: frozenset[str] = frozenset(
 T = TypeVar("T", bound="Detail")
 
 
-@_attrs_define
-class Detail:
+class Detail(
+    OpenModel[Any],
+    rename={
+        "error_code": "errorCode",
+        "field_name": "fieldName",
+        "entity_id": "entityId",
+        "entity_name": "entityName",
+    },
+):
     """A fact about an error.
 
     Attributes:
@@ -40,7 +48,6 @@ class Detail:
     field_name: str | Unset = UNSET
     entity_id: str | Unset = UNSET
     entity_name: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         error_code = self.error_code
@@ -52,7 +59,7 @@ class Detail:
         entity_name = self.entity_name
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        field_dict.update(self.__dict__.get("_additional_properties") or {})
         field_dict.update({})
         if error_code is not UNSET:
             field_dict["errorCode"] = error_code
@@ -71,16 +78,16 @@ class Detail:
         try:
             field = "errorCode"
             _error_code = src_dict.get("errorCode")
-            error_code = UNSET if _error_code is None else _error_code
+            error_code = UNSET if _error_code is None else check_str(_error_code)
             field = "fieldName"
             _field_name = src_dict.get("fieldName")
-            field_name = UNSET if _field_name is None else _field_name
+            field_name = UNSET if _field_name is None else check_str(_field_name)
             field = "entityId"
             _entity_id = src_dict.get("entityId")
-            entity_id = UNSET if _entity_id is None else _entity_id
+            entity_id = UNSET if _entity_id is None else check_str(_entity_id)
             field = "entityName"
             _entity_name = src_dict.get("entityName")
-            entity_name = UNSET if _entity_name is None else _entity_name
+            entity_name = UNSET if _entity_name is None else check_str(_entity_name)
             field = None
             extra = (
                 None
@@ -99,23 +106,6 @@ class Detail:
             entity_id,
             entity_name,
         )
-
         if extra is not None:
             detail.additional_properties = extra
         return detail
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

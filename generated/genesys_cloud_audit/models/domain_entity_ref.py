@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from .._core._support import DecodingError
+from .._core._support import (
+    DecodingError,
+    OpenModel,
+    check_str,
+)
 from ..types import UNSET, Unset
 
 _KNOWN_FIELDS: frozenset[str] = frozenset(
@@ -24,8 +25,12 @@ _KNOWN_FIELDS: frozenset[str] = frozenset(
 T = TypeVar("T", bound="DomainEntityRef")
 
 
-@_attrs_define
-class DomainEntityRef:
+class DomainEntityRef(
+    OpenModel[Any],
+    rename={
+        "self_uri": "selfUri",
+    },
+):
     """A reference to an entity, with its name.
 
     Attributes:
@@ -37,7 +42,6 @@ class DomainEntityRef:
     id: str | Unset = UNSET
     name: str | Unset = UNSET
     self_uri: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -47,7 +51,7 @@ class DomainEntityRef:
         self_uri = self.self_uri
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        field_dict.update(self.__dict__.get("_additional_properties") or {})
         field_dict.update({})
         if id is not UNSET:
             field_dict["id"] = id
@@ -64,13 +68,13 @@ class DomainEntityRef:
         try:
             field = "id"
             _id = src_dict.get("id")
-            id = UNSET if _id is None else _id
+            id = UNSET if _id is None else check_str(_id)
             field = "name"
             _name = src_dict.get("name")
-            name = UNSET if _name is None else _name
+            name = UNSET if _name is None else check_str(_name)
             field = "selfUri"
             _self_uri = src_dict.get("selfUri")
-            self_uri = UNSET if _self_uri is None else _self_uri
+            self_uri = UNSET if _self_uri is None else check_str(_self_uri)
             field = None
             extra = (
                 None
@@ -88,23 +92,6 @@ class DomainEntityRef:
             name,
             self_uri,
         )
-
         if extra is not None:
             domain_entity_ref.additional_properties = extra
         return domain_entity_ref
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

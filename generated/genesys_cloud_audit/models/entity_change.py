@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from .._core._support import DecodingError
+from .._core._support import (
+    DecodingError,
+    OpenModel,
+    check_str,
+    check_str_list,
+)
 from ..types import UNSET, Unset
 
 _KNOWN_FIELDS: frozenset[str] = frozenset(
@@ -26,8 +28,16 @@ _KNOWN_FIELDS: frozenset[str] = frozenset(
 T = TypeVar("T", bound="EntityChange")
 
 
-@_attrs_define
-class EntityChange:
+class EntityChange(
+    OpenModel[Any],
+    rename={
+        "entity_id": "entityId",
+        "entity_name": "entityName",
+        "entity_type": "entityType",
+        "old_values": "oldValues",
+        "new_values": "newValues",
+    },
+):
     """A change to one entity.
 
     Attributes:
@@ -43,7 +53,6 @@ class EntityChange:
     entity_type: str | Unset = UNSET
     old_values: list[str] | Unset = UNSET
     new_values: list[str] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         entity_id = self.entity_id
@@ -61,7 +70,7 @@ class EntityChange:
             new_values = self.new_values
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        field_dict.update(self.__dict__.get("_additional_properties") or {})
         field_dict.update({})
         if entity_id is not UNSET:
             field_dict["entityId"] = entity_id
@@ -82,19 +91,19 @@ class EntityChange:
         try:
             field = "entityId"
             _entity_id = src_dict.get("entityId")
-            entity_id = UNSET if _entity_id is None else _entity_id
+            entity_id = UNSET if _entity_id is None else check_str(_entity_id)
             field = "entityName"
             _entity_name = src_dict.get("entityName")
-            entity_name = UNSET if _entity_name is None else _entity_name
+            entity_name = UNSET if _entity_name is None else check_str(_entity_name)
             field = "entityType"
             _entity_type = src_dict.get("entityType")
-            entity_type = UNSET if _entity_type is None else _entity_type
+            entity_type = UNSET if _entity_type is None else check_str(_entity_type)
             field = "oldValues"
             _old_values = src_dict.get("oldValues")
-            old_values = UNSET if _old_values is None else _old_values
+            old_values = UNSET if _old_values is None else check_str_list(_old_values)
             field = "newValues"
             _new_values = src_dict.get("newValues")
-            new_values = UNSET if _new_values is None else _new_values
+            new_values = UNSET if _new_values is None else check_str_list(_new_values)
             field = None
             extra = (
                 None
@@ -114,23 +123,6 @@ class EntityChange:
             old_values,
             new_values,
         )
-
         if extra is not None:
             entity_change.additional_properties = extra
         return entity_change
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from .._core._support import DecodingError
+from .._core._support import (
+    DecodingError,
+    OpenModel,
+    check_int,
+    check_list,
+    check_str,
+)
 from ..types import UNSET, Unset
 
 _KNOWN_FIELDS: frozenset[str] = frozenset(
@@ -32,8 +35,16 @@ _KNOWN_FIELDS: frozenset[str] = frozenset(
 T = TypeVar("T", bound="ErrorBody")
 
 
-@_attrs_define
-class ErrorBody:
+class ErrorBody(
+    OpenModel[Any],
+    rename={
+        "entity_id": "entityId",
+        "entity_name": "entityName",
+        "message_with_params": "messageWithParams",
+        "message_params": "messageParams",
+        "context_id": "contextId",
+    },
+):
     """The body of every Genesys Cloud error response.
 
     Attributes:
@@ -61,7 +72,6 @@ class ErrorBody:
     details: list[Detail] | Unset = UNSET
     errors: list[ErrorBody] | Unset = UNSET
     limit: Limit | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         message = self.message
@@ -101,7 +111,7 @@ class ErrorBody:
             limit = self.limit.to_dict()
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        field_dict.update(self.__dict__.get("_additional_properties") or {})
         field_dict.update({})
         if message is not UNSET:
             field_dict["message"] = message
@@ -134,34 +144,34 @@ class ErrorBody:
         try:
             field = "message"
             _message = src_dict.get("message")
-            message = UNSET if _message is None else _message
+            message = UNSET if _message is None else check_str(_message)
             field = "code"
             _code = src_dict.get("code")
-            code = UNSET if _code is None else _code
+            code = UNSET if _code is None else check_str(_code)
             field = "status"
             _status = src_dict.get("status")
-            status = UNSET if _status is None else _status
+            status = UNSET if _status is None else check_int(_status)
             field = "entityId"
             _entity_id = src_dict.get("entityId")
-            entity_id = UNSET if _entity_id is None else _entity_id
+            entity_id = UNSET if _entity_id is None else check_str(_entity_id)
             field = "entityName"
             _entity_name = src_dict.get("entityName")
-            entity_name = UNSET if _entity_name is None else _entity_name
+            entity_name = UNSET if _entity_name is None else check_str(_entity_name)
             field = "messageWithParams"
             _message_with_params = src_dict.get("messageWithParams")
-            message_with_params = UNSET if _message_with_params is None else _message_with_params
+            message_with_params = UNSET if _message_with_params is None else check_str(_message_with_params)
             field = "messageParams"
             _message_params = src_dict.get("messageParams")
             message_params = UNSET if _message_params is None else ErrorBodyMessageParams.from_dict(_message_params)
             field = "contextId"
             _context_id = src_dict.get("contextId")
-            context_id = UNSET if _context_id is None else _context_id
+            context_id = UNSET if _context_id is None else check_str(_context_id)
             field = "details"
             _details = src_dict.get("details")
-            details = UNSET if _details is None else [Detail.from_dict(item) for item in _details]
+            details = UNSET if _details is None else [Detail.from_dict(item) for item in check_list(_details)]
             field = "errors"
             _errors = src_dict.get("errors")
-            errors = UNSET if _errors is None else [ErrorBody.from_dict(item) for item in _errors]
+            errors = UNSET if _errors is None else [ErrorBody.from_dict(item) for item in check_list(_errors)]
             field = "limit"
             _limit = src_dict.get("limit")
             limit = UNSET if _limit is None else Limit.from_dict(_limit)
@@ -190,26 +200,9 @@ class ErrorBody:
             errors,
             limit,
         )
-
         if extra is not None:
             error_body.additional_properties = extra
         return error_body
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
 
 
 # Models this one refers to, imported after its class so that models referring to each other load.

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from .._core._support import DecodingError
+from .._core._support import (
+    DecodingError,
+    OpenModel,
+    check_str,
+)
 from ..types import UNSET, Unset
 
 _KNOWN_FIELDS: frozenset[str] = frozenset(
@@ -23,8 +24,13 @@ _KNOWN_FIELDS: frozenset[str] = frozenset(
 T = TypeVar("T", bound="InitiatingAction")
 
 
-@_attrs_define
-class InitiatingAction:
+class InitiatingAction(
+    OpenModel[Any],
+    rename={
+        "transaction_id": "transactionId",
+        "action_context": "actionContext",
+    },
+):
     """The action that started a transaction.
 
     Attributes:
@@ -34,7 +40,6 @@ class InitiatingAction:
 
     transaction_id: str | Unset = UNSET
     action_context: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         transaction_id = self.transaction_id
@@ -42,7 +47,7 @@ class InitiatingAction:
         action_context = self.action_context
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        field_dict.update(self.__dict__.get("_additional_properties") or {})
         field_dict.update({})
         if transaction_id is not UNSET:
             field_dict["transactionId"] = transaction_id
@@ -57,10 +62,10 @@ class InitiatingAction:
         try:
             field = "transactionId"
             _transaction_id = src_dict.get("transactionId")
-            transaction_id = UNSET if _transaction_id is None else _transaction_id
+            transaction_id = UNSET if _transaction_id is None else check_str(_transaction_id)
             field = "actionContext"
             _action_context = src_dict.get("actionContext")
-            action_context = UNSET if _action_context is None else _action_context
+            action_context = UNSET if _action_context is None else check_str(_action_context)
             field = None
             extra = (
                 None
@@ -77,23 +82,6 @@ class InitiatingAction:
             transaction_id,
             action_context,
         )
-
         if extra is not None:
             initiating_action.additional_properties = extra
         return initiating_action
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from .._core._support import DecodingError
+from .._core._support import (
+    DecodingError,
+    OpenModel,
+    check_int,
+    check_str,
+)
 from ..types import UNSET, Unset
 
 _KNOWN_FIELDS: frozenset[str] = frozenset(
@@ -24,8 +26,9 @@ _KNOWN_FIELDS: frozenset[str] = frozenset(
 T = TypeVar("T", bound="Limit")
 
 
-@_attrs_define
-class Limit:
+class Limit(
+    OpenModel[Any],
+):
     """A limit of the platform.
 
     Attributes:
@@ -37,7 +40,6 @@ class Limit:
     key: str | Unset = UNSET
     namespace: str | Unset = UNSET
     value: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         key = self.key
@@ -47,7 +49,7 @@ class Limit:
         value = self.value
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        field_dict.update(self.__dict__.get("_additional_properties") or {})
         field_dict.update({})
         if key is not UNSET:
             field_dict["key"] = key
@@ -64,13 +66,13 @@ class Limit:
         try:
             field = "key"
             _key = src_dict.get("key")
-            key = UNSET if _key is None else _key
+            key = UNSET if _key is None else check_str(_key)
             field = "namespace"
             _namespace = src_dict.get("namespace")
-            namespace = UNSET if _namespace is None else _namespace
+            namespace = UNSET if _namespace is None else check_str(_namespace)
             field = "value"
             _value = src_dict.get("value")
-            value = UNSET if _value is None else _value
+            value = UNSET if _value is None else check_int(_value)
             field = None
             extra = (
                 None
@@ -88,23 +90,6 @@ class Limit:
             namespace,
             value,
         )
-
         if extra is not None:
             limit.additional_properties = extra
         return limit
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from .._core._support import DecodingError
+from .._core._support import (
+    DecodingError,
+    OpenModel,
+    check_str,
+)
 from ..types import UNSET, Unset
 
 _KNOWN_FIELDS: frozenset[str] = frozenset(
@@ -25,8 +26,14 @@ _KNOWN_FIELDS: frozenset[str] = frozenset(
 T = TypeVar("T", bound="MessageInfo")
 
 
-@_attrs_define
-class MessageInfo:
+class MessageInfo(
+    OpenModel[Any],
+    rename={
+        "localizable_message_code": "localizableMessageCode",
+        "message_with_params": "messageWithParams",
+        "message_params": "messageParams",
+    },
+):
     """A message that can be shown in any language.
 
     Attributes:
@@ -40,7 +47,6 @@ class MessageInfo:
     message: str | Unset = UNSET
     message_with_params: str | Unset = UNSET
     message_params: MessageInfoMessageParams | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         localizable_message_code = self.localizable_message_code
@@ -54,7 +60,7 @@ class MessageInfo:
             message_params = self.message_params.to_dict()
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        field_dict.update(self.__dict__.get("_additional_properties") or {})
         field_dict.update({})
         if localizable_message_code is not UNSET:
             field_dict["localizableMessageCode"] = localizable_message_code
@@ -73,13 +79,15 @@ class MessageInfo:
         try:
             field = "localizableMessageCode"
             _localizable_message_code = src_dict.get("localizableMessageCode")
-            localizable_message_code = UNSET if _localizable_message_code is None else _localizable_message_code
+            localizable_message_code = (
+                UNSET if _localizable_message_code is None else check_str(_localizable_message_code)
+            )
             field = "message"
             _message = src_dict.get("message")
-            message = UNSET if _message is None else _message
+            message = UNSET if _message is None else check_str(_message)
             field = "messageWithParams"
             _message_with_params = src_dict.get("messageWithParams")
-            message_with_params = UNSET if _message_with_params is None else _message_with_params
+            message_with_params = UNSET if _message_with_params is None else check_str(_message_with_params)
             field = "messageParams"
             _message_params = src_dict.get("messageParams")
             message_params = UNSET if _message_params is None else MessageInfoMessageParams.from_dict(_message_params)
@@ -101,26 +109,9 @@ class MessageInfo:
             message_with_params,
             message_params,
         )
-
         if extra is not None:
             message_info.additional_properties = extra
         return message_info
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
 
 
 # Models this one refers to, imported after its class so that models referring to each other load.

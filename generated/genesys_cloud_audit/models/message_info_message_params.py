@@ -6,22 +6,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from .._core._support import DecodingError
-
-_KNOWN_FIELDS: frozenset[str] = frozenset(())
-
+from .._core._support import (
+    DecodingError,
+    MapModel,
+    check_str_values,
+)
 
 T = TypeVar("T", bound="MessageInfoMessageParams")
 
 
-@_attrs_define
-class MessageInfoMessageParams:
+class MessageInfoMessageParams(MapModel[str]):
     """The values of the message's placeholders, by name."""
 
-    additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
+    __slots__ = ()
+    _json_values = frozenset({str})
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -32,38 +30,14 @@ class MessageInfoMessageParams:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        """Decodes the JSON object `src_dict`, dropping null values; DecodingError names a value of the wrong type."""
         field: str | None = None
         try:
-            field = None
-            extra = (
-                None
-                if _KNOWN_FIELDS.issuperset(src_dict)
-                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
-            )
+            values = check_str_values(src_dict)
         except DecodingError as error:
             raise error.within("MessageInfoMessageParams", field) from None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
-            if not isinstance(src_dict, Mapping):
-                field = None
             raise DecodingError.from_exception("MessageInfoMessageParams", field, error) from None
         message_info_message_params = cls()
-
-        if extra is not None:
-            message_info_message_params.additional_properties = extra
+        message_info_message_params.additional_properties = values if values is not src_dict else dict(values)
         return message_info_message_params
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> str:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: str) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

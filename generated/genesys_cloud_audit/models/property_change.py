@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from attrs import define as _attrs_define
-from attrs import field as _attrs_field
-
-from .._core._support import DecodingError
+from .._core._support import (
+    DecodingError,
+    OpenModel,
+    check_str,
+    check_str_list,
+)
 from ..types import UNSET, Unset
 
 _KNOWN_FIELDS: frozenset[str] = frozenset(
@@ -24,8 +26,14 @@ _KNOWN_FIELDS: frozenset[str] = frozenset(
 T = TypeVar("T", bound="PropertyChange")
 
 
-@_attrs_define
-class PropertyChange:
+class PropertyChange(
+    OpenModel[Any],
+    rename={
+        "property_": "property",
+        "old_values": "oldValues",
+        "new_values": "newValues",
+    },
+):
     """A change to one property of an entity.
 
     Attributes:
@@ -37,7 +45,6 @@ class PropertyChange:
     property_: str | Unset = UNSET
     old_values: list[str] | Unset = UNSET
     new_values: list[str] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         property_ = self.property_
@@ -51,7 +58,7 @@ class PropertyChange:
             new_values = self.new_values
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+        field_dict.update(self.__dict__.get("_additional_properties") or {})
         field_dict.update({})
         if property_ is not UNSET:
             field_dict["property"] = property_
@@ -68,13 +75,13 @@ class PropertyChange:
         try:
             field = "property"
             _property_ = src_dict.get("property")
-            property_ = UNSET if _property_ is None else _property_
+            property_ = UNSET if _property_ is None else check_str(_property_)
             field = "oldValues"
             _old_values = src_dict.get("oldValues")
-            old_values = UNSET if _old_values is None else _old_values
+            old_values = UNSET if _old_values is None else check_str_list(_old_values)
             field = "newValues"
             _new_values = src_dict.get("newValues")
-            new_values = UNSET if _new_values is None else _new_values
+            new_values = UNSET if _new_values is None else check_str_list(_new_values)
             field = None
             extra = (
                 None
@@ -92,23 +99,6 @@ class PropertyChange:
             old_values,
             new_values,
         )
-
         if extra is not None:
             property_change.additional_properties = extra
         return property_change
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -33,7 +33,7 @@ def _parse_200(data: Any) -> AuditQueryServiceMapping:
 
 def _parse_response(response: httpx.Response) -> AuditQueryServiceMapping:
     if response.status_code == 200:
-        return decode_response(response, _parse_200)
+        return decode_response(response, _parse_200, AuditQueryServiceMapping)
     raise unexpected_status(response)
 
 

@@ -44,9 +44,9 @@ def _parse_202(data: Any) -> AuditQueryExecutionStatusResponse:
 
 def _parse_response(response: httpx.Response) -> AuditQueryExecutionStatusResponse:
     if response.status_code == 200:
-        return decode_response(response, _parse_200)
+        return decode_response(response, _parse_200, AuditQueryExecutionStatusResponse)
     if response.status_code == 202:
-        return decode_response(response, _parse_202)
+        return decode_response(response, _parse_202, AuditQueryExecutionStatusResponse)
     raise unexpected_status(response)
 
 

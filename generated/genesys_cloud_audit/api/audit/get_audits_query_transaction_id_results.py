@@ -72,7 +72,7 @@ def _parse_200(data: Any) -> AuditQueryExecutionResultsResponse:
 
 def _parse_response(response: httpx.Response) -> AuditQueryExecutionResultsResponse:
     if response.status_code == 200:
-        return decode_response(response, _parse_200)
+        return decode_response(response, _parse_200, AuditQueryExecutionResultsResponse)
     raise unexpected_status(response)
 
 

@@ -5,7 +5,7 @@ from http import HTTPStatus
 from typing import Any
 
 import httpx
-from attrs import evolve
+from msgspec.structs import replace
 
 from ..._core._support import (
     ApiRequest,
@@ -65,7 +65,7 @@ def _parse_200(data: Any) -> AuditRealtimeQueryResultsResponse:
 
 def _parse_response(response: httpx.Response) -> AuditRealtimeQueryResultsResponse:
     if response.status_code == 200:
-        return decode_response(response, _parse_200)
+        return decode_response(response, _parse_200, AuditRealtimeQueryResultsResponse)
     raise unexpected_status(response)
 
 
@@ -248,7 +248,7 @@ def paginate(
     def fetch(page_number: int) -> AuditRealtimeQueryResultsResponse:
         return sync(
             client=client,
-            body=evolve(body, page_number=page_number),
+            body=replace(body, page_number=page_number),
             expand=expand,
             request_options=request_options,
         )
@@ -275,7 +275,7 @@ def paginate_async(
     async def fetch(page_number: int) -> AuditRealtimeQueryResultsResponse:
         return await asyncio(
             client=client,
-            body=evolve(body, page_number=page_number),
+            body=replace(body, page_number=page_number),
             expand=expand,
             request_options=request_options,
         )

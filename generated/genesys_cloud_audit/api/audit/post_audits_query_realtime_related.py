@@ -55,7 +55,7 @@ def _parse_200(data: Any) -> AuditRealtimeRelatedResultsResponse:
 
 def _parse_response(response: httpx.Response) -> AuditRealtimeRelatedResultsResponse:
     if response.status_code == 200:
-        return decode_response(response, _parse_200)
+        return decode_response(response, _parse_200, AuditRealtimeRelatedResultsResponse)
     raise unexpected_status(response)
 
 
