@@ -164,10 +164,12 @@ class SubQueryRun(SubQueryRunBase[RecordT]):
         """Creates the query if needed and waits until it has succeeded; returns its transaction id."""
         while self.status is None:
             with self._rerun_if_vanished():
+                created = None  # a query created now may be final already: then nothing is polled
                 if self.transaction_id is None:
                     body, options = self._state.request(self.index), self.settings.request_options
-                    self._created(_query.sync(client=self.client, body=body, request_options=options))
-                self.status = wait_for_state(self._poll, **self._wait_arguments())
+                    created = _query.sync(client=self.client, body=body, request_options=options)
+                    self._created(created)
+                self.status = wait_for_state(self._poll, initial=created, **self._wait_arguments())
         return str(self.transaction_id)
 
     def items(self) -> Generator[PageItem[RecordT] | PartEnd, None, None]:
@@ -193,10 +195,12 @@ class AsyncSubQueryRun(SubQueryRunBase[RecordT]):
         """Creates the query if needed and waits until it has succeeded; returns its transaction id."""
         while self.status is None:
             with self._rerun_if_vanished():
+                created = None  # a query created now may be final already: then nothing is polled
                 if self.transaction_id is None:
                     body, options = self._state.request(self.index), self.settings.request_options
-                    self._created(await _query.asyncio(client=self.client, body=body, request_options=options))
-                self.status = await wait_for_state_async(self._poll, **self._wait_arguments())
+                    created = await _query.asyncio(client=self.client, body=body, request_options=options)
+                    self._created(created)
+                self.status = await wait_for_state_async(self._poll, initial=created, **self._wait_arguments())
         return str(self.transaction_id)
 
     async def items(self) -> AsyncGenerator[PageItem[RecordT] | PartEnd, None]:

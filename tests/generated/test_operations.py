@@ -30,6 +30,8 @@ from genesys_cloud_audit.models.audit_query_execution_status_response_state impo
 )
 from genesys_cloud_audit.models.audit_query_sort_name import AuditQuerySortName
 from genesys_cloud_audit.models.audit_query_sort_sort_order import AuditQuerySortSortOrder
+from tests.support.clients import make_client
+from tests.support.scripted_server import ScriptedServer, json_response
 
 END = datetime(2026, 11, 1, tzinfo=UTC)
 INTERVAL = "2026-10-02T00:00:00.000Z/2026-11-01T00:00:00.000Z"
@@ -102,7 +104,9 @@ def test_every_operation_async(emulator: Emulator) -> None:
             assert isinstance(status.id, str)
             again = await get_audits_query_transaction_id.asyncio(status.id, client=client)
             assert again.state == State.SUCCEEDED
-            records = [r async for r in get_audits_query_transaction_id_results.paginate_async(status.id, client=client)]
+            records = [
+                r async for r in get_audits_query_transaction_id_results.paginate_async(status.id, client=client)
+            ]
             realtime = await post_audits_query_realtime.asyncio(
                 client=client, body=AuditRealtimeQueryRequest(interval=INTERVAL)
             )
@@ -110,3 +114,15 @@ def test_every_operation_async(emulator: Emulator) -> None:
 
     services, records, total = asyncio.run(scenario())
     assert services > 0 and records == 120 and total == 120
+
+
+def test_a_query_created_final_is_not_polled(scripted_server: ScriptedServer) -> None:
+    """When the create call answers a final state, sync_and_wait sends no status poll."""
+    done = {"id": "t-9", "state": "Succeeded"}
+    scripted_server.set_default("POST", "/api/v2/audits/query", json_response(200, done))
+    body = AuditQueryRequest(interval="2026-11-01T00:00:00Z/2026-11-02T00:00:00Z")
+    with make_client(scripted_server) as client:
+        assert post_audits_query.sync_and_wait(client=client, body=body).id == "t-9"
+        assert asyncio.run(post_audits_query.asyncio_and_wait(client=client, body=body)).id == "t-9"
+    assert scripted_server.requests_to("/api/v2/audits/query/t-9", method="GET") == []
+    assert len(scripted_server.requests_to("/api/v2/audits/query")) == 2

@@ -188,3 +188,46 @@ def test_the_async_form_stops_when_its_task_is_cancelled() -> None:
         assert polls == seen  # nothing polls after the cancellation
 
     asyncio.run(run())
+
+
+def test_the_default_schedule_polls_at_once_then_from_a_tenth_of_a_second() -> None:
+    policy = WaitPolicy(jitter=0.0)
+    assert [round(policy.interval(n), 4) for n in range(4)] == [0.1, 0.15, 0.225, 0.3375]
+    fake = FakeTime()
+    polls: list[float] = []
+
+    def poll() -> str:
+        polls.append(fake.now - 100.0)
+        return "Succeeded" if len(polls) == 4 else "Running"
+
+    fake.wait(poll, policy=policy)
+    assert [round(at, 4) for at in polls] == [0.0, 0.1, 0.25, 0.475]
+
+
+def test_a_final_initial_status_is_answered_without_polling() -> None:
+    fake = FakeTime()
+
+    def poll() -> str:
+        raise AssertionError("polled")
+
+    assert wait_for_state(poll, state_of=lambda s: s, success={"Succeeded"}, failure={"Failed"}, resource_id="d",
+                          initial="Succeeded", clock=fake.clock, sleep=fake.sleep) == "Succeeded"  # fmt: skip
+    with pytest.raises(WaitFailedError) as caught:
+        wait_for_state(poll, state_of=lambda s: s, success={"Succeeded"}, failure={"Failed"}, resource_id="d",
+                       initial="Failed", clock=fake.clock, sleep=fake.sleep)  # fmt: skip
+    assert caught.value.state == "Failed"
+
+    async def poll_async() -> str:
+        raise AssertionError("polled")
+
+    assert asyncio.run(wait_for_state_async(poll_async, state_of=lambda s: s, success={"Succeeded"}, failure=(),
+                                            resource_id="d", initial="Succeeded")) == "Succeeded"  # fmt: skip
+    assert fake.pauses == []
+
+
+def test_a_pending_initial_status_is_followed_by_an_immediate_poll() -> None:
+    fake = FakeTime()
+    polled = states("Running", "Succeeded")
+    result = wait_for_state(lambda: next(polled), state_of=lambda s: s, success={"Succeeded"}, failure=(),
+                            resource_id="e", policy=NO_JITTER, initial="Queued", clock=fake.clock, sleep=fake.sleep)  # fmt: skip
+    assert result == "Succeeded" and fake.pauses == [1.0]

@@ -16,10 +16,13 @@ from genesys_cloud_audit import (
     query_audits_async,
     resume_audits,
 )
+from genesys_cloud_audit.types import Unset
 from genesys_cloud_audit.workflows._arguments import query
 from genesys_cloud_audit.workflows._exports import AuditExport
 
 from emulator import Emulator
+from tests.support.clients import make_client
+from tests.support.scripted_server import ScriptedServer, json_response
 from tests.workflows.conftest import DATA_END, DATA_START, RECORDS
 
 SPAN = (DATA_START, DATA_END)
@@ -135,3 +138,19 @@ def test_faults_and_token_expiry_neither_duplicate_nor_lose_records(emu: Emulato
     assert got == expected_ids(emu)
     assert all(rule["fired"] > 0 for rule in emu.app.faults.snapshot())
     assert emu.stats()["tokens_issued"] > 3
+
+
+def test_a_query_created_final_is_read_without_a_status_poll(scripted_server: ScriptedServer) -> None:
+    done = {"id": "t-9", "state": "Succeeded"}
+    record = {"id": "r-1", "eventDate": "2026-11-01T10:00:00.000Z"}
+    scripted_server.set_default("POST", "/api/v2/audits/query", json_response(200, done))
+    scripted_server.set_default("GET", "/api/v2/audits/query/t-9/results", json_response(200, {"entities": [record]}))
+    with make_client(scripted_server) as client:
+        interval = "2026-11-01T00:00:00Z/2026-11-02T00:00:00Z"
+        assert [r.id for r in query_audits(client, interval=interval)] == ["r-1"]
+
+        async def read() -> list[str | Unset]:
+            return [r.id async for r in query_audits_async(client, interval=interval)]
+
+        assert asyncio.run(read()) == ["r-1"]
+    assert scripted_server.requests_to("/api/v2/audits/query/t-9", method="GET") == []

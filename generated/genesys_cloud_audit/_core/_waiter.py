@@ -6,6 +6,11 @@
 Generated `wait` / `wait_async` helpers build these from the spec's x-waiter extension. Each poll is an
 ordinary client call, so the client's retries and token renewal apply to it. The overall deadline is the
 sync form's timeout; the async form also stops when its task is cancelled.
+
+Waiting costs no idle time up front: the status the resource was created with (`initial`) is read
+first, so a resource that is already final is never polled; otherwise the first poll comes at once,
+the next after a tenth of a second, and the intervals grow from there (x1.5, up to 10 s), so a quick
+job is seen within a few hundredths of a second of finishing and a long one costs few requests.
 """
 
 from __future__ import annotations
@@ -30,14 +35,15 @@ class WaitPolicy:
     """How to poll.
 
     Attributes:
-        first_interval: Seconds before the second poll (the first is immediate).
+        first_interval: Seconds before the second poll (the first is immediate, or none at all when the
+            status the resource was created with is final already).
         growth: Factor each following interval grows by.
         max_interval: The longest interval.
         deadline: Seconds after the first poll by which a final state must be seen (None: no limit).
         jitter: Fraction by which an interval is randomly shortened, so many waiters do not poll in step.
     """
 
-    first_interval: float = 0.5
+    first_interval: float = 0.1
     growth: float = 1.5
     max_interval: float = 10.0
     deadline: float | None = 600.0
@@ -88,14 +94,20 @@ class _Progress:
         self.polls = 0
         self.rng = random.Random()
 
+    def final(self, state: str | None, status: object) -> bool:
+        """Whether `state` is successful; raises WaitFailedError when it is a failure."""
+        if state in self.success:
+            logger.debug("%s reached %s after %d poll(s)", self.resource_id, state, self.polls)
+            return True
+        if state in self.failure:
+            raise WaitFailedError(self.resource_id, state or "", status)
+        return False
+
     def pause_after(self, state: str | None, status: object) -> float | None:
         """None when `state` is successful; raises on failure or when the deadline has passed."""
         self.polls += 1
-        if state in self.success:
-            logger.debug("%s reached %s after %d poll(s)", self.resource_id, state, self.polls)
+        if self.final(state, status):
             return None
-        if state in self.failure:
-            raise WaitFailedError(self.resource_id, state or "", status)
         waited = self.clock() - self.started
         pause = self.policy.interval(self.polls - 1, self.rng)
         if self.policy.deadline is not None:
@@ -117,14 +129,20 @@ def wait_for_state(
     policy: WaitPolicy | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    initial: StatusT | None = None,
 ) -> StatusT:
     """Calls `poll` until `state_of` its result is in `success` (returned) or `failure` (raised).
+
+    `initial` is the status the resource was created with, if the creating call answered one: when
+    it is final already it is returned (or raised) without a poll.
 
     Raises:
         WaitFailedError: A failure state was reached; carries the state and the final status.
         WaitTimeoutError: The policy's deadline passed first; carries `resource_id` to wait again later.
     """
     progress = _Progress(success=success, failure=failure, resource_id=resource_id, policy=policy, clock=clock)
+    if initial is not None and progress.final(_state(state_of(initial)), initial):
+        return initial
     while True:
         status = poll()
         pause = progress.pause_after(_state(state_of(status)), status)
@@ -142,9 +160,12 @@ async def wait_for_state_async(
     resource_id: str,
     policy: WaitPolicy | None = None,
     clock: Callable[[], float] = time.monotonic,
+    initial: StatusT | None = None,
 ) -> StatusT:
     """`wait_for_state` for asyncio; cancelling the awaiting task stops it (CancelledError propagates)."""
     progress = _Progress(success=success, failure=failure, resource_id=resource_id, policy=policy, clock=clock)
+    if initial is not None and progress.final(_state(state_of(initial)), initial):
+        return initial
     while True:
         status = await poll()
         pause = progress.pause_after(_state(state_of(status)), status)

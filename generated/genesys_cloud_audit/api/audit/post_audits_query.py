@@ -218,12 +218,14 @@ def wait(
     client: Client,
     policy: WaitPolicy | None = None,
     request_options: RequestOptions | None = None,
+    initial: AuditQueryExecutionStatusResponse | None = None,
 ) -> AuditQueryExecutionStatusResponse:
     """Polls the status until it reaches a final state, backing off between polls.
 
     Returns the final status when it is a success state. Raises `WaitFailedError` (with the status)
     on a failure state and `WaitTimeoutError` (with the id, to come back to it later) when the
-    policy's deadline passes.
+    policy's deadline passes. `initial`, the status the resource was created with, is read first:
+    when it is final already, nothing is polled.
     """
     return wait_for_state(
         lambda: _status_operation.sync(transaction_id, client=client, request_options=request_options),
@@ -232,6 +234,7 @@ def wait(
         failure=_FAILURE_STATES,
         resource_id=transaction_id,
         policy=policy,
+        initial=initial,
     )
 
 
@@ -241,6 +244,7 @@ async def wait_async(
     client: Client,
     policy: WaitPolicy | None = None,
     request_options: RequestOptions | None = None,
+    initial: AuditQueryExecutionStatusResponse | None = None,
 ) -> AuditQueryExecutionStatusResponse:
     """Like `wait`, for asyncio; cancelling the task stops the polling."""
     return await wait_for_state_async(
@@ -250,6 +254,7 @@ async def wait_async(
         failure=_FAILURE_STATES,
         resource_id=transaction_id,
         policy=policy,
+        initial=initial,
     )
 
 
@@ -271,6 +276,7 @@ def sync_and_wait(
         client=client,
         policy=policy,
         request_options=request_options,
+        initial=created,
     )
 
 
@@ -292,4 +298,5 @@ async def asyncio_and_wait(
         client=client,
         policy=policy,
         request_options=request_options,
+        initial=created,
     )
