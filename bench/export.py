@@ -3,7 +3,8 @@
 ``python -m bench.export VARIANT URL RECORDS REPS`` prints a JSON object with the wall time of each
 repetition. Every variant reads id, eventDate (as a datetime), serviceName and action of every record.
 Variants: floor-sync, floor-async (httpx + json.loads following cursors), ours-sync, ours-async
-(the generated client's paginate / paginate_async).
+(the generated client's paginate / paginate_async), floor-query (httpx: create the query, poll its
+status, then page) and ours-query (`query_audits`, which does the same).
 """
 
 from __future__ import annotations
@@ -23,8 +24,55 @@ __all__ = ["main"]
 _TOKEN = "bench-dummy-token"
 
 
+_INTERVAL = "2026-01-01T00:00:00Z/2026-02-01T00:00:00Z"
+
+
 def _path(records: int) -> str:
     return f"/api/v2/audits/query/{transaction_id(records)}/results"
+
+
+def _floor_pages(http: Any, records: int) -> int:
+    count = 0
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"pageSize": PAGE_SIZE}
+        if cursor:
+            params["cursor"] = cursor
+        page = json.loads(http.get(_path(records), params=params).content)
+        for record in page["entities"]:
+            _read(
+                record["id"],
+                datetime.datetime.fromisoformat(record["eventDate"]),
+                record["serviceName"],
+                record["action"],
+            )
+            count += 1
+        cursor = page.get("cursor")
+        if not cursor:
+            return count
+
+
+def _floor_query(url: str, records: int) -> int:
+    import httpx
+
+    headers = {"Authorization": f"Bearer {_TOKEN}", "X-Bench-Records": str(records)}
+    with httpx.Client(base_url=url, headers=headers) as http:
+        query = json.loads(http.post("/api/v2/audits/query", json={"interval": _INTERVAL}).content)
+        while json.loads(http.get(f"/api/v2/audits/query/{query['id']}").content)["state"] != "Succeeded":
+            pass
+        return _floor_pages(http, records)
+
+
+def _ours_query(url: str, records: int) -> int:
+    from genesys_cloud_audit import Client, query_audits
+
+    count = 0
+    headers = {"X-Bench-Records": str(records)}
+    with Client(base_url=url, access_token=_TOKEN, httpx_args={"headers": headers}) as client:
+        for record in query_audits(client, interval=_INTERVAL):
+            _read(record.id, record.event_date, record.service_name, record.action)
+            count += 1
+    return count
 
 
 def _floor_sync(url: str, records: int) -> int:
@@ -112,6 +160,8 @@ _VARIANTS: dict[str, Callable[[str, int], int]] = {
     "floor-async": lambda url, records: asyncio.run(_floor_async(url, records)),
     "ours-sync": _ours_sync,
     "ours-async": lambda url, records: asyncio.run(_ours_async(url, records)),
+    "floor-query": _floor_query,
+    "ours-query": _ours_query,
 }
 
 

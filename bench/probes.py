@@ -1,6 +1,7 @@
 """Small measurements that each run in a fresh interpreter: decoding speed, memory, import cost.
 
-``python -m bench.probes parse REPS`` | ``memory URL RECORDS`` | ``import MODULE...``; each prints JSON.
+``python -m bench.probes parse REPS`` | ``memory paginate|query_audits URL RECORDS`` | ``import MODULE...``;
+each prints JSON.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import json
 import resource
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["main"]
@@ -23,37 +25,58 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _parse(reps: int) -> dict[str, Any]:
-    from genesys_cloud_audit.models import AuditQueryExecutionResultsResponse
+def _parsers() -> dict[str, Callable[[bytes], object]]:
+    """Each way of decoding one page measured: plain dicts (json, orjson when installed, msgspec) and
+    the generated models (the fast path a page takes when it fits the spec, and the lenient path)."""
+    import msgspec
+    from genesys_cloud_audit._core._decoding import decode_json, parse_json
+    from genesys_cloud_audit.models import AuditQueryExecutionResultsResponse as Page
 
+    parsers: dict[str, Callable[[bytes], object]] = {"json.loads": json.loads}
+    try:
+        import orjson
+
+        parsers["orjson.loads"] = orjson.loads
+    except ImportError:
+        pass
+    parsers["msgspec"] = msgspec.json.Decoder().decode
+    parsers["ours-fast"] = lambda body: decode_json(body, Page.from_dict, Page)
+    parsers["ours-lenient"] = lambda body: Page.from_dict(parse_json(body))
+    return parsers
+
+
+def _parse(reps: int) -> dict[str, Any]:
     from bench.pages import PAGE_SIZE, load_pages, page_body, transaction_id
 
     pages = load_pages()
     total = len(pages) * PAGE_SIZE
     bodies = [page_body(pages, transaction_id(total), i, total) for i in range(len(pages))]
-    json_times, ours_times = [], []
-    for _ in range(reps):
-        started = time.perf_counter()
-        for body in bodies:
-            json.loads(body)
-        json_times.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        for body in bodies:
-            AuditQueryExecutionResultsResponse.from_dict(json.loads(body))
-        ours_times.append(time.perf_counter() - started)
-    return {"records": total, "json_times": json_times, "ours_times": ours_times}
+    parsers = _parsers()
+    times: dict[str, list[float]] = {name: [] for name in parsers}
+    for _ in range(reps):  # interleaved, so that a slower spell of the machine hits every parser alike
+        for name, parse in parsers.items():
+            started = time.perf_counter()
+            for body in bodies:
+                parse(body)
+            times[name].append(time.perf_counter() - started)
+    return {"records": total, "times": times}
 
 
-def _memory(url: str, records: int) -> dict[str, Any]:
-    from genesys_cloud_audit import Client
+def _memory(variant: str, url: str, records: int) -> dict[str, Any]:
+    from genesys_cloud_audit import Client, query_audits
     from genesys_cloud_audit.api.audit import get_audits_query_transaction_id_results as results
 
     from bench.pages import PAGE_SIZE, transaction_id
 
     count = 0
-    with Client(base_url=url, access_token="bench-dummy-token") as client:
+    headers = {"X-Bench-Records": str(records)}
+    with Client(base_url=url, access_token="bench-dummy-token", httpx_args={"headers": headers}) as client:
         baseline = _rss_mb()
-        for record in results.paginate(transaction_id(records), client=client, page_size=PAGE_SIZE):
+        if variant == "paginate":
+            iterator: Any = results.paginate(transaction_id(records), client=client, page_size=PAGE_SIZE)
+        else:
+            iterator = query_audits(client, interval="2026-01-01T00:00:00Z/2026-02-01T00:00:00Z")
+        for record in iterator:
             _ = (record.id, record.event_date, record.service_name, record.action)
             count += 1
     if count != records:
@@ -74,7 +97,7 @@ def main(argv: list[str]) -> None:
     if argv[0] == "parse":
         result = _parse(int(argv[1]))
     elif argv[0] == "memory":
-        result = _memory(argv[1], int(argv[2]))
+        result = _memory(argv[1], argv[2], int(argv[3]))
     elif argv[0] == "import":
         result = _import(argv[1:])
     else:

@@ -2,7 +2,9 @@
 
 ``python -m bench.server`` prints ``PORT <n>`` once it listens on 127.0.0.1, then serves until killed.
 It answers ``GET /api/v2/audits/query/bench-<N>/results?cursor=p<i>`` with page i of N records
-(no cursor: page 0). Anything else gets 404.
+(no cursor: page 0); ``POST /api/v2/audits/query`` with a Queued query ``bench-<N>`` (N from the
+request's ``X-Bench-Records`` header, default 50,000) and ``GET /api/v2/audits/query/bench-<N>``
+with its status, Succeeded. Anything else gets 404.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import sys
 import threading
 from urllib.parse import parse_qs, urlsplit
 
-from bench.pages import load_pages, page_body
+from bench.pages import load_pages, page_body, transaction_id
 
 __all__ = ["main"]
 
@@ -28,8 +30,16 @@ def _response(status: str, body: bytes) -> bytes:
     return head.encode() + body
 
 
-def _answer(pages: list[bytes], target: str) -> bytes:
+def _status(transaction: str, state: str) -> bytes:
+    return f'{{"id":"{transaction}","state":"{state}","startDate":"2026-02-01T00:00:00.000Z"}}'.encode()
+
+
+def _answer(pages: list[bytes], method: str, target: str, records: int) -> bytes:
     url = urlsplit(target)
+    if method == "POST" and url.path == "/api/v2/audits/query":
+        return _response("202 Accepted", _status(transaction_id(records), "Queued"))
+    if url.path.startswith(_PREFIX) and "/" not in url.path[len(_PREFIX) :]:
+        return _response("200 OK", _status(url.path[len("/api/v2/audits/query/") :], "Succeeded"))
     if not (url.path.startswith(_PREFIX) and url.path.endswith(_SUFFIX)):
         return _response("404 Not Found", b'{"message":"not found"}')
     total = int(url.path[len(_PREFIX) : -len(_SUFFIX)])
@@ -49,10 +59,18 @@ def _serve_connection(connection: socket.socket, pages: list[bytes]) -> None:
                     return
                 buffer += chunk
             head, _, buffer = buffer.partition(b"\r\n\r\n")
-            request_line = head.split(b"\r\n", 1)[0].decode("latin-1")
-            # GET requests only: no body to skip.
-            target = request_line.split(" ")[1]
-            connection.sendall(_answer(pages, target))
+            request_line, *header_lines = head.decode("latin-1").split("\r\n")
+            headers = dict(line.lower().split(": ", 1) for line in header_lines if ": " in line)
+            length = int(headers.get("content-length", "0"))
+            while len(buffer) < length:  # a POST's body: read and ignored
+                chunk = connection.recv(65536)
+                if not chunk:
+                    return
+                buffer += chunk
+            buffer = buffer[length:]
+            method, target = request_line.split(" ")[:2]
+            records = int(headers.get("x-bench-records", "50000"))
+            connection.sendall(_answer(pages, method, target, records))
 
 
 def main() -> None:

@@ -5,7 +5,6 @@ DecodingError naming the model, the field and the JSON path."""
 from __future__ import annotations
 
 import copy
-import gc
 import inspect
 import json
 import sys
@@ -193,19 +192,6 @@ def test_an_error_body_nested_too_deeply_for_its_model_is_a_decoding_error() -> 
 def test_a_body_that_is_not_json_is_a_decoding_error(text: bytes) -> None:
     with pytest.raises(DecodingError, match="not valid JSON"):
         decode_json(text, PAGE.from_dict, PAGE)
-
-
-@pytest.mark.parametrize("enabled", [True, False])
-def test_the_garbage_collector_is_left_as_it_was(enabled: bool) -> None:
-    (gc.enable if enabled else gc.disable)()
-    try:
-        decode_json(json.dumps(page_of(FULL_RECORD)).encode(), PAGE.from_dict, PAGE)
-        assert gc.isenabled() is enabled
-        with pytest.raises(DecodingError):
-            decode_json(b'{"cursor": 1}', PAGE.from_dict, PAGE)
-        assert gc.isenabled() is enabled
-    finally:
-        gc.enable()
 
 
 def test_unset_is_msgspecs_sentinel_and_reads_as_false() -> None:

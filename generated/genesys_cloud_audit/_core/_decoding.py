@@ -16,9 +16,7 @@ The value checks below are what `from_dict` uses for fields that need no convers
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
@@ -82,45 +80,24 @@ def parse_json(content: bytes, what: str = "body") -> Any:
         raise DecodingError(f"{what} is not valid JSON ({error})") from None
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pauses the cyclic garbage collector while a body is decoded.
-
-    Decoding a page allocates thousands of containers that live until it is done, so the collector
-    would run many times over them (and over the whole heap, as they survive into older generations)
-    without ever finding garbage: JSON decodes into a tree, which has no reference cycles. It is
-    switched back on only if it was on, so a program that turned it off keeps it off.
-    """
-    enabled = gc.isenabled()
-    if enabled:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def decode_json(content: bytes, parse: Callable[[Any], T], model: Any = None, what: str = "body") -> T:
     """`content` decoded as `model` (the fast path when it fits exactly), else by `parse` (its from_dict)."""
-    with _collector_paused():
-        if model is not None:
-            decoder = _decoder(model)
-            if decoder is not None:
-                try:
-                    return decoder.decode(content)  # type: ignore[no-any-return]
-                except (msgspec.DecodeError, RecursionError):
-                    pass  # not an exact fit: the lenient path decides, and explains
-        return decode_data(parse_json(content, what), parse, what)
+    if model is not None:
+        decoder = _decoder(model)
+        if decoder is not None:
+            try:
+                return decoder.decode(content)  # type: ignore[no-any-return]
+            except (msgspec.DecodeError, RecursionError):
+                pass  # not an exact fit: the lenient path decides, and explains
+    return decode_data(parse_json(content, what), parse, what)
 
 
 def decode_data(data: Any, parse: Callable[[Any], T], what: str = "body") -> T:
     """Plain JSON values decoded by `parse` (a model's from_dict); nesting too deep is a DecodingError."""
-    with _collector_paused():
-        try:
-            return parse(data)
-        except RecursionError:
-            raise DecodingError(f"{what} is JSON nested too deeply to decode") from None
+    try:
+        return parse(data)
+    except RecursionError:
+        raise DecodingError(f"{what} is JSON nested too deeply to decode") from None
 
 
 def decode_response(response: httpx.Response, parse: Callable[[Any], T], model: Any = None) -> T:
