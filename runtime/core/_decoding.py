@@ -13,6 +13,7 @@ The value checks below are what `from_dict` uses for fields that need no convers
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -28,6 +29,11 @@ __all__: list[str] = []
 T = TypeVar("T")
 
 _decoders: dict[Any, msgspec.json.Decoder[Any] | None] = {}
+# msgspec builds a Struct's type information the first time a Decoder names it, calling back into
+# Python as it goes; a thread decoding while another is half-way through that build crashes the
+# interpreter (seen with worker threads starting at once). So decoders are built one at a time, and a
+# decoder is published only once everything it refers to is built.
+_building = threading.Lock()
 _plain = msgspec.json.Decoder()
 _STRINGS = frozenset({str})
 _INTEGERS = frozenset({int})
@@ -54,17 +60,21 @@ def _decode_custom(kind: type, value: Any) -> Any:
 
 
 def _decoder(kind: Any) -> msgspec.json.Decoder[Any] | None:
-    """The fast decoder of `kind`, built on first use; None when msgspec cannot decode it."""
+    """The fast decoder of `kind`, built on first use (one build at a time); None when msgspec cannot
+    decode it."""
     try:
         return _decoders[kind]
     except KeyError:
         pass
-    try:
-        decoder: msgspec.json.Decoder[Any] | None = msgspec.json.Decoder(kind, dec_hook=_decode_custom)
-    except (TypeError, ValueError, NameError):  # e.g. a union of models, a file
-        decoder = None
-    _decoders[kind] = decoder
-    return decoder
+    with _building:
+        if kind in _decoders:  # another thread built it while this one waited
+            return _decoders[kind]
+        try:
+            decoder: msgspec.json.Decoder[Any] | None = msgspec.json.Decoder(kind, dec_hook=_decode_custom)
+        except (TypeError, ValueError, NameError):  # e.g. a union of models, a file
+            decoder = None
+        _decoders[kind] = decoder
+        return decoder
 
 
 def parse_json(content: bytes, what: str = "body") -> Any:
