@@ -10,6 +10,8 @@ one action created.
 
 from typing import TYPE_CHECKING
 
+__version__ = "0.1.0"
+
 if TYPE_CHECKING:
     from ._core._auth import Anonymous, ClientCredentials, StaticToken, TokenSource
     from ._core._client import DEFAULT_TIMEOUT, RequestOptions
