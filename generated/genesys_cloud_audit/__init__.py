@@ -46,7 +46,6 @@ if TYPE_CHECKING:
     from .client import Client
     from .workflows._bulk import AsyncBulkExport, BulkExport, export_audits, export_audits_async
     from .workflows._checkpoint import ExportCheckpoint, PartCheckpoint
-    from .workflows._consumer import BulkProgress
     from .workflows._errors import CheckpointError, IntervalError
     from .workflows._exports import (
         AsyncAuditExport,
@@ -56,8 +55,10 @@ if TYPE_CHECKING:
         resume_audits,
         resume_audits_async,
     )
+    from .workflows._progress import BulkProgress, ExportProgress, ProgressCallback, ProgressEventKind
     from .workflows._query_args import FiltersArg, IntervalArg, SortArg
     from .workflows._realtime import realtime_audits, realtime_audits_async
+    from .workflows._related import related_audits, related_audits_async
 
 __all__ = [
     "Anonymous",
@@ -83,6 +84,7 @@ __all__ = [
     "Error",
     "ErrorFields",
     "ExportCheckpoint",
+    "ExportProgress",
     "FiltersArg",
     "GenesysCloudError",
     "IntervalArg",
@@ -92,6 +94,8 @@ __all__ = [
     "Page",
     "PartCheckpoint",
     "PermissionDeniedError",
+    "ProgressCallback",
+    "ProgressEventKind",
     "REGIONS",
     "RateLimitError",
     "RateLimiter",
@@ -116,6 +120,8 @@ __all__ = [
     "query_audits_async",
     "realtime_audits",
     "realtime_audits_async",
+    "related_audits",
+    "related_audits_async",
     "resume_audits",
     "resume_audits_async",
 ]
@@ -165,7 +171,6 @@ _MODULES = {
     "export_audits_async": ".workflows._bulk",
     "ExportCheckpoint": ".workflows._checkpoint",
     "PartCheckpoint": ".workflows._checkpoint",
-    "BulkProgress": ".workflows._consumer",
     "CheckpointError": ".workflows._errors",
     "IntervalError": ".workflows._errors",
     "AsyncAuditExport": ".workflows._exports",
@@ -174,11 +179,17 @@ _MODULES = {
     "query_audits_async": ".workflows._exports",
     "resume_audits": ".workflows._exports",
     "resume_audits_async": ".workflows._exports",
+    "BulkProgress": ".workflows._progress",
+    "ExportProgress": ".workflows._progress",
+    "ProgressCallback": ".workflows._progress",
+    "ProgressEventKind": ".workflows._progress",
     "FiltersArg": ".workflows._query_args",
     "IntervalArg": ".workflows._query_args",
     "SortArg": ".workflows._query_args",
     "realtime_audits": ".workflows._realtime",
     "realtime_audits_async": ".workflows._realtime",
+    "related_audits": ".workflows._related",
+    "related_audits_async": ".workflows._related",
 }
 
 
