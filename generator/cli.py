@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from generator import settings
-from generator.background import Background
 from generator.errors import GenerationError
-from generator.tree_diff import TreeDiff
+from generator.output.tree_diff import TreeDiff
+from generator.verify.background import Background
 
 __all__ = ["main"]
 

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from generator.pipeline import Inputs, build_tree
+from generator.build import Inputs, build_tree
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "specs" / "hostile.yaml"
 

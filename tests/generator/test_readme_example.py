@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from generator import settings
-from generator.pipeline import Inputs, build_tree
+from generator.build import Inputs, build_tree
 
 
 def test_readme_to_json_example(tmp_path: Path) -> None:

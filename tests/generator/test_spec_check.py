@@ -1,4 +1,4 @@
-"""generator.spec_check and generator.extensions: every rule, each failure naming its line and pointer.
+"""generator.inputs.spec_check and generator.inputs.extensions: every rule, each failure naming its line and pointer.
 
 Each case mutates the real spec in one place and checks the one-line message: what is wrong and where.
 (The whole command on hostile inputs, with generated/ left untouched, is in test_hostile_inputs.py.)
@@ -12,8 +12,8 @@ import pytest
 
 from generator import settings
 from generator.errors import GenerationError
-from generator.extensions import CursorPaging, PageNumberPaging
-from generator.spec_check import check_spec
+from generator.inputs.extensions import CursorPaging, PageNumberPaging
+from generator.inputs.spec_check import check_spec
 
 SPEC_TEXT = settings.SPEC_FILE.read_text(encoding="utf-8")
 RESULTS = "getAuditsQueryTransactionIdResults"

@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 from generator import settings
-from generator.extensions import DOCUMENTATION_ONLY, EXTENSIONS
-from generator.operations import CursorPager, NumberPager, OperationView, SuccessResponse, WaiterView
-from generator.package_plan import PackagePlan
-from generator.pipeline import Inputs, build_tree
+from generator.inputs.extensions import DOCUMENTATION_ONLY, EXTENSIONS
+from generator.build import Inputs, build_tree
+from generator.plan.operations import CursorPager, NumberPager, OperationView, SuccessResponse, WaiterView
+from generator.plan.package_plan import PackagePlan
 
 CONTRACT = settings.TEMPLATES_DIR / "README.md"
 

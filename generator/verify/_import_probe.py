@@ -1,4 +1,4 @@
-"""Imports the modules of a built tree in a clean interpreter; run by generator.import_check, stdlib only.
+"""Imports the modules of a built tree in a clean interpreter; run by generator.verify.import_check, stdlib only.
 
 Run as `python -I -S -B _import_probe.py RESULTS WARM [SITE_DIR ...]`. -I ignores PYTHON*
 variables, the user's site and the current folder; -S skips site-packages' .pth files (an

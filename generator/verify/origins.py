@@ -7,11 +7,11 @@ from pathlib import Path
 
 from generator import settings
 from generator.errors import GenerationError
-from generator.package_files import PACKAGE_TEMPLATES, TEMPLATE_DIR
+from generator.render.package_files import PACKAGE_TEMPLATES, TEMPLATE_DIR
 
 __all__ = ["Places", "origin_of"]
 
-# Which template writes which file: the package's own files (generator/package_files.py, from
+# Which template writes which file: the package's own files (generator/render/package_files.py, from
 # templates/package/), then upstream's layout (openapi_python_client.Project) for the rest.
 _PACKAGE_TEMPLATES = {
     **{

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from generator.api_config import ApiConfig
 from generator.errors import GenerationError
-from generator.layers import CORE, Layer
+from generator.inputs.api_config import ApiConfig
+from generator.inputs.layers import CORE, Layer
 
 __all__ = ["Export", "PackagePlan", "plan_package"]
 

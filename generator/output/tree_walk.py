@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from generator.errors import GenerationError
-from generator.gitignore import IgnoreRules
+from generator.output.gitignore import IgnoreRules
 
 __all__ = ["Entry", "Tree", "walk_tree"]
 

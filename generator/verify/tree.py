@@ -20,8 +20,8 @@ from pathlib import Path
 
 from generator import settings
 from generator.errors import GenerationError
-from generator.import_check import ImportProbe, modules_of
-from generator.origins import Places
+from generator.verify.import_check import ImportProbe, modules_of
+from generator.verify.origins import Places
 
 __all__ = ["find_repr", "located", "verify_tree"]
 

@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from generator.errors import GenerationError
+from generator.output.tree_diff import by_product_rules
+from generator.output.tree_walk import walk_tree
 from generator.settings import PINNED_VERSIONS, PROVENANCE_FILE, PROVENANCE_GENERATOR
-from generator.tree_diff import by_product_rules
-from generator.tree_walk import walk_tree
 
 __all__ = ["Target", "inspect_previous", "inspect_target", "remove_tree", "replace_tree"]
 

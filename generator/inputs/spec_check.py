@@ -20,7 +20,7 @@ from openapi_python_client.strings import PythonIdentifier
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
 from generator.errors import GenerationError, Problems
-from generator.extensions import Extensions, read_extensions
+from generator.inputs.extensions import Extensions, read_extensions
 from generator.spec import OperationRef, Part, SpecDocument, format_pointer, load_spec
 
 __all__ = ["CheckedSpec", "check_spec"]

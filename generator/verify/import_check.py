@@ -18,7 +18,7 @@ from typing import Any
 
 from generator import settings
 from generator.errors import GenerationError
-from generator.origins import Places
+from generator.verify.origins import Places
 
 __all__ = ["ImportProbe", "modules_of", "warm_modules"]
 

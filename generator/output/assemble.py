@@ -13,7 +13,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from generator.errors import GenerationError
-from generator.layers import Layer
+from generator.inputs.layers import Layer
 from generator.settings import HEADER, PINNED_VERSIONS, PROVENANCE_FILE, PROVENANCE_GENERATOR, REPO_ROOT
 
 __all__ = ["check_pinned_versions", "format_tree", "place_layers", "stamp_headers", "write_provenance"]

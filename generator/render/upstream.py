@@ -1,7 +1,7 @@
 """Runs openapi-python-client in-process on the checked spec, with our templates, into a fresh folder.
 
 What the driver adds to upstream's rendering: the template global `operation(endpoint)`, the
-operation's facts as generator/operations.py computed them (openapi-python-client 0.29 drops vendor
+operation's facts as generator/plan/operations.py computed them (openapi-python-client 0.29 drops vendor
 extensions before templates run), and the filters `py` (a Python literal) and `comment` (text wrapped
 as comment lines). Any generator warning is an error; a template that fails while rendering
 is named with its line.
@@ -25,10 +25,10 @@ from openapi_python_client.parser.properties import Class
 from openapi_python_client.schema.untrusted_string import UntrustedString
 
 from generator.errors import GenerationError, Problems
-from generator.operations import OperationView, operation_views
-from generator.package_files import Rendered
-from generator.package_plan import PackagePlan
-from generator.spec_check import CheckedSpec
+from generator.inputs.spec_check import CheckedSpec
+from generator.plan.operations import OperationView, operation_views
+from generator.plan.package_plan import PackagePlan
+from generator.render.package_files import Rendered
 
 __all__ = ["render_client"]
 

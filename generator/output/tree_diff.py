@@ -11,8 +11,8 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.gitignore import IgnoreRules
-from generator.tree_walk import Entry, walk_tree
+from generator.output.gitignore import IgnoreRules
+from generator.output.tree_walk import Entry, walk_tree
 
 __all__ = ["MODE_BITS", "TreeDiff", "by_product_rules", "diff_trees"]
 

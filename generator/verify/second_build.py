@@ -3,7 +3,7 @@
 The two builds run at the same time (the machine's second core does the other), so the check
 costs little wall time. Anything that differs between them (a template iterating a set, printing
 an id, a hash or an address) makes the output something other than a pure function of the inputs.
-The worker (`python -m generator.second_build ...`) runs `pipeline.build_tree` and nothing else.
+The worker (`python -m generator.verify.second_build ...`) runs `build.build_tree` and nothing else.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from pathlib import Path
 
 from generator import settings
 from generator.errors import GenerationError
-from generator.origins import origin_of
-from generator.tree_diff import diff_trees
+from generator.output.tree_diff import diff_trees
+from generator.verify.origins import origin_of
 
 __all__ = ["SecondBuild"]
 
-_PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # where `generator` is importable from
+_PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # where `generator` is importable from
 
 
 def _other_seed() -> str:
@@ -51,7 +51,7 @@ class SecondBuild:
         self.output = self._scratch / "tree"
         self.seed = _other_seed()
         self._templates, self._runtime = templates, runtime
-        command = [sys.executable, "-m", "generator.second_build", "--output", str(self.output)]
+        command = [sys.executable, "-m", "generator.verify.second_build", "--output", str(self.output)]
         for option, path in (
             ("--spec", spec),
             ("--templates", templates),
@@ -124,9 +124,9 @@ def _first_differing_line(first: Path, second: Path) -> int | None:
 
 
 def _worker(argv: list[str] | None = None) -> int:
-    from generator.pipeline import Inputs, build_tree
+    from generator.build import Inputs, build_tree
 
-    parser = argparse.ArgumentParser(prog="python -m generator.second_build")
+    parser = argparse.ArgumentParser(prog="python -m generator.verify.second_build")
     for option in ("--spec", "--templates", "--runtime", "--config", "--ruff-config", "--output"):
         parser.add_argument(option, type=Path, required=True)
     args = parser.parse_args(argv)

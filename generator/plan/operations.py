@@ -3,7 +3,7 @@
 For each operation openapi-python-client parsed: its 2xx responses and their union type, whether a
 dropped request may be resent (and why), the permissions it requires, its pager (from x-pagination)
 and its waiter (from x-waiter), with every Python name, type and import the helpers need. The
-extensions were validated against the spec (generator.extensions); here they are matched to the
+extensions were validated against the spec (generator.inputs.extensions); here they are matched to the
 parsed models, and a mismatch is an error naming the operation.
 """
 
@@ -19,7 +19,7 @@ from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonIdentifier, safe_for_docstring
 
 from generator.errors import GenerationError
-from generator.extensions import CursorPaging, Extensions, PageNumberPaging, Permissions
+from generator.inputs.extensions import CursorPaging, Extensions, PageNumberPaging, Permissions
 from generator.spec import SpecDocument
 
 __all__ = ["CursorPager", "NumberPager", "OperationView", "SuccessResponse", "WaiterView", "operation_views"]

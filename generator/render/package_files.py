@@ -14,8 +14,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 
 from generator.errors import GenerationError
-from generator.operations import OperationView
-from generator.package_plan import PackagePlan
+from generator.plan.operations import OperationView
+from generator.plan.package_plan import PackagePlan
 
 __all__ = ["PACKAGE_TEMPLATES", "Rendered", "write_package_files"]
 

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import settings
-from generator.import_check import ImportProbe, warm_modules
-from generator.second_build import SecondBuild
+from generator.verify.import_check import ImportProbe, warm_modules
+from generator.verify.second_build import SecondBuild
 
 if TYPE_CHECKING:
-    from generator.pipeline import Inputs
+    from generator.build import Inputs
 
 __all__ = ["Background"]
 

@@ -1,0 +1,66 @@
+"""Building a client tree: check the inputs, plan the package, render, place the layers, format, stamp.
+
+`build_tree` is the whole build, deterministic and in one folder; generate and check (pipeline.py)
+run it in a scratch folder, verify the result and compare or swap it in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import settings
+from generator.inputs.api_config import load_api_config
+from generator.inputs.layers import load_layers
+from generator.inputs.spec_check import check_spec
+from generator.inputs.templates_check import check_templates
+from generator.output.assemble import check_pinned_versions, format_tree, place_layers, stamp_headers, write_provenance
+from generator.plan.package_plan import plan_package
+from generator.render.package_files import write_package_files
+from generator.render.upstream import render_client
+from generator.spec import load_spec
+
+__all__ = ["Inputs", "build_tree"]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything the generated tree is a function of (with the pinned tool versions)."""
+
+    spec: Path = settings.SPEC_FILE
+    templates: Path = settings.TEMPLATES_DIR
+    runtime: Path = settings.RUNTIME_DIR
+    config: Path = settings.CONFIG_FILE
+    ruff_config: Path = settings.RUFF_CONFIG
+
+    @property
+    def overrides(self) -> Path:
+        return self.templates / "OVERRIDES.toml"
+
+    @property
+    def paths(self) -> list[Path]:
+        """Every input file and folder, the generator's own code included: no output may overlap them."""
+        return [self.spec, self.templates, self.runtime, self.config, self.ruff_config, Path(__file__).parent]
+
+
+def build_tree(inputs: Inputs, output: Path) -> None:
+    """Builds the complete client in `output` (which must not exist yet)."""
+    check_pinned_versions()
+    document = load_spec(inputs.spec)
+    api = load_api_config(inputs.spec, document.data)
+    checked = check_spec(document, ignore_extensions=api.ignore_extensions)
+    layers = load_layers(inputs.runtime, list(api.layers))
+    plan = plan_package(api, layers, checked.data)
+    check_templates(inputs.templates, inputs.overrides)
+    rendered = render_client(checked, inputs.templates, inputs.config, plan, output)
+    place_layers(layers, output / plan.package)
+    write_package_files(plan, rendered, inputs.templates, output)
+    format_tree(output, inputs.ruff_config)
+    stamp_headers(output)
+    configs = [api.source] if api.source else []
+    write_provenance(
+        output,
+        inputs=[inputs.spec, *configs, inputs.config, inputs.ruff_config],
+        templates=inputs.templates,
+        layers=layers,
+    )
