@@ -6,11 +6,10 @@ run it in a scratch folder, verify the result and compare or swap it in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from generator import settings
 from generator.inputs.api_config import load_api_config
+from generator.inputs.files import Inputs
 from generator.inputs.layers import load_layers
 from generator.inputs.spec_check import check_spec
 from generator.inputs.templates_check import check_templates
@@ -20,27 +19,7 @@ from generator.render.package_files import write_package_files
 from generator.render.upstream import render_client
 from generator.spec import load_spec
 
-__all__ = ["Inputs", "build_tree"]
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """Everything the generated tree is a function of (with the pinned tool versions)."""
-
-    spec: Path = settings.SPEC_FILE
-    templates: Path = settings.TEMPLATES_DIR
-    runtime: Path = settings.RUNTIME_DIR
-    config: Path = settings.CONFIG_FILE
-    ruff_config: Path = settings.RUFF_CONFIG
-
-    @property
-    def overrides(self) -> Path:
-        return self.templates / "OVERRIDES.toml"
-
-    @property
-    def paths(self) -> list[Path]:
-        """Every input file and folder, the generator's own code included: no output may overlap them."""
-        return [self.spec, self.templates, self.runtime, self.config, self.ruff_config, Path(__file__).parent]
+__all__ = ["build_tree"]
 
 
 def build_tree(inputs: Inputs, output: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from generator import settings
 from generator.errors import GenerationError
+from generator.inputs.files import Inputs
 from generator.output.tree_diff import TreeDiff
 from generator.verify.background import Background
 
@@ -52,14 +53,14 @@ def main(argv: list[str] | None = None) -> int:
         return docs_diff_main(args.args)
     # The verifying processes (a second build, an import probe) start first, so that they load on
     # the other core while this process loads the generator.
-    with Background(spec=args.spec, templates=args.templates, runtime=args.runtime) as background:
-        return _run(args, background)
-
-
-def _run(args: argparse.Namespace, background: Background) -> int:
-    from generator.pipeline import Inputs, check, generate
-
     inputs = Inputs(spec=args.spec, templates=args.templates, runtime=args.runtime)
+    with Background(inputs) as background:
+        return _run(args, inputs, background)
+
+
+def _run(args: argparse.Namespace, inputs: Inputs, background: Background) -> int:
+    from generator.pipeline import check, generate
+
     try:
         if args.command == "generate":
             changes = generate(inputs, args.output, background)

@@ -6,14 +6,15 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.build import Inputs, build_tree
+from generator.build import build_tree
 from generator.errors import GenerationError
+from generator.inputs.files import Inputs
 from generator.output.target import Target, inspect_previous, inspect_target, remove_tree, replace_tree
 from generator.output.tree_diff import TreeDiff, diff_trees
 from generator.verify.background import Background
 from generator.verify.tree import located, verify_tree
 
-__all__ = ["CheckResult", "Inputs", "build_tree", "check", "generate"]
+__all__ = ["CheckResult", "check", "generate"]
 
 
 @dataclass(frozen=True)
@@ -27,13 +28,13 @@ def generate(inputs: Inputs, target: Path, background: Background | None = None)
 
     `background` holds the verifying processes for these inputs, if the caller started them already.
     """
-    with background or Background.of(inputs) as helpers:
+    with background or Background(inputs) as helpers:
         return _generate(inputs, target, helpers)
 
 
 def check(inputs: Inputs, target: Path, background: Background | None = None) -> CheckResult:
     """Builds and verifies a fresh tree in a temporary folder and compares it with `target`."""
-    with background or Background.of(inputs) as helpers:
+    with background or Background(inputs) as helpers:
         _check_inputs(inputs)
         place = inspect_target(target, inputs.paths)
         with tempfile.TemporaryDirectory(prefix="genesys-audit-check-") as scratch:

@@ -95,20 +95,22 @@ DOCUMENTATION_ONLY: dict[str, tuple[type, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class CursorPaging:
+@dataclass(frozen=True, kw_only=True)
+class _Paging:
+    items_field: str
+    redirect_field: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CursorPaging(_Paging):
     cursor_parameter: str
     cursor_field: str
-    items_field: str
-    redirect_field: str | None = None
 
 
-@dataclass(frozen=True)
-class PageNumberPaging:
+@dataclass(frozen=True, kw_only=True)
+class PageNumberPaging(_Paging):
     page_number_field: str
     page_count_field: str
-    items_field: str
-    redirect_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -330,6 +332,7 @@ def _pagination(spec: SpecDocument, operation: OperationRef, fields: dict[str, A
     _require_field(spec, responses, fields["itemsField"], "array", (*where, "itemsField"), "x-pagination.itemsField")
     if "redirectField" in fields:
         _check_redirect(spec, responses, fields["redirectField"], (*where, "redirectField"))
+    items: dict[str, Any] = {"items_field": fields["itemsField"], "redirect_field": fields.get("redirectField")}
     if fields["style"] == "cursor":
         parameter = _parameters(spec, operation).get(("query", fields["cursorParameter"]))
         if parameter is None:
@@ -347,9 +350,7 @@ def _pagination(spec: SpecDocument, operation: OperationRef, fields: dict[str, A
         _require_field(
             spec, responses, fields["cursorField"], "string", (*where, "cursorField"), "x-pagination.cursorField"
         )
-        return CursorPaging(
-            fields["cursorParameter"], fields["cursorField"], fields["itemsField"], fields.get("redirectField")
-        )
+        return CursorPaging(cursor_parameter=fields["cursorParameter"], cursor_field=fields["cursorField"], **items)
     body = operation.node.get("requestBody")
     body_schemas = []
     if body is not None:
@@ -369,7 +370,7 @@ def _pagination(spec: SpecDocument, operation: OperationRef, fields: dict[str, A
         spec, responses, fields["pageCountField"], "integer", (*where, "pageCountField"), "x-pagination.pageCountField"
     )
     return PageNumberPaging(
-        fields["pageNumberField"], fields["pageCountField"], fields["itemsField"], fields.get("redirectField")
+        page_number_field=fields["pageNumberField"], page_count_field=fields["pageCountField"], **items
     )
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from generator import settings
 from generator.errors import GenerationError
+from generator.inputs.files import Inputs
 from generator.output.tree_diff import diff_trees
 from generator.verify.origins import origin_of
 
@@ -38,26 +39,18 @@ class SecondBuild:
     it still runs and removes its folder.
     """
 
-    def __init__(
-        self,
-        *,
-        spec: Path,
-        templates: Path,
-        runtime: Path,
-        config: Path = settings.CONFIG_FILE,
-        ruff_config: Path = settings.RUFF_CONFIG,
-    ) -> None:
+    def __init__(self, inputs: Inputs) -> None:
         self._scratch = Path(tempfile.mkdtemp(prefix="genesys-audit-second-build-"))
         self.output = self._scratch / "tree"
         self.seed = _other_seed()
-        self._templates, self._runtime = templates, runtime
+        self._templates, self._runtime = inputs.templates, inputs.runtime
         command = [sys.executable, "-m", "generator.verify.second_build", "--output", str(self.output)]
         for option, path in (
-            ("--spec", spec),
-            ("--templates", templates),
-            ("--runtime", runtime),
-            ("--config", config),
-            ("--ruff-config", ruff_config),
+            ("--spec", inputs.spec),
+            ("--templates", inputs.templates),
+            ("--runtime", inputs.runtime),
+            ("--config", inputs.config),
+            ("--ruff-config", inputs.ruff_config),
         ):
             command += [option, str(path.resolve())]
         self._process = subprocess.Popen(
@@ -124,7 +117,7 @@ def _first_differing_line(first: Path, second: Path) -> int | None:
 
 
 def _worker(argv: list[str] | None = None) -> int:
-    from generator.build import Inputs, build_tree
+    from generator.build import build_tree
 
     parser = argparse.ArgumentParser(prog="python -m generator.verify.second_build")
     for option in ("--spec", "--templates", "--runtime", "--config", "--ruff-config", "--output"):

@@ -8,7 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-from generator.build import Inputs, build_tree
+from generator.build import build_tree
+from generator.inputs.files import Inputs
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "specs" / "hostile.yaml"
 
