@@ -92,7 +92,7 @@ def plan_package(config: ApiConfig, layers: list[Layer], document: dict[str, Any
         package=config.package,
         distribution=config.distribution,
         version=config.version,
-        title=str(info.get("title") or config.distribution),
+        title=" ".join(str(info.get("title") or config.distribution).split()),  # a name: one line
         description=str(info.get("description") or "").strip(),
         layers=tuple(layers),
         root_exports=_grouped(root),

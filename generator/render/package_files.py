@@ -7,7 +7,6 @@ strict environment (an undefined variable is an error naming the template and li
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from generator.errors import GenerationError
 from generator.plan.operations import OperationView
 from generator.plan.package_plan import PackagePlan
+from generator.render import text
 
 __all__ = ["PACKAGE_TEMPLATES", "Rendered", "write_package_files"]
 
@@ -38,23 +38,6 @@ class Rendered:
     error_model: tuple[str, str] | None  # (models module, class) every error response's body decodes to
 
 
-def _docstring(value: object) -> str:
-    """Text safe inside a triple-quoted docstring."""
-    return str(value).replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
-
-
-def _toml(value: object) -> str:
-    return json.dumps(str(value), ensure_ascii=False)  # a TOML basic string is a JSON string
-
-
-def _markdown(value: object) -> str:
-    return " ".join(str(value).split())
-
-
-def _markdown_cell(value: object) -> str:
-    return _markdown(value).replace("|", "\\|")
-
-
 def _environment(templates: Path) -> Environment:
     environment = Environment(
         loader=FileSystemLoader(str(templates / TEMPLATE_DIR)),
@@ -65,7 +48,7 @@ def _environment(templates: Path) -> Environment:
         autoescape=False,
     )
     environment.filters.update(
-        docstring=_docstring, py=repr, toml=_toml, markdown=_markdown, markdown_cell=_markdown_cell
+        docstring=text.docstring, py=repr, toml=text.toml, markdown=text.markdown, markdown_cell=text.markdown_cell
     )
     return environment
 

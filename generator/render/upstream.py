@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from generator.errors import GenerationError, Problems
 from generator.inputs.spec_check import CheckedSpec
 from generator.plan.operations import OperationView, operation_views
 from generator.plan.package_plan import PackagePlan
+from generator.render import text
 from generator.render.package_files import Rendered
 
 __all__ = ["render_client"]
@@ -64,13 +64,6 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def _comment(value: object, width: int = 96) -> str:
-    """Text as # comment lines of at most `width` characters (indent them with the indent filter)."""
-    if isinstance(value, UntrustedString):
-        value = value.get_untrusted_value()  # any text is safe in a comment once it is on one line
-    return "\n".join("# " + line for line in textwrap.wrap(" ".join(str(value).split()), width) or [""])
-
-
 def render_client(
     checked: CheckedSpec, templates: Path, config_file: Path, plan: PackagePlan, output: Path
 ) -> Rendered:
@@ -102,7 +95,7 @@ def render_client(
                 views = operation_views(openapi, checked.document, checked.extensions, config.field_prefix)
                 project = Project(openapi=openapi, config=config, custom_template_path=templates)
                 project.env.globals["operation"] = lambda endpoint: views[str(endpoint.name)]
-                project.env.filters.update(py=repr, comment=_comment)
+                project.env.filters.update(py=repr, comment=text.comment)
                 project.env.finalize = _finalize
                 project.env.undefined = _PrintedUndefined
                 problems = list(project.build())
