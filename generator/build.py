@@ -10,6 +10,7 @@ from pathlib import Path
 
 from generator.inputs.api_config import load_api_config
 from generator.inputs.files import Inputs
+from generator.inputs.imports import package_dependencies
 from generator.inputs.layers import load_layers
 from generator.inputs.spec_check import check_spec
 from generator.inputs.templates_check import check_templates
@@ -27,7 +28,7 @@ def build_tree(inputs: Inputs, output: Path) -> None:
     """Builds the complete client in `output` (which must not exist yet)."""
     check_pinned_versions()
     document = load_spec(inputs.spec)
-    api = load_api_config(inputs.spec, document.data)
+    api = load_api_config(document, needed=package_dependencies(inputs.runtime, inputs.templates))
     checked = check_spec(document, ignore_extensions=api.ignore_extensions)
     layers = load_layers(inputs.runtime, list(api.layers))
     plan = plan_package(api, layers, checked.data)

@@ -1,26 +1,37 @@
 """The per-API config beside a spec (`spec/NAME.toml` for `spec/NAME.yaml`): package names and layers.
 
 Every key is optional. Without the file, the names come from the spec's `info.title` ("Widgets API" ->
-package `widgets_api`, distribution `widgets-api`), the version from `info.version`, and the package gets
-the core layer alone.
+package `widgets_api`, distribution `widgets-api`; accents are folded, "Café" -> `cafe`), the version from
+`info.version`, and the package gets the core layer alone.
+
+The package must be importable under its name and must not hide a module it runs on: a lower-case ASCII
+identifier, no keyword, no leading digit or underscore, not a module of the standard library, and not one
+the runtime or the templates import (`httpx`, `attrs`, ...). The version must be one pip accepts (PEP
+440). A bad name or version taken from the spec is named at its line, with the config key that overrides it.
 """
 
 from __future__ import annotations
 
 import keyword
 import re
-import tomllib
+import sys
+import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from packaging.version import InvalidVersion, Version
+
 from generator.errors import GenerationError
+from generator.inputs.toml_file import TomlFile, read_toml
+from generator.spec import SpecDocument
 
 __all__ = ["ApiConfig", "config_path", "load_api_config"]
 
 _KEYS = {"package": str, "distribution": str, "version": str, "layers": list, "ignore_extensions": list}
+_PACKAGE = re.compile(r"^[a-z_][a-z0-9_]*$")
 _DISTRIBUTION = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")  # PEP 508 names
-_VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*([a-z0-9.+-]*)$")
 
 
 @dataclass(frozen=True)
@@ -37,43 +48,66 @@ def config_path(spec: Path) -> Path:
     return spec.with_suffix(".toml")
 
 
-def load_api_config(spec: Path, document: dict[str, Any]) -> ApiConfig:
-    path = config_path(spec)
-    data: dict[str, Any] = {}
-    if path.is_file():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            raise GenerationError(f"cannot read the API config: {error}", file=path) from None
-        for key, value in data.items():
-            if key not in _KEYS:
-                raise GenerationError(f"unknown key {key!r} (known: {', '.join(sorted(_KEYS))})", file=path)
-            if not isinstance(value, _KEYS[key]):
-                raise GenerationError(f"{key} must be a {_KEYS[key].__name__}", file=path)
-    info: dict[str, Any] = document["info"] if isinstance(document.get("info"), dict) else {}
-    title = str(info.get("title") or "api")
-    words = re.findall(r"[A-Za-z0-9]+", title.lower()) or ["api"]
-    package = data.get("package", "_".join(words))
-    distribution = data.get("distribution", "-".join(words))
-    version = data.get("version", str(info.get("version") or "0.1.0"))
-    where = path if data else spec
-    if (
-        not package.isidentifier()
-        or keyword.iskeyword(package)
-        or package.startswith("_")
-        or package != package.lower()
-    ):
-        raise GenerationError(f"package name {package!r} is not a lower-case Python identifier", file=where)
-    if package[0].isdigit():
-        raise GenerationError(f"package name {package!r} starts with a digit", file=where)
+def load_api_config(spec: SpecDocument, *, needed: Collection[str] = ()) -> ApiConfig:
+    """The spec's config, its names checked; `needed` are the modules the package imports (see module doc)."""
+    path = config_path(spec.path)
+    config = read_toml(path, "API config") if path.is_file() else TomlFile(path, "", {})
+    for key, value in config.data.items():
+        if key not in _KEYS:
+            raise config.error(f"unknown key {key!r} (known: {', '.join(sorted(_KEYS))})", key)
+        if not isinstance(value, _KEYS[key]):
+            raise config.error(f"{key} must be a {_KEYS[key].__name__}", key)
+    found = spec.data.get("info")
+    info: dict[str, Any] = found if isinstance(found, dict) else {}
+
+    def problem(key: str, message: str) -> GenerationError:
+        """At the config's key when it gave the value, else at the spec's field it came from."""
+        if key in config.data:
+            return config.error(message, key)
+        field = "version" if key == "version" else "title"
+        return spec.error(f"{message}; set {key} in {path.name}", ("info", field))
+
+    words = _words(str(info.get("title") or "api"))
+    package = config.data.get("package", "_".join(words))
+    refusal = _package_problem(package, needed)
+    if refusal is not None:
+        raise problem("package", f"package name {package!r} {refusal}")
+    distribution = config.data.get("distribution", "-".join(words))
     if not _DISTRIBUTION.match(distribution):
-        raise GenerationError(f"distribution name {distribution!r} is not a valid package name", file=where)
-    if not _VERSION.match(version):
-        raise GenerationError(f"version {version!r} is not a release version such as 1.2.0", file=where)
-    layers = data.get("layers", [])
+        raise problem("distribution", f"distribution name {distribution!r} is not a valid project name")
+    version = config.data.get("version", str(info.get("version") or "0.1.0"))
+    try:
+        Version(version)
+    except InvalidVersion:
+        raise problem(
+            "version", f"version {version!r} is not a PEP 440 version (such as 1.2.0), which pip needs"
+        ) from None
+    layers = config.data.get("layers", [])
     if not all(isinstance(name, str) and name for name in layers) or len(set(layers)) != len(layers):
-        raise GenerationError("layers must be a list of distinct layer names", file=path)
-    ignored = data.get("ignore_extensions", [])
+        raise config.error("layers must be a list of distinct layer names", "layers")
+    ignored = config.data.get("ignore_extensions", [])
     if not all(isinstance(name, str) and name.startswith("x-") for name in ignored):
-        raise GenerationError("ignore_extensions must be a list of x- extension names", file=path)
-    return ApiConfig(package, distribution, version, tuple(layers), tuple(ignored), path if path.is_file() else None)
+        raise config.error("ignore_extensions must be a list of x- extension names", "ignore_extensions")
+    source = path if path.is_file() else None
+    return ApiConfig(package, distribution, version, tuple(layers), tuple(ignored), source)
+
+
+def _words(title: str) -> list[str]:
+    """The title's ASCII words, lower case, accents folded ("Ünïcode Café" -> unicode, cafe)."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", title) if not unicodedata.combining(c))
+    return re.findall(r"[a-z0-9]+", folded.lower()) or ["api"]
+
+
+def _package_problem(package: str, needed: Collection[str]) -> str | None:
+    """Why `package` cannot name the generated package, or None."""
+    if keyword.iskeyword(package):
+        return "is a Python keyword"
+    if not _PACKAGE.match(package):
+        return "starts with a digit" if package[:1].isdigit() else "is not a lower-case ASCII Python identifier"
+    if package.startswith("_"):
+        return "starts with an underscore"
+    if package in sys.stdlib_module_names:
+        return f"would hide the standard library's {package} module"
+    if package in needed:
+        return f"would hide {package}, which the generated package needs"
+    return None

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from dataclasses import dataclass, fields
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from generator.errors import GenerationError
+from generator.inputs.toml_file import line_of_key, read_toml
 
 __all__ = ["Override", "check_templates", "load_overrides", "stale_overrides", "upstream_template"]
 
@@ -35,40 +35,26 @@ def upstream_template(upstream_file: str) -> bytes:
 
 _FIELDS = tuple(f.name for f in fields(Override))
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)$")
 _ENTRY_HEADER = re.compile(r"^\s*\[\[\s*override\s*\]\]", re.MULTILINE)
 
 
 def load_overrides(overrides_file: Path) -> list[Override]:
     """The records, each checked: exactly the known keys, strings, a sha256 digest, one per template."""
-    try:
-        text = overrides_file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise GenerationError(f"not UTF-8 (byte {exc.start})", file=overrides_file) from None
-    except OSError as exc:
-        raise GenerationError(f"cannot read the override record: {exc.strerror}", file=overrides_file) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        position = _TOML_POSITION.search(str(exc))
-        raise GenerationError(
-            f"not valid TOML: {_TOML_POSITION.sub('', str(exc))}",
-            file=overrides_file,
-            line=int(position.group(1)) if position else None,
-        ) from None
+    record = read_toml(overrides_file, "override record")
+    text, data = record.text, record.data
     unknown = sorted(set(data) - {"override"})
     if unknown:
         raise GenerationError(
             f"unknown top-level key {unknown[0]!r}; the file holds only [[override]] entries",
             file=overrides_file,
-            line=_line_of_key(text, unknown[0]),
+            line=line_of_key(text, unknown[0]),
         )
     entries = data.get("override", [])
     if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
         raise GenerationError(
             "`override` must be an array of tables, written [[override]]",
             file=overrides_file,
-            line=_line_of_key(text, "override"),
+            line=line_of_key(text, "override"),
         )
     headers = [text.count("\n", 0, m.start()) + 1 for m in _ENTRY_HEADER.finditer(text)]
     overrides: list[Override] = []
@@ -93,7 +79,7 @@ def _override(entry: dict[str, Any], index: int, file: Path, text: str, start: i
     )
 
     def fail(problem: str, key: str | None) -> GenerationError:
-        line = _line_of_key(text, key, after=start) if key else None
+        line = line_of_key(text, key, after=start) if key else None
         return GenerationError(f"{name}: {problem}", file=file, line=line or start)
 
     for key in entry:
@@ -115,16 +101,6 @@ def _line_of_template(overrides_file: Path, template: str) -> int | None:
     text = overrides_file.read_text(encoding="utf-8")
     match = re.search(rf"^\s*template\s*=\s*[\"']{re.escape(template)}[\"']", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
-
-
-def _line_of_key(text: str, key: str, after: int | None = None) -> int | None:
-    """The first line at or after line `after` that assigns `key` (or opens a table of that name)."""
-    lines = text.splitlines()
-    pattern = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\"|\[+\s*{re.escape(key)}\s*\]+)\s*(?:=|$)")
-    for number in range((after or 1) - 1, len(lines)):
-        if pattern.match(lines[number]):
-            return number + 1
-    return None
 
 
 def stale_overrides(overrides: list[Override]) -> list[tuple[Override, str]]:

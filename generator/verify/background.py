@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from generator.inputs.files import Inputs
-from generator.verify.import_check import ImportProbe, warm_modules
+from generator.inputs.imports import UPSTREAM_TEMPLATES, imported_modules
+from generator.verify.import_check import ImportProbe
 from generator.verify.second_build import SecondBuild
 
 __all__ = ["Background"]
@@ -20,7 +21,9 @@ class Background:
         self.second_build = SecondBuild(inputs)
         try:
             self.import_probe = ImportProbe(
-                warm_modules(inputs.runtime, inputs.templates) if inputs.runtime.is_dir() else ()
+                imported_modules(inputs.runtime, inputs.templates, UPSTREAM_TEMPLATES)
+                if inputs.runtime.is_dir()
+                else ()
             )
         except BaseException:
             self.second_build.stop()

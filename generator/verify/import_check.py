@@ -7,7 +7,6 @@ The probe process starts before the tree exists and imports the client's likely 
 from __future__ import annotations
 
 import json
-import re
 import site
 import subprocess
 import sys
@@ -20,23 +19,9 @@ from generator import settings
 from generator.errors import GenerationError
 from generator.verify.origins import Places
 
-__all__ = ["ImportProbe", "modules_of", "warm_modules"]
+__all__ = ["ImportProbe", "modules_of"]
 
 _PROBE = Path(__file__).with_name("_import_probe.py")
-_TOP_LEVEL_IMPORT = re.compile(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
-
-
-def warm_modules(*folders: Path) -> list[str]:
-    """Top-level modules that the Python files and templates in `folders` import.
-
-    The probe forgets any of them that the tree turns out to provide before it imports the tree.
-    """
-    found: set[str] = set()
-    for folder in folders:
-        for path in folder.rglob("*"):
-            if path.suffix in (".py", ".jinja") and path.is_file():
-                found.update(_TOP_LEVEL_IMPORT.findall(path.read_text(encoding="utf-8", errors="replace")))
-    return sorted(found - {"__future__"})
 
 
 def modules_of(tree: Path) -> dict[str, Path]:

@@ -534,17 +534,36 @@ def spec_misspells_an_extension(ws: Workspace) -> None:
 
 # -- the API config beside the spec and the runtime layers it names ------------------------------
 
-_CONFIG = r"^error: <tmp>/inputs/audit-api\.toml: "
+_CONFIG = r"^error: <tmp>/inputs/audit-api\.toml:"
 
 
-@case(_CONFIG + r"unknown key 'layer' \(known: ")
+@case(_CONFIG + r"\d+: unknown key 'layer' \(known: ")
 def api_config_has_an_unknown_key(ws: Workspace) -> None:
     ws.edit(ws.spec.with_suffix(".toml"), "layers = ", "layer = ")
 
 
-@case(_CONFIG + r"package name 'Genesys-Audit' is not a lower-case Python identifier")
+@case(_CONFIG + r"\d+: package name 'Genesys-Audit' is not a lower-case ASCII Python identifier")
 def api_config_names_an_impossible_package(ws: Workspace) -> None:
     ws.edit(ws.spec.with_suffix(".toml"), 'package = "genesys_cloud_audit"', 'package = "Genesys-Audit"')
+
+
+@case(_CONFIG + r"\d+: package name 'json' would hide the standard library's json module")
+def api_config_names_a_standard_library_module(ws: Workspace) -> None:
+    ws.edit(ws.spec.with_suffix(".toml"), 'package = "genesys_cloud_audit"', 'package = "json"')
+
+
+@case(_CONFIG + r"\d+: version '2026-11-01' is not a PEP 440 version \(such as 1\.2\.0\), which pip needs")
+def api_config_gives_a_version_pip_refuses(ws: Workspace) -> None:
+    ws.edit(ws.spec.with_suffix(".toml"), 'version = "0.1.0"', 'version = "2026-11-01"')
+
+
+@case(
+    _SPEC
+    + r"at /info/title: package name 'httpx' would hide httpx, which the generated package needs; set package in audit-api\.toml"
+)
+def spec_title_names_the_package_after_a_dependency(ws: Workspace) -> None:
+    ws.spec.with_suffix(".toml").unlink()
+    ws.edit(ws.spec, "  title: Genesys Cloud Audit API", "  title: HTTPX")
 
 
 @case(r"^error: <tmp>/inputs/runtime: no runtime layer 'audits' \(known: audit, core, genesys\)")
@@ -617,7 +636,7 @@ def overrides_file_is_not_toml(ws: Workspace) -> None:
     ws.edit(_overrides(ws), "[[override]]", "[[override]\n")
 
 
-@case(_OVERRIDES + r" not UTF-8 \(byte \d+\)")
+@case(_OVERRIDES + r"\d+: not UTF-8 \(byte \d+\)")
 def overrides_file_is_not_utf8(ws: Workspace) -> None:
     _overrides(ws).write_bytes(_overrides(ws).read_bytes() + b"\n# caf\xe9\n")
 
