@@ -33,12 +33,13 @@ def place_layers(layers: list[Layer], package: Path) -> None:
     """Copies each layer's files into its folder of the package, refusing to overwrite a rendered file."""
     for layer in layers:
         target_dir = package / layer.package
-        if target_dir.exists():
-            raise GenerationError(
-                f"layer {layer.name!r} would land on the generated {package.name}/{layer.package}; "
-                "rename its package in layer.toml",
-                file=layer.folder / "layer.toml",
-            )
+        for taken in (target_dir, target_dir.with_suffix(".py")):
+            if taken.exists():
+                raise GenerationError(
+                    f"layer {layer.name!r} would land on the generated {package.name}/{taken.name}; "
+                    "rename its package in layer.toml",
+                    file=layer.folder / "layer.toml",
+                )
         for source in layer.files():
             target = target_dir / source.relative_to(layer.folder)
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -580,10 +580,30 @@ def api_config_leaves_out_a_required_layer(ws: Workspace) -> None:
     ws.edit(ws.spec.with_suffix(".toml"), 'layers = ["genesys", "audit"]', 'layers = ["audit"]')
 
 
-@case(r"^error: <tmp>/inputs/runtime/genesys/layer\.toml: unknown key 'export' \(known: ")
+@case(r"^error: <tmp>/inputs/runtime/genesys/layer\.toml:\d+: unknown key 'export' \(known: ")
 def layer_manifest_has_an_unknown_key(ws: Workspace) -> None:
     runtime = ws.own_runtime()
     ws.edit(runtime / "genesys" / "layer.toml", "exports = ", "export = ")
+
+
+@case(r"^error: <tmp>/inputs/runtime/genesys/_regions\.py:\d+: __all__ lists 'Ghost', which the module does not define")
+def layer_exports_a_name_its_module_does_not_define(ws: Workspace) -> None:
+    runtime = ws.own_runtime()
+    ws.edit(runtime / "genesys" / "_regions.py", "__all__ = [", '__all__ = ["Ghost", ')
+
+
+@case(r"^error: <tmp>/inputs/runtime/core/hostname: is a symbolic link; a layer is copied verbatim")
+def layer_holds_a_link_out_of_the_runtime(ws: Workspace) -> None:
+    runtime = ws.own_runtime()
+    (runtime / "core" / "hostname").symlink_to("/etc/hostname")
+
+
+@case(
+    r"^error: <tmp>/inputs/runtime/genesys/layer\.toml: layer 'genesys' would land on the generated genesys_cloud_audit/client\.py"
+)
+def layer_package_lands_on_a_generated_module(ws: Workspace) -> None:
+    runtime = ws.own_runtime()
+    ws.edit(runtime / "genesys" / "layer.toml", 'package = "_genesys"', 'package = "client"')
 
 
 @case(r"^error: <tmp>/inputs/runtime/genesys/_regions\.py: the module has no __all__")
