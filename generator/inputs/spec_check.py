@@ -3,8 +3,8 @@
 openapi-python-client reports many of these problems late, vaguely, or not at all; here each one is
 named by file, line and JSON pointer before anything is generated. The stages run in order, each on a
 document the earlier ones proved sound: strict loading (spec.load_spec), references, the OpenAPI 3.1
-schema, then the generator's own rules (operation names, required properties, name clashes, the vendor
-extensions), whose problems are all reported together.
+schema, then the generator's own rules (operation names, required properties, name clashes, what the
+runtime core can send, the vendor extensions), whose problems are all reported together.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from openapi_spec_validator import OpenAPIV31SpecValidator
 
 from generator.errors import GenerationError, Problems
 from generator.inputs.extensions import Extensions, read_extensions
+from generator.inputs.runtime_support import check_runtime_support
 from generator.spec import OperationRef, Part, SpecDocument, format_pointer, load_spec
 
 __all__ = ["CheckedSpec", "check_spec"]
@@ -57,6 +58,7 @@ def check_spec(spec: SpecDocument | Path, *, ignore_extensions: tuple[str, ...] 
     _check_openapi_schema(spec)
     problems.extend(_required_properties(spec))
     problems.extend(_name_clashes(spec))
+    problems.extend(check_runtime_support(spec))
     extensions: dict[str, Extensions] = {}
     for operation_id, operation in by_id.items():
         try:

@@ -33,6 +33,11 @@ class SuccessResponse:
     last: int
     type: str
     prop: Any
+    body: str  # how the body is read: "json" (decoded), "text", "bytes", or "none" (there is none)
+
+
+# openapi-python-client's response sources, by the type they read: what `SuccessResponse.body` says.
+_BODIES = {"Any": "json", "str": "text", "bytes": "bytes", "None": "none"}
 
 
 @dataclass(frozen=True)
@@ -99,16 +104,22 @@ def _endpoints(openapi: GeneratorData) -> Iterator[tuple[str, Endpoint]]:
 
 
 def _successes(endpoint: Endpoint) -> tuple[SuccessResponse, ...]:
+    """The documented 2xx responses; without any, the `default` response stands for every 2xx status."""
     found = []
     for response in endpoint.responses.patterns:
         status = response.status_code.range
         if status is not None and status[0] >= 200 and status[1] < 300:
-            found.append(
-                SuccessResponse(
-                    status[0], status[1], response.prop.get_type_string().as_unembedded_code(), response.prop
-                )
-            )
+            found.append(_success(status, response))
+    default = endpoint.responses.default
+    if not found and default is not None:
+        found.append(_success((200, 299), default))
     return tuple(found)
+
+
+def _success(status: tuple[int, int], response: Any) -> SuccessResponse:
+    body = _BODIES[str(response.source["return_type"])]
+    kind = "None" if body == "none" else response.prop.get_type_string().as_unembedded_code()
+    return SuccessResponse(status[0], status[1], kind, response.prop, body)
 
 
 def _union(successes: tuple[SuccessResponse, ...]) -> str:

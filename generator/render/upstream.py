@@ -24,13 +24,15 @@ from openapi_python_client.parser.properties import Class
 from openapi_python_client.schema.untrusted_string import UntrustedString
 
 from generator.errors import GenerationError, Problems
+from generator.inputs.runtime_support import is_json
 from generator.inputs.spec_check import CheckedSpec
 from generator.plan.operations import OperationView, operation_views
 from generator.plan.package_plan import PackagePlan
 from generator.render import text
 from generator.render.package_files import Rendered
+from generator.spec import HTTP_METHODS
 
-__all__ = ["render_client"]
+__all__ = ["json_alternatives", "render_client"]
 
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")
@@ -64,6 +66,49 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+def json_alternatives(data: dict[str, Any]) -> dict[str, Any]:
+    """The spec as openapi-python-client is given it: a request body or response that offers JSON among
+    other media types offers only its first JSON one (the client sends and accepts JSON, see
+    inputs.runtime_support). Only the objects on the way to a changed one are copied."""
+
+    def narrowed(holder: Any) -> Any:
+        content = holder.get("content") if isinstance(holder, dict) else None
+        if not isinstance(content, dict) or len(content) < 2:
+            return holder
+        first = next((media for media in content if is_json(str(media))), None)
+        return holder if first is None else {**holder, "content": {first: content[first]}}
+
+    def operation(node: Any) -> Any:
+        if not isinstance(node, dict):
+            return node
+        changed = dict(node)
+        if "requestBody" in node:
+            changed["requestBody"] = narrowed(node["requestBody"])
+        if isinstance(node.get("responses"), dict):
+            changed["responses"] = {status: narrowed(response) for status, response in node["responses"].items()}
+        return changed
+
+    result = dict(data)
+    if isinstance(data.get("paths"), dict):
+        result["paths"] = {
+            route: {key: operation(value) if key in HTTP_METHODS else value for key, value in item.items()}
+            if isinstance(item, dict)
+            else item
+            for route, item in data["paths"].items()
+        }
+    components = data.get("components")
+    if isinstance(components, dict):
+        result["components"] = {
+            **components,
+            **{
+                kind: {name: narrowed(value) for name, value in components[kind].items()}
+                for kind in ("requestBodies", "responses")
+                if isinstance(components.get(kind), dict)
+            },
+        }
+    return result
+
+
 def render_client(
     checked: CheckedSpec, templates: Path, config_file: Path, plan: PackagePlan, output: Path
 ) -> Rendered:
@@ -88,7 +133,7 @@ def render_client(
     views: dict[str, OperationView] = {}
     try:
         with contextlib.redirect_stdout(captured):
-            openapi = GeneratorData.from_dict(checked.data, config=config)
+            openapi = GeneratorData.from_dict(json_alternatives(checked.data), config=config)
             if isinstance(openapi, GeneratorError):
                 problems: list[GeneratorError] = [openapi]
             else:

@@ -532,6 +532,18 @@ def spec_misspells_an_extension(ws: Workspace) -> None:
     ws.edit(ws.spec, "      x-pagination:\n        style: cursor\n", "      x-paginaton:\n        style: cursor\n")
 
 
+@case(
+    _SPEC + r"at /paths/.*/parameters/\d+: header parameter 'X-Correlation-Id' cannot be sent: the runtime core sends"
+)
+def spec_adds_a_header_parameter_the_runtime_cannot_send(ws: Workspace) -> None:
+    ws.edit(
+        ws.spec,
+        "      operationId: getAuditsQueryServicemapping\n",
+        "      operationId: getAuditsQueryServicemapping\n      parameters:\n"
+        "        - {name: X-Correlation-Id, in: header, schema: {type: string}}\n",
+    )
+
+
 # -- the API config beside the spec and the runtime layers it names ------------------------------
 
 _CONFIG = r"^error: <tmp>/inputs/audit-api\.toml:"
