@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import keyword
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openapi_python_client.strings import PythonIdentifier
+from openapi_python_client.strings import ClassName, PythonIdentifier
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
 from generator.errors import GenerationError, Problems
@@ -24,10 +25,12 @@ from generator.inputs.extensions import Extensions, read_extensions
 from generator.inputs.runtime_support import check_runtime_support
 from generator.spec import OperationRef, Part, SpecDocument, format_pointer, load_spec
 
-__all__ = ["CheckedSpec", "check_spec"]
+__all__ = ["MAX_MODULE_NAME", "CheckedSpec", "check_spec", "normal_tag"]
 
 FIELD_PREFIX = "field_"  # generator/openapi-python-client.yaml's field_prefix
 _OPERATION_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+# A file name has at most 255 bytes on common file systems, and Python's cache file adds ~17 to a module's.
+MAX_MODULE_NAME = 200
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ def check_spec(spec: SpecDocument | Path, *, ignore_extensions: tuple[str, ...] 
     _check_openapi_schema(spec)
     problems.extend(_required_properties(spec))
     problems.extend(_name_clashes(spec))
+    problems.extend(_module_names(spec))
     problems.extend(check_runtime_support(spec))
     extensions: dict[str, Extensions] = {}
     for operation_id, operation in by_id.items():
@@ -134,6 +138,10 @@ def _operation_ids(spec: SpecDocument, problems: list[GenerationError]) -> dict[
         if keyword.iskeyword(module.rstrip("_")) or module.startswith(FIELD_PREFIX):
             problems.append(spec.error(f"operationId {operation_id!r} is not usable as a module name", where))
             continue
+        unusable = _module_problem(module)
+        if unusable is not None:
+            problems.append(spec.error(f"operationId {operation_id!r} becomes {unusable}", where))
+            continue
         first = by_id.get(operation_id) or modules.get(module)
         if first is not None:
             first_where = (*first.parts, "operationId")
@@ -198,3 +206,51 @@ def _name_clashes(spec: SpecDocument) -> Iterator[GenerationError]:
                     (*operation.parts, "parameters", index),
                 )
             seen[python] = name
+
+
+def normal_tag(tag: str) -> str:
+    """A tag as the generator hands it to openapi-python-client (which names a folder after it): in NFKC
+    form, the one Python reads identifiers in, so that `import` finds the folder ("ﬁle" -> "file")."""
+    return unicodedata.normalize("NFKC", tag)
+
+
+def _module_problem(module: str) -> str | None:
+    """Why a module or folder name would not work, as the end of a sentence, or None."""
+    size = len(module.encode("utf-8"))
+    if size > MAX_MODULE_NAME:
+        return f"the module name {module!r} ({size} bytes), longer than the {MAX_MODULE_NAME} a module name may have"
+    return None
+
+
+def _module_names(spec: SpecDocument) -> Iterator[GenerationError]:
+    """Tags name folders and component schemas name modules and classes: each name must fit a file name,
+    and no two schemas may become one class or module (openapi-python-client would refuse one of them)."""
+    seen_tags: set[str] = set()
+    for operation in spec.operations():
+        tags = operation.node.get("tags")
+        if not (isinstance(tags, list) and tags and isinstance(tags[0], str)) or tags[0] in seen_tags:
+            continue
+        seen_tags.add(tags[0])
+        unusable = _module_problem(str(PythonIdentifier(normal_tag(tags[0]), "tag")))
+        if unusable is not None:
+            yield spec.error(f"tag {tags[0]!r} becomes {unusable}", (*operation.parts, "tags", 0))
+    schemas = (spec.data.get("components") or {}).get("schemas")
+    taken: dict[str, str] = {}  # class or module name -> the schema that took it
+    for name in schemas if isinstance(schemas, dict) else {}:
+        where = ("components", "schemas", name)
+        class_name = str(ClassName(name, FIELD_PREFIX))
+        module = str(PythonIdentifier(class_name, FIELD_PREFIX))
+        unusable = _module_problem(module)
+        if unusable is not None:
+            yield spec.error(f"schema {name!r} becomes {unusable}", where)
+        for kind, taken_name in (("class", class_name), ("module", module)):
+            first = taken.get(f"{kind} {taken_name}")
+            if first is not None:
+                yield spec.error(
+                    f"schemas {first!r} and {name!r} both become the {kind} {taken_name!r} "
+                    f"(first at line {spec.line(('components', 'schemas', first))})",
+                    where,
+                )
+                break
+        else:
+            taken[f"class {class_name}"] = taken[f"module {module}"] = name

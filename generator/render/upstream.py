@@ -10,8 +10,10 @@ is named with its line.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,15 +26,16 @@ from openapi_python_client.parser.properties import Class
 from openapi_python_client.schema.untrusted_string import UntrustedString
 
 from generator.errors import GenerationError, Problems
-from generator.inputs.runtime_support import is_json
 from generator.inputs.spec_check import CheckedSpec
 from generator.plan.operations import OperationView, operation_views
 from generator.plan.package_plan import PackagePlan
 from generator.render import text
 from generator.render.package_files import Rendered
-from generator.spec import HTTP_METHODS
+from generator.render.upstream_view import upstream_view
+from generator.settings import PINNED_VERSIONS
+from generator.spec import SpecDocument
 
-__all__ = ["json_alternatives", "render_client"]
+__all__ = ["render_client"]
 
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")
@@ -66,49 +69,6 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def json_alternatives(data: dict[str, Any]) -> dict[str, Any]:
-    """The spec as openapi-python-client is given it: a request body or response that offers JSON among
-    other media types offers only its first JSON one (the client sends and accepts JSON, see
-    inputs.runtime_support). Only the objects on the way to a changed one are copied."""
-
-    def narrowed(holder: Any) -> Any:
-        content = holder.get("content") if isinstance(holder, dict) else None
-        if not isinstance(content, dict) or len(content) < 2:
-            return holder
-        first = next((media for media in content if is_json(str(media))), None)
-        return holder if first is None else {**holder, "content": {first: content[first]}}
-
-    def operation(node: Any) -> Any:
-        if not isinstance(node, dict):
-            return node
-        changed = dict(node)
-        if "requestBody" in node:
-            changed["requestBody"] = narrowed(node["requestBody"])
-        if isinstance(node.get("responses"), dict):
-            changed["responses"] = {status: narrowed(response) for status, response in node["responses"].items()}
-        return changed
-
-    result = dict(data)
-    if isinstance(data.get("paths"), dict):
-        result["paths"] = {
-            route: {key: operation(value) if key in HTTP_METHODS else value for key, value in item.items()}
-            if isinstance(item, dict)
-            else item
-            for route, item in data["paths"].items()
-        }
-    components = data.get("components")
-    if isinstance(components, dict):
-        result["components"] = {
-            **components,
-            **{
-                kind: {name: narrowed(value) for name, value in components[kind].items()}
-                for kind in ("requestBodies", "responses")
-                if isinstance(components.get(kind), dict)
-            },
-        }
-    return result
-
-
 def render_client(
     checked: CheckedSpec, templates: Path, config_file: Path, plan: PackagePlan, output: Path
 ) -> Rendered:
@@ -132,8 +92,8 @@ def render_client(
     captured = io.StringIO()
     views: dict[str, OperationView] = {}
     try:
-        with contextlib.redirect_stdout(captured):
-            openapi = GeneratorData.from_dict(json_alternatives(checked.data), config=config)
+        with contextlib.redirect_stdout(captured), _readable_untrusted_strings():
+            openapi = GeneratorData.from_dict(upstream_view(checked.data), config=config)
             if isinstance(openapi, GeneratorError):
                 problems: list[GeneratorError] = [openapi]
             else:
@@ -146,13 +106,17 @@ def render_client(
                 problems = list(project.build())
     except GenerationError:
         raise
+    except OSError as error:  # writing a file of the tree (a name from the spec too long for one, a full disk)
+        written = Path(error.filename) if error.filename else output
+        hint = "; shorten the name in the spec it comes from" if error.errno == errno.ENAMETOOLONG else ""
+        raise GenerationError(f"cannot write it: {error.strerror}{hint}", file=written) from None
     except TemplateSyntaxError as error:
         where = Path(error.filename) if error.filename else templates / (error.name or "?")
         raise GenerationError(f"template syntax error: {error.message}", file=where, line=error.lineno) from None
     except Exception as error:  # a template failing while it renders: name it and its line
         raise _template_failure(error, templates, checked.path) from None
     if problems:
-        raise Problems.of([_upstream_problem(problem, checked.path) for problem in problems])
+        raise Problems.of([_upstream_problem(problem, checked.document) for problem in problems])
     return Rendered(operations=_summaries(views), error_model=_error_model(checked, config))
 
 
@@ -181,11 +145,35 @@ def _template_failure(error: Exception, templates: Path, spec: Path) -> Generati
     return GenerationError(f"{kind}: {text}", file=path, line=line)
 
 
-def _upstream_problem(problem: GeneratorError, spec: Path) -> GenerationError:
-    text = f"openapi-python-client {problem.level.value}: {problem.header or ''}".strip()
-    if problem.detail:
-        text += f": {' '.join(problem.detail.split())}"
-    return GenerationError(text, file=spec)
+_SCHEMA = re.compile(r"/components/schemas/([A-Za-z0-9._-]+)")
+_ENDPOINT = re.compile(r"\b(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE) (/\S*)")
+
+
+def _upstream_problem(problem: GeneratorError, spec: SpecDocument) -> GenerationError:
+    """What openapi-python-client could not generate, at the schema or operation it names when there is one."""
+    what = " ".join(f"{problem.header or ''}: {problem.detail or ''}".strip(": ").split())
+    message = f"openapi-python-client {PINNED_VERSIONS['openapi-python-client']} cannot generate this: {what}"
+    schema = _SCHEMA.search(what)
+    if schema is not None and schema.group(1) in ((spec.data.get("components") or {}).get("schemas") or {}):
+        return spec.error(message, ("components", "schemas", schema.group(1)))
+    endpoint = _ENDPOINT.search(what)
+    if endpoint is not None:
+        route, method = endpoint.group(2), endpoint.group(1).lower()
+        if isinstance((spec.data.get("paths") or {}).get(route), dict) and method in spec.data["paths"][route]:
+            return spec.error(message, ("paths", route, method))
+    return GenerationError(message, file=spec.path)
+
+
+@contextlib.contextmanager
+def _readable_untrusted_strings() -> Iterator[None]:
+    """openapi-python-client formats a spec string (a status code) into a message of its own, which would
+    show `<...UntrustedString object at 0x...>`: while it runs, formatting one gives its text. Templates
+    print through `str`, which this leaves alone (and `_finalize` refuses an untrusted string anyway)."""
+    setattr(UntrustedString, "__format__", lambda self, spec: format(self.get_untrusted_value(), spec))  # noqa: B010
+    try:
+        yield
+    finally:
+        delattr(UntrustedString, "__format__")
 
 
 def _error_model(checked: CheckedSpec, config: Config) -> tuple[str, str] | None:

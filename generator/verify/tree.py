@@ -13,6 +13,7 @@ output reproducible is second_build's.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 import warnings
@@ -75,10 +76,13 @@ def find_repr(path: Path) -> tuple[int, str] | None:
 def located(error: GenerationError, tree: Path, *, label: Path, templates: Path, runtime: Path) -> GenerationError:
     """`error` as it should be shown: a file in the scratch `tree` named where it will live, with its template.
 
-    A file that ruff could not parse because a template printed an object repr is reported as that.
+    A file that ruff could not parse because a template printed an object repr is reported as that; a file
+    that could not be written is named without a template.
     """
     if error.file is None or not error.file.is_relative_to(tree):
         return error
+    if not os.path.lexists(error.file):  # it could not be written: no template to blame
+        return GenerationError(error.message, file=label / error.file.relative_to(tree), line=error.line)
     places = Places(tree, label, templates, runtime)
     found = find_repr(error.file)
     if found is not None:

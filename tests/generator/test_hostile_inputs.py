@@ -219,6 +219,11 @@ def output_parent_is_missing(ws: Workspace) -> None:
     ws.output_arg = str(ws.output.parent / "missing" / "generated")
 
 
+@case(r"^error: <tmp>/out/two\\nlines/generated: the folder it would go in, <tmp>/out/two\\nlines, does not exist")
+def output_path_with_a_newline_is_named_on_one_line(ws: Workspace) -> None:
+    ws.output_arg = str(ws.output.parent / "two\nlines" / "generated")
+
+
 @case(r"^error: README\.md/generated: the path it would go in, <tmp>/cwd/README\.md, is not a folder")
 def output_parent_is_a_file(ws: Workspace) -> None:
     (ws.cwd / "README.md").write_text("# a file\n")
@@ -542,6 +547,11 @@ def spec_adds_a_header_parameter_the_runtime_cannot_send(ws: Workspace) -> None:
         "      operationId: getAuditsQueryServicemapping\n      parameters:\n"
         "        - {name: X-Correlation-Id, in: header, schema: {type: string}}\n",
     )
+
+
+@case(_SPEC + r"at /paths/.*/requestBody/content: a request body of type text/\\x1b\[2Jplain cannot be sent")
+def spec_value_with_a_terminal_escape_is_shown_escaped(ws: Workspace) -> None:
+    ws.edit(ws.spec, "          application/json:\n", '          "text/\\e[2Jplain":\n')
 
 
 # -- the API config beside the spec and the runtime layers it names ------------------------------

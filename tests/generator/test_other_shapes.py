@@ -104,7 +104,8 @@ def test_the_readme_lists_every_operation_once(shapes: Path) -> None:
 _EXERCISE = f"""
 import json, sys
 from {PACKAGE} import Client
-from {PACKAGE}.api.default import end_session, get_health, get_logo
+from {PACKAGE}.api.default import end_session, get_logo
+from {PACKAGE}.api.health import get_health
 from {PACKAGE}.api.trees_forests import get_tree, replace_tree
 from {PACKAGE}.models import Node
 

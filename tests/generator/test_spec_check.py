@@ -186,3 +186,30 @@ def test_several_problems_are_reported_together_one_per_line(tmp_path: Path) -> 
 def test_structure_and_references_are_checked_first(tmp_path: Path, old: str, new: str, expected: str) -> None:
     message = _message(tmp_path, _mutated(old, new))
     assert expected in message and "spec.yaml:" in message and " at /" in message, message
+
+
+def test_schemas_that_become_one_class_are_refused_naming_both(tmp_path: Path) -> None:
+    text = _mutated("    AuditExpandField:\n", "    Audit_Expand_Field: {type: string}\n    AuditExpandField:\n")
+    message = _message(tmp_path, text)
+    assert (
+        f"spec.yaml:{_line_of(text, '    AuditExpandField:')}: at /components/schemas/AuditExpandField: "
+        f"schemas 'Audit_Expand_Field' and 'AuditExpandField' both become the class 'AuditExpandField' "
+        f"(first at line {_line_of(text, 'Audit_Expand_Field')})"
+    ) in message, message
+
+
+def test_a_module_name_too_long_for_a_file_name_is_refused(tmp_path: Path) -> None:
+    long_id = "getAuditsQueryServicemapping" + "AndMore" * 30
+    text = _mutated("operationId: getAuditsQueryServicemapping", f"operationId: {long_id}")
+    message = _message(tmp_path, text)
+    assert f"spec.yaml:{_line_of(text, long_id)}:" in message
+    assert "becomes the module name 'get_audits_query_servicemapping_and_more_and_more" in message, message
+    assert "(301 bytes), longer than the 200 a module name may have" in message, message
+
+
+def test_a_tag_too_long_for_a_folder_name_is_refused(tmp_path: Path) -> None:
+    tag = "Audit" + " and more" * 30
+    text = _mutated("      tags: [Audit]\n", f"      tags: ['{tag}']\n")
+    message = _message(tmp_path, text)
+    assert f"spec.yaml:{_line_of(text, tag)}: at /paths/" in message, message
+    assert "tag 'Audit and more" in message and "longer than the 200 a module name may have" in message, message
