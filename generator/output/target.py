@@ -13,7 +13,8 @@ lost. It replaces a folder only when it is
 
 It refuses anything else, before touching it: the file-system root, a symbolic link (never
 followed), a file, a folder that holds or lies inside the generator's inputs, a folder that
-another file system is mounted in. By-products are moved into the new tree, not deleted; nothing
+another file system is mounted in, and the current folder or one holding it (the shell would be
+left in a deleted folder). By-products are moved into the new tree, not deleted; nothing
 outside the folder is changed except a temporary sibling folder (`.generate-*`) that is removed
 afterwards.
 """
@@ -86,14 +87,15 @@ def inspect_target(given: Path, inputs: Sequence[Path]) -> Target:
     except OSError as exc:
         raise GenerationError(f"cannot list this folder: {exc.strerror}", file=given) from None
     if not names:
-        return Target(path, "empty", _parent_objection(given, path))
+        return Target(path, "empty", _cwd_objection(given, path) or _parent_objection(given, path))
     if PROVENANCE_FILE not in names:
         raise GenerationError(
             f"is not empty and holds no {PROVENANCE_FILE}, so it is no previous generation; generate "
             f"replaces --output whole: {_ANYWHERE}",
             file=given,
         )
-    return Target(path, "generation", _provenance_objection(given, path) or _parent_objection(given, path))
+    objection = _provenance_objection(given, path) or _cwd_objection(given, path) or _parent_objection(given, path)
+    return Target(path, "generation", objection)
 
 
 def inspect_previous(target: Target, fresh: Path) -> tuple[GenerationError | None, list[str]]:
@@ -205,6 +207,18 @@ def _refuse_overlap(given: Path, path: Path, inputs: Sequence[Path]) -> None:
             )
         if path.is_relative_to(resolved):
             raise GenerationError(f"lies inside the generator's input {resolved}; give a folder outside it", file=given)
+
+
+def _cwd_objection(given: Path, path: Path) -> GenerationError | None:
+    """Replacing the current folder (or one holding it) would leave the shell in a deleted folder."""
+    here = Path(os.getcwd()).resolve()
+    if here == path or here.is_relative_to(path):
+        return GenerationError(
+            "is the current folder or holds it; generate replaces --output whole, which would leave this shell "
+            "in a deleted folder: run it from outside (e.g. cd .. and give the folder's name)",
+            file=given,
+        )
+    return None
 
 
 def _parent_objection(given: Path, path: Path) -> GenerationError | None:

@@ -99,6 +99,18 @@ def output_is_the_home_folder(ws: Workspace) -> None:
     ws.watched.append(home)
 
 
+@case(r"^error: \.: is the current folder or holds it; generate replaces --output whole")
+def output_is_the_current_folder_though_empty(ws: Workspace) -> None:
+    ws.output_arg = "."
+
+
+@case(r"^error: \.\./\.\./generated: is the current folder or holds it")
+def output_holds_the_current_folder(ws: Workspace) -> None:
+    shutil.rmtree(ws.cwd)
+    ws.cwd = ws.output / "genesys_cloud_audit"
+    ws.output_arg = "../../generated"
+
+
 @case(r"^error: ~: --output starts with '~', which the shell did not expand")
 def output_is_an_unexpanded_tilde(ws: Workspace) -> None:
     ws.output_arg = "~"
