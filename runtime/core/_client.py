@@ -18,7 +18,8 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from types import MappingProxyType, TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, Self, TypedDict
@@ -38,6 +39,7 @@ from ._errors import (
     read_error_fields,
 )
 from ._logging import logger
+from ._public import publish
 from ._ratelimit import RateLimiter
 from ._retry import RetryPolicy, RetryWait, is_retryable
 from ._secrets import Secret
@@ -349,35 +351,41 @@ class Client:
     def _attempt(self, request: ApiRequest, timeout: httpx.Timeout) -> httpx.Response:
         http = self._sync_http()
         started = time.perf_counter()
-        try:
+        with _fetching_token(request):
             token = self.auth.token(http)
-            self._throttle(request)
-            response = http.request(**_httpx_request(request, token, timeout))
-            if response.status_code == 401 and self.auth.renewable:
-                logger.info("%s: token refused (401); renewing it once", request.operation_id)
-                self.auth.invalidate(token)
+        self._throttle(request)
+        built = _build(http, request, token, timeout)
+        with _sending(request, started):
+            response = http.send(built)
+        if response.status_code == 401 and self.auth.renewable:
+            logger.info("%s: token refused (401); renewing it once", request.operation_id)
+            self.auth.invalidate(token)
+            with _fetching_token(request):
                 token = self.auth.token(http)
-                self._throttle(request)
-                response = http.request(**_httpx_request(request, token, timeout))
-        except httpx.TransportError as error:
-            raise _transport_error(request, error, started) from error
+            self._throttle(request)
+            built = _build(http, request, token, timeout)
+            with _sending(request, started):
+                response = http.send(built)
         return self._check(request, response, started)
 
     async def _aattempt(self, request: ApiRequest, timeout: httpx.Timeout) -> httpx.Response:
         http = self._async_http_client()
         started = time.perf_counter()
-        try:
+        with _fetching_token(request):
             token = await self.auth.atoken(http)
-            await self._athrottle(request)
-            response = await http.request(**_httpx_request(request, token, timeout))
-            if response.status_code == 401 and self.auth.renewable:
-                logger.info("%s: token refused (401); renewing it once", request.operation_id)
-                self.auth.invalidate(token)
+        await self._athrottle(request)
+        built = _build(http, request, token, timeout)
+        with _sending(request, started):
+            response = await http.send(built)
+        if response.status_code == 401 and self.auth.renewable:
+            logger.info("%s: token refused (401); renewing it once", request.operation_id)
+            self.auth.invalidate(token)
+            with _fetching_token(request):
                 token = await self.auth.atoken(http)
-                await self._athrottle(request)
-                response = await http.request(**_httpx_request(request, token, timeout))
-        except httpx.TransportError as error:
-            raise _transport_error(request, error, started) from error
+            await self._athrottle(request)
+            built = _build(http, request, token, timeout)
+            with _sending(request, started):
+                response = await http.send(built)
         return self._check(request, response, started)
 
     def _check(self, request: ApiRequest, response: httpx.Response, started: float) -> httpx.Response:
@@ -411,7 +419,43 @@ def _httpx_request(request: ApiRequest, token: Secret | None, timeout: httpx.Tim
     return args
 
 
-def _transport_error(request: ApiRequest, error: httpx.TransportError, started: float) -> TransportError:
+def _build(
+    http: httpx.Client | httpx.AsyncClient, request: ApiRequest, token: Secret | None, timeout: httpx.Timeout
+) -> httpx.Request:
+    """The httpx request; ConfigurationError when the arguments cannot make one (nothing was sent)."""
+    try:
+        return http.build_request(**_httpx_request(request, token, timeout))
+    except (httpx.InvalidURL, TypeError, ValueError) as error:  # a bad URL, parameter or JSON value (NaN)
+        raise ConfigurationError(f"{request.operation_id}: cannot build the request: {error}") from error
+
+
+@contextmanager
+def _fetching_token(request: ApiRequest) -> Iterator[None]:
+    """Turns a failure to reach the token endpoint into a TransportError: the request was not sent."""
+    try:
+        yield
+    except (httpx.RequestError, httpx.InvalidURL) as error:
+        raise TransportError(
+            f"{request.operation_id}: fetching the access token failed: {type(error).__name__}: {error}",
+            request_sent=False,
+        ) from error
+
+
+@contextmanager
+def _sending(request: ApiRequest, started: float) -> Iterator[None]:
+    """Turns httpx's failures to complete the exchange (connection, timeout, protocol, body decoding)
+    into TransportError."""
+    try:
+        yield
+    except httpx.RequestError as error:
+        raise _transport_error(request, error, started) from error
+
+
+# Failures before a connection carried the request: resending cannot repeat anything.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def _transport_error(request: ApiRequest, error: httpx.RequestError, started: float) -> TransportError:
     elapsed_ms = (time.perf_counter() - started) * 1000
     logger.debug(
         "%s: %s %s -> %s after %.0f ms",
@@ -421,9 +465,12 @@ def _transport_error(request: ApiRequest, error: httpx.TransportError, started: 
         type(error).__name__,
         elapsed_ms,
     )
+    sent = not isinstance(error, _NOT_SENT)
     if isinstance(error, httpx.TimeoutException):
-        return TransportTimeoutError(f"{request.operation_id}: {type(error).__name__} after {elapsed_ms:.0f} ms")
-    return TransportError(f"{request.operation_id}: {type(error).__name__}: {error}")
+        return TransportTimeoutError(
+            f"{request.operation_id}: {type(error).__name__} after {elapsed_ms:.0f} ms", request_sent=sent
+        )
+    return TransportError(f"{request.operation_id}: {type(error).__name__}: {error}", request_sent=sent)
 
 
 def _describe_failure(error: BaseException | None) -> str:
@@ -432,3 +479,6 @@ def _describe_failure(error: BaseException | None) -> str:
     if error is None:
         return "a failure"
     return type(error).__name__
+
+
+publish(globals(), __all__)
