@@ -87,6 +87,7 @@ class EmulatorApp:
             count=config.records,
             start=config.span_start,
             end=config.data_end,
+            cache_records=config.record_cache,
         )
         self.tokens = TokenStore()
         self.transactions = TransactionStore(config.seed, config.max_transactions)
@@ -246,7 +247,7 @@ class EmulatorApp:
 
 def _mutate(response: Response, fired: FiredFaults) -> Response:
     """Apply the unknown-enum / extra-fields faults to a JSON success body."""
-    payload = response.payload
+    payload = response.json_value()
     if not isinstance(payload, dict):
         return response
     entities: list[Any] = payload.get("entities") or []
