@@ -184,6 +184,10 @@ class EmulatorApp:
         if fired.mutates and 200 <= response.status < 300:
             self.stats.event("faults_fired")
             response = _mutate(response, fired)
+        if fired.lose:  # the request took effect; its answer never arrives
+            self.stats.event("faults_fired")
+            self.stats.event("dropped")
+            return Response.dropped()
         return response
 
     def _admit(self, request: Request) -> None:

@@ -8,7 +8,7 @@ a platform layer may subclass it in between (regions, login hosts, error bodies)
 The retry loop is tenacity's: its stop/wait/retry strategies compose (attempts | deadline,
 Retry-After or jittered backoff, status-aware retry predicates), it drives sync and async loops
 alike, and it wraps our attempt function rather than the transport, so per-call policies and the
-one-time 401 token renewal stay above it.
+401 token renewal (at most twice an attempt) stay above it.
 """
 
 from __future__ import annotations
@@ -58,6 +58,11 @@ class _Default(enum.Enum):
 
 
 _DEFAULT_RATE_LIMIT: Final = _Default.RATE_LIMIT
+
+# Tokens fetched again after a 401 within one attempt. Two, not one: under concurrency the token
+# another caller just renewed can be refused by the time this call uses it (a token that stops
+# after so many requests, a revocation); a fresh token refused twice in a row is a real refusal.
+_RENEWALS: Final = 2
 
 
 class ClientOptions(TypedDict, total=False):
@@ -353,19 +358,17 @@ class Client:
         started = time.perf_counter()
         with _fetching_token(request):
             token = self.auth.token(http)
-        self._throttle(request)
-        built = _build(http, request, token, timeout)
-        with _sending(request, started):
-            response = http.send(built)
-        if response.status_code == 401 and self.auth.renewable:
-            logger.info("%s: token refused (401); renewing it once", request.operation_id)
-            self.auth.invalidate(token)
-            with _fetching_token(request):
-                token = self.auth.token(http)
+        for renewal in range(_RENEWALS + 1):
             self._throttle(request)
             built = _build(http, request, token, timeout)
             with _sending(request, started):
                 response = http.send(built)
+            if not self._renew_after(request, response, renewal):
+                break
+            self.auth.invalidate(token)
+            response.close()
+            with _fetching_token(request):
+                token = self.auth.token(http)
         return self._check(request, response, started)
 
     async def _aattempt(self, request: ApiRequest, timeout: httpx.Timeout) -> httpx.Response:
@@ -373,20 +376,25 @@ class Client:
         started = time.perf_counter()
         with _fetching_token(request):
             token = await self.auth.atoken(http)
-        await self._athrottle(request)
-        built = _build(http, request, token, timeout)
-        with _sending(request, started):
-            response = await http.send(built)
-        if response.status_code == 401 and self.auth.renewable:
-            logger.info("%s: token refused (401); renewing it once", request.operation_id)
-            self.auth.invalidate(token)
-            with _fetching_token(request):
-                token = await self.auth.atoken(http)
+        for renewal in range(_RENEWALS + 1):
             await self._athrottle(request)
             built = _build(http, request, token, timeout)
             with _sending(request, started):
                 response = await http.send(built)
+            if not self._renew_after(request, response, renewal):
+                break
+            self.auth.invalidate(token)
+            await response.aclose()
+            with _fetching_token(request):
+                token = await self.auth.atoken(http)
         return self._check(request, response, started)
+
+    def _renew_after(self, request: ApiRequest, response: httpx.Response, renewals: int) -> bool:
+        """Whether a 401 calls for another token: a renewable one, at most `_RENEWALS` times a call."""
+        if response.status_code != 401 or not self.auth.renewable or renewals >= _RENEWALS:
+            return False
+        logger.info("%s: token refused (401); renewing it (%d of %d)", request.operation_id, renewals + 1, _RENEWALS)
+        return True
 
     def _check(self, request: ApiRequest, response: httpx.Response, started: float) -> httpx.Response:
         elapsed_ms = (time.perf_counter() - started) * 1000

@@ -4,29 +4,19 @@ answered 400, no request crashes a handler, and clients that hang up leave no tr
 from __future__ import annotations
 
 import json
-import os
-import pathlib
 import re
-import signal
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
 
 from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+from tests.support.emulator_process import EmulatorProcess
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-URL_LINE = re.compile(r"^Genesys audit emulator listening on http://127\.0\.0\.1:(\d+)$")
 STATUS_LINE = re.compile(rb"^HTTP/1\.[01] (\d{3}) ")
 
 
-class Running:
-    def __init__(self, process: subprocess.Popen[str], port: int) -> None:
-        self.process = process
-        self.port = port
-
+class Running(EmulatorProcess):
     def exchange(self, data: bytes, *, read: bool = True) -> bytes:
         """Sends `data` on a fresh connection; everything the server sends back until it closes (or 5 s)."""
         with socket.create_connection(("127.0.0.1", self.port), timeout=5) as sock:
@@ -40,28 +30,14 @@ class Running:
             return b"".join(chunks)
 
     def stderr_after_stop(self) -> str:
-        self.process.send_signal(signal.SIGTERM)
-        _out, err = self.process.communicate(timeout=20)
-        assert self.process.returncode == 0, err
-        return err
+        return self.stop()
 
 
 @pytest.fixture
 def emulator_process() -> Iterator[Running]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "--port", "0", "--records", "3000", "--no-validate",
-         "--data-end", "2026-11-01T00:00:00Z", "--pending-polls", "0"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    assert process.stdout is not None
-    match = URL_LINE.match(process.stdout.readline().strip())
-    assert match is not None, process.stderr.read() if process.stderr else ""
-    running = Running(process, int(match.group(1)))
-    yield running
-    if process.poll() is None:
-        process.kill()
-        process.communicate()
+    with Running("--records", "3000", "--no-validate", "--data-end", "2026-11-01T00:00:00Z",
+                 "--pending-polls", "0") as running:  # fmt: skip
+        yield running
 
 
 def status_of(response: bytes) -> int:

@@ -91,7 +91,7 @@ class ClientCredentials(TokenSource):
     """OAuth 2 client credentials: ``POST {login}/oauth/token`` with HTTP Basic auth.
 
     The token is fetched on first use and reused until `renew_before` seconds before it expires
-    (or half its lifetime, for short-lived tokens); the client renews it once when the API answers 401.
+    (or half its lifetime, for short-lived tokens); the client renews it when the API answers 401 (at most twice a call).
     """
 
     renewable = True
