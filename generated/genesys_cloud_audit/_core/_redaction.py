@@ -10,8 +10,9 @@ its form), and URLs may carry ``user:password@``. `redact` removes, wherever the
 - the credentials after an HTTP authorization scheme (``Bearer``, ``Basic``, ``Digest``), when they
   look like credentials rather than a word (a digit, a symbol, a capital after the first letter, or
   16 characters or more: ``Bearer token-1`` is redacted, ``bearer token specified`` is not);
-- the value of a key that names a credential (``access_token=``, ``"client_secret": "..."``,
-  ``password:``, ...), in query strings, forms and JSON;
+- the value of a key that names a credential, assigned (``client_secret=...``) or quoted
+  (``"access_token": "..."``) in query strings, forms and JSON, or labelled (``password: ...``) when
+  the value is not a plain word;
 - the value of every live `Secret` of at least `MIN_SECRET_LENGTH` characters, wherever it appears,
   raw or percent-encoded (the client secret and the tokens this process holds).
 
@@ -35,7 +36,7 @@ _USERINFO: Final = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.\-]*://)[^/\s?#
 _AUTH_SCHEME: Final = re.compile(r"(?P<scheme>\b(?:bearer|basic|digest)\b)(?P<gap>\s+)(?P<value>[^\s\"'<>,;\\]+)", re.I)
 _WORD: Final = re.compile(r"[A-Za-z][a-z]{0,14}")
 _CREDENTIAL_KEY: Final = re.compile(
-    r"(?P<key>\b(?:access_token|refresh_token|id_token|client_secret|api_?key|password|passwd|secret|token)\b)"
+    r"(?P<key>[\"']?\b(?:access_token|refresh_token|id_token|client_secret|api_?key|password|passwd|secret|token)\b)"
     r"(?P<sep>\\?[\"']?\s*[:=]\s*\\?[\"']?)(?P<value>[^\s\"'&,;<>\\}\]]+)",
     re.I,
 )
@@ -51,7 +52,14 @@ def redact(text: str) -> str:
     if "://" in text:
         text = _USERINFO.sub(rf"\g<scheme>{REDACTED}@", text)
     text = _AUTH_SCHEME.sub(_credentials_after_scheme, text)
-    return _CREDENTIAL_KEY.sub(rf"\g<key>\g<sep>{REDACTED}", text)
+    return _CREDENTIAL_KEY.sub(_credentials_after_key, text)
+
+
+def _credentials_after_key(match: re.Match[str]) -> str:
+    assigned = "=" in match["sep"] or any(quote in match["key"] + match["sep"] for quote in "\"'")
+    if not assigned and _WORD.fullmatch(match["value"]):
+        return match[0]  # a label in a sentence ("access_token: holds characters ..."), not a value
+    return match["key"] + match["sep"] + REDACTED
 
 
 def _credentials_after_scheme(match: re.Match[str]) -> str:
