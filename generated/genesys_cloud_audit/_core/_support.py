@@ -10,7 +10,7 @@ from ._client import ApiRequest, RequestOptions
 from ._datetimes import format_datetime
 from ._decoding import decode_response, require_field, unexpected_status
 from ._enums import unknown_member
-from ._errors import DecodingError
+from ._errors import DecodingError, http_status
 from ._paging import AsyncCursorPages, AsyncNumberedPages, CursorPages, NumberedPages, first_page
 from ._waiter import WaitPolicy, wait_for_state, wait_for_state_async
 
@@ -26,6 +26,7 @@ __all__ = [
     "decode_response",
     "first_page",
     "format_datetime",
+    "http_status",
     "require_field",
     "unexpected_status",
     "unknown_member",
