@@ -87,6 +87,7 @@ class EmulatorApp:
             count=config.records,
             start=config.span_start,
             end=config.data_end,
+            cache_records=config.record_cache,
         )
         self.tokens = TokenStore()
         self.transactions = TransactionStore(config.seed, config.max_transactions)
@@ -183,6 +184,10 @@ class EmulatorApp:
         if fired.mutates and 200 <= response.status < 300:
             self.stats.event("faults_fired")
             response = _mutate(response, fired)
+        if fired.lose:  # the request took effect; its answer never arrives
+            self.stats.event("faults_fired")
+            self.stats.event("dropped")
+            return Response.dropped()
         return response
 
     def _admit(self, request: Request) -> None:
@@ -246,7 +251,7 @@ class EmulatorApp:
 
 def _mutate(response: Response, fired: FiredFaults) -> Response:
     """Apply the unknown-enum / extra-fields faults to a JSON success body."""
-    payload = response.payload
+    payload = response.json_value()
     if not isinstance(payload, dict):
         return response
     entities: list[Any] = payload.get("entities") or []

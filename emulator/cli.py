@@ -169,6 +169,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="with allowRedirect=true, answer results of queries over more than N records with "
         "a downloadUrl instead of the records (default: never)",
     )
+    add(
+        "--record-cache",
+        type=int,
+        default=0,
+        metavar="N",
+        help="keep the JSON of the N records served last in memory, so pages asked for again are "
+        "answered faster (about 1.4 kB a record; default 0: off)",
+    )
     add("--log-requests", action="store_true", help="log every request to stderr")
     return parser
 
@@ -194,6 +202,7 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
         faults=tuple(args.fault),
         log_requests=args.log_requests,
         redirect_over=args.redirect_over,
+        record_cache=args.record_cache,
     )
 
 

@@ -77,6 +77,8 @@ class EmulatorConfig:
     # With allowRedirect=true, results of a query whose interval holds more records than this
     # are answered as pages with a downloadUrl (AuditQueryExecutionLargeResultsResponse). None: never.
     redirect_over: int | None = None
+    # How many records' JSON to keep for pages asked for again (0: none).
+    record_cache: int = 0
 
     def __post_init__(self) -> None:
         for name in ("data_end", "data_start"):
@@ -85,6 +87,8 @@ class EmulatorConfig:
                 raise ValueError(f"{name} must be timezone-aware")
         if self.records < 0:
             raise ValueError("records must not be negative")
+        if self.record_cache < 0:
+            raise ValueError("record_cache must not be negative")
         if self.redirect_over is not None:
             _check_setting("redirect_over", self.redirect_over)
         if self.span_start >= self.data_end:

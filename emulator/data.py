@@ -12,11 +12,12 @@ import bisect
 import functools
 import itertools
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, NamedTuple
 
 from emulator.catalogue import CATALOGUE, SERVICE_NAMES
+from emulator.messages import encode_json
 
 __all__ = [
     "AuditDataset",
@@ -140,9 +141,11 @@ class RecordKey(NamedTuple):
 class AuditDataset:
     """The audit trail of one organization: ``count`` records over a time span."""
 
-    def __init__(self, *, seed: int, count: int, start: datetime, end: datetime) -> None:
+    def __init__(self, *, seed: int, count: int, start: datetime, end: datetime, cache_records: int = 0) -> None:
         if count < 0:
             raise ValueError("count must not be negative")
+        if cache_records < 0:
+            raise ValueError("cache_records must not be negative")
         self.seed = seed
         self.count = count
         self.start_ms = to_millis(start)
@@ -161,6 +164,9 @@ class AuditDataset:
         )
         self.client_ids = tuple(_uuid(seed, 5, n) for n in range(_CLIENT_COUNT))
         self._entity_id = functools.lru_cache(maxsize=4096)(self._make_entity_id)
+        # The JSON of the most recently served records: a page asked for again (a retry, a resume, a
+        # second export of the same span) is answered without generating its records again.
+        self._encoded = functools.lru_cache(maxsize=cache_records)(self._encode) if cache_records else None
         self._index_by_id: dict[str, int] | None = None
         self._index_lock = threading.Lock()
 
@@ -257,6 +263,14 @@ class AuditDataset:
     def _action_of(self, index: int) -> str | None:
         initiating: dict[str, str] = self.record(index)["initiatingAction"]
         return initiating.get("transactionId")
+
+    def encoded_records(self, indices: Iterable[int], *, expand_user: bool = False) -> bytes:
+        """The JSON array of the records at ``indices``: the bytes ``encode_json`` gives for their list."""
+        encode = self._encoded or self._encode
+        return b"[" + b",".join(encode(index, expand_user) for index in indices) + b"]"
+
+    def _encode(self, index: int, expand_user: bool) -> bytes:
+        return encode_json(self.record(index, expand_user=expand_user))
 
     def records(self, indices: Iterator[int] | range, *, expand_user: bool = False) -> Iterator[dict[str, Any]]:
         for index in indices:

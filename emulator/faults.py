@@ -25,6 +25,7 @@ __all__ = [
 FAULT_KINDS: Final = {
     "status": "answer with an ErrorBody of the given HTTP status (429 adds Retry-After)",
     "drop": "close the connection without answering",
+    "lose": "handle the request, then close the connection instead of answering (the answer is lost)",
     "delay": "wait `seconds` before handling the request",
     "unknown-enum": "give records unknown enum values (level PARTNER, status PARTIAL)",
     "extra-fields": "add fields the spec does not know to records and pages",
@@ -92,7 +93,7 @@ class FaultRule:
 def parse_fault(spec: str) -> FaultRule:
     """Parse ``KIND[:key=value]...``, e.g. ``503:path=/results:count=2``.
 
-    KIND is an HTTP status (400-599) or one of drop, delay, unknown-enum,
+    KIND is an HTTP status (400-599) or one of drop, lose, delay, unknown-enum,
     extra-fields; keys are path, method, count, every, skip, retry_after
     and seconds.
     """
@@ -146,6 +147,7 @@ class FiredFaults:
     """What the faults decided for one request."""
 
     drop: bool = False
+    lose: bool = False
     status: FaultRule | None = None
     delay: float = 0.0
     unknown_enum: bool = False
@@ -196,6 +198,8 @@ class FaultSet:
                 rule = active.rule
                 if rule.kind == "drop":
                     fired.drop = True
+                elif rule.kind == "lose":
+                    fired.lose = True
                 elif rule.kind == "status":
                     fired.status = fired.status or rule
                 elif rule.kind == "delay":

@@ -185,8 +185,7 @@ def get_query_results(app: EmulatorApp, request: Request, transaction_id: str) -
         app.stats.event("redirected")
         body["downloadUrl"] = _download_url(app, request, tx, position, page_size, expand)
         return Response.json(200, body)
-    body["entities"] = [app.dataset.record(i, expand_user=expand) for i in indices]
-    return Response.json(200, body)
+    return Response.json_with_array(200, body, "entities", app.dataset.encoded_records(indices, expand_user=expand))
 
 
 def post_realtime_query(app: EmulatorApp, request: Request) -> Response:
@@ -196,16 +195,13 @@ def post_realtime_query(app: EmulatorApp, request: Request) -> Response:
     query = parse_query(body)
     page_number, page_size = parse_realtime_paging(body)
     indices, total = Selection(app.dataset, query).numbered_page(page_number, page_size)
-    return Response.json(
-        200,
-        {
-            "entities": [app.dataset.record(i, expand_user=expand) for i in indices],
-            "pageSize": page_size,
-            "pageNumber": page_number,
-            "total": total,
-            "pageCount": page_count(total, page_size),
-        },
-    )
+    paging = {
+        "pageSize": page_size,
+        "pageNumber": page_number,
+        "total": total,
+        "pageCount": page_count(total, page_size),
+    }
+    return Response.json_with_array(200, paging, "entities", app.dataset.encoded_records(indices, expand_user=expand))
 
 
 def post_related_query(app: EmulatorApp, request: Request) -> Response:

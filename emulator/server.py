@@ -2,6 +2,13 @@
 
 The standard library is enough for a local test double: one thread per
 connection, keep-alive, and no dependency the CLI would have to pull in.
+
+Whatever arrives, a handler answers or hangs up; it never dies with a
+traceback. A body is framed only by one Content-Length of ASCII digits:
+anything else (a sign, an exponent, a non-ASCII digit, a second
+Content-Length, garbage) is answered 400 and the connection closed, since
+the rest of the stream cannot be trusted. A client that disconnects mid-way
+is logged at DEBUG, not printed.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ import contextlib
 import dataclasses
 import logging
 import socket
+import sys
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -33,6 +41,9 @@ log = logging.getLogger("emulator")
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # A request line too broken to name a version is still answered with a status line (the stdlib
+    # would assume HTTP/0.9 and send a bare HTML page).
+    default_request_version = "HTTP/1.1"
     server_version = "GenesysAuditEmulator/1.0"
     timeout = _IDLE_TIMEOUT
     server: _Server
@@ -54,16 +65,45 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(response.body)
 
+    def _dispatch_safely(self) -> None:
+        try:
+            self._dispatch()
+        except _DISCONNECTED as error:  # the client went away: nothing to answer
+            log.debug("%s disconnected: %r", self.address_string(), error)
+            self.close_connection = True
+        except Exception:
+            log.exception("unhandled error for %s %s", self.command, self.path)
+            self.close_connection = True
+            with contextlib.suppress(Exception):
+                if not self._headers_sent:
+                    response = Response.error(ApiError(500))
+                    self.send_response(500)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(response.body)))
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    self.wfile.write(response.body)
+
+    _headers_sent = False
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self._headers_sent = True
+        super().send_response(code, message)
+
     def _respond(self) -> Response:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             self.close_connection = True
             return Response.error(ApiError(411, "Send a Content-Length, not chunked", "bad.request"))
-        length_text = self.headers.get("Content-Length", "0") or "0"
-        length = int(length_text) if length_text.isdigit() else -1
-        if length < 0 or length > _MAX_BODY:
+        length = _content_length(self.headers.get_all("Content-Length") or [])
+        if isinstance(length, str):
+            self.close_connection = True  # the body's end is unknown: the rest of the stream is not a request
+            return Response.error(ApiError(400, length, "bad.request"))
+        if length > _MAX_BODY:
             self.close_connection = True
             return Response.error(ApiError(413, "The request body is too large", "request.entity.too.large"))
         body = self.rfile.read(length) if length else b""
+        if len(body) < length:
+            raise ConnectionResetError("the client closed the connection before sending the whole body")
         url = urllib.parse.urlsplit(self.path)
         request = Request(
             method=self.command,
@@ -78,10 +118,30 @@ class _Handler(BaseHTTPRequestHandler):
             log.exception("unhandled error for %s %s", self.command, self.path)
             return Response.error(ApiError(500))
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _dispatch
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _dispatch_safely
+
+    def handle_one_request(self) -> None:
+        self._headers_sent = False
+        super().handle_one_request()
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s " + format, self.address_string(), *args)
+
+
+def _content_length(values: list[str]) -> int | str:
+    """The body's length from the Content-Length headers, or what is wrong with them."""
+    if not values:
+        return 0
+    if len(values) > 1:
+        return "Send one Content-Length header, not several"
+    text = values[0].strip()
+    if not (text.isascii() and text.isdigit()):
+        return f"Content-Length must be a number of bytes in ASCII digits, not {text[:40]!r}"
+    return int(text) if len(text) <= 18 else _MAX_BODY + 1  # int() refuses 4,300 digits and more
+
+
+# What a client hanging up looks like from the handler's side.
+_DISCONNECTED = (ConnectionError, TimeoutError)
 
 
 class _Server(ThreadingHTTPServer):
@@ -92,6 +152,15 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, app: EmulatorApp, port: int) -> None:
         self.app = app
         super().__init__((HOST, port), _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Called for what escaped a handler (reading the request line or headers, say): a client
+        that went away is logged at DEBUG; anything else through logging, never printed raw."""
+        error = sys.exc_info()[1]
+        if isinstance(error, _DISCONNECTED):
+            log.debug("%s disconnected: %r", client_address, error)
+        else:
+            log.error("error handling a request from %s", client_address, exc_info=True)
 
 
 class Emulator:

@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 from generator import settings
-from generator.background import Background
-from generator.errors import GenerationError
-from generator.tree_diff import TreeDiff
+from generator.errors import GenerationError, printable
+from generator.inputs.files import Inputs
+from generator.output.tree_diff import TreeDiff
+from generator.verify.background import Background
 
 __all__ = ["main"]
 
@@ -52,22 +53,19 @@ def main(argv: list[str] | None = None) -> int:
         return docs_diff_main(args.args)
     # The verifying processes (a second build, an import probe) start first, so that they load on
     # the other core while this process loads the generator.
-    with Background(spec=args.spec, templates=args.templates, runtime=args.runtime) as background:
-        return _run(args, background)
-
-
-def _run(args: argparse.Namespace, background: Background) -> int:
-    from generator.pipeline import Inputs, check, generate
-
     inputs = Inputs(spec=args.spec, templates=args.templates, runtime=args.runtime)
+    with Background(inputs) as background:
+        return _run(args, inputs, background)
+
+
+def _run(args: argparse.Namespace, inputs: Inputs, background: Background) -> int:
+    from generator.pipeline import check, generate
+
+    shown = printable(str(args.output))
     try:
         if args.command == "generate":
             changes = generate(inputs, args.output, background)
-            print(
-                f"generated {args.output}: {_summary(changes, 'added', 'removed')}"
-                if not changes.clean
-                else f"generated {args.output}: no change"
-            )
+            print(f"generated {shown}: {_summary(changes, 'added', 'removed') if not changes.clean else 'no change'}")
             return 0
         result = check(inputs, args.output, background)
     except GenerationError as error:
@@ -75,13 +73,13 @@ def _run(args: argparse.Namespace, background: Background) -> int:
             print(f"error: {line}", file=sys.stderr)
         return 2
     if result.changes.clean:
-        print(f"{args.output} is up to date")
+        print(f"{shown} is up to date")
         return 0
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors="surrogateescape")  # a file name that is not UTF-8 is written as git does
     sys.stdout.write(result.changes.patch)
     print(
-        f"{args.output} differs from a fresh build: {_summary(result.changes, 'missing', 'extra')}. To fix: {result.remedy}",
+        f"{shown} differs from a fresh build: {_summary(result.changes, 'missing', 'extra')}. To fix: {result.remedy}",
         file=sys.stderr,
     )
     return 1

@@ -1,10 +1,26 @@
-"""The one error type the generator reports: what went wrong, and where."""
+"""The one error type the generator reports: what went wrong, and where.
+
+Each error is one line: a control character or a bidirectional control in a path or in a value quoted
+from the spec is shown as its escape (`\\n`, `\\x1b`, `\\u202e`), so that no input can split a message,
+reorder it or send a terminal escape sequence to the screen.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["GenerationError", "Problems"]
+__all__ = ["GenerationError", "Problems", "printable"]
+
+# C0 and C1 controls, DEL, and the bidirectional embeddings, overrides and isolates.
+_ESCAPES = {
+    code: repr(chr(code))[1:-1]
+    for code in [*range(0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+}
+
+
+def printable(text: str) -> str:
+    """`text` on one line, each control character shown as its escape."""
+    return text.translate(_ESCAPES)
 
 
 class GenerationError(Exception):
@@ -26,7 +42,7 @@ class GenerationError(Exception):
             where += ": "
         if self.pointer is not None:
             where += f"at {self.pointer or '/'}: "
-        return f"{where}{self.message}"
+        return printable(f"{where}{self.message}")
 
 
 class Problems(GenerationError):

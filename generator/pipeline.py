@@ -1,4 +1,4 @@
-"""The generation pipeline: check inputs, render, assemble, verify, then swap generated/ in whole."""
+"""generate and check: build a tree in a scratch folder (build.py), verify it, then swap it in or compare."""
 
 from __future__ import annotations
 
@@ -6,49 +6,15 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import settings
-from generator.api_config import load_api_config
-from generator.assemble import (
-    check_pinned_versions,
-    format_tree,
-    place_layers,
-    stamp_headers,
-    write_provenance,
-)
-from generator.background import Background
+from generator.build import build_tree
 from generator.errors import GenerationError
-from generator.layers import load_layers
-from generator.output_target import Target, inspect_previous, inspect_target, remove_tree, replace_tree
-from generator.package_files import write_package_files
-from generator.package_plan import plan_package
-from generator.render import render_client
-from generator.spec import load_spec
-from generator.spec_check import check_spec
-from generator.templates_check import check_templates
-from generator.tree_diff import TreeDiff, diff_trees
-from generator.verify import located, verify_tree
+from generator.inputs.files import Inputs
+from generator.output.target import Target, inspect_previous, inspect_target, remove_tree, replace_tree
+from generator.output.tree_diff import TreeDiff, diff_trees
+from generator.verify.background import Background
+from generator.verify.tree import located, verify_tree
 
-__all__ = ["CheckResult", "Inputs", "build_tree", "check", "generate"]
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """Everything the generated tree is a function of (with the pinned tool versions)."""
-
-    spec: Path = settings.SPEC_FILE
-    templates: Path = settings.TEMPLATES_DIR
-    runtime: Path = settings.RUNTIME_DIR
-    config: Path = settings.CONFIG_FILE
-    ruff_config: Path = settings.RUFF_CONFIG
-
-    @property
-    def overrides(self) -> Path:
-        return self.templates / "OVERRIDES.toml"
-
-    @property
-    def paths(self) -> list[Path]:
-        """Every input file and folder, the generator's own code included: no output may overlap them."""
-        return [self.spec, self.templates, self.runtime, self.config, self.ruff_config, Path(__file__).parent]
+__all__ = ["CheckResult", "check", "generate"]
 
 
 @dataclass(frozen=True)
@@ -57,41 +23,18 @@ class CheckResult:
     remedy: str  # what fixes the differences
 
 
-def build_tree(inputs: Inputs, output: Path) -> None:
-    """Builds the complete client in `output` (which must not exist yet)."""
-    check_pinned_versions()
-    document = load_spec(inputs.spec)
-    api = load_api_config(inputs.spec, document.data)
-    checked = check_spec(document, ignore_extensions=api.ignore_extensions)
-    layers = load_layers(inputs.runtime, list(api.layers))
-    plan = plan_package(api, layers, checked.data)
-    check_templates(inputs.templates, inputs.overrides)
-    rendered = render_client(checked, inputs.templates, inputs.config, plan, output)
-    place_layers(layers, output / plan.package)
-    write_package_files(plan, rendered, inputs.templates, output)
-    format_tree(output, inputs.ruff_config)
-    stamp_headers(output)
-    configs = [api.source] if api.source else []
-    write_provenance(
-        output,
-        inputs=[inputs.spec, *configs, inputs.config, inputs.ruff_config],
-        templates=inputs.templates,
-        layers=layers,
-    )
-
-
 def generate(inputs: Inputs, target: Path, background: Background | None = None) -> TreeDiff:
     """Regenerates `target` (replaced whole, only after a complete, verified build); returns what changed.
 
     `background` holds the verifying processes for these inputs, if the caller started them already.
     """
-    with background or Background.of(inputs) as helpers:
+    with background or Background(inputs) as helpers:
         return _generate(inputs, target, helpers)
 
 
 def check(inputs: Inputs, target: Path, background: Background | None = None) -> CheckResult:
     """Builds and verifies a fresh tree in a temporary folder and compares it with `target`."""
-    with background or Background.of(inputs) as helpers:
+    with background or Background(inputs) as helpers:
         _check_inputs(inputs)
         place = inspect_target(target, inputs.paths)
         with tempfile.TemporaryDirectory(prefix="genesys-audit-check-") as scratch:

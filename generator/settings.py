@@ -7,6 +7,7 @@ from pathlib import Path
 __all__ = [
     "CONFIG_FILE",
     "GENERATED_DIR",
+    "GENERATOR_DIR",
     "HEADER",
     "OVERRIDES_FILE",
     "PINNED_VERSIONS",
@@ -21,6 +22,7 @@ __all__ = [
 ]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+GENERATOR_DIR = Path(__file__).resolve().parent  # the generator's own code
 SPEC_FILE = REPO_ROOT / "spec" / "audit-api.yaml"
 TEMPLATES_DIR = REPO_ROOT / "templates"
 OVERRIDES_FILE = TEMPLATES_DIR / "OVERRIDES.toml"

@@ -47,5 +47,6 @@ echo "emulator: $base_url"
 export GENESYSCLOUD_OAUTHCLIENT_ID=emulator-client
 export GENESYSCLOUD_OAUTHCLIENT_SECRET=emulator-secret
 output=${DEMO_OUTPUT:-out/audit.jsonl}
+mkdir -p "$(dirname "$output")"
 .venv/bin/genesys-audit query --base-url "$base_url" --last 7d --output "$output" --restart
 "$python" scripts/summarize.py "$output"

@@ -10,6 +10,8 @@ one action created.
 
 from typing import TYPE_CHECKING
 
+__version__ = "0.1.0"
+
 if TYPE_CHECKING:
     from ._core._auth import Anonymous, ClientCredentials, StaticToken, TokenSource
     from ._core._client import DEFAULT_TIMEOUT, RequestOptions
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
         Error,
         ErrorFields,
         NotFoundError,
+        PagingError,
         PermissionDeniedError,
         RateLimitError,
         RedirectedPageError,
@@ -44,7 +47,6 @@ if TYPE_CHECKING:
     from .client import Client
     from .workflows._bulk import AsyncBulkExport, BulkExport, export_audits, export_audits_async
     from .workflows._checkpoint import ExportCheckpoint, PartCheckpoint
-    from .workflows._consumer import BulkProgress
     from .workflows._errors import CheckpointError, IntervalError
     from .workflows._exports import (
         AsyncAuditExport,
@@ -54,8 +56,10 @@ if TYPE_CHECKING:
         resume_audits,
         resume_audits_async,
     )
+    from .workflows._progress import BulkProgress, ExportProgress, ProgressCallback, ProgressEventKind
     from .workflows._query_args import FiltersArg, IntervalArg, SortArg
     from .workflows._realtime import realtime_audits, realtime_audits_async
+    from .workflows._related import related_audits, related_audits_async
 
 __all__ = [
     "Anonymous",
@@ -81,6 +85,7 @@ __all__ = [
     "Error",
     "ErrorFields",
     "ExportCheckpoint",
+    "ExportProgress",
     "FiltersArg",
     "GenesysCloudError",
     "IntervalArg",
@@ -88,8 +93,11 @@ __all__ = [
     "NotFoundError",
     "NumberedPages",
     "Page",
+    "PagingError",
     "PartCheckpoint",
     "PermissionDeniedError",
+    "ProgressCallback",
+    "ProgressEventKind",
     "REGIONS",
     "RateLimitError",
     "RateLimiter",
@@ -114,6 +122,8 @@ __all__ = [
     "query_audits_async",
     "realtime_audits",
     "realtime_audits_async",
+    "related_audits",
+    "related_audits_async",
     "resume_audits",
     "resume_audits_async",
 ]
@@ -134,6 +144,7 @@ _MODULES = {
     "Error": "._core._errors",
     "ErrorFields": "._core._errors",
     "NotFoundError": "._core._errors",
+    "PagingError": "._core._errors",
     "PermissionDeniedError": "._core._errors",
     "RateLimitError": "._core._errors",
     "RedirectedPageError": "._core._errors",
@@ -163,7 +174,6 @@ _MODULES = {
     "export_audits_async": ".workflows._bulk",
     "ExportCheckpoint": ".workflows._checkpoint",
     "PartCheckpoint": ".workflows._checkpoint",
-    "BulkProgress": ".workflows._consumer",
     "CheckpointError": ".workflows._errors",
     "IntervalError": ".workflows._errors",
     "AsyncAuditExport": ".workflows._exports",
@@ -172,11 +182,17 @@ _MODULES = {
     "query_audits_async": ".workflows._exports",
     "resume_audits": ".workflows._exports",
     "resume_audits_async": ".workflows._exports",
+    "BulkProgress": ".workflows._progress",
+    "ExportProgress": ".workflows._progress",
+    "ProgressCallback": ".workflows._progress",
+    "ProgressEventKind": ".workflows._progress",
     "FiltersArg": ".workflows._query_args",
     "IntervalArg": ".workflows._query_args",
     "SortArg": ".workflows._query_args",
     "realtime_audits": ".workflows._realtime",
     "realtime_audits_async": ".workflows._realtime",
+    "related_audits": ".workflows._related",
+    "related_audits_async": ".workflows._related",
 }
 
 

@@ -1,8 +1,9 @@
 """The arguments of the one-call helpers, written once and checked once.
 
-Each kind of call (a query, a resumption, a split export, a realtime query) has one signature function
-that checks every argument and returns an `ExportArguments`; `one_call` gives that signature (and its
-documentation) to the sync and the async helper built on it, which only choose the export class.
+Each kind of call (a query, a resumption, a split export, a realtime query, related audits) has one
+signature function that checks every argument and returns an argument object (`ExportArguments`, or
+`RelatedArguments`); `one_call` gives that signature (and its documentation) to the sync and the async
+helper built on it, which only choose what to do with the checked arguments.
 """
 
 from __future__ import annotations
@@ -18,14 +19,19 @@ from .._core._client import RequestOptions
 from .._core._errors import ConfigurationError
 from .._core._waiter import WaitPolicy
 from ..client import Client
+from ..models.audit_realtime_related_request import AuditRealtimeRelatedRequest
+from ..types import UNSET
 from ._checkpoint import REALTIME, ExportCheckpoint, PartCheckpoint
-from ._plan import load_checkpoint, one_query_plan, split_plan
+from ._errors import CheckpointError
+from ._plan import MAX_SUB_QUERIES, load_checkpoint, one_query_plan, split_plan
+from ._progress import ProgressCallback
 from ._query_args import (
     MAX_PAGE_SIZE,
     FiltersArg,
     IntervalArg,
     ReadSettings,
     SortArg,
+    build_sort,
     check_count,
     format_interval,
     query_fields,
@@ -35,6 +41,7 @@ __all__: list[str] = []
 
 P = ParamSpec("P")
 R = TypeVar("R")
+A = TypeVar("A")
 
 
 @dataclass(frozen=True)
@@ -48,18 +55,34 @@ class ExportArguments:
     concurrency: int = 1
     ordered: bool = True
     buffer_pages: int = 2
+    progress: ProgressCallback | None = None
 
     def __post_init__(self) -> None:
         check_count("concurrency", self.concurrency)
         check_count("buffer_pages", self.buffer_pages)
         if not isinstance(self.ordered, bool):
             raise ConfigurationError(f"ordered must be True or False, not {self.ordered!r}")
+        if self.progress is not None and not callable(self.progress):
+            raise ConfigurationError(f"progress must be a callable taking an ExportProgress, not {self.progress!r}")
+        check_page_positions(self.plan, self.settings.page_size)
 
 
-def one_call(signature: Callable[P, ExportArguments]) -> Callable[[Callable[[ExportArguments], R]], Callable[P, R]]:
+def check_page_positions(plan: ExportCheckpoint, page_size: int, origin: str = "checkpoint") -> None:
+    """Refuses a checkpoint that skips a whole page or more of records: pages hold at most `page_size`
+    (the realtime query's own page size), so such a skip would drop records unseen."""
+    size = plan.query.get("pageSize", page_size) if plan.kind == REALTIME else page_size
+    for index, part in enumerate(plan.parts):
+        if part.skip >= size:
+            raise CheckpointError(
+                f"{origin}: /parts/{index}/skip: {part.skip} records skipped of a page of at most {size}"
+                " (the page size): not a position this export can have reached"
+            )
+
+
+def one_call(signature: Callable[P, A]) -> Callable[[Callable[[A], R]], Callable[P, R]]:
     """Makes a helper taking `signature`'s parameters from a function of the checked arguments."""
 
-    def decorate(build: Callable[[ExportArguments], R]) -> Callable[P, R]:
+    def decorate(build: Callable[[A], R]) -> Callable[P, R]:
         @functools.wraps(build)
         def helper(*args: P.args, **kwargs: P.kwargs) -> R:
             return build(signature(*args, **kwargs))
@@ -84,6 +107,7 @@ def query(
     page_size: int = MAX_PAGE_SIZE,
     wait_policy: WaitPolicy | None = None,
     request_options: RequestOptions | None = None,
+    progress: ProgressCallback | None = None,
 ) -> ExportArguments:
     """Args:
         client: The client to call with (its retries, rate limit and token renewal apply to every call).
@@ -96,6 +120,8 @@ def query(
         page_size: Records per results page (1 to 500).
         wait_policy: How to poll the query's state, and for how long at most.
         request_options: Per-call retry, deadline and timeout settings.
+        progress: Called with an `ExportProgress` as the query is created and polled, after each page and
+            at the end (calls never overlap; see `ExportProgress`).
 
     Raises (before any request): IntervalError for a bad interval; ConfigurationError for other bad
     arguments. While iterating: WaitFailedError, WaitTimeoutError and the client's API errors.
@@ -104,6 +130,7 @@ def query(
         client,
         one_query_plan(interval, service_name, filters, sort),
         ReadSettings(page_size, expand_user, wait_policy, request_options),
+        progress=progress,
     )
 
 
@@ -115,6 +142,7 @@ def resume(
     page_size: int = MAX_PAGE_SIZE,
     wait_policy: WaitPolicy | None = None,
     request_options: RequestOptions | None = None,
+    progress: ProgressCallback | None = None,
 ) -> ExportArguments:
     """Args:
         client: The client to call with.
@@ -126,7 +154,7 @@ def resume(
     names the field); ConfigurationError for other bad arguments.
     """
     settings = ReadSettings(page_size, expand_user, wait_policy, request_options)
-    return ExportArguments(client, load_checkpoint(checkpoint), settings)
+    return ExportArguments(client, load_checkpoint(checkpoint), settings, progress=progress)
 
 
 def split(
@@ -145,6 +173,8 @@ def split(
     buffer_pages: int = 2,
     wait_policy: WaitPolicy | None = None,
     request_options: RequestOptions | None = None,
+    progress: ProgressCallback | None = None,
+    max_sub_queries: int = MAX_SUB_QUERIES,
 ) -> ExportArguments:
     """Args:
         interval: A (start, end) pair of aware datetimes or an ISO-8601 `start/end` string of two
@@ -155,18 +185,24 @@ def split(
         checkpoint: An `ExportCheckpoint` (or its JSON) of an interrupted export with the same
             arguments; the export yields exactly the records not yielded before it.
         buffer_pages: Pages each sub-query may fetch ahead of the consumer (ordered), or per worker.
+        progress: As for `query_audits`; the calls about queries come from the worker threads.
+        max_sub_queries: The most sub-queries the span may cut the interval into (counted before any
+            is planned; each costs at least three requests).
         The other arguments are those of `query_audits`, applied to every sub-query.
 
-    Raises (before any request): IntervalError, CheckpointError, ConfigurationError. While iterating:
-    the errors of `query_audits` (the export stops at the first).
+    Raises (before any request): IntervalError, CheckpointError, ConfigurationError (also for a span
+    that makes more than `max_sub_queries`). While iterating: the errors of `query_audits` (the export
+    stops at the first).
     """
+    cap = check_count("max_sub_queries", max_sub_queries)
     return ExportArguments(
         client,
-        split_plan(interval, span, service_name, filters, sort, checkpoint),
+        split_plan(interval, span, service_name, filters, sort, checkpoint, cap),
         ReadSettings(page_size, expand_user, wait_policy, request_options),
         concurrency,
         ordered,
         buffer_pages,
+        progress,
     )
 
 
@@ -198,3 +234,50 @@ def realtime(
     )
     settings = ReadSettings(page_size, expand_user, None, request_options)
     return ExportArguments(client, ExportCheckpoint(fields, (part,), REALTIME), settings)
+
+
+@dataclass(frozen=True)
+class RelatedArguments:
+    """A related-audits request, checked: the client, the request body and how to read the records."""
+
+    client: Client
+    body: AuditRealtimeRelatedRequest
+    settings: ReadSettings
+
+
+def _identifier(name: str, value: object, *, required: bool) -> str | None:
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value or value != value.strip():
+        raise ConfigurationError(f"{name} must be a non-empty string without surrounding spaces, not {value!r}")
+    return value
+
+
+def related(
+    client: Client,
+    audit_id: str,
+    *,
+    trustor_org_id: str | None = None,
+    sort: SortArg = None,
+    expand_user: bool = False,
+    request_options: RequestOptions | None = None,
+) -> RelatedArguments:
+    """Args:
+        client: The client to call with.
+        audit_id: The id of an audit record; the answer holds every record its action created, itself
+            included.
+        trustor_org_id: For a record of an action a trustee user performed, the trustor organization
+            the record belongs to.
+        sort: ``"ascending"`` / ``"descending"`` by timestamp, or AuditQuerySort models.
+        expand_user: Expand each record's user in place (off by default).
+        request_options: Per-call retry, deadline and timeout settings.
+
+    Raises (before any request): ConfigurationError for a bad argument. Then the client's API errors
+    (NotFoundError for an audit id the organization does not have).
+    """
+    checked_id = _identifier("audit_id", audit_id, required=True)
+    trustor = _identifier("trustor_org_id", trustor_org_id, required=False)
+    body = AuditRealtimeRelatedRequest(
+        audit_id=checked_id or UNSET, trustor_org_id=trustor or UNSET, sort=build_sort(sort) or UNSET
+    )
+    return RelatedArguments(client, body, ReadSettings(expand_user=expand_user, request_options=request_options))

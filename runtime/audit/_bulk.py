@@ -29,7 +29,7 @@ from ..models.audit_log_message import AuditLogMessage
 from . import _arguments
 from ._arguments import ExportArguments, one_call
 from ._consumer import ExportState, ExportView, Failure, HandOut, HandsOut, HandsOutAsync, Item
-from ._producer import AsyncSubQueryRun, ExportEvents, ModelResults, NoEvents, SubQueryRun
+from ._producer import AsyncSubQueryRun, ModelResults, SubQueryRun
 
 __all__ = ["AsyncBulkExport", "BulkExport", "export_audits", "export_audits_async"]
 
@@ -45,14 +45,15 @@ class _Stopped(Exception):
 class _Bulk(ExportView[AuditLogMessage]):
     """What the sync and async split exports share: the state machine, the work list, progress."""
 
-    def __init__(self, arguments: ExportArguments, events: ExportEvents | None = None) -> None:
+    def __init__(self, arguments: ExportArguments) -> None:
         self.client = arguments.client
         self.settings = arguments.settings
         self.concurrency = arguments.concurrency
         self.ordered = arguments.ordered
         self.buffer_pages = arguments.buffer_pages
-        self._state = ExportState[AuditLogMessage](arguments.plan, ordered=arguments.ordered)
-        self._events = events or NoEvents()
+        self._state = ExportState[AuditLogMessage](arguments.plan, ordered=arguments.ordered,
+                                                   progress=arguments.progress)  # fmt: skip
+        self._events = self._state.reporter
         self._reader = ModelResults()
         self._work: deque[int] = deque(self._state.pending())
         self._failed = False

@@ -218,6 +218,8 @@ def _read_part(reader: _Reader, kind: str) -> PartCheckpoint:
     done = reader.flag("done")
     if done and skip:
         raise reader.fail("skip", "records skipped in a finished part")
+    if done and part.cursor is not None:
+        raise reader.fail("cursor", "a page still to read in a finished part")
     return replace(part, skip=skip, records_read=reader.count("recordsRead"), done=done)
 
 

@@ -19,33 +19,25 @@ from typing import Any, Generic, TypeVar
 from .._core._paging import Page
 from ..models.audit_query_request import AuditQueryRequest
 from ._checkpoint import ExportCheckpoint, PartCheckpoint
+from ._progress import BulkProgress, ProgressCallback, ProgressReporter
 
-__all__ = ["BulkProgress"]
+__all__: list[str] = []
 
 RecordT = TypeVar("RecordT")
 
 
 @dataclass(frozen=True)
-class BulkProgress:
-    """A snapshot of an export: sub-queries waiting, running and done; records handed out and their rate."""
-
-    waiting: int
-    running: int
-    done: int
-    records: int
-    elapsed: float
-    records_per_second: float
-
-
-@dataclass(frozen=True)
 class PageItem(Generic[RecordT]):
     """A fetched page of one sub-query: `page.items` are the records to hand out, the first of which is
-    record number `first_index` of the page as the API sent it."""
+    record number `first_index` of the page as the API sent it. A page is not `settled` while a re-run
+    query still has records of the earlier run to drop after it: its position would not match the
+    records handed out, so it must not be checkpointed."""
 
     part: int
     transaction_id: str
     page: Page[Any, RecordT]
     first_index: int
+    settled: bool = True
 
     @property
     def records(self) -> Sequence[RecordT]:
@@ -97,10 +89,12 @@ class ExportState(Generic[RecordT]):
     """The sub-queries' checkpoints, the order their records come out in, and the page being handed out.
 
     With `ordered`, items are read from each sub-query's own source in plan order (`source()` names it);
-    otherwise from one shared source, as they arrive.
+    otherwise from one shared source, as they arrive. `reporter` tells the export's progress callback.
     """
 
-    def __init__(self, plan: ExportCheckpoint, *, ordered: bool = True) -> None:
+    def __init__(
+        self, plan: ExportCheckpoint, *, ordered: bool = True, progress: ProgressCallback | None = None
+    ) -> None:
         self.query: Mapping[str, Any] = plan.query
         self._positions = [_Position(**asdict(part)) for part in plan.parts]
         self.ordered = ordered
@@ -108,6 +102,7 @@ class ExportState(Generic[RecordT]):
         self.transaction_ids = [part.transaction_id for part in plan.parts]
         self.started = [False] * len(plan.parts)
         self.pages_read = 0
+        self.pages_out = 0  # pages whose records have all been handed out
         self._lock = threading.Lock()
         self._order = deque(self.pending())
         self._remaining = len(self._order)
@@ -115,6 +110,9 @@ class ExportState(Generic[RecordT]):
         self._position = 0
         self._records_at_start = plan.records_read
         self._clock_start = time.monotonic()
+        self.reporter = ProgressReporter(progress, lambda: self.progress)
+        self._page_out: int | None = None  # the sub-query of a page handed out but not yet reported
+        self._finished_reported = False
 
     # The plan (the producers' side)
 
@@ -134,6 +132,14 @@ class ExportState(Generic[RecordT]):
 
     def request(self, index: int) -> AuditQueryRequest:
         return AuditQueryRequest.from_dict({**self.query, "interval": self._positions[index].interval})
+
+    def forget_transaction(self, index: int, transaction_id: str) -> None:
+        """The query ended Failed or Cancelled: the checkpoint stops naming it, so a resumption runs the
+        sub-query as a new query (dropping the records already handed out, if any)."""
+        with self._lock:
+            position = self._positions[index]
+            if position.transaction_id == transaction_id:
+                position.transaction_id, position.cursor, position.skip = None, None, 0
 
     def set_transaction(self, index: int, transaction_id: str) -> None:
         with self._lock:
@@ -183,7 +189,7 @@ class ExportState(Generic[RecordT]):
         records = sum(part.records_read for part in parts)
         elapsed = time.monotonic() - self._clock_start
         rate = (records - self._records_at_start) / elapsed if elapsed > 0 else 0.0
-        return BulkProgress(len(parts) - done - running, running, done, records, elapsed, rate)
+        return BulkProgress(len(parts) - done - running, running, done, records, elapsed, rate, self.pages_out)
 
     # The state machine (the consumer's side)
 
@@ -214,12 +220,28 @@ class ExportState(Generic[RecordT]):
         self.pages_read += 1
         if item.records:
             self._current, self._position = item, 0
-        else:
+            return
+        if item.settled:  # else stopped now, a resumption must run the re-run again from its start
             self._advance(item, 0, 0)
+        self._page_done(item.part)
+
+    def _page_done(self, part: int) -> None:
+        self.pages_out += 1
+        self._page_out = part
+
+    def _report(self) -> None:
+        """Tells the callback of the page handed out before (once the caller has it), and of the end."""
+        if self._page_out is not None:
+            part, self._page_out = self._page_out, None
+            self.reporter.emit("page", part)
+        if self._current is None and self.finished and not self._finished_reported:
+            self._finished_reported = True
+            self.reporter.emit("finished")
 
     def hand_out(self, limit: int | None) -> HandOut[RecordT] | None:
         """The page being handed out and the span of its records handed out now: up to `limit` (None:
         all the rest). None when a new item is needed first (or, once `finished`, nothing is left)."""
+        self._report()
         item = self._current
         if item is None:
             return None
@@ -229,6 +251,7 @@ class ExportState(Generic[RecordT]):
         self._advance(item, before, after)
         if after >= total:
             self._current = None
+            self._page_done(item.part)
         return item, before, after
 
 
@@ -253,7 +276,7 @@ class ExportView(Generic[RecordT]):
 
     @property
     def progress(self) -> BulkProgress:
-        """Sub-queries waiting, running and done; records handed out and their rate."""
+        """Sub-queries waiting, running and done; records and pages handed out, and the record rate."""
         return self._state.progress
 
 

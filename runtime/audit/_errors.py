@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._core._errors import ConfigurationError
+from .._core._public import publish
 
 __all__ = ["CheckpointError", "IntervalError"]
 
@@ -21,3 +22,6 @@ class CheckpointError(ConfigurationError):
     def __init__(self, message: str, *, version: int | None = None) -> None:
         super().__init__(message)
         self.version = version
+
+
+publish(globals(), __all__)

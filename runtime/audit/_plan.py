@@ -2,17 +2,19 @@
 
 A one-query export has one part, the whole interval. A split export cuts a long interval into disjoint,
 consecutive sub-intervals of one span each (the last may be shorter), each its own audit query; given a
-checkpoint, the plan is that checkpoint, once it is shown to be for the same export.
+checkpoint, the plan is that checkpoint, once it is shown to be for the same export. The number of
+sub-queries is counted, and checked against a cap, before any of them is made.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from .._core._errors import ConfigurationError
+from .._core._errors import ConfigurationError, DecodingError
+from ..models.audit_query_execution_status_response import AuditQueryExecutionStatusResponse
 from ..models.audit_query_sort_sort_order import AuditQuerySortSortOrder
 from ._checkpoint import QUERY, ExportCheckpoint, PartCheckpoint, decode, encode
-from ._errors import CheckpointError
+from ._errors import CheckpointError, IntervalError
 from ._query_args import (
     FiltersArg,
     IntervalArg,
@@ -27,12 +29,36 @@ from ._query_args import (
 __all__: list[str] = []
 
 _MILLISECOND = timedelta(milliseconds=1)
+#: The most sub-queries a split export plans unless told otherwise (each costs at least three requests).
+MAX_SUB_QUERIES = 10_000
 
 
-def split_interval(interval: IntervalArg, span: timedelta) -> list[str]:
-    """`interval` cut into consecutive `start/end` sub-intervals of `span` (the last may be shorter)."""
+class TooManySubQueriesError(ConfigurationError):
+    """A split export would make more sub-queries than its cap allows."""
+
+    def __init__(self, count: int, cap: int) -> None:
+        self.count = count
+        self.cap = cap
+        super().__init__(
+            f"the span cuts the interval into {count:,} sub-queries, more than the cap of {cap:,} "
+            "(max_sub_queries); use a longer span, or raise the cap"
+        )
+
+
+def sub_query_count(interval: IntervalArg, span: timedelta) -> int:
+    """How many sub-queries of `span` cover `interval` (counted, not made)."""
     if not isinstance(span, timedelta) or span < _MILLISECOND or span % _MILLISECOND:
         raise ConfigurationError(f"span must be a whole number of milliseconds, at least one, not {span!r}")
+    start, end = interval_bounds(interval)
+    return -(-(end - start) // span)
+
+
+def split_interval(interval: IntervalArg, span: timedelta, max_parts: int = MAX_SUB_QUERIES) -> list[str]:
+    """`interval` cut into consecutive `start/end` sub-intervals of `span` (the last may be shorter);
+    TooManySubQueriesError, before any is made, when there would be more than `max_parts`."""
+    count = sub_query_count(interval, span)
+    if count > max_parts:
+        raise TooManySubQueriesError(count, max_parts)
     start, end = interval_bounds(interval)
     parts: list[str] = []
     while start < end:
@@ -63,9 +89,33 @@ def one_query_plan(
     return ExportCheckpoint(query_fields(service_name, filters, sort), (PartCheckpoint(format_interval(interval)),))
 
 
+def existing_query_plan(status: AuditQueryExecutionStatusResponse) -> ExportCheckpoint:
+    """The plan of reading an audit query that already exists, from its status: its transaction id, and
+    its interval and fields (to run it again should it vanish)."""
+    fields = status.to_dict()
+    if not isinstance(status.id, str) or not status.id or not isinstance(status.interval, str):
+        missing = "id" if not isinstance(status.id, str) or not status.id else "interval"
+        raise DecodingError("required field is missing", model="AuditQueryExecutionStatusResponse", field=missing)
+    try:
+        interval = format_interval(status.interval)
+    except IntervalError as error:
+        raise DecodingError(str(error), model="AuditQueryExecutionStatusResponse", field="interval") from None
+    query = {key: fields[key] for key in ("serviceName", "filters", "sort") if key in fields}
+    return ExportCheckpoint(query, (PartCheckpoint(interval, transaction_id=status.id),))
+
+
 def _descending(sort: SortArg) -> bool:
     keys = build_sort(sort) or []
     return bool(keys) and keys[0].sort_order == AuditQuerySortSortOrder.DESCENDING
+
+
+def check_same_export(saved: ExportCheckpoint, expected: ExportCheckpoint) -> ExportCheckpoint:
+    """`saved` when it is a checkpoint of the export `expected` plans (same query, same sub-intervals)."""
+    if dict(saved.query) != dict(expected.query) or saved.kind != expected.kind:
+        raise CheckpointError("the checkpoint is for a different export (its service, filters or sort differ)")
+    if [part.interval for part in saved.parts] != [part.interval for part in expected.parts]:
+        raise CheckpointError("the checkpoint is for a different export (its interval or span differs)")
+    return saved
 
 
 def split_plan(
@@ -75,16 +125,16 @@ def split_plan(
     filters: FiltersArg,
     sort: SortArg,
     checkpoint: ExportCheckpoint | str | None,
+    max_parts: int = MAX_SUB_QUERIES,
 ) -> ExportCheckpoint:
     """The sub-queries of a split export in the order their records come out (reversed for a descending
     sort), or `checkpoint` when it is for the same interval, span and query."""
-    intervals = split_interval(interval, span)
+    intervals = split_interval(interval, span, max_parts)
     if _descending(sort):
         intervals.reverse()
-    query = query_fields(service_name, filters, sort)
+    plan = ExportCheckpoint(
+        query_fields(service_name, filters, sort), tuple(PartCheckpoint(part) for part in intervals)
+    )
     if checkpoint is None:
-        return ExportCheckpoint(query, tuple(PartCheckpoint(part) for part in intervals))
-    saved = load_checkpoint(checkpoint)
-    if dict(saved.query) != query or [part.interval for part in saved.parts] != intervals:
-        raise CheckpointError("the checkpoint is for a different export (interval, span, filters or sort differ)")
-    return saved
+        return plan
+    return check_same_export(load_checkpoint(checkpoint), plan)

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
@@ -22,6 +23,7 @@ from . import _arguments
 from ._arguments import ExportArguments, one_call
 from ._checkpoint import REALTIME, ExportCheckpoint
 from ._errors import CheckpointError
+from ._progress import BulkProgress, ProgressReporter
 
 __all__ = ["realtime_audits", "realtime_audits_async"]
 
@@ -55,20 +57,31 @@ def realtime_audits_async(
 
 
 class RealtimeExport:
-    """A realtime query read a page at a time, with its position as an `ExportCheckpoint`."""
+    """A realtime query read a page at a time, with its position as an `ExportCheckpoint`, reporting to
+    the arguments' progress callback as the other exports do."""
 
     def __init__(self, arguments: ExportArguments) -> None:
         if arguments.plan.kind != REALTIME:
             raise CheckpointError(f"the checkpoint is of a {arguments.plan.kind} export, not of a realtime export")
         self._plan = arguments.plan
         self._pager: RealtimePages = _realtime.paginate(**_request_arguments(arguments))
+        self._reporter = ProgressReporter(arguments.progress, self._snapshot)
+        self._clock_start = time.monotonic()
+
+    def _snapshot(self) -> BulkProgress:
+        done = self._plan.done or self._pager.done
+        elapsed = time.monotonic() - self._clock_start
+        rate = self._pager.items_read / elapsed if elapsed > 0 else 0.0
+        records = self._plan.records_read + self._pager.items_read
+        return BulkProgress(0, int(not done), int(done), records, elapsed, rate, self._pager.pages_read)
 
     def batches(self) -> Iterator[Sequence[AuditLogMessage]]:
         """The remaining records a page at a time (the checkpoint moves past each as it is handed out)."""
-        if self._plan.done:
-            return
-        for page in self._pager.detailed_pages():
-            yield page.items
+        if not self._plan.done:
+            for page in self._pager.detailed_pages():
+                yield page.items
+                self._reporter.emit("page", 0)
+        self._reporter.emit("finished")
 
     def checkpoint(self) -> ExportCheckpoint:
         part = self._plan.parts[0]

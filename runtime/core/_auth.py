@@ -7,6 +7,9 @@ Tokens and the client secret are held as `Secret`, so no repr, log record or tra
 
 from __future__ import annotations
 
+import json
+import math
+import re
 import threading
 import time
 import weakref
@@ -16,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._errors import AuthenticationError, DecodingError, error_from_response
+from ._errors import AuthenticationError, ConfigurationError, DecodingError, error_from_response
 from ._logging import logger
+from ._public import publish
 from ._secrets import Secret
 
 if TYPE_CHECKING:
@@ -26,6 +30,8 @@ if TYPE_CHECKING:
 __all__ = ["Anonymous", "ClientCredentials", "StaticToken", "TokenSource"]
 
 _TOKEN_OPERATION = "oauth/token"
+# Visible ASCII, no space: what an Authorization header can carry (RFC 6750's b64token is narrower).
+_TOKEN_TEXT = re.compile(r"[\x21-\x7e]+")
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,7 @@ class ClientCredentials(TokenSource):
     """OAuth 2 client credentials: ``POST {login}/oauth/token`` with HTTP Basic auth.
 
     The token is fetched on first use and reused until `renew_before` seconds before it expires
-    (or half its lifetime, for short-lived tokens); the client renews it once when the API answers 401.
+    (or half its lifetime, for short-lived tokens); the client renews it when the API answers 401 (at most twice a call).
     """
 
     renewable = True
@@ -97,7 +103,7 @@ class ClientCredentials(TokenSource):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if not client_id:
-            raise ValueError("client_id is required")
+            raise ConfigurationError("client_id is required")
         self.client_id = client_id
         self._client_secret = client_secret if isinstance(client_secret, Secret) else Secret(client_secret)
         self.token_url = token_url
@@ -186,7 +192,7 @@ class ClientCredentials(TokenSource):
 def _parse_token_response(response: httpx.Response) -> tuple[Secret, float]:
     """The token and its lifetime in seconds; DecodingError (never naming the token) otherwise."""
     try:
-        payload = response.json()
+        payload = json.loads(response.content)
     except (ValueError, RecursionError):  # not JSON, or nested too deeply to parse
         raise DecodingError("the token response is not JSON", model=_TOKEN_OPERATION) from None
     if not isinstance(payload, dict):
@@ -194,10 +200,16 @@ def _parse_token_response(response: httpx.Response) -> tuple[Secret, float]:
     value = payload.get("access_token")
     if not isinstance(value, str) or not value:
         raise DecodingError("missing or not a non-empty string", model=_TOKEN_OPERATION, field="access_token")
+    if not _TOKEN_TEXT.fullmatch(value):
+        # It goes into a header: a space, a line break or a non-ASCII character would corrupt or forge one.
+        raise DecodingError("holds characters a bearer token cannot have", model=_TOKEN_OPERATION, field="access_token")
     token_type = payload.get("token_type", "bearer")
     if not isinstance(token_type, str) or token_type.lower() != "bearer":
         raise DecodingError("not a bearer token", model=_TOKEN_OPERATION, field="token_type")
     lifetime = payload.get("expires_in", 3600)
-    if isinstance(lifetime, bool) or not isinstance(lifetime, int | float) or lifetime < 0:
-        raise DecodingError("not a non-negative number", model=_TOKEN_OPERATION, field="expires_in")
-    return Secret(value), float(lifetime)
+    if isinstance(lifetime, bool) or not isinstance(lifetime, int | float) or not 0 <= lifetime < math.inf:
+        raise DecodingError("not a finite, non-negative number", model=_TOKEN_OPERATION, field="expires_in")
+    return Secret(value), float(min(lifetime, 1e9))  # beyond 30 years means "long": no float overflow
+
+
+publish(globals(), __all__)

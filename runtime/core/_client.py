@@ -8,7 +8,7 @@ a platform layer may subclass it in between (regions, login hosts, error bodies)
 The retry loop is tenacity's: its stop/wait/retry strategies compose (attempts | deadline,
 Retry-After or jittered backoff, status-aware retry predicates), it drives sync and async loops
 alike, and it wraps our attempt function rather than the transport, so per-call policies and the
-one-time 401 token renewal stay above it.
+401 token renewal (at most twice an attempt) stay above it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from types import MappingProxyType, TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, Self, TypedDict
@@ -36,6 +37,7 @@ from ._errors import (
     read_error_fields,
 )
 from ._logging import logger
+from ._public import publish
 from ._ratelimit import RateLimiter
 from ._retry import RetryPolicy, RetryWait, is_retryable
 from ._secrets import Secret
@@ -57,6 +59,11 @@ class _Default(enum.Enum):
 
 
 _DEFAULT_RATE_LIMIT: Final = _Default.RATE_LIMIT
+
+# Tokens fetched again after a 401 within one attempt. Two, not one: under concurrency the token
+# another caller just renewed can be refused by the time this call uses it (a token that stops
+# after so many requests, a revocation); a fresh token refused twice in a row is a real refusal.
+_RENEWALS: Final = 2
 
 
 class ClientOptions(TypedDict, total=False):
@@ -356,36 +363,45 @@ class Client:
     def _attempt(self, request: ApiRequest, timeout: httpx.Timeout) -> httpx.Response:
         http = self._sync_http()
         started = time.perf_counter()
-        try:
+        with _fetching_token(request):
             token = self.auth.token(http)
+        for renewal in range(_RENEWALS + 1):
             self._throttle(request)
-            response = http.request(**_httpx_request(request, token, timeout))
-            if response.status_code == 401 and self.auth.renewable:
-                logger.info("%s: token refused (401); renewing it once", request.operation_id)
-                self.auth.invalidate(token)
+            built = _build(http, request, token, timeout)
+            with _sending(request, started):
+                response = http.send(built)
+            if not self._renew_after(request, response, renewal):
+                break
+            self.auth.invalidate(token)
+            response.close()
+            with _fetching_token(request):
                 token = self.auth.token(http)
-                self._throttle(request)
-                response = http.request(**_httpx_request(request, token, timeout))
-        except httpx.TransportError as error:
-            raise _transport_error(request, error, started) from error
         return self._check(request, response, started)
 
     async def _aattempt(self, request: ApiRequest, timeout: httpx.Timeout) -> httpx.Response:
         http = self._async_http_client()
         started = time.perf_counter()
-        try:
+        with _fetching_token(request):
             token = await self.auth.atoken(http)
+        for renewal in range(_RENEWALS + 1):
             await self._athrottle(request)
-            response = await http.request(**_httpx_request(request, token, timeout))
-            if response.status_code == 401 and self.auth.renewable:
-                logger.info("%s: token refused (401); renewing it once", request.operation_id)
-                self.auth.invalidate(token)
+            built = _build(http, request, token, timeout)
+            with _sending(request, started):
+                response = await http.send(built)
+            if not self._renew_after(request, response, renewal):
+                break
+            self.auth.invalidate(token)
+            await response.aclose()
+            with _fetching_token(request):
                 token = await self.auth.atoken(http)
-                await self._athrottle(request)
-                response = await http.request(**_httpx_request(request, token, timeout))
-        except httpx.TransportError as error:
-            raise _transport_error(request, error, started) from error
         return self._check(request, response, started)
+
+    def _renew_after(self, request: ApiRequest, response: httpx.Response, renewals: int) -> bool:
+        """Whether a 401 calls for another token: a renewable one, at most `_RENEWALS` times a call."""
+        if response.status_code != 401 or not self.auth.renewable or renewals >= _RENEWALS:
+            return False
+        logger.info("%s: token refused (401); renewing it (%d of %d)", request.operation_id, renewals + 1, _RENEWALS)
+        return True
 
     def _check(self, request: ApiRequest, response: httpx.Response, started: float) -> httpx.Response:
         elapsed_ms = (time.perf_counter() - started) * 1000
@@ -418,7 +434,43 @@ def _httpx_request(request: ApiRequest, token: Secret | None, timeout: httpx.Tim
     return args
 
 
-def _transport_error(request: ApiRequest, error: httpx.TransportError, started: float) -> TransportError:
+def _build(
+    http: httpx.Client | httpx.AsyncClient, request: ApiRequest, token: Secret | None, timeout: httpx.Timeout
+) -> httpx.Request:
+    """The httpx request; ConfigurationError when the arguments cannot make one (nothing was sent)."""
+    try:
+        return http.build_request(**_httpx_request(request, token, timeout))
+    except (httpx.InvalidURL, TypeError, ValueError) as error:  # a bad URL, parameter or JSON value (NaN)
+        raise ConfigurationError(f"{request.operation_id}: cannot build the request: {error}") from error
+
+
+@contextmanager
+def _fetching_token(request: ApiRequest) -> Iterator[None]:
+    """Turns a failure to reach the token endpoint into a TransportError: the request was not sent."""
+    try:
+        yield
+    except (httpx.RequestError, httpx.InvalidURL) as error:
+        raise TransportError(
+            f"{request.operation_id}: fetching the access token failed: {type(error).__name__}: {error}",
+            request_sent=False,
+        ) from error
+
+
+@contextmanager
+def _sending(request: ApiRequest, started: float) -> Iterator[None]:
+    """Turns httpx's failures to complete the exchange (connection, timeout, protocol, body decoding)
+    into TransportError."""
+    try:
+        yield
+    except httpx.RequestError as error:
+        raise _transport_error(request, error, started) from error
+
+
+# Failures before a connection carried the request: resending cannot repeat anything.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def _transport_error(request: ApiRequest, error: httpx.RequestError, started: float) -> TransportError:
     elapsed_ms = (time.perf_counter() - started) * 1000
     logger.debug(
         "%s: %s %s -> %s after %.0f ms",
@@ -428,9 +480,12 @@ def _transport_error(request: ApiRequest, error: httpx.TransportError, started: 
         type(error).__name__,
         elapsed_ms,
     )
+    sent = not isinstance(error, _NOT_SENT)
     if isinstance(error, httpx.TimeoutException):
-        return TransportTimeoutError(f"{request.operation_id}: {type(error).__name__} after {elapsed_ms:.0f} ms")
-    return TransportError(f"{request.operation_id}: {type(error).__name__}: {error}")
+        return TransportTimeoutError(
+            f"{request.operation_id}: {type(error).__name__} after {elapsed_ms:.0f} ms", request_sent=sent
+        )
+    return TransportError(f"{request.operation_id}: {type(error).__name__}: {error}", request_sent=sent)
 
 
 def _describe_failure(error: BaseException | None) -> str:
@@ -439,3 +494,6 @@ def _describe_failure(error: BaseException | None) -> str:
     if error is None:
         return "a failure"
     return type(error).__name__
+
+
+publish(globals(), __all__)

@@ -1,4 +1,5 @@
-"""Lazy iteration over paged results: one page in memory at a time, resumable from its position.
+"""Lazy iteration over paged results: one page in memory at a time (two for page numbers, see below),
+resumable from its position.
 
 Generated `paginate` / `paginate_async` helpers build these from the spec's x-pagination extension.
 A pager is an iterator of records; `pages()` gives the pages' response models instead, and
@@ -11,18 +12,30 @@ after a failure, iterating the same pager again carries on from its position.
 A page that names where its records were sent instead of carrying them (`redirect_of`, from the
 extension's redirectField) raises RedirectedPageError rather than passing for an empty page.
 
+Paging never loops. A cursor pager refuses a page whose next cursor is the one it was fetched with or
+any other this pager has already followed. A page-number pager computes the next number itself, so
+it cannot stand still, but a server may ignore the number or keep counting more pages: it refuses a
+page whose records equal the previous page's (the server did not serve the number; two pages of
+identical records in a row are taken for that), and a page count that grows faster than pages are
+read (by more than one page for every two read since the first, beyond a slack of 10: any slower
+growth ends, after at most twice the first count plus 20 pages). Either raises PagingError, naming
+the operation and the position, before any record of that page is handed out: the position stays
+before it, so nothing is yielded twice.
+
 One pager does the bookkeeping; a position strategy says how pages are addressed (a cursor the previous
 page names, or a page number counted up to the page count), and thin sync and async drivers fetch.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Final, Generic, Protocol, TypeVar
 
 from ..types import Unset
-from ._errors import RedirectedPageError
+from ._errors import ConfigurationError, PagingError, RedirectedPageError
+from ._public import publish
 
 __all__ = ["AsyncCursorPages", "AsyncNumberedPages", "Checkpoint", "CursorPages", "NumberedPages", "Page"]
 
@@ -75,11 +88,31 @@ def _items(value: Sequence[ItemT] | Unset | None) -> Sequence[ItemT]:
     return value if isinstance(value, Sequence) else ()
 
 
+def _excerpt(cursor: str | None, limit: int = 40) -> str:
+    """A cursor as messages show it: quoted, its middle cut when it is long."""
+    if cursor is None:
+        return "(none: the first page)"
+    text = cursor if len(cursor) <= limit else f"{cursor[: limit // 2]}...{cursor[-limit // 2 :]}"
+    return repr(text)
+
+
+# How far a page count may outgrow the pages read (see the module's docstring).
+_GROWTH_SLACK_PAGES: Final = 10
+
+
+def _digest(text: str) -> bytes:
+    """A fixed-size stand-in for a cursor, remembered for every page."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 class _Position(Protocol[PageContra, KeyT]):
     """How pages are addressed: the key of the page after one, and how a page describes itself."""
 
     def following(self, response: PageContra, key: KeyT, items: Sequence[object]) -> tuple[KeyT, bool]:
-        """The key of the next page, and whether the page fetched with `key` is the last."""
+        """The key of the next page, and whether the page fetched with `key` is the last.
+
+        Raises PagingError, changing nothing, when the next key would not advance.
+        """
         ...
 
     def page_fields(self, key: KeyT, following: KeyT, pages_read: int) -> tuple[int, str | None, str | None]:
@@ -88,15 +121,34 @@ class _Position(Protocol[PageContra, KeyT]):
 
 
 class _Cursors(Generic[PageT]):
-    """Cursor paging: each page names the cursor of the next; a page without one is the last."""
+    """Cursor paging: each page names the cursor of the next; a page without one is the last.
 
-    def __init__(self, cursor_of: Callable[[PageT], str | Unset | None]) -> None:
+    Every cursor followed (and the one the pager started from) is remembered, as a digest: a page
+    naming one of them as its next would start the same pages over.
+    """
+
+    def __init__(self, cursor_of: Callable[[PageT], str | Unset | None], operation: str | None) -> None:
         self._cursor_of = cursor_of
+        self._operation = operation
+        self._followed: set[bytes] = set()
 
     def following(self, response: PageT, key: str | None, items: Sequence[object]) -> tuple[str | None, bool]:
         value = self._cursor_of(response)
         cursor = value if isinstance(value, str) and value else None
-        return cursor, cursor is None
+        if cursor is None:
+            return None, True
+        if key is not None:
+            self._followed.add(_digest(key))
+        digest = _digest(cursor)
+        if digest in self._followed:
+            again = "the cursor it was fetched with" if cursor == key else "a cursor this pager already followed"
+            raise PagingError(
+                f"the page fetched with cursor {_excerpt(key)} names as the next page {again}",
+                operation=self._operation,
+                cursor=key,
+            )
+        self._followed.add(digest)
+        return cursor, False
 
     def page_fields(
         self, key: str | None, following: str | None, pages_read: int
@@ -105,17 +157,51 @@ class _Cursors(Generic[PageT]):
 
 
 class _Numbers(Generic[PageT]):
-    """Page-number paging: pages 1, 2, ... up to the page count the responses report (or an empty page)."""
+    """Page-number paging: pages 1, 2, ... up to the page count the responses report (or an empty page).
 
-    def __init__(self, page_count_of: Callable[[PageT], int | Unset | None]) -> None:
+    The previous page's records are kept (so this pager holds two pages, not one) to refuse a page
+    equal to it, and the first count read, to refuse a count that outruns the pager (see the module's
+    docstring).
+    """
+
+    def __init__(self, page_count_of: Callable[[PageT], int | Unset | None], operation: str | None) -> None:
         self._page_count_of = page_count_of
+        self._operation = operation
+        self._previous: Sequence[object] = ()
+        self._first_count: int | None = None
+        self._read = 0
 
     def following(self, response: PageT, key: int, items: Sequence[object]) -> tuple[int, bool]:
         count = self._page_count_of(response)
-        return key + 1, not items or not isinstance(count, int) or key >= count
+        last = not items or not isinstance(count, int) or key >= count
+        if items and _same(items, self._previous):
+            raise PagingError(
+                f"page {key} repeats page {key - 1} (the same records): the server did not serve the page number",
+                operation=self._operation,
+                page_number=key,
+            )
+        if isinstance(count, int) and not isinstance(count, bool):
+            if self._first_count is None:
+                self._first_count = count
+            growth = count - self._first_count
+            if growth > (self._read + 1) // 2 + _GROWTH_SLACK_PAGES:
+                raise PagingError(
+                    f"the page count grew from {self._first_count} to {count} while {self._read + 1} pages were "
+                    "read: pages are added faster than they can be read",
+                    operation=self._operation,
+                    page_number=key,
+                )
+        self._previous = items
+        self._read += 1
+        return key + 1, last
 
     def page_fields(self, key: int, following: int, pages_read: int) -> tuple[int, str | None, str | None]:
         return key, None, None
+
+
+def _same(items: Sequence[object], previous: Sequence[object]) -> bool:
+    """Whether two pages hold equal records (cheap when they differ: the first pair usually does)."""
+    return len(items) == len(previous) and all(a == b for a, b in zip(items, previous, strict=True))
 
 
 class _Pager(Generic[PageT, ItemT, KeyT]):
@@ -133,8 +219,8 @@ class _Pager(Generic[PageT, ItemT, KeyT]):
         skip: int,
         redirect_of: Callable[[PageT], object] | None = None,
     ) -> None:
-        if skip < 0:
-            raise ValueError("skip must not be negative")
+        if isinstance(skip, bool) or not isinstance(skip, int) or skip < 0:
+            raise ConfigurationError(f"skip must be a non-negative integer, not {skip!r}")
         self._fetch = fetch
         self._position = position
         self._items_of = items_of
@@ -152,9 +238,9 @@ class _Pager(Generic[PageT, ItemT, KeyT]):
             url = self._redirect_of(response)
             if isinstance(url, str) and url:
                 raise RedirectedPageError(url, page=self.pages_read + 1)
-        self.pages_read += 1
         items = _items(self._items_of(response))
         self._following, last = self._position.following(response, self._key, items)
+        self.pages_read += 1
         number, cursor, next_cursor = self._position.page_fields(self._key, self._following, self.pages_read)
         kept = items[self.skip :] if self.skip else items
         return Page(response=response, items=kept, number=number, last=last, cursor=cursor, next_cursor=next_cursor)
@@ -289,8 +375,9 @@ class CursorPages(_CursorPosition[PageT, ItemT], _Pages[PageT, ItemT, str | None
         start_cursor: str | None = None,
         skip: int = 0,
         redirect_of: Callable[[PageT], object] | None = None,
+        operation: str | None = None,
     ) -> None:
-        super().__init__(fetch, _Cursors(cursor_of), items_of, start_cursor, skip, redirect_of)
+        super().__init__(fetch, _Cursors(cursor_of, operation), items_of, start_cursor, skip, redirect_of)
 
 
 class AsyncCursorPages(_CursorPosition[PageT, ItemT], _AsyncPages[PageT, ItemT, str | None]):
@@ -305,8 +392,9 @@ class AsyncCursorPages(_CursorPosition[PageT, ItemT], _AsyncPages[PageT, ItemT, 
         start_cursor: str | None = None,
         skip: int = 0,
         redirect_of: Callable[[PageT], object] | None = None,
+        operation: str | None = None,
     ) -> None:
-        super().__init__(fetch, _Cursors(cursor_of), items_of, start_cursor, skip, redirect_of)
+        super().__init__(fetch, _Cursors(cursor_of, operation), items_of, start_cursor, skip, redirect_of)
 
 
 class NumberedPages(_NumberedPosition[PageT, ItemT], _Pages[PageT, ItemT, int]):
@@ -324,8 +412,9 @@ class NumberedPages(_NumberedPosition[PageT, ItemT], _Pages[PageT, ItemT, int]):
         start_page: int = 1,
         skip: int = 0,
         redirect_of: Callable[[PageT], object] | None = None,
+        operation: str | None = None,
     ) -> None:
-        super().__init__(fetch, _Numbers(page_count_of), items_of, first_page(start_page), skip, redirect_of)
+        super().__init__(fetch, _Numbers(page_count_of, operation), items_of, first_page(start_page), skip, redirect_of)
 
 
 class AsyncNumberedPages(_NumberedPosition[PageT, ItemT], _AsyncPages[PageT, ItemT, int]):
@@ -340,5 +429,9 @@ class AsyncNumberedPages(_NumberedPosition[PageT, ItemT], _AsyncPages[PageT, Ite
         start_page: int = 1,
         skip: int = 0,
         redirect_of: Callable[[PageT], object] | None = None,
+        operation: str | None = None,
     ) -> None:
-        super().__init__(fetch, _Numbers(page_count_of), items_of, first_page(start_page), skip, redirect_of)
+        super().__init__(fetch, _Numbers(page_count_of, operation), items_of, first_page(start_page), skip, redirect_of)
+
+
+publish(globals(), __all__)

@@ -8,10 +8,14 @@ served in arrival order, and the wait happens outside the lock.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
+
+from ._errors import ConfigurationError
+from ._public import publish
 
 __all__ = ["RateLimiter"]
 
@@ -26,10 +30,10 @@ class RateLimiter:
         window: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if per_minute < 1:
-            raise ValueError("per_minute must be at least 1")
-        if window <= 0:
-            raise ValueError("window must be positive")
+        if isinstance(per_minute, bool) or not isinstance(per_minute, int) or per_minute < 1:
+            raise ConfigurationError(f"per_minute must be an integer of at least 1, not {per_minute!r}")
+        if not 0 < window < math.inf:
+            raise ConfigurationError(f"window must be a finite, positive number of seconds, not {window!r}")
         self.per_minute = per_minute
         self.window = window
         self._clock = clock
@@ -51,3 +55,6 @@ class RateLimiter:
 
     def __repr__(self) -> str:
         return f"RateLimiter(per_minute={self.per_minute}, window={self.window})"
+
+
+publish(globals(), __all__)

@@ -2,25 +2,28 @@
 
 Retried: 408, 429 (honouring Retry-After, capped), 5xx, connection failures and timeouts, for calls
 safe to repeat; a call that is not (a POST that writes) is resent only after a refusal (429, 503) or a
-connection that was never made.
+failure before the request could reach the server (no connection was made, or no token could be had).
 """
 
 from __future__ import annotations
 
 import email.utils
+import math
 import random
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import httpx
-
-from ._errors import ApiError, RateLimitError, TransportError
+from ._errors import ApiError, ConfigurationError, RateLimitError, TransportError
+from ._public import publish
 
 if TYPE_CHECKING:
     from tenacity import RetryCallState
 
 __all__ = ["RetryPolicy"]
+
+# One generator for every call's jitter: seeding a new one per call costs more than the draw.
+_JITTER = random.Random()
 
 # 429 and 503 are refusals: the server did not process the request, so even a POST may be resent.
 _REFUSALS = frozenset({429, 503})
@@ -47,8 +50,14 @@ class RetryPolicy:
     retry_statuses: frozenset[int] = field(default=frozenset({408, 429, 500, 502, 503, 504}))
 
     def __post_init__(self) -> None:
-        if self.max_attempts < 1:
-            raise ValueError("max_attempts must be at least 1")
+        if isinstance(self.max_attempts, bool) or not isinstance(self.max_attempts, int) or self.max_attempts < 1:
+            raise ConfigurationError(f"max_attempts must be an integer of at least 1, not {self.max_attempts!r}")
+        if self.deadline is not None and not 0 <= self.deadline < math.inf:
+            raise ConfigurationError(f"deadline must be a finite number of seconds or None, not {self.deadline!r}")
+        for name in ("initial_backoff", "max_backoff", "max_retry_after"):
+            value = getattr(self, name)
+            if not 0 <= value < math.inf:
+                raise ConfigurationError(f"{name} must be a finite, non-negative number of seconds, not {value!r}")
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
@@ -62,12 +71,10 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         pass
     try:
         moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        current = time.time() if now is None else now
+        return max(0.0, moment.timestamp() - current)
+    except (TypeError, ValueError, IndexError, OverflowError):  # whatever a server sends is not our failure
         return None
-    if moment is None:
-        return None
-    current = time.time() if now is None else now
-    return max(0.0, moment.timestamp() - current)
 
 
 def is_retryable(error: BaseException, *, retry_safe: bool, policy: RetryPolicy) -> bool:
@@ -77,9 +84,8 @@ def is_retryable(error: BaseException, *, retry_safe: bool, policy: RetryPolicy)
             return False
         return retry_safe or error.status in _REFUSALS
     if isinstance(error, TransportError):
-        cause = error.__cause__
-        # A connection that was never made carried no request; anything later might have.
-        return retry_safe or isinstance(cause, (httpx.ConnectError, httpx.ConnectTimeout))
+        # A request that never reached the server changed nothing there; anything later might have.
+        return retry_safe or not error.request_sent
     return False
 
 
@@ -92,7 +98,7 @@ class RetryWait:
 
     def __init__(self, policy: RetryPolicy, rng: random.Random | None = None) -> None:
         self.policy = policy
-        self.rng = rng or random.Random()
+        self.rng = rng or _JITTER
 
     def __call__(self, retry_state: RetryCallState) -> float:
         error = retry_state.outcome.exception() if retry_state.outcome else None
@@ -102,3 +108,6 @@ class RetryWait:
                 return min(asked, self.policy.max_retry_after)
         ceiling = min(self.policy.max_backoff, self.policy.initial_backoff * 2 ** (retry_state.attempt_number - 1))
         return self.rng.uniform(ceiling / 2, ceiling)
+
+
+publish(globals(), __all__)

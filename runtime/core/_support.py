@@ -23,7 +23,7 @@ from ._decoding import (
     unexpected_status,
 )
 from ._enums import unknown_member
-from ._errors import DecodingError
+from ._errors import DecodingError, http_status
 from ._models import MapModel, Model, OpenModel
 from ._paging import AsyncCursorPages, AsyncNumberedPages, CursorPages, NumberedPages, first_page
 from ._waiter import WaitPolicy, wait_for_state, wait_for_state_async
@@ -54,6 +54,7 @@ __all__ = [
     "decode_response",
     "first_page",
     "format_datetime",
+    "http_status",
     "parse_json",
     "require_field",
     "unexpected_status",

@@ -5,16 +5,33 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urljoin, urlsplit
 
+import httpx
+
 from ._errors import ConfigurationError
 
 __all__ = []
 
 
 def check_base_url(url: str) -> str:
-    """Refuses anything but https, except plain http to a loopback address (tests, emulators)."""
-    parts = urlsplit(url)
+    """Refuses anything but https, except plain http to a loopback address (tests, emulators), and any
+    URL carrying credentials (``user:password@``: they would go to the server in place of the token).
+
+    Messages show the URL redacted (see `redact`).
+    """
+    if not isinstance(url, str):
+        raise ConfigurationError(f"a base URL must be a string, not {type(url).__name__}")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - validates the port (a number from 0 to 65535)
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL) as error:
+        raise ConfigurationError(f"base URL {url!r} is not a valid URL: {error}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(f"base URL {url!r} is not an http(s) URL")
+    if "@" in parts.netloc:
+        raise ConfigurationError(
+            f"base URL {url!r} carries credentials (user:password@): give client_id and client_secret instead"
+        )
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise ConfigurationError(
             f"refusing plain http to {parts.hostname}: credentials would travel unencrypted; use https"

@@ -1,18 +1,21 @@
 """The Genesys Cloud client: a region or base URL, tokens from the region's login host, Genesys error bodies.
 
-Genesys's own CLI and Terraform provider read the same environment variables as `Client.from_env`.
+Genesys's own CLI and Terraform provider read the same environment variables as `Client.from_env`:
+GENESYSCLOUD_REGION for the region and, as Genesys's CX as Code tools do, GENESYSCLOUD_API_REGION for the
+API base URL itself (``https://api.mypurecloud.ie``, or a local emulator's address).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar, Self, Unpack
 
 from .._core._client import Client as _CoreClient
 from .._core._client import ClientOptions
 from .._core._errors import ConfigurationError, ErrorFields
+from .._core._urls import check_base_url
 from ._errors import read_error_body
 from ._regions import api_base_url, login_base_url
 
@@ -40,6 +43,7 @@ class Client(_CoreClient):
             "client_id": "GENESYSCLOUD_OAUTHCLIENT_ID",
             "client_secret": "GENESYSCLOUD_OAUTHCLIENT_SECRET",
             "region": "GENESYSCLOUD_REGION",
+            "base_url": "GENESYSCLOUD_API_REGION",
         }
     )
 
@@ -60,15 +64,24 @@ class Client(_CoreClient):
     def from_env(cls, *, environ: Mapping[str, str] | None = None, **overrides: Any) -> Self:
         """A client configured as Genesys's CLI and Terraform provider are.
 
-        Reads ``GENESYSCLOUD_OAUTHCLIENT_ID``, ``GENESYSCLOUD_OAUTHCLIENT_SECRET`` and
-        ``GENESYSCLOUD_REGION`` (default us_east_1); keyword arguments override them.
+        Reads ``GENESYSCLOUD_OAUTHCLIENT_ID``, ``GENESYSCLOUD_OAUTHCLIENT_SECRET``,
+        ``GENESYSCLOUD_REGION`` (default us_east_1) and ``GENESYSCLOUD_API_REGION`` (an API base URL,
+        which wins over the region); keyword arguments override them. A bad value is named by its variable.
         """
         env = os.environ if environ is None else environ
-        variable = cls.ENVIRONMENT["region"]
-        region = env.get(variable, "").strip()
-        if region and "region" not in overrides and "base_url" not in overrides:
-            try:
-                api_base_url(region)
-            except ConfigurationError as error:
-                raise ConfigurationError(f"{variable}: {error}") from None
+        if "region" in overrides and "base_url" not in overrides:
+            overrides["base_url"] = None  # a region given in code wins over a base URL in the environment
+
+        def check(key: str, valid: Callable[[str], object]) -> str:
+            """The variable's value, checked, unless a keyword argument overrides it."""
+            value = "" if key in overrides else env.get(cls.ENVIRONMENT[key], "").strip()
+            if value:
+                try:
+                    valid(value)
+                except ConfigurationError as error:
+                    raise ConfigurationError(f"{cls.ENVIRONMENT[key]}: {error}") from None
+            return value
+
+        if not check("base_url", check_base_url) and "base_url" not in overrides:
+            check("region", api_base_url)  # a base URL wins over the region
         return super().from_env(environ=environ, **overrides)

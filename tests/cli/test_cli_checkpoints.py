@@ -44,6 +44,7 @@ def place(name: str, output: Path) -> Path:
 def test_version_1_checkpoints_resume_to_what_a_clean_run_writes(emulator: Emulator, tmp_path: Path, name: str) -> None:
     file_name = WRITTEN_WITH[name][1]
     clean = tmp_path / "clean" / file_name
+    clean.parent.mkdir()  # the command creates no folders
     finished = run_cli(command(emulator, name, clean))
     assert finished.returncode == 0, finished.stderr
     output = tmp_path / file_name

@@ -13,7 +13,7 @@ from genesys_cloud_audit.workflows._query_args import format_interval as check_i
 from genesys_cloud_audit.workflows.cli._checkpoint import load_checkpoint, save_checkpoint
 from genesys_cloud_audit.workflows.cli._formats import CSV_COLUMNS, column_value, format_for
 from genesys_cloud_audit.workflows.cli._interval import last_interval
-from genesys_cloud_audit.workflows.cli._parser import parse_filter
+from genesys_cloud_audit.workflows.cli._parser import number, parse_filter
 
 
 def test_last_interval_ends_now_to_the_second() -> None:
@@ -67,3 +67,87 @@ def test_checkpoint_round_trip_and_rejects_garbage(tmp_path: Path) -> None:
     path.write_text("{not json")
     with pytest.raises(CheckpointError):
         load_checkpoint(path)
+
+
+def test_one_number_parser_checks_every_numeric_option() -> None:
+    page_size = number(int, 1, 500)
+    assert page_size("500") == 500 and page_size(" 7 ") == 7
+    timeout = number(float, 0.0, 86400.0, above=True)
+    assert timeout("0.5") == 0.5 and timeout("86400") == 86400.0
+    for parse, text in [(page_size, "0"), (page_size, "501"), (page_size, "1.5"), (page_size, ""),
+                        (timeout, "0"), (timeout, "-1"), (timeout, "nan"), (timeout, "inf"), (timeout, "1e400")]:  # fmt: skip
+        with pytest.raises(argparse.ArgumentTypeError, match="expected a"):
+            parse(text)
+
+
+@pytest.mark.parametrize(
+    ("left", "requests", "per_minute", "text"),
+    [
+        (16, 49, 300, "16 sub-queries of 1d, 8 at a time: at least 49 requests, no wait under the rate limit"),
+        (365, 1096, 300, "at least 1,096 requests, at least 3 min under"),
+        (1460, 4381, 300, "at least 4,381 requests, at least 14 min under the rate limit of 300 a minute"),
+        (10_000, 30_001, 300, "at least 30,001 requests, at least 1 h 40 min under"),
+        (1, 4, 1, "1 sub-query of 1d, 8 at a time: at least 4 requests, at least 3 min under the rate limit of 1"),
+    ],
+)
+def test_the_plan_line_counts_requests_and_the_least_time_under_the_rate_limit(
+    left: int, requests: int, per_minute: int, text: str
+) -> None:
+    from genesys_cloud_audit import Client, RateLimiter
+    from genesys_cloud_audit.workflows.cli._commands import _plan_line
+
+    day = "2026-01-01T00:00:00Z/2026-01-02T00:00:00Z"
+    plan = ExportCheckpoint({}, tuple(PartCheckpoint(day) for _ in range(left)))
+    with Client(base_url="http://127.0.0.1:9", access_token="t", rate_limit=RateLimiter(per_minute)) as client:
+        assert text in _plan_line(client, plan, "1d", 8)
+    resumed = ExportCheckpoint({}, (PartCheckpoint(day, done=True), PartCheckpoint(day)))
+    with Client(base_url="http://127.0.0.1:9", access_token="t", rate_limit=None) as client:
+        assert _plan_line(client, resumed, "1d", 8).startswith("1 of 2 sub-queries of 1d left, 8 at a time")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "records"),
+    [("jsonl", [{"id": "1"}, {"id": "2", "message": {"message": "two\nlines"}}]),
+     ("csv", [{"id": "1", "message": {"message": 'a "quoted",\r\nmulti-line one'}}, {"id": "2"}]),
+     ("table", [{"eventDate": "2026-10-01"}, {"action": "Delete"}, {"status": "SUCCESS"}])],
+)  # fmt: skip
+def test_formats_count_their_records_back_and_refuse_what_is_not_theirs(
+    fmt: str, records: list[dict[str, object]]
+) -> None:
+    import io
+
+    writer = format_for(fmt)
+    data = writer.header() + writer.page(records)
+    assert writer.count(io.BytesIO(data), len(data)) == len(records)
+    assert writer.count(io.BytesIO(data + b"torn"), len(data)) == len(records)  # only the checkpoint's bytes
+    assert writer.count(io.BytesIO(writer.header()), len(writer.header())) == 0
+    with pytest.raises(ValueError, match="shorter"):
+        writer.count(io.BytesIO(data), len(data) + 10)
+    with pytest.raises(ValueError):
+        writer.count(io.BytesIO(data), len(data) - 1)  # a page cut before its end
+    if writer.header():
+        with pytest.raises(ValueError, match="header"):
+            writer.count(io.BytesIO(b"x" + data), len(data) + 1)
+
+
+def test_a_resume_mismatch_names_the_options() -> None:
+    from genesys_cloud_audit.workflows.cli._checkpoint import mismatched_options
+
+    base = {"interval": "a/b", "last": None, "service": None, "filters": [], "sort": None, "expand_user": False,
+            "page_size": 100, "format": "jsonl"}  # fmt: skip
+    stored = FileFacts("query", "jsonl", base)
+    assert mismatched_options(FileFacts("query", "jsonl", dict(base)), stored) == ""
+    changed = {**base, "service": "Routing", "filters": [["Action", "Delete"]], "page_size": 50}
+    text = mismatched_options(FileFacts("query", "jsonl", changed), stored)
+    assert text == ("--filter Action=Delete (it began with none); --page-size 50 (it began with 100); "
+                    "--service Routing (it began with none)")  # fmt: skip
+    split = {**base, "split": "1d", "ordered": False}
+    assert mismatched_options(FileFacts("query", "jsonl", split), stored) == (
+        "--unordered given (it began with none); --split 1d (it began with none)"
+    )
+    last = {**base, "last": "7d", "interval": "c/d"}
+    assert (
+        mismatched_options(FileFacts("query", "jsonl", last), FileFacts("query", "jsonl", {**base, "last": "7d"})) == ""
+    )
+    assert "started by `genesys-audit realtime`" in mismatched_options(FileFacts("query", "jsonl", base),
+                                                                       FileFacts("realtime", "jsonl", base))  # fmt: skip

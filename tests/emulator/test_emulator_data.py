@@ -10,6 +10,7 @@ import httpx
 
 from emulator import run_emulator
 from emulator.data import AuditDataset
+from emulator.messages import Response, encode_json
 from tests.emulator.emu_helpers import (
     DATA_END,
     DATA_START,
@@ -93,3 +94,26 @@ def test_million_records_narrow_interval_without_materialising() -> None:
     assert dataset.event_ms(span.start - 1) < dataset.event_ms(span.start)
     assert realtime["total"] == len(span)
     assert peak < 60 * 1024 * 1024  # far less than a million records would take
+
+
+def test_the_record_cache_serves_the_same_bytes_and_is_bounded() -> None:
+    plain = _dataset()
+    cached = AuditDataset(seed=7, count=2000, start=DATA_START, end=DATA_END, cache_records=100)
+    indices = [5, 6, 7, 1999, 0]
+    expected = encode_json([plain.record(i, expand_user=True) for i in indices])
+    assert plain.encoded_records(indices, expand_user=True) == expected
+    assert cached.encoded_records(indices, expand_user=True) == expected
+    assert cached.encoded_records(indices, expand_user=True) == expected  # from the cache
+    assert cached.encoded_records([], expand_user=False) == b"[]"
+    assert cached._encoded is not None and cached._encoded.cache_info().hits == len(indices)
+    cached.encoded_records(range(500))
+    assert cached._encoded.cache_info().currsize == 100
+
+
+def test_a_response_with_an_encoded_array_is_byte_for_byte_the_plain_one() -> None:
+    records = [_dataset().record(i) for i in range(3)]
+    head = {"id": "tx", "pageSize": 3, "cursor": "c"}
+    spliced = Response.json_with_array(200, head, "entities", encode_json(records))
+    assert spliced.body == Response.json(200, {**head, "entities": records}).body
+    assert spliced.json_value() == {**head, "entities": records}
+    assert Response.json_with_array(200, {}, "entities", b"[]").body == b'{"entities":[]}'

@@ -67,6 +67,15 @@ def test_dropped_connection(client: httpx.Client, emulator: Emulator) -> None:
     assert emulator.stats()["dropped"] == 1
 
 
+def test_a_lost_answer_took_effect(client: httpx.Client, emulator: Emulator) -> None:
+    client.post("/_emulator/faults", json={"spec": "lose:count=1:method=POST"})
+    with pytest.raises(httpx.RemoteProtocolError):
+        client.post("/api/v2/audits/query", json={"interval": WHOLE_SPAN})
+    assert client.post("/api/v2/audits/query", json={"interval": WHOLE_SPAN}).status_code == 202
+    stats = emulator.stats()
+    assert stats["queries_created"] == 2 and stats["dropped"] == 1  # the first query exists, orphaned
+
+
 def test_token_endpoint_faults(anon: httpx.Client) -> None:
     anon.post("/_emulator/faults", json={"spec": "503:path=^/oauth/token$:count=1"})
     first = anon.post(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator import settings
-from generator.gitignore import IgnoreRules
+from generator.output.gitignore import IgnoreRules
 
 EXTRA_PATTERNS = [
     "*.py[cod]",

@@ -99,6 +99,18 @@ def output_is_the_home_folder(ws: Workspace) -> None:
     ws.watched.append(home)
 
 
+@case(r"^error: \.: is the current folder or holds it; generate replaces --output whole")
+def output_is_the_current_folder_though_empty(ws: Workspace) -> None:
+    ws.output_arg = "."
+
+
+@case(r"^error: \.\./\.\./generated: is the current folder or holds it")
+def output_holds_the_current_folder(ws: Workspace) -> None:
+    shutil.rmtree(ws.cwd)
+    ws.cwd = ws.output / "genesys_cloud_audit"
+    ws.output_arg = "../../generated"
+
+
 @case(r"^error: ~: --output starts with '~', which the shell did not expand")
 def output_is_an_unexpanded_tilde(ws: Workspace) -> None:
     ws.output_arg = "~"
@@ -217,6 +229,11 @@ def previous_generation_links_outside(ws: Workspace) -> None:
 @case(r"^error: <tmp>/out/missing/generated: the folder it would go in, <tmp>/out/missing, does not exist")
 def output_parent_is_missing(ws: Workspace) -> None:
     ws.output_arg = str(ws.output.parent / "missing" / "generated")
+
+
+@case(r"^error: <tmp>/out/two\\nlines/generated: the folder it would go in, <tmp>/out/two\\nlines, does not exist")
+def output_path_with_a_newline_is_named_on_one_line(ws: Workspace) -> None:
+    ws.output_arg = str(ws.output.parent / "two\nlines" / "generated")
 
 
 @case(r"^error: README\.md/generated: the path it would go in, <tmp>/cwd/README\.md, is not a folder")
@@ -532,19 +549,55 @@ def spec_misspells_an_extension(ws: Workspace) -> None:
     ws.edit(ws.spec, "      x-pagination:\n        style: cursor\n", "      x-paginaton:\n        style: cursor\n")
 
 
+@case(
+    _SPEC + r"at /paths/.*/parameters/\d+: header parameter 'X-Correlation-Id' cannot be sent: the runtime core sends"
+)
+def spec_adds_a_header_parameter_the_runtime_cannot_send(ws: Workspace) -> None:
+    ws.edit(
+        ws.spec,
+        "      operationId: getAuditsQueryServicemapping\n",
+        "      operationId: getAuditsQueryServicemapping\n      parameters:\n"
+        "        - {name: X-Correlation-Id, in: header, schema: {type: string}}\n",
+    )
+
+
+@case(_SPEC + r"at /paths/.*/requestBody/content: a request body of type text/\\x1b\[2Jplain cannot be sent")
+def spec_value_with_a_terminal_escape_is_shown_escaped(ws: Workspace) -> None:
+    ws.edit(ws.spec, "          application/json:\n", '          "text/\\e[2Jplain":\n')
+
+
 # -- the API config beside the spec and the runtime layers it names ------------------------------
 
-_CONFIG = r"^error: <tmp>/inputs/audit-api\.toml: "
+_CONFIG = r"^error: <tmp>/inputs/audit-api\.toml:"
 
 
-@case(_CONFIG + r"unknown key 'layer' \(known: ")
+@case(_CONFIG + r"\d+: unknown key 'layer' \(known: ")
 def api_config_has_an_unknown_key(ws: Workspace) -> None:
     ws.edit(ws.spec.with_suffix(".toml"), "layers = ", "layer = ")
 
 
-@case(_CONFIG + r"package name 'Genesys-Audit' is not a lower-case Python identifier")
+@case(_CONFIG + r"\d+: package name 'Genesys-Audit' is not a lower-case ASCII Python identifier")
 def api_config_names_an_impossible_package(ws: Workspace) -> None:
     ws.edit(ws.spec.with_suffix(".toml"), 'package = "genesys_cloud_audit"', 'package = "Genesys-Audit"')
+
+
+@case(_CONFIG + r"\d+: package name 'json' would hide the standard library's json module")
+def api_config_names_a_standard_library_module(ws: Workspace) -> None:
+    ws.edit(ws.spec.with_suffix(".toml"), 'package = "genesys_cloud_audit"', 'package = "json"')
+
+
+@case(_CONFIG + r"\d+: version '2026-11-01' is not a PEP 440 version \(such as 1\.2\.0\), which pip needs")
+def api_config_gives_a_version_pip_refuses(ws: Workspace) -> None:
+    ws.edit(ws.spec.with_suffix(".toml"), 'version = "0.1.0"', 'version = "2026-11-01"')
+
+
+@case(
+    _SPEC
+    + r"at /info/title: package name 'httpx' would hide httpx, which the generated package needs; set package in audit-api\.toml"
+)
+def spec_title_names_the_package_after_a_dependency(ws: Workspace) -> None:
+    ws.spec.with_suffix(".toml").unlink()
+    ws.edit(ws.spec, "  title: Genesys Cloud Audit API", "  title: HTTPX")
 
 
 @case(r"^error: <tmp>/inputs/runtime: no runtime layer 'audits' \(known: audit, core, genesys\)")
@@ -561,10 +614,30 @@ def api_config_leaves_out_a_required_layer(ws: Workspace) -> None:
     ws.edit(ws.spec.with_suffix(".toml"), 'layers = ["genesys", "audit"]', 'layers = ["audit"]')
 
 
-@case(r"^error: <tmp>/inputs/runtime/genesys/layer\.toml: unknown key 'export' \(known: ")
+@case(r"^error: <tmp>/inputs/runtime/genesys/layer\.toml:\d+: unknown key 'export' \(known: ")
 def layer_manifest_has_an_unknown_key(ws: Workspace) -> None:
     runtime = ws.own_runtime()
     ws.edit(runtime / "genesys" / "layer.toml", "exports = ", "export = ")
+
+
+@case(r"^error: <tmp>/inputs/runtime/genesys/_regions\.py:\d+: __all__ lists 'Ghost', which the module does not define")
+def layer_exports_a_name_its_module_does_not_define(ws: Workspace) -> None:
+    runtime = ws.own_runtime()
+    ws.edit(runtime / "genesys" / "_regions.py", "__all__ = [", '__all__ = ["Ghost", ')
+
+
+@case(r"^error: <tmp>/inputs/runtime/core/hostname: is a symbolic link; a layer is copied verbatim")
+def layer_holds_a_link_out_of_the_runtime(ws: Workspace) -> None:
+    runtime = ws.own_runtime()
+    (runtime / "core" / "hostname").symlink_to("/etc/hostname")
+
+
+@case(
+    r"^error: <tmp>/inputs/runtime/genesys/layer\.toml: layer 'genesys' would land on the generated genesys_cloud_audit/client\.py"
+)
+def layer_package_lands_on_a_generated_module(ws: Workspace) -> None:
+    runtime = ws.own_runtime()
+    ws.edit(runtime / "genesys" / "layer.toml", 'package = "_genesys"', 'package = "client"')
 
 
 @case(r"^error: <tmp>/inputs/runtime/genesys/_regions\.py: the module has no __all__")
@@ -617,7 +690,7 @@ def overrides_file_is_not_toml(ws: Workspace) -> None:
     ws.edit(_overrides(ws), "[[override]]", "[[override]\n")
 
 
-@case(_OVERRIDES + r" not UTF-8 \(byte \d+\)")
+@case(_OVERRIDES + r"\d+: not UTF-8 \(byte \d+\)")
 def overrides_file_is_not_utf8(ws: Workspace) -> None:
     _overrides(ws).write_bytes(_overrides(ws).read_bytes() + b"\n# caf\xe9\n")
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from generator import settings
-from generator.tree_diff import diff_trees
+from generator.output.tree_diff import diff_trees
 from tests.support.generator_runs import copy_generation, snapshot
 
 REPO = settings.REPO_ROOT

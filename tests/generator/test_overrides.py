@@ -6,7 +6,7 @@ from dataclasses import replace
 from importlib.resources import files
 
 from generator import settings
-from generator.templates_check import load_overrides, stale_overrides
+from generator.inputs.templates_check import load_overrides, stale_overrides
 
 
 def test_the_pinned_upstream_templates_still_match_the_record() -> None:

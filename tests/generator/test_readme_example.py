@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import re
-import shutil
 from pathlib import Path
 
 from generator import settings
-from generator.pipeline import Inputs, build_tree
+from generator.build import build_tree
+from generator.inputs.files import Inputs
+from tests.support.worked_examples import jinja_snippet, templates_with
 
 
 def test_readme_to_json_example(tmp_path: Path) -> None:
-    readme = (settings.REPO_ROOT / "README.md").read_text()
-    snippet = re.search(r"```jinja\n(.*?)```", readme, re.S)
-    assert snippet, "the README lost its worked example"
-    method = "\n".join(line[3:] for line in snippet.group(1).splitlines()) + "\n\n"
-    templates = tmp_path / "templates"
-    shutil.copytree(settings.TEMPLATES_DIR, templates)
-    model = templates / "model.py.jinja"
+    method = jinja_snippet(settings.REPO_ROOT / "README.md") + "\n"
     anchor = "{% if model.is_multipart_body %}\n    def to_multipart"
-    text = model.read_text()
-    assert anchor in text
-    model.write_text(text.replace(anchor, method + anchor, 1))
+    templates = templates_with(tmp_path, "model.py.jinja", anchor, method, after=False)
 
     out = tmp_path / "out"
     build_tree(Inputs(templates=templates), out)

@@ -1,4 +1,4 @@
-"""generator.spec_check and generator.extensions: every rule, each failure naming its line and pointer.
+"""generator.inputs.spec_check and generator.inputs.extensions: every rule, each failure naming its line and pointer.
 
 Each case mutates the real spec in one place and checks the one-line message: what is wrong and where.
 (The whole command on hostile inputs, with generated/ left untouched, is in test_hostile_inputs.py.)
@@ -12,8 +12,8 @@ import pytest
 
 from generator import settings
 from generator.errors import GenerationError
-from generator.extensions import CursorPaging, PageNumberPaging
-from generator.spec_check import check_spec
+from generator.inputs.extensions import CursorPaging, PageNumberPaging
+from generator.inputs.spec_check import check_spec
 
 SPEC_TEXT = settings.SPEC_FILE.read_text(encoding="utf-8")
 RESULTS = "getAuditsQueryTransactionIdResults"
@@ -186,3 +186,30 @@ def test_several_problems_are_reported_together_one_per_line(tmp_path: Path) -> 
 def test_structure_and_references_are_checked_first(tmp_path: Path, old: str, new: str, expected: str) -> None:
     message = _message(tmp_path, _mutated(old, new))
     assert expected in message and "spec.yaml:" in message and " at /" in message, message
+
+
+def test_schemas_that_become_one_class_are_refused_naming_both(tmp_path: Path) -> None:
+    text = _mutated("    AuditExpandField:\n", "    Audit_Expand_Field: {type: string}\n    AuditExpandField:\n")
+    message = _message(tmp_path, text)
+    assert (
+        f"spec.yaml:{_line_of(text, '    AuditExpandField:')}: at /components/schemas/AuditExpandField: "
+        f"schemas 'Audit_Expand_Field' and 'AuditExpandField' both become the class 'AuditExpandField' "
+        f"(first at line {_line_of(text, 'Audit_Expand_Field')})"
+    ) in message, message
+
+
+def test_a_module_name_too_long_for_a_file_name_is_refused(tmp_path: Path) -> None:
+    long_id = "getAuditsQueryServicemapping" + "AndMore" * 30
+    text = _mutated("operationId: getAuditsQueryServicemapping", f"operationId: {long_id}")
+    message = _message(tmp_path, text)
+    assert f"spec.yaml:{_line_of(text, long_id)}:" in message
+    assert "becomes the module name 'get_audits_query_servicemapping_and_more_and_more" in message, message
+    assert "(301 bytes), longer than the 200 a module name may have" in message, message
+
+
+def test_a_tag_too_long_for_a_folder_name_is_refused(tmp_path: Path) -> None:
+    tag = "Audit" + " and more" * 30
+    text = _mutated("      tags: [Audit]\n", f"      tags: ['{tag}']\n")
+    message = _message(tmp_path, text)
+    assert f"spec.yaml:{_line_of(text, tag)}: at /paths/" in message, message
+    assert "tag 'Audit and more" in message and "longer than the 200 a module name may have" in message, message

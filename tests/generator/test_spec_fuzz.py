@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from generator import settings as generator_settings
 from generator.errors import GenerationError
-from generator.spec_check import check_spec as load_spec_under_test
+from generator.inputs.spec_check import check_spec as load_spec_under_test
 
 FUZZ = settings(
     max_examples=300,

@@ -6,17 +6,17 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from generator import settings
-from generator.extensions import DOCUMENTATION_ONLY, EXTENSIONS
-from generator.operations import CursorPager, NumberPager, OperationView, SuccessResponse, WaiterView
-from generator.package_plan import PackagePlan
-from generator.pipeline import Inputs, build_tree
+from generator.build import build_tree
+from generator.inputs.extensions import DOCUMENTATION_ONLY, EXTENSIONS
+from generator.inputs.files import Inputs
+from generator.plan.operations import CursorPager, NumberPager, OperationView, SuccessResponse, WaiterView
+from generator.plan.package_plan import PackagePlan
+from tests.support.worked_examples import jinja_snippet, templates_with
 
 CONTRACT = settings.TEMPLATES_DIR / "README.md"
 
@@ -57,16 +57,8 @@ print(json.dumps(found))
 
 
 def test_the_worked_example_changes_every_operation_module(tmp_path: Path) -> None:
-    snippet = re.search(r"```jinja\n(.*?)```", CONTRACT.read_text(), re.S)
-    assert snippet, "templates/README.md lost its worked example"
-    lines = "\n".join(line.removeprefix("   ") for line in snippet.group(1).splitlines()) + "\n"
-    templates = tmp_path / "templates"
-    shutil.copytree(settings.TEMPLATES_DIR, templates)
-    module = templates / "endpoint_module.py.jinja"
     anchor = "{% set op = operation(endpoint) %}\n"
-    text = module.read_text()
-    assert anchor in text
-    module.write_text(text.replace(anchor, anchor + lines, 1))
+    templates = templates_with(tmp_path, "endpoint_module.py.jinja", anchor, jinja_snippet(CONTRACT), after=True)
 
     out = tmp_path / "out"
     build_tree(Inputs(templates=templates), out)

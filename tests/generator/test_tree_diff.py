@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.tree_diff import diff_trees
+from generator.output.tree_diff import diff_trees
 
 IGNORE_FILE = "__pycache__/\n*.egg-info/\nbuild/\n/coverage.xml\n"
 

@@ -9,8 +9,8 @@ import pytest
 
 from generator import settings
 from generator.errors import GenerationError
-from generator.origins import origin_of
-from generator.verify import verify_tree
+from generator.verify.origins import origin_of
+from generator.verify.tree import verify_tree
 from tests.support.generator_runs import PACKAGE
 
 PYPROJECT = '[project]\nname = "tiny"\nversion = "1"\n'
@@ -166,7 +166,7 @@ def test_a_module_missing_from_the_tree_is_not_found_in_the_installed_client(tmp
 def test_a_warmed_up_copy_from_site_packages_gives_way_to_the_tree(
     tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import import_check
+    from generator.verify import import_check
 
     site = tmp_path / "site"
     (site / "tiny").mkdir(parents=True)

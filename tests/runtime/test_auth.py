@@ -152,7 +152,19 @@ def test_a_renewed_token_refused_again_raises_authentication_error(scripted_serv
     with make_client(scripted_server) as client, pytest.raises(AuthenticationError) as caught:
         servicemapping.sync(client=client)
     assert caught.value.status == 401
-    assert len(scripted_server.requests_to("/oauth/token")) == 2  # first token, one renewal, no more
+    assert len(scripted_server.requests_to("/oauth/token")) == 3  # first token, two renewals, no more
+    assert len(scripted_server.requests_to(MAPPING)) == 3
+
+
+def test_a_token_refused_right_after_another_call_renewed_it_is_renewed_again(scripted_server: ScriptedServer) -> None:
+    # Under concurrency the token a caller reuses after a 401 may already be spent (another caller's
+    # requests used it up): it is renewed a second time instead of failing the call.
+    refused = json_response(401, {"code": "bad.credentials", "message": "Invalid login credentials."})
+    scripted_server.enqueue("GET", MAPPING, refused, refused)
+    scripted_server.set_default("GET", MAPPING, OK)
+    with make_client(scripted_server) as client:
+        servicemapping.sync(client=client)
+    assert bearer_tokens(scripted_server) == ["Bearer token-1", "Bearer token-2", "Bearer token-3"]
 
 
 def test_refused_client_credentials_raise_authentication_error(scripted_server: ScriptedServer) -> None:

@@ -40,6 +40,31 @@ def test_from_env_defaults_to_us_east_1_and_accepts_overrides() -> None:
     assert Client.from_env(environ={}, access_token="ready").base_url == "https://api.mypurecloud.com"
 
 
+def test_from_env_reads_the_api_base_url_as_genesys_tools_do() -> None:
+    env = {**ENV, "GENESYSCLOUD_API_REGION": "https://api.mypurecloud.ie/"}
+    client = Client.from_env(environ=env)
+    assert client.base_url == "https://api.mypurecloud.ie"  # it wins over GENESYSCLOUD_REGION
+    assert "login.mypurecloud.ie/oauth/token" in repr(client)
+    local = Client.from_env(environ={**ENV, "GENESYSCLOUD_API_REGION": "http://127.0.0.1:8080"})
+    assert local.base_url == "http://127.0.0.1:8080" and "127.0.0.1:8080/oauth/token" in repr(local)
+    # A region or base URL given in code wins over the variable.
+    assert Client.from_env(environ=env, region="us_west_2").base_url == "https://api.usw2.pure.cloud"
+    assert Client.from_env(environ=env, base_url="https://api.mypurecloud.jp").base_url == "https://api.mypurecloud.jp"
+
+
+@pytest.mark.parametrize("url", ["http://api.example.com", "ftp://x", "not a url"])
+def test_from_env_names_the_base_url_variable_when_it_is_wrong(url: str) -> None:
+    with pytest.raises(ConfigurationError, match=r"^GENESYSCLOUD_API_REGION: "):
+        Client.from_env(environ={**ENV, "GENESYSCLOUD_API_REGION": url})
+    # Overridden in code, the variable is not read.
+    assert Client.from_env(environ={**ENV, "GENESYSCLOUD_API_REGION": url}, base_url="https://api.mypurecloud.de")
+
+
+def test_a_region_variable_under_a_base_url_variable_is_not_read() -> None:
+    env = {**ENV, "GENESYSCLOUD_REGION": "atlantis", "GENESYSCLOUD_API_REGION": "https://api.mypurecloud.de"}
+    assert Client.from_env(environ=env).base_url == "https://api.mypurecloud.de"
+
+
 def test_every_operation_sync_and_async_through_the_consumer_script(
     scripted_server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,7 +8,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from genesys_cloud_audit import AsyncCursorPages, AsyncNumberedPages, CursorPages, NumberedPages
+from genesys_cloud_audit import (
+    AsyncCursorPages,
+    AsyncNumberedPages,
+    Checkpoint,
+    ConfigurationError,
+    CursorPages,
+    GenesysCloudError,
+    NumberedPages,
+    PagingError,
+)
 from genesys_cloud_audit._core._paging import first_page
 from genesys_cloud_audit.types import UNSET
 
@@ -68,9 +77,9 @@ def test_first_page_defaults_to_one() -> None:
 
 
 def test_negative_skip_is_refused_by_every_pager() -> None:
-    with pytest.raises(ValueError, match="skip"):
+    with pytest.raises(ConfigurationError, match="skip"):
         cursor_pages(cursor_source(3, 2), skip=-1)
-    with pytest.raises(ValueError, match="skip"):
+    with pytest.raises(ConfigurationError, match="skip"):
         async_numbered_pages(numbered_source(3, 2), skip=-1)
 
 
@@ -249,3 +258,102 @@ def test_sync_pager_iterates_lazily() -> None:
     assert fetched == []
     assert [next(pager) for _ in range(5)] == [0, 1, 2, 3, 4]
     assert fetched == [None, "4"]
+
+
+# -- paging never loops --------------------------------------------------------------------------
+
+
+def looping_source(*cursors: str | None) -> dict[str | None, FakePage]:
+    """Pages fetched with None, then each given cursor: page i names cursors[i] as its next."""
+    keys = [None, *cursors[:-1]]
+    return {key: FakePage([10 * index, 10 * index + 1], cursor=cursors[index]) for index, key in enumerate(keys)}
+
+
+@pytest.mark.parametrize(
+    ("cursors", "handed_out", "stuck_at", "reason"),
+    [
+        (("a", "a"), [0, 1], "a", "the cursor it was fetched with"),  # the server repeats the cursor it got
+        (("a", "b", "a"), [0, 1, 10, 11], "b", "a cursor this pager already followed"),  # a longer cycle
+    ],
+)
+def test_a_cursor_that_does_not_advance_raises_before_its_page_is_handed_out(
+    cursors: tuple[str, ...], handed_out: list[int], stuck_at: str, reason: str
+) -> None:
+    source = looping_source(*cursors)
+    pager = cursor_pages(source, operation="listThings")
+    got: list[int] = []
+    with pytest.raises(PagingError, match=f"^listThings: paging does not advance: .*{reason}") as caught:
+        got.extend(pager)
+    assert got == handed_out
+    assert (caught.value.operation_id, caught.value.cursor, caught.value.page_number) == ("listThings", stuck_at, None)
+    assert isinstance(caught.value, GenesysCloudError)
+    assert pager.checkpoint() == Checkpoint(stuck_at, 0, False)  # resuming from it repeats nothing
+    with pytest.raises(PagingError):  # iterating again fails again rather than looping
+        next(pager)
+    assert pager.items_read == len(handed_out)
+
+    async def run_async() -> list[int]:
+        got_async: list[int] = []
+        with pytest.raises(PagingError, match=reason):
+            async for item in async_cursor_pages(source, operation="listThings"):
+                got_async.append(item)
+        return got_async
+
+    assert asyncio.run(run_async()) == handed_out
+    with pytest.raises(PagingError):
+        list(cursor_pages(source).detailed_pages())
+
+
+def test_a_resumed_cursor_pager_refuses_a_page_that_names_its_start_cursor() -> None:
+    source = {"x": FakePage([7, 8], cursor="x")}
+    pager = cursor_pages(source, start_cursor="x", skip=1)
+    with pytest.raises(PagingError, match="cursor 'x'") as caught:
+        next(pager)
+    assert caught.value.operation_id is None and "paging does not advance" in str(caught.value)
+    assert (pager.cursor, pager.skip, pager.pages_read) == ("x", 1, 0)
+
+
+def test_a_long_cursor_is_cut_in_the_message() -> None:
+    cursor = "k" * 30 + "-middle-" + "z" * 30
+    with pytest.raises(PagingError) as caught:
+        list(cursor_pages({None: FakePage([1], cursor=cursor), cursor: FakePage([2], cursor=cursor)}))
+    assert caught.value.cursor == cursor and "middle" not in str(caught.value) and "kkk" in str(caught.value)
+
+
+def test_a_server_ignoring_the_page_number_raises_at_the_first_repeated_page() -> None:
+    fetched: list[int] = []
+
+    def same_page(number: int) -> FakePage:
+        fetched.append(number)
+        return FakePage([1, 2, 3], count=1000)
+
+    pager = numbered_pages(same_page, operation="searchThings")
+    got: list[int] = []
+    with pytest.raises(PagingError, match=r"^searchThings: paging does not advance: page 2 repeats page 1") as caught:
+        got.extend(pager)
+    assert got == [1, 2, 3] and fetched == [1, 2]
+    assert (caught.value.page_number, caught.value.cursor) == (2, None)
+    assert (pager.page_number, pager.skip) == (2, 0)
+    with pytest.raises(PagingError, match="page 2 repeats page 1"):
+        asyncio.run(collect(async_numbered_pages(same_page)))
+
+
+def test_a_page_count_growing_as_fast_as_it_is_read_raises() -> None:
+    # Page n reports n + 1 pages: there is always one more. The count may outgrow the pages read by
+    # half of them plus 10, so page 23 (growth 22 > 23 // 2 + 10) is refused.
+    pager = numbered_pages(lambda n: FakePage([n], count=n + 1), operation="searchThings")
+    got: list[int] = []
+    with pytest.raises(PagingError, match="page count grew from 2 to 24 while 23 pages were read") as caught:
+        got.extend(pager)
+    assert got == list(range(1, 23)) and caught.value.page_number == 23
+
+
+def test_a_page_count_growing_slower_than_it_is_read_ends() -> None:
+    # Records keep arriving (one more page for every three read): the pager still reaches the end.
+    pages = list(numbered_pages(lambda n: FakePage([n], count=30 + n // 3)).detailed_pages())
+    assert [page.number for page in pages] == list(range(1, 45)) and pages[-1].last  # page 44 counts 44
+
+
+def test_identical_records_on_different_pages_are_not_mistaken_for_a_repeat() -> None:
+    pages = {1: [5, 5, 5], 2: [5, 5], 3: [5, 6, 5]}
+    assert list(numbered_pages(lambda n: FakePage(pages[n], count=3))) == [5, 5, 5, 5, 5, 5, 6, 5]

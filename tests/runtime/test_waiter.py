@@ -92,7 +92,7 @@ def test_enum_states_are_compared_by_value_and_unset_is_no_state() -> None:
 
 
 @pytest.mark.parametrize("final", ["Failed", "Cancelled"])
-def test_a_failure_state_raises_with_the_state_and_status(final: str) -> None:
+def test_a_failure_state_raises_with_the_state_and_the_last_poll(final: str) -> None:
     fake = FakeTime()
     polled = states({"state": "Running"}, {"state": final, "why": "x"})
     with pytest.raises(WaitFailedError) as caught:
@@ -100,7 +100,7 @@ def test_a_failure_state_raises_with_the_state_and_status(final: str) -> None:
             lambda: next(polled), state_of=lambda s: s["state"], failure={"Failed", "Cancelled"}, resource_id="job-2"
         )
     assert (caught.value.resource_id, caught.value.state) == ("job-2", final)
-    assert caught.value.status == {"state": final, "why": "x"}
+    assert caught.value.resource == {"state": final, "why": "x"}
     assert fake.pauses == [1.0]
 
 

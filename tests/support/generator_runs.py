@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import settings
-from generator.api_config import config_path
+from generator.inputs.api_config import config_path
 
 __all__ = ["PACKAGE", "Workspace", "copy_generation", "snapshot"]
 

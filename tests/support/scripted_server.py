@@ -2,6 +2,12 @@
 
 Each route (method, path) has a FIFO of `Canned` answers and an optional default used once the
 queue is empty; every request is recorded. Unscripted requests get 418 so a test fails loudly.
+
+It misbehaves on request: `Canned(drop=True)` closes the connection without answering, `raw=` writes
+bytes verbatim (a truncated body, a broken chunked encoding, garbage) and then closes it, `headers`
+may repeat or contradict what the server adds (``Content-Encoding: gzip`` on a plain body); an answer
+may be a function of the request, so it can echo what it was sent (`echo_request`), and `cursor_loop`
+and `page_loop` script servers that never let a pager advance.
 """
 
 from __future__ import annotations
@@ -16,7 +22,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-__all__ = ["Canned", "Recorded", "ScriptedServer", "json_response", "token_issuer"]
+__all__ = [
+    "Canned",
+    "Recorded",
+    "ScriptedServer",
+    "cursor_loop",
+    "echo_request",
+    "json_response",
+    "page_loop",
+    "token_issuer",
+]
 
 
 @dataclass(frozen=True)
@@ -35,13 +50,15 @@ class Recorded:
 
 @dataclass(frozen=True)
 class Canned:
-    """One answer: status, headers and body; `delay` waits before answering, `drop` closes the socket."""
+    """One answer: status, headers and body; `delay` waits before answering, `drop` closes the socket,
+    `raw` is written as the whole response (status line included, or not) before the socket is closed."""
 
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     drop: bool = False
+    raw: bytes | None = None
 
 
 Answer = Canned | Callable[[Recorded], Canned]
@@ -63,6 +80,58 @@ def token_issuer(expires_in: int = 3600, prefix: str = "token", delay: float = 0
         return json_response(200, payload, delay=delay)
 
     return answer
+
+
+def echo_request(status: int = 400) -> Callable[[Recorded], Canned]:
+    """An error that quotes the request back, as careless servers do: its headers (Authorization
+    included) in the message, the body and the query in the details, and Authorization in a header."""
+
+    def answer(request: Recorded) -> Canned:
+        quoted = "; ".join(f"{name}: {value}" for name, value in request.headers.items())
+        payload = {
+            "code": "bad.request",
+            "message": f"Rejected request with headers {quoted}",
+            "contextId": "ctx-echo",
+            "details": [{"body": request.body.decode("utf-8", "replace"), "query": request.query}],
+        }
+        echoed = {"X-Echo-Authorization": request.headers.get("Authorization", "")}
+        return json_response(status, payload, echoed)
+
+    return answer
+
+
+def cursor_loop(records_per_page: int = 2, *, repeat_after: int = 0) -> Callable[[Recorded], Canned]:
+    """Results pages whose next cursor stops advancing: pages 0 .. `repeat_after` - 1 name the next
+    one's cursor (``c1``, ``c2``, ...); then each page names the cursor it was fetched with
+    (`repeat_after` 0) or the first cursor again (a longer cycle). Page ``cN`` holds ``pN-r0``, ..."""
+
+    def answer(request: Recorded) -> Canned:
+        given = (request.query.get("cursor") or [None])[0]
+        number = int(given[1:]) if given else 0
+        following = f"c{number + 1}" if number < repeat_after else ("c1" if repeat_after else given or "c0")
+        entities = [_record(f"p{number}-r{index}") for index in range(records_per_page)]
+        return json_response(200, {"id": "tx-loop", "pageSize": records_per_page, "cursor": following,
+                                   "entities": entities})  # fmt: skip
+
+    return answer
+
+
+def page_loop(page_count: int | Callable[[int], int], records_per_page: int = 2) -> Callable[[Recorded], Canned]:
+    """Realtime pages that ignore the requested page number (always page 1's records), reporting
+    `page_count` pages (or a count computed from the requested number: one that keeps growing)."""
+
+    def answer(request: Recorded) -> Canned:
+        number = int(request.json().get("pageNumber") or 1)
+        count = page_count(number) if callable(page_count) else page_count
+        entities = [_record(f"p{number if callable(page_count) else 1}-r{index}") for index in range(records_per_page)]
+        return json_response(200, {"entities": entities, "pageSize": records_per_page, "pageNumber": number,
+                                   "total": count * records_per_page, "pageCount": count})  # fmt: skip
+
+    return answer
+
+
+def _record(record_id: str) -> dict[str, Any]:
+    return {"id": record_id, "serviceName": "Architect", "action": "Create", "eventDate": "2026-10-01T00:00:00.000Z"}
 
 
 class _Server(ThreadingHTTPServer):
@@ -142,6 +211,11 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             if canned.delay:
                 time.sleep(canned.delay)
             if canned.drop:
+                self.close_connection = True
+                return
+            if canned.raw is not None:
+                self.wfile.write(canned.raw)
+                self.wfile.flush()
                 self.close_connection = True
                 return
             self.send_response(canned.status)

@@ -97,6 +97,7 @@ def change(path: str, value: object) -> dict[str, Any]:
         ("/parts/1/recordsRead", "513", "/parts/1/recordsRead: expected an integer of at least 0"),
         ("/parts/1/done", "no", "/parts/1/done: expected true or false"),
         ("/parts/1/done", True, "/parts/1/skip: records skipped in a finished part"),
+        ("/parts/0/cursor", "c2", "/parts/0/cursor: a page still to read in a finished part"),
         ("/file", 3, "/file: expected an object"),
         ("/file/command", ..., "/file/command: missing"),
         ("/file/format", "", "/file/format: expected a non-empty string"),

@@ -11,9 +11,11 @@ A = "2026-10-01T00:00:00.000Z/2026-10-02T00:00:00.000Z"
 B = "2026-10-02T00:00:00.000Z/2026-10-03T00:00:00.000Z"
 
 
-def item(part: int, records: list[int], cursor: str | None, following: str | None, first: int = 0) -> PageItem[int]:
+def item(
+    part: int, records: list[int], cursor: str | None, following: str | None, first: int = 0, *, settled: bool = True
+) -> PageItem[int]:
     page = Page(response=None, items=records, number=1, last=following is None, cursor=cursor, next_cursor=following)
-    return PageItem(part, f"tx-{part}", page, first)
+    return PageItem(part, f"tx-{part}", page, first, settled)
 
 
 def state(*parts: PartCheckpoint, ordered: bool = True) -> ExportState[int]:
@@ -101,8 +103,19 @@ def test_a_query_created_to_run_again_is_saved_only_with_its_first_records() -> 
     machine = state(PartCheckpoint(A, records_read=30))  # no query, 30 records to skip when it is run
     machine.set_transaction(0, "tx-new")
     assert machine.checkpoint().parts[0].transaction_id is None and machine.transaction_ids == ["tx-new"]
-    machine.receive(item(0, [], None, "c1"))  # a page whose records were all dropped
+    machine.receive(item(0, [], None, "c1"))  # a page whose records were all dropped, the last to drop
     assert machine.checkpoint().parts[0] == PartCheckpoint(A, "tx-0", "c1", 0, 30, False)
+
+
+def test_a_page_dropped_while_more_remain_to_drop_moves_nothing() -> None:
+    machine = state(PartCheckpoint(A, records_read=250))  # no query; 250 records to drop when it is run
+    machine.set_transaction(0, "tx-new")
+    machine.receive(item(0, [], None, "c1", first=100, settled=False))  # 100 dropped, 150 to go
+    machine.receive(item(0, [], "c1", "c2", first=100, settled=False))  # 200 dropped, 50 to go
+    assert machine.checkpoint().parts[0] == PartCheckpoint(A, None, None, 0, 250, False)
+    machine.receive(item(0, [251, 252], "c2", "c3", first=50))  # 50 dropped, then the first new records
+    assert records(machine, 1) == [251]
+    assert machine.checkpoint().parts[0] == PartCheckpoint(A, "tx-0", "c2", 51, 251, False)
 
 
 def test_progress_counts_parts_and_records() -> None:

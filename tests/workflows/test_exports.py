@@ -4,12 +4,17 @@ sequentially, events, and the sub-query run's bookkeeping (workflows/_exports.py
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from genesys_cloud_audit import (
+    BadRequestError,
+    CheckpointError,
     Client,
+    ExportProgress,
     NotFoundError,
+    WaitFailedError,
     WaitPolicy,
     export_audits,
     query_audits,
@@ -17,8 +22,6 @@ from genesys_cloud_audit import (
     resume_audits,
 )
 from genesys_cloud_audit.types import Unset
-from genesys_cloud_audit.workflows._arguments import query
-from genesys_cloud_audit.workflows._exports import AuditExport
 
 from emulator import Emulator
 from tests.support.clients import make_client
@@ -33,29 +36,17 @@ def expected_ids(emu: Emulator) -> list[str]:
     return [str(emu.app.dataset.record(index)["id"]) for index in range(RECORDS)]
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.events: list[tuple[str, int, str]] = []
-
-    def query_state(self, part: int, transaction_id: str, state: str) -> None:
-        self.events.append(("state", part, state))
-
-    def query_rerun(self, part: int, transaction_id: str) -> None:
-        self.events.append(("rerun", part, transaction_id))
-
-
 def test_a_query_that_vanishes_mid_export_is_run_again_without_duplicates(emu: Emulator, client: Client) -> None:
-    recorder = Recorder()
-    arguments = query(client, interval=SPAN, page_size=100, wait_policy=FAST)
-    export = AuditExport(client, arguments.plan, arguments.settings, recorder)
+    events: list[ExportProgress] = []
+    export = query_audits(client, interval=SPAN, page_size=100, wait_policy=FAST, progress=events.append)
     got = [str(next(export).id) for _ in range(250)]
     first_id = export.transaction_id
     emu.reset()  # the server forgets the query: the next page answers 404
     got.extend(str(record.id) for record in export)
     assert got == expected_ids(emu)
     assert export.transaction_id != first_id and export.checkpoint().parts[0].transaction_id == export.transaction_id
-    assert ("rerun", 0, first_id) in recorder.events
-    states = [event[2] for event in recorder.events if event[0] == "state"]
+    assert [(e.part, e.transaction_id) for e in events if e.event == "rerun"] == [(0, first_id)]
+    states = [event.state for event in events if event.event == "state"]
     assert states[0] == "Queued" and states.count("Succeeded") == 2
 
 
@@ -154,3 +145,59 @@ def test_a_query_created_final_is_read_without_a_status_poll(scripted_server: Sc
 
         assert asyncio.run(read()) == ["r-1"]
     assert scripted_server.requests_to("/api/v2/audits/query/t-9", method="GET") == []
+
+
+def test_a_failed_query_leaves_the_checkpoint_so_resuming_runs_it_anew(emu: Emulator, client: Client) -> None:
+    emu.app.config.update({"fail_queries": True})
+    export = query_audits(client, interval=SPAN, page_size=100, wait_policy=FAST)
+    with pytest.raises(WaitFailedError) as caught:
+        next(export)
+    failed = caught.value.resource_id
+    assert failed == export.transaction_id and caught.value.state == "Failed"
+    assert export.checkpoint().parts[0].transaction_id is None  # a resumption does not wait on it again
+    emu.app.config.update({"fail_queries": False})
+    resumed = resume_audits(client, export.checkpoint().to_json(), page_size=100, wait_policy=FAST)
+    assert [str(record.id) for record in resumed] == expected_ids(emu)
+    assert resumed.transaction_id != failed
+    again = [str(record.id) for record in export]  # iterating the same export again runs a new query too
+    assert again == expected_ids(emu)
+
+
+def test_a_failed_sub_query_of_a_split_export_is_the_only_one_run_again(emu: Emulator, client: Client) -> None:
+    with export_audits(client, interval=SPAN, span=timedelta(days=5), concurrency=1, page_size=100,
+                       wait_policy=FAST) as export:  # fmt: skip
+        got = [str(record.id) for _, record in zip(range(100), export, strict=False)]
+        # The worker is still on the first sub-query (its ~6 pages fill a buffer of 2): the second is
+        # created after this.
+        emu.app.config.update({"fail_queries": True})
+        with pytest.raises(WaitFailedError):
+            got.extend(str(record.id) for record in export)
+    saved = export.checkpoint()
+    assert [part.transaction_id is None for part in saved.parts] == [False, True]
+    emu.app.config.update({"fail_queries": False})
+    created = emu.stats()["queries_created"]
+    got.extend(str(record.id) for record in resume_audits(client, saved, page_size=100, wait_policy=FAST))
+    assert got == expected_ids(emu)
+    assert emu.stats()["queries_created"] == created + 1
+
+
+def test_a_checkpoint_that_skips_a_whole_page_is_refused(client: Client) -> None:
+    export = query_audits(client, interval=SPAN, page_size=100)
+    part = replace(export.checkpoint().parts[0], transaction_id="tx", cursor="c", skip=100)
+    with pytest.raises(CheckpointError, match="/parts/0/skip: 100 records skipped of a page of at most 100"):
+        resume_audits(client, replace(export.checkpoint(), parts=(part,)), page_size=100)
+    assert resume_audits(client, replace(export.checkpoint(), parts=(replace(part, skip=99),)), page_size=100)
+
+
+def test_a_rerun_stopped_while_it_still_drops_records_keeps_the_checkpoint_it_started_from(
+    emu: Emulator, client: Client
+) -> None:
+    plan = query_audits(client, interval=SPAN, page_size=100).checkpoint()  # nothing sent yet
+    rerun = replace(plan, parts=(replace(plan.parts[0], records_read=250),))  # no query: run again, drop 250
+    emu.add_fault("400:path=/results:skip=2:count=1")  # the new query's third page: two were dropped whole
+    export = resume_audits(client, rerun, page_size=100, wait_policy=FAST)
+    with pytest.raises(BadRequestError):
+        next(export)
+    assert export.checkpoint() == rerun  # not the new query at its third page, which would repeat 200 records
+    resumed = resume_audits(client, export.checkpoint(), page_size=100, wait_policy=FAST)
+    assert [str(record.id) for record in resumed] == expected_ids(emu)[250:]

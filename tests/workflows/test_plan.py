@@ -5,8 +5,25 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from genesys_cloud_audit import CheckpointError, ConfigurationError, ExportCheckpoint, IntervalError, PartCheckpoint
-from genesys_cloud_audit.workflows._plan import load_checkpoint, one_query_plan, split_interval, split_plan
+from genesys_cloud_audit import (
+    CheckpointError,
+    ConfigurationError,
+    DecodingError,
+    ExportCheckpoint,
+    IntervalError,
+    PartCheckpoint,
+)
+from genesys_cloud_audit.models import AuditQueryExecutionStatusResponse
+from genesys_cloud_audit.workflows._plan import (
+    MAX_SUB_QUERIES,
+    TooManySubQueriesError,
+    existing_query_plan,
+    load_checkpoint,
+    one_query_plan,
+    split_interval,
+    split_plan,
+    sub_query_count,
+)
 
 START = datetime(2026, 10, 1, tzinfo=UTC)
 
@@ -97,3 +114,64 @@ def test_only_query_checkpoints_load_for_query_exports() -> None:
 def test_checkpoint_objects_made_by_hand_are_validated_like_files(checkpoint: ExportCheckpoint, message: str) -> None:
     with pytest.raises(CheckpointError, match=message):
         load_checkpoint(checkpoint)
+
+
+def test_sub_queries_are_counted_before_they_are_made() -> None:
+    day = (START, START + timedelta(days=1))
+    assert sub_query_count(day, timedelta(hours=1)) == 24
+    assert sub_query_count(day, timedelta(hours=7)) == 4
+    assert sub_query_count(day, timedelta(days=30)) == 1
+    assert sub_query_count(day, timedelta(milliseconds=1)) == 86_400_000
+
+
+@pytest.mark.parametrize(
+    ("interval", "span", "count"),
+    [
+        ((START, START + timedelta(days=3653)), timedelta(seconds=1), 315_619_200),  # ten years at one second
+        ((START, START + timedelta(days=1)), timedelta(seconds=5), 17_280),
+        ((START, START + timedelta(days=1)), timedelta(milliseconds=1), 86_400_000),
+    ],
+)
+def test_a_split_beyond_the_cap_is_refused_without_planning_it(
+    interval: tuple[datetime, datetime], span: timedelta, count: int
+) -> None:
+    with pytest.raises(TooManySubQueriesError) as caught:
+        split_plan(interval, span, None, None, None, None)  # counted in O(1), so this returns at once
+    assert (caught.value.count, caught.value.cap) == (count, MAX_SUB_QUERIES)
+    assert f"{count:,} sub-queries" in str(caught.value) and "max_sub_queries" in str(caught.value)
+    assert isinstance(caught.value, ConfigurationError)
+
+
+def test_the_cap_can_be_raised_or_lowered() -> None:
+    day = (START, START + timedelta(days=1))
+    assert len(split_plan(day, timedelta(seconds=5), None, None, None, None, 20_000).parts) == 17_280
+    with pytest.raises(TooManySubQueriesError):
+        split_plan(day, timedelta(hours=1), None, None, None, None, 23)
+    assert len(split_plan(day, timedelta(hours=1), None, None, None, None, 24).parts) == 24
+
+
+def test_an_existing_query_is_planned_from_its_status() -> None:
+    status = AuditQueryExecutionStatusResponse.from_dict(
+        {"id": "tx-1", "state": "Succeeded", "startDate": "2026-10-02T00:00:00Z",
+         "interval": "2026-10-01T00:00:00Z/2026-10-02T00:00:00Z", "serviceName": "Architect",
+         "filters": [{"property": "Action", "value": "Delete"}],
+         "sort": [{"name": "Timestamp", "sortOrder": "descending"}], "novel": 1}
+    )  # fmt: skip
+    plan = existing_query_plan(status)
+    assert plan.query == {"serviceName": "Architect", "filters": [{"property": "Action", "value": "Delete"}],
+                          "sort": [{"name": "Timestamp", "sortOrder": "descending"}]}  # fmt: skip
+    assert plan.parts == (PartCheckpoint("2026-10-01T00:00:00Z/2026-10-02T00:00:00Z", transaction_id="tx-1"),)
+    assert load_checkpoint(plan.to_json()) == plan
+
+
+@pytest.mark.parametrize(
+    ("status", "problem"),
+    [
+        ({"id": "tx-1"}, "interval"),
+        ({"interval": "2026-10-01T00:00:00Z/2026-10-02T00:00:00Z"}, "id"),
+        ({"id": "tx-1", "interval": "2026-10-01/2026-10-02"}, "has no time zone"),
+    ],
+)
+def test_a_status_that_cannot_be_planned_is_a_decoding_error(status: dict[str, str], problem: str) -> None:
+    with pytest.raises(DecodingError, match=problem):
+        existing_query_plan(AuditQueryExecutionStatusResponse.from_dict(status))

@@ -4,16 +4,25 @@
 """The client's error hierarchy: every failure is an `Error` subclass saying what and where.
 
 Messages carry the HTTP status, the API's error code, its message and request id (as the client's
-`ErrorReader` finds them in the body), and the operation; never a request header, token or secret.
+`ErrorReader` finds them in the body), and the operation; never a request header, token or secret:
+every message, and every string of an error body and its headers, passes through `redact`, so a
+server echoing a credential back cannot put it into one. Errors pickle (without the client's body
+decoder: an unpickled ApiError keeps the decoded `error_body` instead), and report the package root
+as their module.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from http import HTTPStatus
+from typing import Any, ClassVar
 
 import httpx
+
+from ._public import publish
+from ._redaction import redact, redact_json
 
 __all__ = [
     "ApiError",
@@ -25,6 +34,7 @@ __all__ = [
     "Error",
     "ErrorFields",
     "NotFoundError",
+    "PagingError",
     "PermissionDeniedError",
     "RateLimitError",
     "RedirectedPageError",
@@ -39,7 +49,26 @@ __all__ = [
 
 
 class Error(Exception):
-    """Base class of every error this client raises."""
+    """Base class of every error this client raises; its message is redacted (see `redact`)."""
+
+    #: Attributes left out of a pickle (callables bound to a client, say).
+    _transient: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(redact(arg) if isinstance(arg, str) else arg for arg in args))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The default re-runs __init__ with the message as its only argument, which subclasses with
+        # other signatures cannot take: restore the arguments and attributes as they are instead.
+        state = {key: value for key, value in self.__dict__.items() if key not in self._transient}
+        return _restore, (type(self), self.args, state)
+
+
+def _restore(cls: type[Error], args: tuple[object, ...], state: dict[str, Any]) -> Error:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 @dataclass(frozen=True)
@@ -81,8 +110,10 @@ class ConfigurationError(Error, ValueError):
 class ApiError(Error):
     """The API answered with an error status; carries the decoded error body.
 
+    Every string of the body, the details and the headers is redacted (see `redact`).
+
     Attributes:
-        status: The HTTP status code.
+        status: The HTTP status code (an int).
         code: The API's error code (e.g. ``bad.request``), if the body had one.
         error_message: The API's message, if the body had one.
         request_id: The id the server's support uses to find the request, if the body had one.
@@ -92,6 +123,9 @@ class ApiError(Error):
         headers: The response headers.
         operation_id: The operation that failed (its operationId).
     """
+
+    _transient = ("_decode_body",)
+    _decoded: Any = None
 
     def __init__(
         self,
@@ -105,20 +139,24 @@ class ApiError(Error):
         reader: ErrorReader = read_error_fields,
         decode_body: Callable[[Mapping[str, Any]], Any] | None = None,
     ) -> None:
-        self.status = status
+        self.status = int(status)
         self._decode_body = decode_body
-        self.body: dict[str, Any] = dict(body or {})
-        self.headers = headers if headers is not None else httpx.Headers()
+        self.body: dict[str, Any] = redact_json(dict(body)) if body else {}
+        self.headers = _redacted_headers(headers) if headers is not None else httpx.Headers()
         self.operation_id = operation_id
         self.method = method
-        self.path = path
+        self.path = redact(path) if path else path
         fields = reader(self.body)
-        self.code = fields.code
-        self.error_message = fields.message
-        self.request_id = fields.request_id
-        self.details: list[dict[str, Any]] = [dict(detail) for detail in fields.details]
+        self.code = _redacted(fields.code)
+        self.error_message = _redacted(fields.message)
+        self.request_id = _redacted(fields.request_id)
+        self.details: list[dict[str, Any]] = [redact_json(dict(detail)) for detail in fields.details]
         self._request_id_label = fields.request_id_label
         super().__init__(self._summary())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        self._decoded = self.error_body  # the decoder belongs to the client: keep what it gave
+        return super().__reduce__()
 
     def _summary(self) -> str:
         parts = [f"HTTP {self.status}"]
@@ -139,11 +177,12 @@ class ApiError(Error):
     @property
     def error_body(self) -> Any:
         """The body decoded as the spec's error model, or None (no body, no model, or it does not fit)."""
-        if not self.body or self._decode_body is None:
-            return None
+        decode = self.__dict__.get("_decode_body")
+        if not self.body or decode is None:
+            return self._decoded
         try:
-            return self._decode_body(self.body)
-        except DecodingError:
+            return decode(self.body)
+        except (Error, RecursionError):
             return None
 
 
@@ -202,6 +241,14 @@ _ERROR_BY_STATUS: dict[int, type[ApiError]] = {
 }
 
 
+def http_status(response: httpx.Response) -> HTTPStatus:
+    """The response's status as an HTTPStatus; UnexpectedStatusError for a code HTTP does not define."""
+    try:
+        return HTTPStatus(response.status_code)
+    except ValueError:
+        raise error_from_response(response, documented=False) from None
+
+
 def error_from_response(
     response: httpx.Response,
     *,
@@ -220,10 +267,10 @@ def error_from_response(
         cls = _ERROR_BY_STATUS.get(status, UnexpectedStatusError if status < 400 else ApiError)
     body: Mapping[str, Any] | None = None
     try:
-        decoded = response.json()
+        decoded = json.loads(response.content)
         if isinstance(decoded, dict):
             body = decoded
-    except (ValueError, RecursionError):  # not JSON, or nested too deeply to parse
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to read: the status still tells
         body = None
     return cls(
         status,
@@ -248,11 +295,13 @@ class DecodingError(Error, ValueError):
     """
 
     def __init__(self, reason: str, *, model: str | None = None, field: str | None = None, path: str = "") -> None:
-        self.reason = reason
+        self.reason = redact(reason)
         self.model = model
         self.field = field
         self.path = path
-        where = f"{model}.{field}" if model and field else (model or "response")
+        where = (
+            f"{model}.{field}" if model and field else (model or (f"response field {field}" if field else "response"))
+        )
         at = f" (at {path})" if path and path != field else ""
         super().__init__(f"cannot decode {where}{at}: {reason}")
 
@@ -294,8 +343,41 @@ class RedirectedPageError(Error):
         )
 
 
+class PagingError(Error):
+    """Paging would not advance: a cursor already followed, a repeated page, a page count that outruns
+    the pager. Raised before any record of the offending page is handed out, so nothing is yielded
+    twice; the pager's position stays before that page.
+
+    Attributes:
+        operation_id: The paged operation (its operationId), when the pager knows it.
+        cursor: The cursor the offending page was fetched with (cursor paging; None for a first page).
+        page_number: The offending page's number (page-number paging).
+        reason: What did not advance.
+    """
+
+    def __init__(
+        self, reason: str, *, operation: str | None = None, cursor: str | None = None, page_number: int | None = None
+    ) -> None:
+        self.reason = redact(reason)
+        self.operation_id = operation
+        self.cursor = cursor
+        self.page_number = page_number
+        where = f"{operation}: " if operation else ""
+        super().__init__(f"{where}paging does not advance: {reason}; stopped before handing out any record of it")
+
+
 class TransportError(Error):
-    """The request did not complete: the connection failed or broke."""
+    """The request did not complete: the connection failed or broke.
+
+    Attributes:
+        request_sent: False when the failure came before the request could reach the server (no
+            connection was made, or the access token could not be fetched), so resending it is safe
+            whatever the operation does.
+    """
+
+    def __init__(self, message: str, *, request_sent: bool = True) -> None:
+        self.request_sent = request_sent
+        super().__init__(message)
 
 
 class TransportTimeoutError(TransportError):
@@ -303,12 +385,21 @@ class TransportTimeoutError(TransportError):
 
 
 class WaitFailedError(Error):
-    """A waited-for resource reached a failure state (e.g. a job that Failed)."""
+    """A waited-for resource reached a failure state (e.g. a job that Failed).
 
-    def __init__(self, resource_id: str, state: str, status: object) -> None:
+    It has no `status`: the resource failed, the HTTP exchange did not (every `.status` of this
+    package's errors is an HTTP status code).
+
+    Attributes:
+        resource_id: The id that was polled.
+        state: The failure state it reached.
+        resource: The last poll's answer: the status operation's response model, as the waiter saw it.
+    """
+
+    def __init__(self, resource_id: str, state: str, resource: object) -> None:
         self.resource_id = resource_id
         self.state = state
-        self.status = status
+        self.resource = resource
         super().__init__(f"{resource_id} ended in state {state}")
 
 
@@ -323,6 +414,14 @@ class WaitTimeoutError(Error):
             f"{resource_id} still in state {last_state or 'unknown'} after {waited:.1f} s; "
             "wait again later with the same id"
         )
+
+
+def _redacted(value: str | None) -> str | None:
+    return redact(value) if value else value
+
+
+def _redacted_headers(headers: httpx.Headers) -> httpx.Headers:
+    return httpx.Headers([(name, redact(value)) for name, value in headers.multi_items()])
 
 
 def _str_or_none(value: Any) -> str | None:
@@ -346,3 +445,6 @@ def _describe(error: Exception) -> str:
         return "not a JSON object"
     text = str(error)
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+publish(globals(), __all__)

@@ -15,6 +15,7 @@ job is seen within a few hundredths of a second of finishing and a long one cost
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Awaitable, Callable, Collection
@@ -22,8 +23,9 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from ..types import Unset
-from ._errors import WaitFailedError, WaitTimeoutError
+from ._errors import ConfigurationError, WaitFailedError, WaitTimeoutError
 from ._logging import logger
+from ._public import publish
 
 __all__ = ["WaitPolicy"]
 
@@ -50,14 +52,14 @@ class WaitPolicy:
     jitter: float = 0.2
 
     def __post_init__(self) -> None:
-        if self.first_interval < 0 or self.max_interval < 0:
-            raise ValueError("intervals must not be negative")
-        if self.growth < 1:
-            raise ValueError("growth must be at least 1")
-        if self.deadline is not None and self.deadline < 0:
-            raise ValueError("deadline must not be negative")
+        if not (0 <= self.first_interval < math.inf and 0 <= self.max_interval < math.inf):
+            raise ConfigurationError("intervals must be finite and not negative")
+        if not 1 <= self.growth < math.inf:
+            raise ConfigurationError("growth must be finite and at least 1")
+        if self.deadline is not None and not 0 <= self.deadline < math.inf:
+            raise ConfigurationError("deadline must be finite and not negative")
         if not 0 <= self.jitter < 1:
-            raise ValueError("jitter must be in [0, 1)")
+            raise ConfigurationError("jitter must be in [0, 1)")
 
     def interval(self, poll: int, rng: random.Random | None = None) -> float:
         """Seconds to wait after poll number `poll` (counting from 0) before the next one."""
@@ -174,3 +176,6 @@ async def wait_for_state_async(
         import asyncio  # imported late: it costs ~70 ms and sync use never needs it
 
         await asyncio.sleep(pause)
+
+
+publish(globals(), __all__)

@@ -30,7 +30,8 @@ from . import _arguments
 from ._arguments import ExportArguments, one_call
 from ._checkpoint import ExportCheckpoint
 from ._consumer import ExportState, ExportView, HandOut, HandsOut, HandsOutAsync, PageItem, PartEnd
-from ._producer import AsyncSubQueryRun, ExportEvents, ModelResults, NoEvents, SubQueryRun, SubQueryRunBase
+from ._producer import AsyncSubQueryRun, ModelResults, SubQueryRun, SubQueryRunBase
+from ._progress import ProgressCallback
 from ._query_args import ReadSettings
 
 __all__ = [
@@ -66,19 +67,19 @@ class _Export(ExportView[AuditLogMessage], Generic[RunT]):
         client: Client,
         plan: ExportCheckpoint,
         settings: ReadSettings,
-        events: ExportEvents | None = None,
+        progress: ProgressCallback | None = None,
     ) -> None:
         self.client = client
         self.settings = settings
-        self._state = ExportState[AuditLogMessage](plan)
-        self._events = events or NoEvents()
+        self._state = ExportState[AuditLogMessage](plan, progress=progress)
         self._reader = ModelResults()
 
     def _head_run(self) -> RunT:
         if self._run is None:
-            self._run = self._run_class(
-                self.client, self._state, self._state.head(), self.settings, self._reader, self._events
-            )
+            index = self._state.head()
+            self._state.started[index] = True
+            self._run = self._run_class(self.client, self._state, index, self.settings, self._reader,
+                                        self._state.reporter)  # fmt: skip
         return self._run
 
     def _part(self) -> int:
@@ -122,7 +123,11 @@ class AuditExport(_Export[SubQueryRun[AuditLogMessage]], HandsOut[AuditLogMessag
         """Creates the query if needed and waits until it has succeeded; returns its transaction id."""
         if self._state.finished:
             return str(self.transaction_id)
-        return self._head_run().start()
+        try:
+            return self._head_run().start()
+        except BaseException:
+            self._run = None  # the next call starts afresh from the checkpoint
+            raise
 
     def _receive(self) -> None:
         """Reads the next item into the state machine; after a failure the next call starts afresh
@@ -170,7 +175,11 @@ class AsyncAuditExport(
         """Creates the query if needed and waits until it has succeeded; returns its transaction id."""
         if self._state.finished:
             return str(self.transaction_id)
-        return await self._head_run().start()
+        try:
+            return await self._head_run().start()
+        except BaseException:
+            self._run = None  # the next call starts afresh from the checkpoint
+            raise
 
     async def _receive(self) -> None:
         if self._items is None:
@@ -207,22 +216,22 @@ class AsyncAuditExport(
 @one_call(_arguments.query)
 def query_audits(arguments: ExportArguments) -> AuditExport:
     """Every audit record matching the query, as a lazy iterator (see `AuditExport`)."""
-    return AuditExport(arguments.client, arguments.plan, arguments.settings)
+    return AuditExport(arguments.client, arguments.plan, arguments.settings, arguments.progress)
 
 
 @one_call(_arguments.query)
 def query_audits_async(arguments: ExportArguments) -> AsyncAuditExport:
     """`query_audits` for `async for` (see `AsyncAuditExport`)."""
-    return AsyncAuditExport(arguments.client, arguments.plan, arguments.settings)
+    return AsyncAuditExport(arguments.client, arguments.plan, arguments.settings, arguments.progress)
 
 
 @one_call(_arguments.resume)
 def resume_audits(arguments: ExportArguments) -> AuditExport:
     """The records of an export not yet yielded at `checkpoint` (an ExportCheckpoint or its JSON)."""
-    return AuditExport(arguments.client, arguments.plan, arguments.settings)
+    return AuditExport(arguments.client, arguments.plan, arguments.settings, arguments.progress)
 
 
 @one_call(_arguments.resume)
 def resume_audits_async(arguments: ExportArguments) -> AsyncAuditExport:
     """`resume_audits` for `async for`."""
-    return AsyncAuditExport(arguments.client, arguments.plan, arguments.settings)
+    return AsyncAuditExport(arguments.client, arguments.plan, arguments.settings, arguments.progress)

@@ -6,7 +6,8 @@
 A run creates the audit query (unless its checkpoint names one), waits until it has succeeded, then
 reads its results page by page from the checkpoint's position, turning each page into an item for the
 consumer. When the query has vanished (404: it expired, or the server forgot it) the run creates it
-again, once, and drops the records already produced, so nothing is handed out twice.
+again, once, and drops the records already produced, so nothing is handed out twice. A query that ends
+Failed or Cancelled raises WaitFailedError and leaves the checkpoint, so that resuming runs it anew.
 
 `SubQueryRun` and `AsyncSubQueryRun` are the sync and async forms of the same steps; everything that
 is not I/O lives in their shared base. How a results page is fetched and decoded is a `ResultsReader`,
@@ -21,7 +22,7 @@ from dataclasses import replace
 from typing import Any, Generic, Protocol, TypeVar
 
 from .._core._decoding import require_field
-from .._core._errors import NotFoundError
+from .._core._errors import NotFoundError, WaitFailedError
 from .._core._paging import AsyncCursorPages, CursorPages, Page
 from .._core._waiter import wait_for_state, wait_for_state_async
 from ..api.audit import get_audits_query_transaction_id as _status
@@ -46,14 +47,6 @@ class ExportEvents(Protocol):
 
     def query_rerun(self, part: int, transaction_id: str) -> None:
         """The query vanished and is being run again."""
-
-
-class NoEvents:
-    def query_state(self, part: int, transaction_id: str, state: str) -> None:
-        pass
-
-    def query_rerun(self, part: int, transaction_id: str) -> None:
-        pass
 
 
 class ResultsReader(Protocol[RecordT]):
@@ -139,7 +132,17 @@ class SubQueryRunBase(Generic[RecordT]):
         if dropped:
             page = replace(page, items=page.items[dropped:])
         self._produced += len(page.items)
-        return PageItem(self.index, str(self.transaction_id), page, first_index + dropped)
+        return PageItem(self.index, str(self.transaction_id), page, first_index + dropped, self._drop == 0)
+
+    @contextmanager
+    def _forget_if_failed(self) -> Iterator[None]:
+        """A query that ended Failed or Cancelled is taken out of the checkpoint (see the module)."""
+        try:
+            yield
+        except WaitFailedError:
+            if self.transaction_id is not None:
+                self._state.forget_transaction(self.index, self.transaction_id)
+            raise
 
     @contextmanager
     def _rerun_if_vanished(self) -> Iterator[None]:
@@ -172,7 +175,8 @@ class SubQueryRun(SubQueryRunBase[RecordT]):
                     body, options = self._state.request(self.index), self.settings.request_options
                     created = _query.sync(client=self.client, body=body, request_options=options)
                     self._created(created)
-                self.status = wait_for_state(self._poll, initial=created, **self._wait_arguments())
+                with self._forget_if_failed():
+                    self.status = wait_for_state(self._poll, initial=created, **self._wait_arguments())
         return str(self.transaction_id)
 
     def items(self) -> Generator[PageItem[RecordT] | PartEnd, None, None]:
@@ -203,7 +207,8 @@ class AsyncSubQueryRun(SubQueryRunBase[RecordT]):
                     body, options = self._state.request(self.index), self.settings.request_options
                     created = await _query.asyncio(client=self.client, body=body, request_options=options)
                     self._created(created)
-                self.status = await wait_for_state_async(self._poll, initial=created, **self._wait_arguments())
+                with self._forget_if_failed():
+                    self.status = await wait_for_state_async(self._poll, initial=created, **self._wait_arguments())
         return str(self.transaction_id)
 
     async def items(self) -> AsyncGenerator[PageItem[RecordT] | PartEnd, None]:

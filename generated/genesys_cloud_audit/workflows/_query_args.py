@@ -208,6 +208,8 @@ class ReadSettings:
             raise ConfigurationError(f"expand_user must be True or False, not {self.expand_user!r}")
         if self.wait_policy is not None and not isinstance(self.wait_policy, WaitPolicy):
             raise ConfigurationError(f"wait_policy must be a WaitPolicy, not {self.wait_policy!r}")
+        if self.request_options is not None and not isinstance(self.request_options, RequestOptions):
+            raise ConfigurationError(f"request_options must be a RequestOptions, not {self.request_options!r}")
 
     @property
     def expand(self) -> list[AuditExpandField] | Unset:

@@ -1,4 +1,4 @@
-"""What each subcommand does, given parsed arguments."""
+"""What each subcommand does, given parsed arguments; every export goes through the library's engine."""
 
 from __future__ import annotations
 
@@ -6,27 +6,48 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Mapping
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-from ..._core._errors import ConfigurationError
+from ..._core._errors import ConfigurationError, WaitFailedError
 from ..._core._waiter import WaitPolicy
-from ...api.audit import get_audits_query_realtime_servicemapping, get_audits_query_servicemapping
+from ...api.audit import (
+    get_audits_query_realtime_servicemapping,
+    get_audits_query_servicemapping,
+    get_audits_query_transaction_id,
+)
 from ...client import Client
-from ...models import AuditQueryServiceMapping
+from ...models import AuditQueryExecutionStatusResponse, AuditQueryServiceMapping
 from .. import _arguments
 from .._bulk import export_audits
-from .._checkpoint import ExportCheckpoint, FileFacts
+from .._checkpoint import REALTIME, ExportCheckpoint, FileFacts
+from .._errors import CheckpointError
 from .._exports import AuditExport
+from .._plan import MAX_SUB_QUERIES, check_same_export, existing_query_plan, one_query_plan, sub_query_count
+from .._progress import ExportProgress
 from .._query_args import ReadSettings, format_interval
 from .._realtime import RealtimeExport
-from ._export import Export, ProgressEvents, Sink, write_export
+from .._related import related_audits
+from ._completion import completion_script
+from ._export import Export, Sink, write_export, write_records
 from ._formats import format_for
 from ._interval import last_interval, parse_duration
-from ._progress import Progress
-from ._sinks import ExportFile, StreamSink, UsageError
+from ._parser import build_parser
+from ._progress import Progress, plural
+from ._sinks import ExportFile, Output, StreamSink, UsageError, classify_output
 
 __all__: list[str] = []
+
+
+@dataclass
+class Session:
+    """What a failure message needs to know of the command that failed: its sink (can it resume?) and
+    the audit query it was reading."""
+
+    command: str | None = None
+    to_file: bool = False  # the output is a regular file (with a checkpoint), not a stream
+    sink: Sink | None = None
+    transaction_id: str | None = None
 
 
 def make_client(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> Client:
@@ -48,7 +69,7 @@ def _mapping_lines(mapping: AuditQueryServiceMapping) -> list[str]:
     return lines
 
 
-def servicemapping(args: argparse.Namespace) -> int:
+def servicemapping(args: argparse.Namespace, session: Session) -> int:
     with make_client(args) as client:
         operation = get_audits_query_realtime_servicemapping if args.realtime else get_audits_query_servicemapping
         mapping = operation.sync(client=client)
@@ -59,11 +80,44 @@ def servicemapping(args: argparse.Namespace) -> int:
     return 0
 
 
+def _status_lines(status: AuditQueryExecutionStatusResponse) -> list[str]:
+    fields = status.to_dict()
+    filters = ", ".join(f"{item.get('property')}={item.get('value')}" for item in fields.get("filters") or [])
+    sort = ", ".join(f"{item.get('name')} {item.get('sortOrder')}" for item in fields.get("sort") or [])
+    rows = [("id", fields.get("id")), ("state", fields.get("state")), ("startDate", fields.get("startDate")),
+            ("interval", fields.get("interval")), ("serviceName", fields.get("serviceName")),
+            ("filters", filters), ("sort", sort)]  # fmt: skip
+    return [f"{name:<12} {value}" for name, value in rows if value]
+
+
+def status(args: argparse.Namespace, session: Session) -> int:
+    session.transaction_id = args.transaction_id
+    with make_client(args) as client:
+        answer = get_audits_query_transaction_id.sync(args.transaction_id, client=client)
+    if args.format == "json":
+        print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(_status_lines(answer)))
+    return 0
+
+
+def completion(args: argparse.Namespace, session: Session) -> int:
+    sys.stdout.write(completion_script(build_parser(), args.shell))
+    return 0
+
+
+# Exports
+
+
 def _params(args: argparse.Namespace, format_name: str) -> dict[str, Any]:
+    """The options an export is stored with in its checkpoint (compared when it resumes)."""
+    if args.command == "related":
+        return {"audit_id": args.audit_id, "format": format_name}
+    if args.command == "results":
+        return {"transaction_id": args.transaction_id, "expand_user": args.expand_user, "page_size": args.page_size,
+                "format": format_name}  # fmt: skip
     interval = last_interval(args.last) if args.last else format_interval(args.interval)
     split = getattr(args, "split", None)
-    if split is None and getattr(args, "unordered", False):
-        raise UsageError("--unordered needs --split")
     extra = {"split": split, "ordered": not args.unordered} if split else {}  # absent: as before splitting
     return {
         **extra,
@@ -93,80 +147,224 @@ def _progress_enabled(args: argparse.Namespace) -> bool:
     return sys.stderr.isatty() and not (args.output == "-" and sys.stdout.isatty())
 
 
-def _report(args: argparse.Namespace, facts: FileFacts) -> None:
-    if args.output != "-" and not args.quiet:
-        print(f"genesys-audit: wrote {facts.records} records ({facts.pages} pages) to {args.output}", file=sys.stderr)
+def _duration_text(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
 
 
-def _open(
-    client: Client, args: argparse.Namespace, sink: Sink, stored: ExportCheckpoint | None, progress: Progress
-) -> tuple[Export, Callable[[bool], None]]:
-    """The library export for the command and its (stored) parameters, and how to show its progress."""
-    params, facts = sink.facts.parameters, sink.facts
-    policy = WaitPolicy(deadline=getattr(args, "wait_timeout", None))
-    settings = ReadSettings(params["page_size"], bool(params["expand_user"]), policy)
-    query: dict[str, Any] = {
-        "interval": params["interval"],
-        "service_name": params["service"] or None,
-        "filters": [(name, value) for name, value in params["filters"]],
-        "sort": params["sort"] or None,
-        "expand_user": settings.expand_user,
-        "page_size": settings.page_size,
-    }
-    if params.get("split"):
-        split = export_audits(
-            client, span=parse_duration(params["split"]), concurrency=args.concurrency,
-            ordered=bool(params["ordered"]), checkpoint=stored, wait_policy=policy, **query,
+def _plan_line(client: Client, plan: ExportCheckpoint, span: str, concurrency: int) -> str:
+    """The plan of a split export: sub-queries, the fewest requests they take, and the least time that
+    takes under the client's rate limit."""
+    left = sum(not part.done for part in plan.parts)
+    count = plural(len(plan.parts), "sub-query", "sub-queries")
+    shown = f"{left} of {count} of {span} left" if left < len(plan.parts) else f"{count} of {span}"
+    requests = 3 * left + 1  # each: create, poll, a page at least; and a token
+    limiter = client.rate_limiter
+    if limiter is None:
+        return f"{shown}, {concurrency} at a time: at least {requests:,} requests (no rate limit)"
+    least = (requests - 1) // limiter.per_minute * limiter.window
+    time = f"at least {_duration_text(least)}" if least else "no wait"
+    return (
+        f"{shown}, {concurrency} at a time: at least {requests:,} requests, {time} under the rate limit of "
+        f"{limiter.per_minute} a minute"
+    )
+
+
+class _SaveNewQueries:
+    """The progress callback of a one-query export: shows each event, and saves the checkpoint as soon as
+    a new query is made, so an export stopped while its query runs resumes with that query. (A split
+    export's queries are made in worker threads; only the writer saves its checkpoint.)"""
+
+    def __init__(self, progress: Progress, sink: Sink, session: Session) -> None:
+        self.export: AuditExport | None = None
+        self._progress = progress
+        self._sink = sink
+        self._session = session
+        self._saved: set[str] = set()
+
+    def __call__(self, event: ExportProgress) -> None:
+        self._progress.event(event)
+        new = event.event == "state" and event.transaction_id and event.transaction_id not in self._saved
+        if new and event.transaction_id and self.export is not None:
+            self._saved.add(event.transaction_id)
+            self._session.transaction_id = event.transaction_id
+            self._sink.save(self.export.checkpoint())
+
+
+class _Job:
+    """An export being set up: the client, the options it was stored with, the sink and the display."""
+
+    def __init__(self, args: argparse.Namespace, client: Client, sink: Sink, progress: Progress) -> None:
+        self.args = args
+        self.client = client
+        self.sink = sink
+        self.progress = progress
+        self.params = sink.facts.parameters
+        self.stored = sink.stored
+        self.policy = WaitPolicy(deadline=getattr(args, "wait_timeout", None))
+        self.settings = ReadSettings(self.params["page_size"], bool(self.params["expand_user"]), self.policy)
+
+    def _query(self) -> dict[str, Any]:
+        params = self.params
+        return {"interval": params["interval"], "service_name": params["service"] or None,
+                "filters": [(name, value) for name, value in params["filters"]], "sort": params["sort"] or None,
+                "expand_user": self.settings.expand_user, "page_size": self.settings.page_size}  # fmt: skip
+
+    def _same(self, expected: ExportCheckpoint) -> ExportCheckpoint:
+        """The stored checkpoint, once it is shown to be of the export the options describe."""
+        if self.stored is None:
+            return expected
+        try:
+            return check_same_export(self.stored, expected)
+        except CheckpointError as error:
+            where = getattr(self.sink, "checkpoint_file", "the checkpoint")
+            raise CheckpointError(f"{where}: {error}; it does not match its own options") from None
+
+    def one_query(self, plan: ExportCheckpoint, session: Session) -> Export:
+        callback = _SaveNewQueries(self.progress, self.sink, session)
+        arguments = _arguments.ExportArguments(self.client, plan, self.settings, progress=callback)
+        callback.export = AuditExport(self.client, arguments.plan, arguments.settings, arguments.progress)
+        return callback.export
+
+    def split(self) -> Export:
+        cap, concurrency = self.args.max_sub_queries or MAX_SUB_QUERIES, self.args.concurrency or 8
+        export = export_audits(
+            self.client, span=parse_duration(self.params["split"]), concurrency=concurrency,
+            ordered=self.params["ordered"] is not False, checkpoint=self.stored, wait_policy=self.policy,
+            progress=self.progress.event, max_sub_queries=cap, **self._query(),
         )  # fmt: skip
+        self.progress.inform(_plan_line(self.client, export.checkpoint(), self.params["split"], concurrency))
+        return export
 
-        def show_parts(final: bool) -> None:
-            state = split.progress
-            progress.parts(state.waiting, state.running, state.done, state.records, state.records_per_second,
-                           final=final)  # fmt: skip
+    def realtime(self) -> Export:
+        fresh = _arguments.realtime(self.client, **self._query())
+        plan = self._same(fresh.plan)
+        return RealtimeExport(_arguments.ExportArguments(self.client, plan, fresh.settings,
+                                                         progress=self.progress.event))  # fmt: skip
 
-        return split, show_parts
-    if stored is not None:
-        arguments = _arguments.ExportArguments(client, stored, settings)
-    elif args.command == "realtime":
-        arguments = _arguments.realtime(client, **query)
-    else:
-        arguments = _arguments.query(client, wait_policy=policy, **query)
-    export: Export
-    if args.command == "realtime":
-        export = RealtimeExport(arguments)
-    else:
-        events = ProgressEvents(progress)
-        export = AuditExport(client, arguments.plan, settings, events)
-        events.on_query = lambda: sink.save(export.checkpoint())
-    return export, lambda final: progress.pages(facts.pages, facts.records, final=final)
+    def results(self, session: Session) -> Export:
+        session.transaction_id = self.params["transaction_id"]
+        if self.stored is not None:
+            return self.one_query(self.stored, session)
+        answer = get_audits_query_transaction_id.sync(self.params["transaction_id"], client=self.client)
+        plan = existing_query_plan(answer)
+        state = str(getattr(answer.state, "value", answer.state))
+        if state in ("Failed", "Cancelled"):
+            raise WaitFailedError(self.params["transaction_id"], state, answer)
+        return self.one_query(plan, session)
+
+    def build(self, session: Session) -> Export:
+        if self.args.command == "results":
+            return self.results(session)
+        if self.args.command == "realtime":
+            return self.realtime()
+        if self.params.get("split"):
+            return self.split()
+        return self.one_query(self._same(one_query_plan(**_plan_fields(self._query()))), session)
 
 
-def export(args: argparse.Namespace) -> int:
+def _plan_fields(query: dict[str, Any]) -> dict[str, Any]:
+    return {key: query[key] for key in ("interval", "service_name", "filters", "sort")}
+
+
+def _check_split(args: argparse.Namespace, params: dict[str, Any]) -> None:
+    """Refuses a split into more sub-queries than the cap, counted (not planned) before anything else."""
+    if not params.get("split"):
+        return
+    cap = args.max_sub_queries or MAX_SUB_QUERIES
+    count = sub_query_count(params["interval"], parse_duration(params["split"]))
+    if count > cap:
+        raise UsageError(
+            f"--split {params['split']} cuts the interval into {count:,} sub-queries, more than "
+            f"--max-sub-queries {cap:,}; give a longer --split (or raise --max-sub-queries)"
+        )
+
+
+def _open_sink(args: argparse.Namespace, output: Output, facts: FileFacts) -> Sink:
+    if output.file is None:
+        if getattr(args, "resume", False):
+            raise UsageError(f"--resume needs --output FILE: {output.given} is {output.stream}, which cannot resume")
+        return StreamSink(output, facts)
+    fmt = format_for(facts.format)
+    resume, restart = getattr(args, "resume", False), getattr(args, "restart", False)
+    return ExportFile(output, facts, fmt, resume=resume, restart=restart)
+
+
+def _nothing_found(args: argparse.Namespace, facts: FileFacts) -> str:
+    params = facts.parameters
+    if args.command == "results":
+        return f"audit query {params['transaction_id']} has no records"
+    if args.command == "related":
+        return f"no audit records are related to {params['audit_id']}"
+    narrowed = [f"service {params['service']}"] if params.get("service") else []
+    narrowed += [f"{name}={value}" for name, value in params.get("filters") or []]
+    where = f" ({', '.join(narrowed)})" if narrowed else ""
+    reach = "realtime queries reach back only 14 days" if args.command == REALTIME else "check the interval"
+    return (
+        f"no records in {params['interval']}{where}; {reach}, --service and --filter "
+        "(`genesys-audit servicemapping` lists the services)"
+    )
+
+
+def _report(args: argparse.Namespace, sink: Sink, progress: Progress) -> None:
+    facts = sink.facts
+    if facts.records == 0:
+        progress.inform(_nothing_found(args, facts))
+    if isinstance(sink, ExportFile):
+        progress.inform(f"wrote {plural(facts.records, 'record')} ({plural(facts.pages, 'page')}) to {sink.given}")
+
+
+def export(args: argparse.Namespace, session: Session) -> int:
+    """`query`, `realtime`, `results` and `related`: records to a file, a FIFO, a device or stdout."""
+    output = classify_output(args.output)
+    session.to_file = output.file is not None
     format_name = _format_name(args)
+    fmt = format_for(format_name)
     facts = FileFacts(command=args.command, format=format_name, parameters=_params(args, format_name))
-    progress = Progress(_progress_enabled(args))
-    sink: StreamSink | ExportFile
-    if args.output == "-":
-        if args.resume:
-            raise UsageError("--resume needs --output FILE (a stream cannot be resumed)")
-        sink = StreamSink(facts)
-    else:
-        sink = ExportFile(Path(args.output), facts, resume=args.resume, restart=args.restart)
+    _check_split(args, facts.parameters)
+    progress = Progress(_progress_enabled(args), quiet=args.quiet)
+    sink = _open_sink(args, output, facts)
+    session.sink = sink
+    if isinstance(sink, ExportFile):
+        if sink.finished_before:
+            sink.finish()
+            progress.inform(f"the export to {sink.given} had already finished; removed its checkpoint")
+            return 0
         if sink.stored is not None:
+            progress.pages_before, progress.records_before = sink.facts.pages, sink.facts.records
             progress.note(f"resuming after {sink.facts.records} records ({sink.facts.pages} pages)")
+        elif sink.resumed_nothing:
+            progress.inform(f"no interrupted export of {sink.given} to resume; starting it")
     try:
+        sink.open(fmt.header())  # before any request: an output that cannot be written is refused first
         with make_client(args) as client:
-            job, show = _open(client, args, sink, sink.stored, progress)
-            write_export(job, sink, format_for(sink.facts.format), progress, show)
+            if args.command == "related":
+                records = related_audits(client, args.audit_id, trustor_org_id=args.trustor_org, sort=args.sort,
+                                         expand_user=args.expand_user)  # fmt: skip
+                write_records(sink, fmt, records)
+                sink.finish()
+            else:
+                # A split export stops its workers itself when it ends or fails; on Ctrl-C they are
+                # daemon threads, and the process does not wait for their requests in flight.
+                write_export(_Job(args, client, sink, progress).build(session), sink, fmt)
     finally:
         progress.done()
-        if isinstance(sink, ExportFile):
-            sink.close()
-    _report(args, sink.facts)
+        sink.close()
+    _report(args, sink, progress)
     return 0
 
 
-def run_command(args: argparse.Namespace) -> int:
-    if args.command == "servicemapping":
-        return servicemapping(args)
-    return export(args)
+COMMANDS: dict[str, Callable[[argparse.Namespace, Session], int]] = {
+    "servicemapping": servicemapping,
+    "status": status,
+    "completion": completion,
+    "query": export,
+    "realtime": export,
+    "results": export,
+    "related": export,
+}
+
+
+def run_command(args: argparse.Namespace, session: Session) -> int:
+    session.command = args.command
+    return COMMANDS[args.command](args, session)

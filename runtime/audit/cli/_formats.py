@@ -1,6 +1,8 @@
 """Record formats: JSON lines, CSV with a fixed column set, and a fixed-width text table.
 
-Each format turns records into bytes: `header()` once at the start of a file, `page(records)` per page.
+Each format turns records into bytes: `header()` once at the start of a file, `page(records)` per page;
+`count(data, size)` reads back how many whole records the first `size` bytes of such a file hold, so a
+resumed export can check its partial file against its checkpoint.
 """
 
 from __future__ import annotations
@@ -8,8 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, BinaryIO, Protocol
 
 __all__: list[str] = []
 
@@ -63,6 +65,31 @@ class RecordFormat(Protocol):
 
     def page(self, records: Iterable[Mapping[str, Any]]) -> bytes: ...
 
+    def count(self, data: BinaryIO, size: int) -> int:
+        """The records in the first `size` bytes of `data` (read from its start); ValueError saying what
+        is wrong when they are not this format's header and whole records."""
+        ...
+
+
+def _lines(data: BinaryIO, size: int) -> Iterator[bytes]:
+    """The lines of the first `size` bytes of `data`, each ending with a newline."""
+    remaining = size
+    while remaining > 0:
+        line = data.readline(remaining)
+        if not line:
+            raise ValueError("the file is shorter than its checkpoint says")
+        if not line.endswith(b"\n"):
+            raise ValueError("it ends in the middle of a line where its checkpoint says a page ended")
+        remaining -= len(line)
+        yield line
+
+
+def _after_header(data: BinaryIO, header: bytes, size: int) -> int:
+    """Checks that `data` starts with `header`; returns the bytes after it."""
+    if size < len(header) or data.read(len(header)) != header:
+        raise ValueError("it does not start with the format's header")
+    return size - len(header)
+
 
 class JsonLines:
     """One record per line, as the model's `to_dict()` gives it."""
@@ -72,6 +99,13 @@ class JsonLines:
 
     def page(self, records: Iterable[Mapping[str, Any]]) -> bytes:
         return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records).encode()
+
+    def count(self, data: BinaryIO, size: int) -> int:
+        count = 0
+        for count, line in enumerate(_lines(data, size), 1):
+            if not line.startswith(b"{"):
+                raise ValueError(f"line {count} is not a JSON record")
+        return count
 
 
 class Csv:
@@ -88,6 +122,17 @@ class Csv:
 
     def page(self, records: Iterable[Mapping[str, Any]]) -> bytes:
         return self._rows([column_value(record, column) for column in CSV_COLUMNS] for record in records)
+
+    def count(self, data: BinaryIO, size: int) -> int:
+        lines = (line.decode("utf-8") for line in _lines(data, _after_header(data, self.header(), size)))
+        count = 0
+        try:
+            for count, row in enumerate(csv.reader(lines), 1):
+                if len(row) != len(CSV_COLUMNS):
+                    raise ValueError(f"record {count} has {len(row)} columns, not {len(CSV_COLUMNS)}")
+        except csv.Error as error:
+            raise ValueError(f"record {count + 1} is not CSV ({error})") from None
+        return count
 
 
 def _cell(text: str, width: int) -> str:
@@ -111,6 +156,9 @@ class Table:
         return b"".join(
             self._line(_cell(column_value(record, name), width) for name, width in TABLE_COLUMNS) for record in records
         )
+
+    def count(self, data: BinaryIO, size: int) -> int:
+        return sum(1 for _ in _lines(data, _after_header(data, self.header(), size)))
 
 
 FORMATS: dict[str, Callable[[], RecordFormat]] = {"jsonl": JsonLines, "csv": Csv, "table": Table}

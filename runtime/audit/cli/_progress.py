@@ -1,4 +1,5 @@
-"""A one-line progress display on stderr: the query's state while it runs, then pages, records, rate."""
+"""What the command line says on stderr: a one-line progress display, driven by the library's progress
+callback, and the lines that report what happened (the plan, the records written, zero records)."""
 
 from __future__ import annotations
 
@@ -6,21 +7,31 @@ import sys
 import time
 from typing import TextIO
 
+from .._progress import ExportProgress
+
 __all__: list[str] = []
 
 _REDRAW_SECONDS = 0.1
 
 
-class Progress:
-    """Redraws one status line on `stream` (at most every 0.1 s); does nothing when disabled."""
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """`1 page`, `2 pages`, `0 records`; `nouns` when the plural is not `noun` + s."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
-    def __init__(self, enabled: bool, stream: TextIO | None = None) -> None:
+
+class Progress:
+    """Redraws one status line on `stream` (at most every 0.1 s) when `enabled`; `inform` prints a line
+    of its own unless `quiet`."""
+
+    def __init__(self, enabled: bool, *, quiet: bool = False, stream: TextIO | None = None) -> None:
         self.enabled = enabled
+        self.quiet = quiet
+        self.pages_before = 0  # pages and records an earlier run wrote to the file being resumed
+        self.records_before = 0
         self._stream = stream if stream is not None else sys.stderr
         self._started = time.monotonic()
         self._paging_started: float | None = None
         self._state_shown: float | None = None
-        self._records_at_start = 0
         self._last_draw = 0.0
         self._width = 0
 
@@ -35,38 +46,47 @@ class Progress:
         self._stream.flush()
         self._width = len(text)
 
-    def state(self, transaction_id: str, state: str) -> None:
-        self._state_shown = time.monotonic()
-        elapsed = self._state_shown - self._started
-        self._draw(f"query {transaction_id}: {state} ({elapsed:.1f} s)", force=True)
+    def _line(self, text: str) -> None:
+        if self._width:
+            self._stream.write("\r" + " " * self._width + "\r")
+            self._width = 0
+        self._stream.write(text + "\n")
+        self._stream.flush()
 
     def note(self, text: str) -> None:
-        """A message on a line of its own (kept when the status line is redrawn)."""
+        """A message on a line of its own, shown with the progress display."""
         if self.enabled:
-            self._draw(text, force=True)
-            self._stream.write("\n")
-            self._width = 0
+            self._line(text)
 
-    def start_paging(self, records: int) -> None:
-        """Starts the rate's clock when the query's last state was shown (or now); `records` were written
-        before (by an earlier run)."""
-        self._paging_started = self._state_shown or time.monotonic()
-        self._records_at_start = records
+    def inform(self, text: str) -> None:
+        """A line of its own on stderr unless quiet (the plan, what was written)."""
+        if not self.quiet:
+            self._line(f"genesys-audit: {text}")
 
-    def pages(self, pages: int, records: int, *, final: bool = False) -> None:
+    def event(self, progress: ExportProgress) -> None:
+        """Shows one of the library's progress events."""
+        final = progress.event == "finished"
+        if progress.event == "rerun":
+            self.note(f"audit query {progress.transaction_id} is gone; running it again")
+        elif progress.sub_queries > 1:
+            self._draw(
+                f"sub-queries waiting {progress.waiting}  running {progress.running}  done {progress.done}  "
+                f"records {progress.records}  {progress.records_per_second:,.0f} records/s",
+                force=final,
+            )
+        elif progress.event == "state":
+            self._state_shown = time.monotonic()
+            elapsed = self._state_shown - self._started
+            self._draw(f"query {progress.transaction_id}: {progress.state} ({elapsed:.1f} s)", force=True)
+        else:
+            self._pages(self.pages_before + progress.pages, progress.records, final=final)
+
+    def _pages(self, pages: int, records: int, *, final: bool) -> None:
         if self._paging_started is None:
-            self.start_paging(records)
-        started = self._paging_started if self._paging_started is not None else time.monotonic()
-        elapsed = time.monotonic() - started
-        rate = (records - self._records_at_start) / elapsed if elapsed > 0 else 0.0
+            self._paging_started = self._state_shown or self._started
+        elapsed = time.monotonic() - self._paging_started
+        rate = (records - self.records_before) / elapsed if elapsed > 0 else 0.0
         self._draw(f"pages {pages}  records {records}  {rate:,.0f} records/s", force=final)
-
-    def parts(self, waiting: int, running: int, done: int, records: int, rate: float, *, final: bool = False) -> None:
-        """The state of a split export: sub-queries waiting, running and done, and the record rate."""
-        self._draw(
-            f"sub-queries waiting {waiting}  running {running}  done {done}  records {records}  {rate:,.0f} records/s",
-            force=final,
-        )
 
     def done(self) -> None:
         if self.enabled and self._width:

@@ -15,8 +15,10 @@ from .._errors import IntervalError
 
 __all__: list[str] = []
 
-_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
-_DURATION = re.compile(r"^\s*(\d+)\s*([wdhms])\s*$", re.IGNORECASE)
+_SECONDS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60, "s": 1}
+_DURATION = re.compile(r"^\s*([0-9]{1,12})\s*([wdhms])\s*$", re.IGNORECASE)
+#: The longest duration `--last` and `--split` take: about ten years (audit data is kept for one or more).
+MAX_DURATION = timedelta(days=3660)
 
 
 def _format(moment: datetime) -> str:
@@ -24,11 +26,15 @@ def _format(moment: datetime) -> str:
 
 
 def parse_duration(duration: str) -> timedelta:
-    """`7d`, `12h`, `30m`, `2w` or `90s` as a timedelta."""
+    """`7d`, `12h`, `30m`, `2w` or `90s` as a timedelta, from one second to `MAX_DURATION`."""
     match = _DURATION.match(duration)
-    if match is None or int(match.group(1)) == 0:
-        raise IntervalError(f"duration must be a positive number with a unit w, d, h, m or s, got {duration!r}")
-    return timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
+    seconds = int(match.group(1)) * _SECONDS[match.group(2).lower()] if match else 0
+    if not 0 < seconds <= MAX_DURATION.total_seconds():
+        raise IntervalError(
+            f"duration must be a whole number with a unit w, d, h, m or s, from 1s to {MAX_DURATION.days}d, "
+            f"got {duration!r}"
+        )
+    return timedelta(seconds=seconds)
 
 
 def last_interval(duration: str, now: datetime | None = None) -> str:
