@@ -6,7 +6,9 @@
 
 Each sub-interval is its own audit query. With `ordered=True` (the default) records come out in
 interval order (reversed for a descending sort), i.e. in eventDate order, while later sub-queries are
-prefetched into a bounded buffer (`buffer_pages` pages each), so memory stays flat. With
+prefetched into a bounded buffer, so memory stays flat: at most `buffer_pages` x `concurrency` pages in
+all, given first to the sub-queries whose records come out next (so the next one can be read whole
+while the current one is handed out). With
 `ordered=False` pages come out as they arrive. Every request goes through the client, so its rate
 limiter (shared by all threads and tasks) and its 429 handling apply. `export.checkpoint()` records
 each sub-query's query id and position; `export_audits(..., checkpoint=saved)` resumes exactly.
@@ -27,8 +29,9 @@ from types import TracebackType
 
 from ..models.audit_log_message import AuditLogMessage
 from . import _arguments
+from ._adaptive import AutoSplit
 from ._arguments import ExportArguments, one_call
-from ._consumer import ExportState, ExportView, Failure, HandOut, HandsOut, HandsOutAsync, Item
+from ._consumer import ExportState, ExportView, Failure, HandOut, HandsOut, HandsOutAsync, Item, PageItem
 from ._producer import AsyncSubQueryRun, ModelResults, SubQueryRun
 
 __all__ = ["AsyncBulkExport", "BulkExport", "export_audits", "export_audits_async"]
@@ -57,6 +60,14 @@ class _Bulk(ExportView[AuditLogMessage]):
         self._reader = ModelResults()
         self._work: deque[int] = deque(self._state.pending())
         self._failed = False
+        self._held: dict[int, int] = {}  # pages on each sub-query's queue (ordered)
+        self._running = 0  # sub-queries being run by a worker
+        self._alive = 0  # workers started and not yet ended
+        self._splitter = (
+            AutoSplit(self.concurrency, arguments.max_sub_queries, lambda: len(self._work) + self._running,
+                      self._cut)
+            if arguments.plan.adaptive else None
+        )  # fmt: skip
 
     def _workers(self) -> int:
         return min(self.concurrency, len(self._work))
@@ -67,7 +78,31 @@ class _Bulk(ExportView[AuditLogMessage]):
             return None
         index = self._work.popleft()
         self._state.started[index] = True
+        self._running += 1
         return index
+
+    @property
+    def _budget(self) -> int:
+        """The most pages fetched ahead of the consumer, in all."""
+        return self.buffer_pages * self.concurrency
+
+    def _fits(self, index: int) -> bool:
+        """Whether sub-query `index` may buffer one more page (ordered): the budget is given in hand-out
+        order, so the pages held by it and by every sub-query before it must leave room. The one being
+        handed out can always go on (the consumer drains it), and nothing else can hold pages up."""
+        held = 0
+        for ahead in self._state.order_through(index):
+            held += self._held.get(ahead, 0)
+        return held < self._budget
+
+    def _queue_work(self, added: list[int]) -> int:
+        """Puts the sub-queries a cut added first in the work list (their records come out next); returns
+        how many more workers to start."""
+        self._work.extendleft(reversed(added))
+        return max(0, min(len(self._work), self.concurrency - self._alive))
+
+    def _cut(self, added: list[int]) -> None:
+        raise NotImplementedError
 
 
 class BulkExport(_Bulk, HandsOut[AuditLogMessage], Iterator[AuditLogMessage]):
@@ -83,16 +118,43 @@ class BulkExport(_Bulk, HandsOut[AuditLogMessage], Iterator[AuditLogMessage]):
     def _begin(self) -> None:
         self._stop = threading.Event()
         self._work_lock = threading.Lock()
-        self._queues = {index: queue.Queue[_Item](self.buffer_pages) for index in self._work}
-        self._shared = queue.Queue[_Item](self.buffer_pages * self.concurrency)
-        self._threads = [
-            threading.Thread(target=self._worker, name=f"audit-export-{n}", daemon=True) for n in range(self._workers())
-        ]
-        for thread in self._threads:
+        self._queues: dict[int, queue.Queue[_Item]] = {}
+        self._room = threading.Condition()
+        self._shared = queue.Queue[_Item](self._budget)
+        self._threads = []
+        with self._work_lock:
+            self._start_workers(self._workers())
+
+    def _start_workers(self, count: int) -> None:
+        """Starts `count` more workers (called with the work lock held)."""
+        assert self._threads is not None
+        for _ in range(count):
+            thread = threading.Thread(target=self._worker, name=f"audit-export-{len(self._threads)}", daemon=True)
+            self._threads.append(thread)
+            self._alive += 1
             thread.start()
 
+    def _cut(self, added: list[int]) -> None:
+        with self._work_lock:
+            if not self._stop.is_set():
+                self._start_workers(self._queue_work(added))
+
+    def _queue(self, index: int) -> queue.Queue[_Item]:
+        """Sub-query `index`'s own queue (made by whichever of its worker and the consumer needs it first);
+        what it holds is bounded by the budget (see `_fits`)."""
+        return self._queues.setdefault(index, queue.Queue[_Item]())
+
     def _put(self, index: int, item: _Item) -> None:
-        target = self._queues[index] if self.ordered else self._shared
+        if self.ordered:
+            with self._room:
+                while isinstance(item, PageItem) and not self._fits(index):
+                    if self._stop.is_set():
+                        raise _Stopped
+                    self._room.wait(_PUT_TIMEOUT)
+                self._held[index] = self._held.get(index, 0) + isinstance(item, PageItem)
+            self._queue(index).put(item)
+            return
+        target = self._shared
         while not self._stop.is_set():
             try:
                 target.put(item, timeout=_PUT_TIMEOUT)
@@ -102,39 +164,59 @@ class BulkExport(_Bulk, HandsOut[AuditLogMessage], Iterator[AuditLogMessage]):
         raise _Stopped
 
     def _worker(self) -> None:
-        while True:
-            with self._work_lock:
-                index = None if self._stop.is_set() else self._claim()
-            if index is None:
-                return
-            run = SubQueryRun(self.client, self._state, index, self.settings, self._reader, self._events)
-            try:
-                for item in run.items():
-                    self._put(index, item)
-            except _Stopped:
-                return
-            except BaseException as error:  # handed to the consumer, which raises it
-                with self._work_lock:
-                    self._failed = True
+        try:
+            while (index := self._next()) is not None:
                 try:
-                    self._put(index, Failure(error))
-                except _Stopped:
-                    return
+                    self._run(index)
+                finally:
+                    with self._work_lock:
+                        self._running -= 1
+        except _Stopped:
+            return
+        finally:
+            with self._work_lock:
+                self._alive -= 1
+
+    def _next(self) -> int | None:
+        with self._work_lock:
+            return None if self._stop.is_set() else self._claim()
+
+    def _run(self, index: int) -> None:
+        run = SubQueryRun(self.client, self._state, index, self.settings, self._reader, self._events, self._splitter)
+        try:
+            for item in run.items():
+                self._put(index, item)
+        except _Stopped:
+            raise
+        except BaseException as error:  # handed to the consumer, which raises it
+            with self._work_lock:
+                self._failed = True
+            self._put(index, Failure(error))
 
     def _hand_out(self, limit: int | None) -> HandOut[AuditLogMessage] | None:
         if self._threads is None:
             self._begin()
         while (out := self._state.hand_out(limit)) is None and not self._state.finished:
             source = self._state.source()
-            item = (self._shared if source is None else self._queues[source]).get()
+            item = (self._shared if source is None else self._queue(source)).get()
             try:
                 self._state.receive(item)
             except BaseException:
                 self.close()
                 raise
+            finally:
+                if source is not None:
+                    self._taken(source, item)
         if out is None:
             self.close()
         return out
+
+    def _taken(self, source: int, item: _Item) -> None:
+        """A page left sub-query `source`'s queue (or the head moved on): room for the workers waiting."""
+        with self._room:
+            if isinstance(item, PageItem):
+                self._held[source] -= 1
+            self._room.notify_all()
 
     def __iter__(self) -> BulkExport:
         return self
@@ -143,7 +225,9 @@ class BulkExport(_Bulk, HandsOut[AuditLogMessage], Iterator[AuditLogMessage]):
         """Stops the workers and waits for them: a request in flight completes, nothing more is sent."""
         if self._threads is not None:
             self._stop.set()
-            for thread in self._threads:
+            with self._work_lock:
+                threads = list(self._threads)
+            for thread in threads:
                 if thread is not threading.current_thread():
                     thread.join(_JOIN_TIMEOUT)
 
@@ -162,45 +246,87 @@ class AsyncBulkExport(_Bulk, HandsOutAsync[AuditLogMessage], AsyncIterator[Audit
     _tasks: list[asyncio.Task[None]] | None = None
 
     def _begin(self) -> None:
-        self._queues = {index: asyncio.Queue[_Item](self.buffer_pages) for index in self._work}
-        self._shared = asyncio.Queue[_Item](self.buffer_pages * self.concurrency)
-        self._tasks = [asyncio.create_task(self._worker()) for _ in range(self._workers())]
+        self._queues: dict[int, asyncio.Queue[_Item]] = {}
+        self._room = asyncio.Condition()
+        self._shared = asyncio.Queue[_Item](self._budget)
+        self._tasks = []
+        self._start_workers(self._workers())
+
+    def _start_workers(self, count: int) -> None:
+        assert self._tasks is not None
+        for _ in range(count):
+            self._alive += 1
+            self._tasks.append(asyncio.create_task(self._worker()))
+
+    def _cut(self, added: list[int]) -> None:
+        self._start_workers(self._queue_work(added))
+
+    def _queue(self, index: int) -> asyncio.Queue[_Item]:
+        return self._queues.setdefault(index, asyncio.Queue[_Item]())
+
+    async def _put(self, index: int, item: _Item) -> None:
+        if not self.ordered:
+            await self._shared.put(item)
+            return
+        if isinstance(item, PageItem):
+            async with self._room:
+                await self._room.wait_for(lambda: self._fits(index))
+                self._held[index] = self._held.get(index, 0) + 1
+        self._queue(index).put_nowait(item)
 
     async def _worker(self) -> None:
-        while (index := self._claim()) is not None:
-            target = self._queues[index] if self.ordered else self._shared
-            run = AsyncSubQueryRun(self.client, self._state, index, self.settings, self._reader, self._events)
-            try:
-                async for item in run.items():
-                    await target.put(item)
-            except Exception as error:
-                self._failed = True
-                await target.put(Failure(error))
+        try:
+            while (index := self._claim()) is not None:
+                try:
+                    await self._run(index)
+                finally:
+                    self._running -= 1
+        finally:
+            self._alive -= 1
+
+    async def _run(self, index: int) -> None:
+        run = AsyncSubQueryRun(self.client, self._state, index, self.settings, self._reader, self._events,
+                               self._splitter)  # fmt: skip
+        try:
+            async for item in run.items():
+                await self._put(index, item)
+        except Exception as error:
+            self._failed = True
+            await self._put(index, Failure(error))
 
     async def _hand_out(self, limit: int | None) -> HandOut[AuditLogMessage] | None:
         if self._tasks is None:
             self._begin()
         while (out := self._state.hand_out(limit)) is None and not self._state.finished:
             source = self._state.source()
-            item = await (self._shared if source is None else self._queues[source]).get()
+            item = await (self._shared if source is None else self._queue(source)).get()
             try:
                 self._state.receive(item)
             except BaseException:
                 await self.aclose()
                 raise
+            finally:
+                if source is not None:
+                    await self._taken(source, item)
         if out is None:
             await self.aclose()
         return out
+
+    async def _taken(self, source: int, item: _Item) -> None:
+        async with self._room:
+            if isinstance(item, PageItem):
+                self._held[source] -= 1
+            self._room.notify_all()
 
     def __aiter__(self) -> AsyncBulkExport:
         return self
 
     async def aclose(self) -> None:
         """Cancels the workers and waits for them to end."""
-        tasks = self._tasks or []
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        while tasks := [task for task in self._tasks or [] if not task.done()]:  # a cut may have added some
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     async def __aenter__(self) -> AsyncBulkExport:
         return self

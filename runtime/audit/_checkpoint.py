@@ -14,6 +14,10 @@ the partial file).
 
 Loading checks every field (type, range, presence, consistency) and names the one that is wrong as a
 JSON pointer. Version 1 documents (the split export's and the command line's) are upgraded as they load.
+Version 3 adds `"split": "auto"`: an adaptive plan, whose parts were chosen from the data as the export
+went (each part's query may cover more than its interval; only the records inside it are its own). A
+checkpoint is written in the oldest version that describes it, so a fixed plan stays readable by
+clients that know only version 2, and one that knows no adaptive plan refuses to resume one.
 """
 
 from __future__ import annotations
@@ -28,7 +32,9 @@ from ._query_args import format_interval, query_fields
 
 __all__ = ["ExportCheckpoint", "PartCheckpoint"]
 
-CHECKPOINT_VERSION = 2
+CHECKPOINT_VERSION = 3
+_FIXED_VERSION = 2  # what a checkpoint of a fixed plan is written as
+AUTO = "auto"
 QUERY = "query"
 REALTIME = "realtime"
 _KINDS = (QUERY, REALTIME)
@@ -70,6 +76,8 @@ class ExportCheckpoint:
     query: Mapping[str, Any]
     parts: tuple[PartCheckpoint, ...] = ()
     kind: str = QUERY
+    #: The parts were chosen from the data (split="auto"): more may be cut out of them as the export goes.
+    adaptive: bool = False
 
     @property
     def records_read(self) -> int:
@@ -124,11 +132,13 @@ def _part(part: PartCheckpoint, kind: str) -> dict[str, Any]:
 def encode(checkpoint: ExportCheckpoint, file: FileFacts | None = None) -> dict[str, Any]:
     """The checkpoint (and the command line's file facts) as a JSON-ready dict of this version."""
     data: dict[str, Any] = {
-        "version": CHECKPOINT_VERSION,
+        "version": CHECKPOINT_VERSION if checkpoint.adaptive else _FIXED_VERSION,
         "kind": checkpoint.kind,
         "query": dict(checkpoint.query),
         "parts": [_part(part, checkpoint.kind) for part in checkpoint.parts],
     }
+    if checkpoint.adaptive:
+        data["split"] = AUTO
     if file is not None:
         data["file"] = {"command": file.command, "format": file.format, "parameters": file.parameters,
                         "bytes": file.bytes, "records": file.records, "pages": file.pages}  # fmt: skip
@@ -237,9 +247,18 @@ def _read_file(reader: _Reader, checkpoint: ExportCheckpoint) -> FileFacts:
     return facts
 
 
-def _decode_current(data: Mapping[str, Any], origin: str) -> tuple[ExportCheckpoint, FileFacts | None]:
-    reader = _Reader(data, "", origin, CHECKPOINT_VERSION)
+def _decode_current(
+    data: Mapping[str, Any], origin: str, version: int = CHECKPOINT_VERSION
+) -> tuple[ExportCheckpoint, FileFacts | None]:
+    reader = _Reader(data, "", origin, version)
     kind = reader.text("kind")
+    adaptive = False
+    if version >= CHECKPOINT_VERSION and "split" in data:
+        if data["split"] != AUTO:
+            raise reader.fail("split", f"expected {json.dumps(AUTO)} (an adaptive plan) or no split member")
+        if kind != QUERY:
+            raise reader.fail("split", "only an audit query export has an adaptive plan")
+        adaptive = True
     if kind not in _KINDS:
         raise reader.fail("kind", f"expected one of {', '.join(_KINDS)}, not {kind!r}")
     query = reader.object("query").data
@@ -248,7 +267,7 @@ def _decode_current(data: Mapping[str, Any], origin: str) -> tuple[ExportCheckpo
         raise reader.fail("parts", "a realtime export has exactly one part")
     if kind == REALTIME and reader.object("query").count("pageSize", minimum=1, default=None) is None:
         raise reader.fail("query/pageSize", "missing; expected the realtime query's page size")
-    checkpoint = ExportCheckpoint(dict(query), parts, kind)
+    checkpoint = ExportCheckpoint(dict(query), parts, kind, adaptive)
     file = _read_file(reader.object("file"), checkpoint) if "file" in data else None
     return checkpoint, file
 
@@ -259,10 +278,10 @@ def decode(data: object, origin: str = "checkpoint") -> tuple[ExportCheckpoint, 
     if not isinstance(data, dict):
         raise CheckpointError(f"{origin}: expected a JSON object")
     version = data.get("version")
-    if version == CHECKPOINT_VERSION:
-        return _decode_current(data, origin)
+    if version in (_FIXED_VERSION, CHECKPOINT_VERSION):
+        return _decode_current(data, origin, version)
     if version == 1:
-        return _decode_current(_upgrade_v1(data, origin), origin)
+        return _decode_current(_upgrade_v1(data, origin), origin, _FIXED_VERSION)
     if version is None and "transactionId" in data:
         raise CheckpointError(
             f"{origin}: a one-query checkpoint of version 0 (written before checkpoints had versions) does not "
@@ -271,7 +290,7 @@ def decode(data: object, origin: str = "checkpoint") -> tuple[ExportCheckpoint, 
         )
     if isinstance(version, int) and not isinstance(version, bool):
         raise CheckpointError(
-            f"{origin}: checkpoint version {version} is not one this client reads (versions 1 and "
+            f"{origin}: checkpoint version {version} is not one this client reads (versions 1 to "
             f"{CHECKPOINT_VERSION}); start the export again",
             version=version,
         )
@@ -287,7 +306,7 @@ def _upgrade_v1(data: Mapping[str, Any], origin: str) -> dict[str, Any]:
     reader = _Reader(data, "", origin, 1)
     if "command" not in data:
         reader.object("query")
-        return {**data, "version": CHECKPOINT_VERSION, "kind": QUERY}
+        return {**data, "version": _FIXED_VERSION, "kind": QUERY}
     command = reader.text("command")
     params = reader.object("params")
     interval = params.text("interval")
@@ -304,10 +323,10 @@ def _upgrade_v1(data: Mapping[str, Any], origin: str) -> dict[str, Any]:
     if command == REALTIME:
         query["pageSize"] = params.count("page_size", minimum=1, required=True)
         parts = [{"interval": interval, "pageNumber": reader.count("page_number", minimum=1, default=1), **position}]
-        return {"version": CHECKPOINT_VERSION, "kind": REALTIME, "query": query, "parts": parts, "file": file}
+        return {"version": _FIXED_VERSION, "kind": REALTIME, "query": query, "parts": parts, "file": file}
     if data.get("parts") is not None:
         split = reader.object("parts")
-        return {"version": CHECKPOINT_VERSION, "kind": QUERY, "query": split.object("query").data,
+        return {"version": _FIXED_VERSION, "kind": QUERY, "query": split.object("query").data,
                 "parts": split.data.get("parts"), "file": file}  # fmt: skip
     transaction_id = reader.text("transaction_id", required=False)
     if reader.count("skip"):
@@ -316,4 +335,4 @@ def _upgrade_v1(data: Mapping[str, Any], origin: str) -> dict[str, Any]:
     else:
         part = {"interval": interval, "transactionId": transaction_id,
                 "cursor": reader.text("cursor", required=False) if transaction_id else None, **position}  # fmt: skip
-    return {"version": CHECKPOINT_VERSION, "kind": QUERY, "query": query, "parts": [part], "file": file}
+    return {"version": _FIXED_VERSION, "kind": QUERY, "query": query, "parts": [part], "file": file}

@@ -3,17 +3,21 @@
 A one-query export has one part, the whole interval. A split export cuts a long interval into disjoint,
 consecutive sub-intervals of one span each (the last may be shorter), each its own audit query; given a
 checkpoint, the plan is that checkpoint, once it is shown to be for the same export. The number of
-sub-queries is counted, and checked against a cap, before any of them is made.
+sub-queries is counted, and checked against a cap, before any of them is made. An adaptive plan
+(`span="auto"`) starts as one part over the whole interval, sorted by timestamp, which the export cuts
+as its pages show where the records are (see `_adaptive`); its checkpoint holds the parts chosen so far.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from .._core._errors import ConfigurationError, DecodingError
 from ..models.audit_query_execution_status_response import AuditQueryExecutionStatusResponse
 from ..models.audit_query_sort_sort_order import AuditQuerySortSortOrder
-from ._checkpoint import QUERY, ExportCheckpoint, PartCheckpoint, decode, encode
+from ._checkpoint import AUTO, QUERY, ExportCheckpoint, PartCheckpoint, decode, encode
 from ._errors import CheckpointError, IntervalError
 from ._query_args import (
     FiltersArg,
@@ -27,6 +31,8 @@ from ._query_args import (
 )
 
 __all__: list[str] = []
+
+SpanArg = timedelta | str
 
 _MILLISECOND = timedelta(milliseconds=1)
 #: The most sub-queries a split export plans unless told otherwise (each costs at least three requests).
@@ -104,6 +110,14 @@ def existing_query_plan(status: AuditQueryExecutionStatusResponse) -> ExportChec
     return ExportCheckpoint(query, (PartCheckpoint(interval, transaction_id=status.id),))
 
 
+def query_descending(query: Mapping[str, Any]) -> bool:
+    """Whether a query's fields (as the API spells them) sort its records latest first."""
+    keys = query.get("sort")
+    return (
+        isinstance(keys, list) and bool(keys) and isinstance(keys[0], dict) and keys[0].get("sortOrder") == "descending"
+    )
+
+
 def _descending(sort: SortArg) -> bool:
     keys = build_sort(sort) or []
     return bool(keys) and keys[0].sort_order == AuditQuerySortSortOrder.DESCENDING
@@ -111,6 +125,8 @@ def _descending(sort: SortArg) -> bool:
 
 def check_same_export(saved: ExportCheckpoint, expected: ExportCheckpoint) -> ExportCheckpoint:
     """`saved` when it is a checkpoint of the export `expected` plans (same query, same sub-intervals)."""
+    if saved.adaptive:
+        raise CheckpointError("the checkpoint is of an adaptive export (auto), not of one split by a fixed span")
     if dict(saved.query) != dict(expected.query) or saved.kind != expected.kind:
         raise CheckpointError("the checkpoint is for a different export (its service, filters or sort differ)")
     if [part.interval for part in saved.parts] != [part.interval for part in expected.parts]:
@@ -118,9 +134,44 @@ def check_same_export(saved: ExportCheckpoint, expected: ExportCheckpoint) -> Ex
     return saved
 
 
+def check_same_adaptive(saved: ExportCheckpoint, expected: ExportCheckpoint) -> ExportCheckpoint:
+    """`saved` when it is a checkpoint of the adaptive export `expected` plans: the same query, and parts
+    that follow one another, without gap or overlap, across its interval in hand-out order."""
+    if not saved.adaptive:
+        raise CheckpointError("the checkpoint is of an export split by a fixed span, not of an adaptive one (auto)")
+    if dict(saved.query) != dict(expected.query) or saved.kind != expected.kind:
+        raise CheckpointError("the checkpoint is for a different export (its service, filters or sort differ)")
+    bounds = [interval_bounds(part.interval) for part in saved.parts]
+    if query_descending(expected.query):
+        bounds.reverse()
+    start, end = interval_bounds(expected.parts[0].interval)
+    edges = [start] + [stop for _, stop in bounds]
+    if [begin for begin, _ in bounds] + [end] != edges:
+        raise CheckpointError("the checkpoint is for a different export (its parts do not cover its interval)")
+    return saved
+
+
+def auto_plan(
+    interval: IntervalArg,
+    service_name: str | None,
+    filters: FiltersArg,
+    sort: SortArg,
+    checkpoint: ExportCheckpoint | str | None,
+) -> ExportCheckpoint:
+    """The adaptive plan: one part over the whole interval, sorted by timestamp (ascending unless `sort`
+    says descending), or `checkpoint` when it is of the same adaptive export."""
+    start, end = interval_bounds(interval)
+    fields = query_fields(service_name, filters, sort if build_sort(sort) else "ascending")
+    whole = PartCheckpoint(f"{format_instant(start)}/{format_instant(end)}")
+    plan = ExportCheckpoint(fields, (whole,), adaptive=True)
+    if checkpoint is None:
+        return plan
+    return check_same_adaptive(load_checkpoint(checkpoint), plan)
+
+
 def split_plan(
     interval: IntervalArg,
-    span: timedelta,
+    span: SpanArg,
     service_name: str | None,
     filters: FiltersArg,
     sort: SortArg,
@@ -128,7 +179,12 @@ def split_plan(
     max_parts: int = MAX_SUB_QUERIES,
 ) -> ExportCheckpoint:
     """The sub-queries of a split export in the order their records come out (reversed for a descending
-    sort), or `checkpoint` when it is for the same interval, span and query."""
+    sort), or `checkpoint` when it is for the same interval, span and query; for `span="auto"`, the
+    adaptive plan."""
+    if isinstance(span, str):
+        if span != AUTO:
+            raise ConfigurationError(f'span must be a timedelta or "auto", not {span!r}')
+        return auto_plan(interval, service_name, filters, sort, checkpoint)
     intervals = split_interval(interval, span, max_parts)
     if _descending(sort):
         intervals.reverse()

@@ -15,7 +15,6 @@ import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import ParamSpec, TypeVar
 
 from .._core._client import RequestOptions
@@ -26,7 +25,7 @@ from ..models.audit_realtime_related_request import AuditRealtimeRelatedRequest
 from ..types import UNSET
 from ._checkpoint import REALTIME, ExportCheckpoint, PartCheckpoint
 from ._errors import CheckpointError
-from ._plan import MAX_SUB_QUERIES, load_checkpoint, one_query_plan, split_plan
+from ._plan import MAX_SUB_QUERIES, SpanArg, load_checkpoint, one_query_plan, split_plan
 from ._progress import ProgressCallback
 from ._query_args import (
     MAX_PAGE_SIZE,
@@ -59,6 +58,7 @@ class ExportArguments:
     ordered: bool = True
     buffer_pages: int = 2
     progress: ProgressCallback | None = None
+    max_sub_queries: int = MAX_SUB_QUERIES
 
     def __post_init__(self) -> None:
         check_count("concurrency", self.concurrency)
@@ -164,7 +164,7 @@ def split(
     client: Client,
     *,
     interval: IntervalArg,
-    span: timedelta = timedelta(days=1),
+    span: SpanArg = "auto",
     concurrency: int = 8,
     ordered: bool = True,
     checkpoint: ExportCheckpoint | str | None = None,
@@ -182,15 +182,19 @@ def split(
     """Args:
         interval: A (start, end) pair of aware datetimes or an ISO-8601 `start/end` string of two
             date-times with a time zone.
-        span: The length of each sub-interval (the last may be shorter).
+        span: ``"auto"`` (the default): start with one query over the whole interval and cut the rest of
+            it into sub-queries as its pages show it is dense enough to pay for them (a sparse interval
+            stays one query); records come out sorted by timestamp, ascending unless `sort` says
+            descending. Or a timedelta: the length of each sub-interval (the last may be shorter).
         concurrency: Sub-queries run at once (worker threads, or tasks for the async form).
         ordered: Yield in interval order (eventDate order for a timestamp sort); False: as pages arrive.
         checkpoint: An `ExportCheckpoint` (or its JSON) of an interrupted export with the same
             arguments; the export yields exactly the records not yielded before it.
-        buffer_pages: Pages each sub-query may fetch ahead of the consumer (ordered), or per worker.
+        buffer_pages: Pages fetched ahead of the consumer, per worker: at most `buffer_pages` x
+            `concurrency` in all, given first (when ordered) to the sub-queries that come out next.
         progress: As for `query_audits`; the calls about queries come from the worker threads.
         max_sub_queries: The most sub-queries the span may cut the interval into (counted before any
-            is planned; each costs at least three requests).
+            is planned; each costs at least three requests); an adaptive plan never grows past it.
         The other arguments are those of `query_audits`, applied to every sub-query.
 
     Raises (before any request): IntervalError, CheckpointError, ConfigurationError (also for a span
@@ -206,6 +210,7 @@ def split(
         ordered,
         buffer_pages,
         progress,
+        cap,
     )
 
 

@@ -22,6 +22,7 @@ from typing import Any, Generic, TypeVar
 from .._core._paging import Page
 from ..models.audit_query_request import AuditQueryRequest
 from ._checkpoint import ExportCheckpoint, PartCheckpoint
+from ._plan import query_descending
 from ._progress import BulkProgress, ProgressCallback, ProgressReporter
 
 __all__: list[str] = []
@@ -99,7 +100,9 @@ class ExportState(Generic[RecordT]):
         self, plan: ExportCheckpoint, *, ordered: bool = True, progress: ProgressCallback | None = None
     ) -> None:
         self.query: Mapping[str, Any] = plan.query
+        self.adaptive = plan.adaptive
         self._positions = [_Position(**asdict(part)) for part in plan.parts]
+        self._sequence = list(range(len(plan.parts)))  # the sub-queries in hand-out order (grows when cut)
         self.ordered = ordered
         #: The latest query id of each sub-query, which the checkpoint takes up with its first records.
         self.transaction_ids = [part.transaction_id for part in plan.parts]
@@ -131,7 +134,42 @@ class ExportState(Generic[RecordT]):
 
     def pending(self) -> list[int]:
         """The sub-queries with records still to hand out, in hand-out order."""
-        return [index for index, part in enumerate(self.parts) if not part.done]
+        parts = self.parts
+        return [index for index in self._sequence if not parts[index].done]
+
+    @property
+    def descending(self) -> bool:
+        """Whether records come out latest first."""
+        return query_descending(self.query)
+
+    @property
+    def count(self) -> int:
+        """How many sub-queries the plan has (an adaptive plan grows)."""
+        with self._lock:
+            return len(self._positions)
+
+    def interval(self, index: int) -> str:
+        with self._lock:
+            return self._positions[index].interval
+
+    def cut(self, index: int, kept: str, new: Sequence[str]) -> list[int]:
+        """Sub-query `index` keeps only the interval `kept`; the rest of its old interval is `new`, sub-queries
+        whose records come out right after its own. Returns their indices."""
+        with self._lock:
+            self._positions[index].interval = kept
+            added = list(range(len(self._positions), len(self._positions) + len(new)))
+            self._positions.extend(_Position(interval, None, None, 0, 0, False, None) for interval in new)
+            self.transaction_ids.extend(None for _ in new)
+            self.started.extend(False for _ in new)
+            at = self._sequence.index(index) + 1
+            self._sequence[at:at] = added
+            if self.ordered:
+                at = self._order.index(index) + 1
+                for offset, added_index in enumerate(added):
+                    self._order.insert(at + offset, added_index)
+            else:
+                self._remaining += len(added)
+        return added
 
     def request(self, index: int) -> AuditQueryRequest:
         return AuditQueryRequest.from_dict({**self.query, "interval": self._positions[index].interval})
@@ -172,7 +210,9 @@ class ExportState(Generic[RecordT]):
 
     def checkpoint(self) -> ExportCheckpoint:
         """Where to resume: exactly the records not yet handed out remain."""
-        return ExportCheckpoint(self.query, tuple(self.parts))
+        with self._lock:
+            parts = tuple(self._positions[index].frozen() for index in self._sequence)
+        return ExportCheckpoint(self.query, parts, adaptive=self.adaptive)
 
     @property
     def records_read(self) -> int:
@@ -186,9 +226,10 @@ class ExportState(Generic[RecordT]):
 
     @property
     def progress(self) -> BulkProgress:
-        parts = self.parts
+        with self._lock:  # the sub-queries and their started flags as of one moment
+            parts, started = [position.frozen() for position in self._positions], list(self.started)
         done = sum(part.done for part in parts)
-        running = sum(started and not part.done for started, part in zip(self.started, parts, strict=True))
+        running = sum(begun and not part.done for begun, part in zip(started, parts, strict=True))
         records = sum(part.records_read for part in parts)
         elapsed = time.monotonic() - self._clock_start
         rate = (records - self._records_at_start) / elapsed if elapsed > 0 else 0.0
@@ -200,6 +241,16 @@ class ExportState(Generic[RecordT]):
     def finished(self) -> bool:
         """No item will come any more: every sub-query's end has been received."""
         return not self._order if self.ordered else self._remaining == 0
+
+    def order_through(self, index: int) -> list[int]:
+        """The sub-queries still to come out, in order, up to and including `index` (ordered export)."""
+        with self._lock:
+            ahead = []
+            for queued in self._order:
+                ahead.append(queued)
+                if queued == index:
+                    break
+            return ahead
 
     def head(self) -> int:
         """The sub-query whose records come out next (ordered export)."""
@@ -215,10 +266,11 @@ class ExportState(Generic[RecordT]):
             raise item.error
         if isinstance(item, PartEnd):
             self._finish(item.part)
-            if self.ordered:
-                self._order.popleft()
-            else:
-                self._remaining -= 1
+            with self._lock:  # producers add sub-queries to the order as they cut theirs
+                if self.ordered:
+                    self._order.popleft()
+                else:
+                    self._remaining -= 1
             return
         self.pages_read += 1
         if item.records:

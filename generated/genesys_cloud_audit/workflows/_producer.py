@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from .._core._decoding import require_field
@@ -31,6 +32,8 @@ from ..api.audit import post_audits_query as _query
 from ..client import Client
 from ..models.audit_log_message import AuditLogMessage
 from ..models.audit_query_execution_status_response import AuditQueryExecutionStatusResponse
+from ..types import Unset
+from ._adaptive import AutoSplit, records_inside
 from ._consumer import ExportState, PageItem, PartEnd
 from ._query_args import ReadSettings
 
@@ -60,6 +63,9 @@ class ResultsReader(Protocol[RecordT]):
         self, client: Client, transaction_id: str, settings: ReadSettings, cursor: str | None, skip: int
     ) -> AsyncCursorPages[Any, RecordT]: ...
 
+    def event_date(self, record: RecordT) -> datetime | None:
+        """When the record's action happened (None when it does not say); an adaptive split needs it."""
+
 
 class ModelResults:
     """Records as `AuditLogMessage` models, through the generated results operation."""
@@ -73,6 +79,10 @@ class ModelResults:
         self, client: Client, transaction_id: str, settings: ReadSettings, cursor: str | None, skip: int
     ) -> AsyncCursorPages[Any, AuditLogMessage]:
         return _results.paginate_async(transaction_id, client=client, **_page_arguments(settings, cursor, skip))
+
+    def event_date(self, record: AuditLogMessage) -> datetime | None:
+        moment = record.event_date
+        return None if isinstance(moment, Unset) else moment
 
 
 def _page_arguments(settings: ReadSettings, cursor: str | None, skip: int) -> dict[str, Any]:
@@ -95,6 +105,7 @@ class SubQueryRunBase(Generic[RecordT]):
         settings: ReadSettings,
         reader: ResultsReader[RecordT],
         events: ExportEvents,
+        splitter: AutoSplit | None = None,
     ) -> None:
         part = state.part(index)
         self.client = client
@@ -110,6 +121,8 @@ class SubQueryRunBase(Generic[RecordT]):
         # A sub-query without a query but with records read is run again from its start, dropping those.
         self._drop = part.records_read if part.transaction_id is None else 0
         self._ran_again = False
+        self._splitter = splitter
+        self._polls = 0
 
     def _created(self, created: AuditQueryExecutionStatusResponse) -> None:
         self.transaction_id = require_field(created.id, "id")
@@ -117,6 +130,7 @@ class SubQueryRunBase(Generic[RecordT]):
         self._events.query_state(self.index, self.transaction_id, _state_text(created.state))
 
     def _polled(self, status: AuditQueryExecutionStatusResponse) -> AuditQueryExecutionStatusResponse:
+        self._polls += 1
         self._events.query_state(self.index, str(self.transaction_id), _state_text(status.state))
         return status
 
@@ -131,8 +145,31 @@ class SubQueryRunBase(Generic[RecordT]):
         self._drop -= dropped
         if dropped:
             page = replace(page, items=page.items[dropped:])
+        if self._state.adaptive:
+            page = self._inside_part(page)
         self._produced += len(page.items)
         return PageItem(self.index, str(self.transaction_id), page, first_index + dropped, self._drop == 0)
+
+    def _inside_part(self, page: Page[Any, RecordT]) -> Page[Any, RecordT]:
+        """The page's records inside the part's interval, the last of the part once some lie past its end;
+        cuts the part first when the page shows the rest is worth more sub-queries (see `_adaptive`)."""
+        interval, descending = self._state.interval(self.index), self._state.descending
+        dates = [self._reader.event_date(record) for record in page.items]
+        inside = records_inside(dates, interval, descending)
+        if inside == len(dates) and not page.last and self._splitter is not None:
+            known = [moment for moment in dates if moment is not None]  # all of them (records_inside checked)
+            cut = self._splitter.consider(interval, known, self.settings.page_size, self._state.count, descending)
+            if cut is not None:
+                self._splitter.added(self._state.cut(self.index, cut.kept, cut.new))
+                inside = records_inside(dates, cut.kept, descending)
+        if inside == len(dates):
+            return page
+        return replace(page, items=page.items[:inside], last=True, next_cursor=None)
+
+    def _measured(self, created: bool) -> None:
+        """Tells the splitter what this query took to be ready (its creation and polls)."""
+        if created and self._splitter is not None:
+            self._splitter.measured(1 + self._polls)
 
     @contextmanager
     def _forget_if_failed(self) -> Iterator[None]:
@@ -176,7 +213,9 @@ class SubQueryRun(SubQueryRunBase[RecordT]):
                     created = _query.sync(client=self.client, body=body, request_options=options)
                     self._created(created)
                 with self._forget_if_failed():
+                    self._polls = 0
                     self.status = wait_for_state(self._poll, initial=created, **self._wait_arguments())
+                self._measured(created is not None)
         return str(self.transaction_id)
 
     def items(self) -> Generator[PageItem[RecordT] | PartEnd, None, None]:
@@ -184,7 +223,11 @@ class SubQueryRun(SubQueryRunBase[RecordT]):
         while True:
             pages = self._reader.pages(self.client, self.start(), self.settings, self._cursor, self._skip)
             with self._rerun_if_vanished():
-                yield from map(self._item, pages.detailed_pages())
+                for page in pages.detailed_pages():
+                    item = self._item(page)
+                    yield item
+                    if item.page.last:  # the pager's, or the part's interval ends within the query's
+                        break
                 break
         yield PartEnd(self.index)
 
@@ -208,7 +251,9 @@ class AsyncSubQueryRun(SubQueryRunBase[RecordT]):
                     created = await _query.asyncio(client=self.client, body=body, request_options=options)
                     self._created(created)
                 with self._forget_if_failed():
+                    self._polls = 0
                     self.status = await wait_for_state_async(self._poll, initial=created, **self._wait_arguments())
+                self._measured(created is not None)
         return str(self.transaction_id)
 
     async def items(self) -> AsyncGenerator[PageItem[RecordT] | PartEnd, None]:
@@ -217,6 +262,9 @@ class AsyncSubQueryRun(SubQueryRunBase[RecordT]):
             pages = self._reader.pages_async(self.client, await self.start(), self.settings, self._cursor, self._skip)
             with self._rerun_if_vanished():
                 async for page in pages.detailed_pages():
-                    yield self._item(page)
+                    item = self._item(page)
+                    yield item
+                    if item.page.last:  # the pager's, or the part's interval ends within the query's
+                        break
                 break
         yield PartEnd(self.index)

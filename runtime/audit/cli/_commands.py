@@ -20,12 +20,12 @@ from ...client import Client
 from ...models import AuditQueryExecutionStatusResponse, AuditQueryServiceMapping
 from .. import _arguments
 from .._bulk import export_audits
-from .._checkpoint import REALTIME, ExportCheckpoint, FileFacts
+from .._checkpoint import AUTO, REALTIME, ExportCheckpoint, FileFacts
 from .._errors import CheckpointError
 from .._exports import AuditExport
 from .._plan import MAX_SUB_QUERIES, check_same_export, existing_query_plan, one_query_plan, sub_query_count
 from .._progress import ExportProgress
-from .._query_args import ReadSettings, format_interval
+from .._query_args import MAX_PAGE_SIZE, ReadSettings, format_interval
 from .._realtime import RealtimeExport
 from .._related import related_audits
 from ._completion import completion_script
@@ -147,6 +147,22 @@ def _progress_enabled(args: argparse.Namespace) -> bool:
     return sys.stderr.isatty() and not (args.output == "-" and sys.stdout.isatty())
 
 
+def _bound_line(client: Client, progress: Progress, elapsed: float) -> str:
+    """A split export's time against the rate-limit bound: its records' fewest pages (of 500) plus the
+    other requests it made (creating and polling queries), at the client's rate limit."""
+    records = progress.records_now - progress.records_before
+    pages, other = -(-records // MAX_PAGE_SIZE), progress.query_requests
+    limiter = client.rate_limiter
+    per_minute, window = (limiter.per_minute, limiter.window) if limiter else (300, 60.0)
+    bound = (pages + other) / per_minute * window
+    share = f", {elapsed / bound:.2f}x the bound" if bound else ""
+    return (
+        f"{plural(records, 'record')} in {elapsed:.1f} s ({plural(progress.pages_now, 'page')} read, "
+        f"{plural(other, 'query request')}): the rate-limit bound, {pages} pages of {MAX_PAGE_SIZE} + {other} "
+        f"at {per_minute} a minute, is {bound:.1f} s{share}"
+    )
+
+
 def _duration_text(seconds: float) -> str:
     minutes = round(seconds / 60)
     return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
@@ -154,8 +170,15 @@ def _duration_text(seconds: float) -> str:
 
 def _plan_line(client: Client, plan: ExportCheckpoint, span: str, concurrency: int) -> str:
     """The plan of a split export: sub-queries, the fewest requests they take, and the least time that
-    takes under the client's rate limit."""
+    takes under the client's rate limit (for an adaptive plan, how it will be cut)."""
     left = sum(not part.done for part in plan.parts)
+    if plan.adaptive:
+        shown = (
+            f"{left} of {plural(len(plan.parts), 'sub-query', 'sub-queries')} left"
+            if plan.records_read
+            else ("one query over the interval")
+        )
+        return f"{shown}, split auto: cut into more, up to {concurrency} at a time, where the pages show many records"
     count = plural(len(plan.parts), "sub-query", "sub-queries")
     shown = f"{left} of {count} of {span} left" if left < len(plan.parts) else f"{count} of {span}"
     requests = 3 * left + 1  # each: create, poll, a page at least; and a token
@@ -228,8 +251,9 @@ class _Job:
 
     def split(self) -> Export:
         cap, concurrency = self.args.max_sub_queries or MAX_SUB_QUERIES, self.args.concurrency or 8
+        span = AUTO if self.params["split"] == AUTO else parse_duration(self.params["split"])
         export = export_audits(
-            self.client, span=parse_duration(self.params["split"]), concurrency=concurrency,
+            self.client, span=span, concurrency=concurrency,
             ordered=self.params["ordered"] is not False, checkpoint=self.stored, wait_policy=self.policy,
             progress=self.progress.event, max_sub_queries=cap, **self._query(),
         )  # fmt: skip
@@ -269,7 +293,7 @@ def _plan_fields(query: dict[str, Any]) -> dict[str, Any]:
 
 def _check_split(args: argparse.Namespace, params: dict[str, Any]) -> None:
     """Refuses a split into more sub-queries than the cap, counted (not planned) before anything else."""
-    if not params.get("split"):
+    if not params.get("split") or params["split"] == AUTO:
         return
     cap = args.max_sub_queries or MAX_SUB_QUERIES
     count = sub_query_count(params["interval"], parse_duration(params["split"]))
@@ -306,10 +330,12 @@ def _nothing_found(args: argparse.Namespace, facts: FileFacts) -> str:
     )
 
 
-def _report(args: argparse.Namespace, sink: Sink, progress: Progress) -> None:
+def _report(args: argparse.Namespace, sink: Sink, progress: Progress, bound: str | None = None) -> None:
     facts = sink.facts
     if facts.records == 0:
         progress.inform(_nothing_found(args, facts))
+    if bound is not None:
+        progress.inform(bound)
     if isinstance(sink, ExportFile):
         progress.inform(f"wrote {plural(facts.records, 'record')} ({plural(facts.pages, 'page')}) to {sink.given}")
 
@@ -325,6 +351,7 @@ def export(args: argparse.Namespace, session: Session) -> int:
     progress = Progress(_progress_enabled(args), quiet=args.quiet)
     sink = _open_sink(args, output, facts)
     session.sink = sink
+    bound: str | None = None
     if isinstance(sink, ExportFile):
         if sink.finished_before:
             sink.finish()
@@ -346,11 +373,14 @@ def export(args: argparse.Namespace, session: Session) -> int:
             else:
                 # A split export stops its workers itself when it ends or fails; on Ctrl-C they are
                 # daemon threads, and the process does not wait for their requests in flight.
-                write_export(_Job(args, client, sink, progress).build(session), sink, fmt)
+                job = _Job(args, client, sink, progress)
+                write_export(job.build(session), sink, fmt)
+                if job.params.get("split") and args.command == "query":
+                    bound = _bound_line(client, progress, progress.elapsed)
     finally:
         progress.done()
         sink.close()
-    _report(args, sink, progress)
+    _report(args, sink, progress, bound)
     return 0
 
 

@@ -16,6 +16,7 @@ from typing import NoReturn, TypeVar
 
 from ... import __version__
 from ...models import AuditQueryFilterProperty
+from .._checkpoint import AUTO
 from .._errors import IntervalError
 from .._plan import MAX_SUB_QUERIES
 from ._formats import FORMATS
@@ -81,6 +82,11 @@ def duration(text: str) -> str:
     except IntervalError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
     return text.strip().lower()
+
+
+def split_span(text: str) -> str:
+    """`auto` or a duration (see `duration`): how `--split` cuts the interval."""
+    return AUTO if text.strip().lower() == AUTO else duration(text)
 
 
 def _identifier(text: str) -> str:
@@ -178,9 +184,10 @@ def _query_options(parser: argparse.ArgumentParser, *, realtime: bool) -> None:
         return
     add(
         "--split",
-        metavar="DURATION",
-        type=duration,
-        help="run the interval as sub-queries of this length (1d, 12h, 1w), several at a time",
+        metavar="auto|DURATION",
+        type=split_span,
+        help="run the interval as sub-queries, several at a time: auto (one query, cut where its pages show "
+        "many records) or a fixed length (1d, 12h, 1w)",
     )
     add(
         "--concurrency",

@@ -31,6 +31,9 @@ class Progress:
         self.quiet = quiet
         self.pages_before = 0  # pages and records an earlier run wrote to the file being resumed
         self.records_before = 0
+        self.records_now = 0  # records and pages handed out by the export, as its latest event said
+        self.pages_now = 0
+        self.query_requests = 0  # requests creating or polling queries (one "state" event each)
         self._stream = stream if stream is not None else sys.stderr
         self._started = time.monotonic()
         self._paging_started: float | None = None
@@ -69,6 +72,8 @@ class Progress:
     def event(self, progress: ExportProgress) -> None:
         """Shows one of the library's progress events."""
         final = progress.event == "finished"
+        self.records_now, self.pages_now = progress.records, progress.pages
+        self.query_requests += progress.event == "state"
         if progress.event == "rerun":
             self.note(f"audit query {progress.transaction_id} is gone; running it again")
         elif progress.sub_queries > 1:
@@ -90,6 +95,11 @@ class Progress:
         elapsed = time.monotonic() - self._paging_started
         rate = (records - self.records_before) / elapsed if elapsed > 0 else 0.0
         self._draw(f"pages {pages}  records {records}  {rate:,.0f} records/s", force=final)
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the command started."""
+        return time.monotonic() - self._started
 
     def done(self) -> None:
         if self.enabled and self._width:

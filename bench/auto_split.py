@@ -1,0 +1,173 @@
+"""Adaptive splitting (`span="auto"`, the default of `export_audits`) against one query and a fixed span.
+
+``python -m bench.auto_split [--reps 3] [--delay 0.05] [--concurrency 8]`` runs two organizations on the
+emulator, each in its own process, with every Audit API request taking `--delay` seconds and queries
+needing the emulator's default two pending polls:
+
+- a sparse year: 2,000 records over 365 days (one query, auto; with `--fixed-span`, 1-day sub-queries
+  too, which the rate limit holds to about six minutes);
+- a dense range: 60,000 records over 5 days (one query, auto).
+
+The emulator keeps every record's JSON once rendered (`--record-cache`) and one unmeasured export
+warms it, so its answers take the delay rather than its own rendering (one Python process for every
+concurrent request).
+
+For each export it prints the best wall time of `--reps`, the Audit API requests the emulator answered
+(token requests left out), and the rate-limit bound: ceil(records/500) pages plus the export's other
+requests (creating and polling queries), at Genesys's 300 a minute. Every export's records are checked
+against the one query's, in order. A report, not a pass/fail test; about a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from genesys_cloud_audit import Client, export_audits, query_audits
+
+from bench.large_export import _EmulatorProcess
+from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+
+__all__ = ["main"]
+
+END = datetime(2026, 11, 1, tzinfo=UTC)
+PAGE = 500
+PER_MINUTE = 300
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    records: int
+    days: int
+
+    @property
+    def interval(self) -> tuple[datetime, datetime]:
+        return END - timedelta(days=self.days), END
+
+
+SPARSE = Scenario("sparse year", 2_000, 365)
+DENSE = Scenario("dense range", 60_000, 5)
+
+
+@contextmanager
+def _emulator(scenario: Scenario) -> Iterator[_EmulatorProcess]:
+    start, end = scenario.interval
+    command = [
+        sys.executable, "-m", "emulator", "--port", "0", "--records", str(scenario.records), "--seed", "7",
+        "--data-start", start.isoformat(), "--data-end", end.isoformat(), "--no-validate",
+        "--record-cache", str(scenario.records),
+    ]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert process.stdout is not None
+        found = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline())
+        if found is None:
+            raise RuntimeError("the emulator did not print its address")
+        yield _EmulatorProcess(found.group(0))
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _audit_requests(stats: dict[str, Any]) -> tuple[int, int]:
+    """Audit API requests answered, and of those the results pages."""
+    routes = {route: sum(counts.values()) for route, counts in stats["by_route"].items() if "oauth" not in route}
+    return sum(routes.values()), sum(count for route, count in routes.items() if route.endswith("/results"))
+
+
+def _client(emu: _EmulatorProcess) -> Client:
+    """A client of its own for each export: its rate limiter (300 a minute) starts empty, as in a new process."""
+    return Client(base_url=emu.base_url, client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET)
+
+
+def _measure(
+    emu: _EmulatorProcess, delay: float, reps: int, export: Callable[[Client], Iterator[Any]]
+) -> tuple[float, list[str], int, int]:
+    best, ids, requests, pages = float("inf"), [], 0, 0
+    for _ in range(reps):
+        with _client(emu) as client:
+            emu.reset()
+            emu.add_fault(f"delay:path=^/api/v2/audits:seconds={delay}")
+            started = time.monotonic()
+            ids = [str(record.id) for record in export(client)]
+            best = min(best, time.monotonic() - started)
+        requests, pages = _audit_requests(emu.stats())
+    return best, ids, requests, pages
+
+
+def _row(
+    label: str, seconds: float, records: int, requests: int, pages: int, base: tuple[float, int]
+) -> dict[str, Any]:
+    overhead = requests - pages
+    bound = (-(-records // PAGE) + overhead) / PER_MINUTE * 60
+    row = {"export": label, "seconds": round(seconds, 3), "records": records, "requests": requests,
+           "pages": pages, "other_requests": overhead, "speed_vs_one_query": round(base[0] / seconds, 2),
+           "requests_vs_one_query": round(requests / base[1], 3), "rate_limit_bound_s": round(bound, 1),
+           "share_of_bound": round(seconds / bound, 3)}  # fmt: skip
+    print(
+        f"  {label:<24} {seconds:6.2f} s  {requests:4} requests ({pages} pages + {overhead} other)  "
+        f"{row['speed_vs_one_query']:5.2f}x as fast, {row['requests_vs_one_query']:.3f}x the requests of one query; "
+        f"rate-limit bound {bound:5.1f} s ({seconds / bound:.2f}x)"
+    )
+    return row
+
+
+def _scenario(scenario: Scenario, args: argparse.Namespace) -> list[dict[str, Any]]:
+    print(
+        f"{scenario.name}: {scenario.records:,} records over {scenario.days} days, {args.delay * 1000:g} ms a request"
+    )
+    interval = scenario.interval
+    with _emulator(scenario) as emu:
+        exports: list[tuple[str, Callable[[Client], Iterator[Any]]]] = [
+            ("one query", lambda client: query_audits(client, interval=interval, sort="ascending")),
+            (f"auto x{args.concurrency}", lambda client: export_audits(
+                client, interval=interval, concurrency=args.concurrency)),
+            (f"auto x{args.concurrency} unordered", lambda client: export_audits(
+                client, interval=interval, concurrency=args.concurrency, ordered=False)),
+            (f"auto x{args.concurrency} buffer {args.buffer_pages}", lambda client: export_audits(
+                client, interval=interval, concurrency=args.concurrency, buffer_pages=args.buffer_pages)),
+        ]  # fmt: skip
+        if scenario.days > 30 and args.fixed_span:
+            exports.append((
+                f"1d x{args.concurrency}",
+                lambda client: export_audits(
+                    client, interval=interval, span=timedelta(days=1), concurrency=args.concurrency),
+            ))  # fmt: skip
+        rows, expected, base = [], None, (0.0, 0)
+        with _client(emu) as client:
+            for _ in exports[0][1](client):  # renders every record once into the emulator's cache
+                pass
+        for label, export in exports:
+            seconds, ids, requests, pages = _measure(emu, args.delay, args.reps, export)
+            if expected is None:
+                expected, base = ids, (seconds, requests)
+            same = ids == expected if "unordered" not in label else sorted(ids) == sorted(expected or [])
+            assert same and len(set(ids)) == len(ids), f"{label} differs from one query"
+            rows.append({"scenario": scenario.name, **_row(label, seconds, len(ids), requests, pages, base)})
+        return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--delay", type=float, default=0.05)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--buffer-pages", type=int, default=12, help="an ordered export's pages ahead, per sub-query")
+    parser.add_argument("--fixed-span", action="store_true", help="also export the sparse year in 1-day sub-queries")
+    args = parser.parse_args()
+    rows = _scenario(SPARSE, args) + _scenario(DENSE, args)
+    print(json.dumps(rows))
+
+
+if __name__ == "__main__":
+    main()
