@@ -15,13 +15,15 @@ concurrent request).
 For each export it prints the best wall time of `--reps`, the Audit API requests the emulator answered
 (token requests left out), and the rate-limit bound: ceil(records/500) pages plus the export's other
 requests (creating and polling queries), at Genesys's 300 a minute. Every export's records are checked
-against the one query's, in order. A report, not a pass/fail test; about a minute.
+against the one query's, in order. A report, not a pass/fail test; about a minute. `--write` puts the
+figures in their own section of bench/RESULTS.md (between markers, which `python -m bench` keeps).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import platform
 import re
 import subprocess
 import sys
@@ -30,6 +32,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from genesys_cloud_audit import Client, export_audits, query_audits
@@ -37,7 +40,10 @@ from genesys_cloud_audit import Client, export_audits, query_audits
 from bench.large_export import _EmulatorProcess
 from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 
-__all__ = ["main"]
+__all__ = ["kept_section", "main"]
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+BEGIN, END_MARK = "<!-- auto_split: begin -->", "<!-- auto_split: end -->"
 
 END = datetime(2026, 11, 1, tzinfo=UTC)
 PAGE = 500
@@ -157,6 +163,51 @@ def _scenario(scenario: Scenario, args: argparse.Namespace) -> list[dict[str, An
         return rows
 
 
+def kept_section(results: Path) -> str:
+    """The adaptive-splitting section of `results` with its markers (empty when there is none), so a
+    report rewriting the rest of the file keeps it."""
+    try:
+        text = results.read_text()
+    except OSError:
+        return ""
+    begin, end = text.find(BEGIN), text.find(END_MARK)
+    return "\n" + text[begin : end + len(END_MARK)] + "\n" if 0 <= begin < end else ""
+
+
+def _section(rows: list[dict[str, Any]], command: str) -> str:
+    lines = [
+        BEGIN,
+        "## Adaptive splitting (issue 15, deliverable 5)",
+        "",
+        f"Machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}. "
+        f"Command: `{command}`.",
+        "Emulator in its own process, every Audit API request delayed 50 ms, two pending polls per query;",
+        "a fresh client (and rate limiter, 300 a minute) per export; best wall time of the repetitions.",
+        "",
+        "| scenario | export | wall (s) | requests (pages + other) | speed vs one query | requests vs one query "
+        "| rate-limit bound (s) | wall / bound |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['scenario']} | {row['export']} | {row['seconds']:.2f} | {row['requests']} ({row['pages']} + "
+            f"{row['other_requests']}) | {row['speed_vs_one_query']:.2f}x | {row['requests_vs_one_query']:.3f}x | "
+            f"{row['rate_limit_bound_s']:.1f} | {row['share_of_bound']:.2f} |"
+        )
+    lines.append(END_MARK)
+    return "\n".join(lines)
+
+
+def _write(section: str) -> None:
+    text = RESULTS.read_text() if RESULTS.exists() else ""
+    begin, end = text.find(BEGIN), text.find(END_MARK)
+    if 0 <= begin < end:
+        text = text[:begin] + section + text[end + len(END_MARK) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    RESULTS.write_text(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reps", type=int, default=3)
@@ -164,9 +215,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--buffer-pages", type=int, default=12, help="an ordered export's pages ahead, per sub-query")
     parser.add_argument("--fixed-span", action="store_true", help="also export the sparse year in 1-day sub-queries")
+    parser.add_argument("--write", action="store_true", help="put the figures in bench/RESULTS.md")
     args = parser.parse_args()
     rows = _scenario(SPARSE, args) + _scenario(DENSE, args)
     print(json.dumps(rows))
+    if args.write:
+        _write(_section(rows, "python -m bench.auto_split " + " ".join(sys.argv[1:])))
 
 
 if __name__ == "__main__":

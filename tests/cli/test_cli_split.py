@@ -96,3 +96,57 @@ def test_a_checkpoint_from_before_splitting_still_resumes(emulator: Emulator, tm
     resumed = run_cli(export_args(emulator, output, "--page-size", "100", "--resume"))
     assert resumed.returncode == 0, resumed.stderr
     assert_finished(output, expected)
+
+
+AUTO = ("--split", "auto", "--concurrency", "8")
+
+
+def audit_requests(emulator: Emulator) -> int:
+    return sum(sum(c.values()) for route, c in emulator.stats()["by_route"].items() if "oauth" not in route)
+
+
+def test_split_auto_writes_what_one_query_writes_and_reports_the_rate_limit_bound(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    single = clean_run(emulator, tmp_path / "single.jsonl", "--sort", "ascending")
+    one_query = audit_requests(emulator)
+    emulator.reset()
+    result = run_cli(export_args(emulator, tmp_path / "auto.jsonl", *AUTO))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "auto.jsonl").read_bytes() == single
+    assert "one query over the interval, split auto" in result.stderr
+    # 1,800 records at 25 a page: the probe's first page shows enough to cut the rest into more queries.
+    created, requests = emulator.stats()["queries_created"], audit_requests(emulator)
+    assert created > 1 and requests <= 1.3 * one_query
+    # The bound: 72 pages of 500 records' worth is ceil(1800 / 500) = 4, plus every create and poll.
+    line = next(line for line in result.stderr.splitlines() if "rate-limit bound" in line)
+    other = 3 * created  # each query: created, polled twice (pending_polls=1)
+    assert "1800 records in " in line and f"4 pages of 500 + {other} query requests at 300 a minute" in line
+
+
+def test_split_auto_of_a_sparse_interval_is_one_query(emulator: Emulator, tmp_path: Path) -> None:
+    sparse = ("--interval", "2026-10-01T00:00:00Z/2026-10-01T06:00:00Z", "--sort", "ascending")  # ~15 records
+    single = clean_run(emulator, tmp_path / "single.jsonl", *sparse)
+    one_query = audit_requests(emulator)
+    emulator.reset()
+    assert clean_run(emulator, tmp_path / "auto.jsonl", *sparse, *AUTO) == single
+    assert emulator.stats()["queries_created"] == 1 and audit_requests(emulator) == one_query
+
+
+def test_split_auto_stopped_by_an_error_resumes_exactly(emulator: Emulator, tmp_path: Path) -> None:
+    expected = clean_run(emulator, tmp_path / "clean.jsonl", *AUTO)
+    output = tmp_path / "audit.jsonl"
+    emulator.add_fault("400:path=/results:skip=20:count=1")
+    assert run_cli(export_args(emulator, output, *AUTO)).returncode == 1
+    checkpoint = read_checkpoint(output)
+    assert checkpoint is not None and checkpoint["version"] == 3 and checkpoint["split"] == "auto"
+    assert len(checkpoint["parts"]) > 1 and not all(part["done"] for part in checkpoint["parts"])
+    resumed = run_cli(export_args(emulator, output, "--resume", *AUTO))
+    assert resumed.returncode == 0, resumed.stderr
+    assert "sub-queries left, split auto" in resumed.stderr
+    assert_finished(output, expected)
+    refused_output = tmp_path / "other.jsonl"
+    emulator.add_fault("400:path=/results:skip=20:count=1")
+    assert run_cli(export_args(emulator, refused_output, *AUTO)).returncode == 1
+    refused = run_cli(export_args(emulator, refused_output, "--resume", "--split", "2d"))
+    assert refused.returncode != 0 and "different export" in refused.stderr

@@ -32,8 +32,36 @@ def valid() -> dict[str, Any]:
     return encode(SPLIT, FACTS)
 
 
-def test_version_is_two() -> None:
-    assert CHECKPOINT_VERSION == 2 and SPLIT.to_dict()["version"] == 2
+ADAPTIVE = ExportCheckpoint(
+    {"sort": [{"name": "Timestamp", "sortOrder": "ascending"}]},
+    (
+        PartCheckpoint("2026-10-01T00:00:00.000Z/2026-10-01T00:14:24.000Z", "tx-1", None, 0, 480, True),
+        PartCheckpoint("2026-10-01T00:14:24.000Z/2026-10-02T00:00:00.000Z", "tx-2", "c-3", 7, 1007, False),
+    ),
+    adaptive=True,
+)
+
+
+def test_a_fixed_plan_is_written_in_version_two_an_adaptive_one_in_version_three() -> None:
+    assert CHECKPOINT_VERSION == 3 and SPLIT.to_dict()["version"] == 2 and "split" not in SPLIT.to_dict()
+    assert ADAPTIVE.to_dict()["version"] == 3 and ADAPTIVE.to_dict()["split"] == "auto"
+    assert ExportCheckpoint.from_json(ADAPTIVE.to_json()) == ADAPTIVE
+    facts = FileFacts("query", "jsonl", {"split": "auto"}, bytes=100, records=1487, pages=4)
+    assert decode(encode(ADAPTIVE, facts)) == (ADAPTIVE, facts)
+
+
+@pytest.mark.parametrize(
+    ("split", "kind", "message"),
+    [
+        ("1d", "query", '/split: expected "auto"'),
+        (True, "query", '/split: expected "auto"'),
+        ("auto", "realtime", "/split: only an audit query export"),
+    ],
+)
+def test_a_bad_split_member_is_refused(split: object, kind: str, message: str) -> None:
+    data = {**ADAPTIVE.to_dict(), "split": split, "kind": kind}
+    with pytest.raises(CheckpointError, match=message):
+        decode(data)
 
 
 @pytest.mark.parametrize("checkpoint", [SPLIT, REALTIME, ExportCheckpoint({}, (PartCheckpoint(DAY),))])
@@ -156,15 +184,15 @@ def test_realtime_checkpoints_need_a_page_number_a_page_size_and_one_part() -> N
         ("[1, 2]", "checkpoint: expected a JSON object"),
         ("{}", "/version: missing; not an export checkpoint"),
         ('{"version": "2"}', "/version: missing; not an export checkpoint"),
-        ('{"version": 3, "kind": "query"}', "checkpoint version 3 is not one this client reads"),
+        ('{"version": 4, "kind": "query"}', "checkpoint version 4 is not one this client reads"),
     ],
 )
 def test_what_is_not_a_checkpoint_of_a_known_version_is_refused(document: str, message: str) -> None:
     with pytest.raises(CheckpointError, match=message) as caught:
         ExportCheckpoint.from_json(document)
     assert isinstance(caught.value, ConfigurationError)
-    if "version 3" in message:
-        assert caught.value.version == 3
+    if "version 4" in message:
+        assert caught.value.version == 4
 
 
 def test_version_0_one_query_checkpoints_are_refused_naming_their_version() -> None:

@@ -158,11 +158,11 @@ def _bound_line(client: Client, progress: Progress, elapsed: float) -> str:
     limiter = client.rate_limiter
     per_minute, window = (limiter.per_minute, limiter.window) if limiter else (300, 60.0)
     bound = (pages + other) / per_minute * window
-    share = f", {elapsed / bound:.2f}x the bound" if bound else ""
+    ratio = f"{elapsed / bound:.2f}x" if bound else "at"  # nothing was asked for: a bound of 0 s
     return (
-        f"{plural(records, 'record')} in {elapsed:.1f} s ({plural(progress.pages_now, 'page')} read, "
-        f"{plural(other, 'query request')}): the rate-limit bound, {pages} pages of {MAX_PAGE_SIZE} + {other} "
-        f"at {per_minute} a minute, is {bound:.1f} s{share}"
+        f"{plural(records, 'record')} in {elapsed:.1f} s, {ratio} the rate-limit bound of "
+        f"{bound:.1f} s ({pages} pages of {MAX_PAGE_SIZE} + {other} query requests at {per_minute} a minute; "
+        f"{plural(progress.pages_now, 'page')} read)"
     )
 
 

@@ -1,0 +1,74 @@
+"""The adaptive split's decisions, without I/O: which records of a page are a part's, and when a page's
+density pays for cutting the rest of its part into new sub-queries."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from genesys_cloud_audit.errors import DecodingError, PagingError
+from genesys_cloud_audit.workflows._adaptive import AutoSplit, records_inside
+
+START = datetime(2026, 10, 1, tzinfo=UTC)
+DAY = f"{START:%Y-%m-%dT%H:%M:%S.000Z}/{START + timedelta(days=1):%Y-%m-%dT%H:%M:%S.000Z}"
+
+
+def at(*minutes: float) -> list[datetime | None]:
+    return [START + timedelta(minutes=m) for m in minutes]
+
+
+def splitter(concurrency: int = 8, cap: int = 100, busy: int = 1) -> AutoSplit:
+    return AutoSplit(concurrency, cap, lambda: busy, lambda added: None)
+
+
+def test_records_inside_the_part_are_a_prefix() -> None:
+    assert records_inside(at(1, 2, 3), DAY, descending=False) == 3
+    assert records_inside(at(1, 2, 1440, 1441), DAY, descending=False) == 2  # the end is exclusive
+    assert records_inside(at(1440, 1441), DAY, descending=False) == 0
+    assert records_inside(at(3, 2, -1), DAY, descending=True) == 2  # before the start, for a descending sort
+    assert records_inside([], DAY, descending=False) == 0
+
+
+def test_a_broken_sort_or_a_record_without_a_date_stops_the_export() -> None:
+    with pytest.raises(PagingError, match="ascending eventDate order"):
+        records_inside(at(1, 1500, 2, 1501), DAY, descending=False)
+    with pytest.raises(DecodingError, match="eventDate"):
+        records_inside([*at(1), None, *at(3)], DAY, descending=False)
+
+
+def test_a_page_covering_little_time_cuts_the_rest_into_equal_spans() -> None:
+    # 500 records in the first ~14.4 minutes of a day: ~99 pages to come, 30% of them pays for 8 queries
+    # of 3.5 requests; concurrency 8 with the part itself running leaves room for 8.
+    page = at(*[i * 14.4 / 499 for i in range(500)])
+    cut = splitter().consider(DAY, page, 500, parts=1, descending=False)  # type: ignore[arg-type]
+    assert cut is not None and len(cut.new) == 8
+    assert cut.kept == "2026-10-01T00:00:00.000Z/2026-10-01T00:14:24.000Z"
+    assert cut.new[0].startswith("2026-10-01T00:14:24.000Z/") and cut.new[-1].endswith("/2026-10-02T00:00:00.000Z")
+    assert all(a.split("/")[1] == b.split("/")[0] for a, b in zip(cut.new, cut.new[1:], strict=False))
+
+
+def test_no_cut_when_it_would_not_pay_or_no_worker_is_free() -> None:
+    dense = at(*[i * 14.4 / 499 for i in range(500)])
+    sparse = at(*[i * 1000 / 499 for i in range(500)])  # the page covers most of the day
+    assert splitter().consider(DAY, sparse, 500, parts=1, descending=False) is None  # type: ignore[arg-type]
+    assert splitter(busy=8).consider(DAY, dense, 500, parts=1, descending=False) is None  # type: ignore[arg-type]
+    assert splitter(cap=2).consider(DAY, dense, 500, parts=1, descending=False) is None  # type: ignore[arg-type]
+    assert splitter().consider(DAY, at(0, 0), 500, parts=1, descending=False) is None  # type: ignore[arg-type]
+
+
+def test_a_measured_query_cost_sets_how_many_new_queries_pay() -> None:
+    dense = at(*[i * 14.4 / 499 for i in range(500)])
+    costly = splitter()
+    costly.measured(10)  # a query that took 10 requests (9 polls) to be ready
+    cut = costly.consider(DAY, dense, 500, parts=1, descending=False)  # type: ignore[arg-type]
+    assert cut is not None and len(cut.new) == 2  # int(0.3 * 99 / 10.5)
+
+
+def test_a_descending_cut_keeps_the_latest_records_and_hands_out_the_rest_latest_first() -> None:
+    page = at(*[1440 - 0.001 - i * 14.4 / 499 for i in range(500)])
+    cut = splitter().consider(DAY, page, 500, parts=1, descending=True)  # type: ignore[arg-type]
+    assert cut is not None and cut.kept.endswith("/2026-10-02T00:00:00.000Z")
+    boundary = cut.kept.split("/")[0]
+    assert cut.new[0].endswith(f"/{boundary}") and cut.new[-1].startswith("2026-10-01T00:00:00.000Z/")
+    # The page's last (earliest) record lies before the kept part: the new sub-queries hand it out.
+    assert records_inside(page, cut.kept, descending=True) == 499
