@@ -6,8 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from genesys_cloud_audit import export_audits
 from genesys_cloud_audit.errors import DecodingError, PagingError
 from genesys_cloud_audit.workflows._adaptive import AutoSplit, records_inside
+
+from tests.support.clients import make_client
+from tests.support.scripted_server import ScriptedServer, json_response
 
 START = datetime(2026, 10, 1, tzinfo=UTC)
 DAY = f"{START:%Y-%m-%dT%H:%M:%S.000Z}/{START + timedelta(days=1):%Y-%m-%dT%H:%M:%S.000Z}"
@@ -32,6 +36,11 @@ def test_records_inside_the_part_are_a_prefix() -> None:
 def test_a_broken_sort_or_a_record_without_a_date_stops_the_export() -> None:
     with pytest.raises(PagingError, match="ascending eventDate order"):
         records_inside(at(1, 1500, 2, 1501), DAY, descending=False)
+    with pytest.raises(PagingError, match="descending eventDate order"):
+        records_inside(at(3, 2, 1), DAY, descending=True, after=at(2)[0])  # out of order across pages
+    with pytest.raises(PagingError, match="ascending eventDate order"):
+        records_inside(at(5, 4, 3), DAY, descending=False)  # a server ignoring the sort asked for
+    assert records_inside(at(2, 2, 3), DAY, descending=False, after=at(2)[0]) == 3  # equal dates are in order
     with pytest.raises(DecodingError, match="eventDate"):
         records_inside([*at(1), None, *at(3)], DAY, descending=False)
 
@@ -72,3 +81,37 @@ def test_a_descending_cut_keeps_the_latest_records_and_hands_out_the_rest_latest
     assert cut.new[0].endswith(f"/{boundary}") and cut.new[-1].startswith("2026-10-01T00:00:00.000Z/")
     # The page's last (earliest) record lies before the kept part: the new sub-queries hand it out.
     assert records_inside(page, cut.kept, descending=True) == 499
+
+
+def _page(dates: list[str], cursor: str | None) -> dict[str, object]:
+    entities = [{"id": f"r{i}", "eventDate": date} for i, date in enumerate(dates)]
+    return {"id": "tx", "pageSize": 3, "entities": entities, **({"cursor": cursor} if cursor else {})}
+
+
+@pytest.mark.parametrize(
+    ("pages", "error"),
+    [
+        ([["2026-10-01T00:03:00Z", "2026-10-01T00:02:00Z", "2026-10-01T00:01:00Z"]], PagingError),  # sort ignored
+        ([["2026-10-01T00:01:00Z", "2026-10-01T00:02:00Z"], ["2026-10-01T00:00:30Z"]], PagingError),  # across pages
+    ],
+)
+def test_a_server_breaking_the_sort_stops_an_adaptive_export_before_its_records(
+    pages: list[list[str]], error: type[Exception]
+) -> None:
+    with ScriptedServer() as server:
+        created = json_response(200, {"id": "tx", "state": "Succeeded", "interval": DAY})
+        server.enqueue("POST", "/api/v2/audits/query", created)
+        answers = [
+            json_response(200, _page(dates, "c" if n + 1 < len(pages) else None)) for n, dates in enumerate(pages)
+        ]
+        server.enqueue("GET", "/api/v2/audits/query/tx/results", *answers)
+        # concurrency=1: the dense first page would otherwise be cut into more (unscripted) queries
+        with make_client(server) as client, export_audits(client, interval=DAY, page_size=3, concurrency=1) as export:
+            got: list[str] = []
+            with pytest.raises(error, match="eventDate order"):
+                got.extend(str(record.id) for record in export)
+        assert got == ([] if len(pages) == 1 else ["r0", "r1"])  # the first page was in order: handed out
+        assert export.checkpoint().records_read == len(got) and not export.checkpoint().done
+        assert next(r.json() for r in server.requests_to("/api/v2/audits/query", "POST"))["sort"] == [
+            {"name": "Timestamp", "sortOrder": "ascending"}
+        ]

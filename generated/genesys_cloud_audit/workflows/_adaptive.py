@@ -22,6 +22,7 @@ whose records break it stops the export (PagingError) rather than losing records
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -52,32 +53,30 @@ class Cut:
     new: list[str]
 
 
-def records_inside(dates: Sequence[datetime | None], interval: str, descending: bool) -> int:
-    """How many of a page's records (their event dates, in sort order) lie inside `interval`: a prefix,
-    since only the end of a part's interval (in the sort order) can be cut short. PagingError when a
-    record inside follows one outside (the sort is broken); DecodingError for a record without a date."""
+def records_inside(
+    dates: Sequence[datetime | None], interval: str, descending: bool, after: datetime | None = None
+) -> int:
+    """How many of a page's records (their event dates) lie inside `interval`: a prefix, since only the end
+    of a part's interval (in the sort order) can be cut short. `after` is the date of the record before
+    the page, if known. PagingError when the dates are out of sort order (a part would stop before
+    records of its own); DecodingError for a record without a date."""
     if any(moment is None for moment in dates):
         raise DecodingError(
             "required field is missing (an adaptive split places each record by it)",
             model="AuditLogMessage", field="eventDate",
         )  # fmt: skip
-    start, end = interval_bounds(interval)
-
-    def outside(index: int) -> bool:
-        moment = dates[index]
-        assert moment is not None
-        return moment < start if descending else moment >= end
-
-    if not dates or not outside(len(dates) - 1):
-        return len(dates)
-    inside = 0
-    while not outside(inside):
-        inside += 1
-    if not all(outside(index) for index in range(inside, len(dates))):
+    known = [moment for moment in dates if moment is not None]
+    ordered = [after, *known] if after is not None else known
+    pairs = itertools.pairwise(ordered)
+    if not all((b <= a) if descending else (a <= b) for a, b in pairs):
         raise PagingError(
             f"the records of a page are not in {'descending' if descending else 'ascending'} eventDate order, "
             "which an adaptive split relies on; export with a fixed span instead"
         )
+    start, end = interval_bounds(interval)
+    inside = len(known)
+    while inside and (known[inside - 1] < start if descending else known[inside - 1] >= end):
+        inside -= 1
     return inside
 
 

@@ -123,6 +123,7 @@ class SubQueryRunBase(Generic[RecordT]):
         self._ran_again = False
         self._splitter = splitter
         self._polls = 0
+        self._previous: datetime | None = None  # the event date of the last record produced (adaptive)
 
     def _created(self, created: AuditQueryExecutionStatusResponse) -> None:
         self.transaction_id = require_field(created.id, "id")
@@ -155,7 +156,8 @@ class SubQueryRunBase(Generic[RecordT]):
         cuts the part first when the page shows the rest is worth more sub-queries (see `_adaptive`)."""
         interval, descending = self._state.interval(self.index), self._state.descending
         dates = [self._reader.event_date(record) for record in page.items]
-        inside = records_inside(dates, interval, descending)
+        inside = records_inside(dates, interval, descending, self._previous)
+        self._previous = dates[-1] if dates else self._previous
         if inside == len(dates) and not page.last and self._splitter is not None:
             known = [moment for moment in dates if moment is not None]  # all of them (records_inside checked)
             cut = self._splitter.consider(interval, known, self.settings.page_size, self._state.count, descending)
@@ -194,6 +196,7 @@ class SubQueryRunBase(Generic[RecordT]):
             self._events.query_rerun(self.index, self.transaction_id)
             self._drop = self._produced
             self.transaction_id, self.status, self._cursor, self._skip = None, None, None, 0
+            self._previous = None
 
 
 class SubQueryRun(SubQueryRunBase[RecordT]):
