@@ -24,12 +24,10 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import re
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -37,7 +35,7 @@ from typing import Any
 
 from genesys_cloud_audit import Client, export_audits, query_audits
 
-from bench.large_export import _EmulatorProcess
+from bench.large_export import _EmulatorProcess, emulator_process
 from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 
 __all__ = ["kept_section", "main"]
@@ -65,24 +63,12 @@ SPARSE = Scenario("sparse year", 2_000, 365)
 DENSE = Scenario("dense range", 60_000, 5)
 
 
-@contextmanager
-def _emulator(scenario: Scenario) -> Iterator[_EmulatorProcess]:
+def _emulator(scenario: Scenario) -> AbstractContextManager[_EmulatorProcess]:
     start, end = scenario.interval
-    command = [
-        sys.executable, "-m", "emulator", "--port", "0", "--records", str(scenario.records), "--seed", "7",
-        "--data-start", start.isoformat(), "--data-end", end.isoformat(), "--no-validate",
-        "--record-cache", str(scenario.records),
-    ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        assert process.stdout is not None
-        found = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline())
-        if found is None:
-            raise RuntimeError("the emulator did not print its address")
-        yield _EmulatorProcess(found.group(0))
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    return emulator_process([
+        "--records", str(scenario.records), "--seed", "7", "--data-start", start.isoformat(),
+        "--data-end", end.isoformat(), "--record-cache", str(scenario.records),
+    ])  # fmt: skip
 
 
 def _audit_requests(stats: dict[str, Any]) -> tuple[int, int]:

@@ -55,11 +55,17 @@ class _EmulatorProcess:
 
 @contextmanager
 def _emulator_process() -> Iterator[_EmulatorProcess]:
-    command = [
-        sys.executable, "-m", "emulator", "--port", "0", "--records", str(RECORDS), "--seed", "3",
-        "--data-start", START.isoformat(), "--data-end", END.isoformat(), "--no-validate",
+    with emulator_process([
+        "--records", str(RECORDS), "--seed", "3", "--data-start", START.isoformat(), "--data-end", END.isoformat(),
         "--pending-polls", "0", "--succeed-after", "0.3", "--rate-limit", "300", "--rate-limit-window", "6.0",
-    ]  # fmt: skip
+    ]) as emu:  # fmt: skip
+        yield emu
+
+
+@contextmanager
+def emulator_process(options: list[str]) -> Iterator[_EmulatorProcess]:
+    """`python -m emulator` with `options` (on a free port, without validation) in a subprocess."""
+    command = [sys.executable, "-m", "emulator", "--port", "0", "--no-validate", *options]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert process.stdout is not None
