@@ -96,9 +96,11 @@ class _Bulk(ExportView[AuditLogMessage]):
         return held < self._budget
 
     def _queue_work(self, added: list[int]) -> int:
-        """Puts the sub-queries a cut added first in the work list (their records come out next); returns
-        how many more workers to start."""
-        self._work.extendleft(reversed(added))
+        """Puts the sub-queries a cut added in the work list, which stays in hand-out order (so the first
+        sub-query without a worker is always the next to get one, and a worker held up by the budget
+        never waits on one that has none); returns how many more workers to start."""
+        rank = self._state.ranks()
+        self._work = deque(sorted([*self._work, *added], key=rank.__getitem__))
         return max(0, min(len(self._work), self.concurrency - self._alive))
 
     def _cut(self, added: list[int]) -> None:

@@ -239,6 +239,11 @@ class ExportState(Generic[RecordT]):
         """No item will come any more: every sub-query's end has been received."""
         return not self._order if self.ordered else self._remaining == 0
 
+    def ranks(self) -> dict[int, int]:
+        """Each sub-query's place in hand-out order."""
+        with self._lock:
+            return {index: rank for rank, index in enumerate(self._sequence)}
+
     def order_through(self, index: int) -> list[int]:
         """The sub-queries still to come out, in order, up to and including `index` (ordered export)."""
         with self._lock:
