@@ -79,14 +79,15 @@ def test_interrupted_export_resumes_exactly(
     with pytest.raises(Interrupted), export_audits(client, wait_policy=wait_policy, **options) as export:  # type: ignore[arg-type]
         for record in export:
             got.append(str(record.id))
-            if len(got) == len(expected) // 2 + 7:  # midway through a page of a sub-query
+            if len(got) == len(expected) // 4 + 7:  # a quarter through, midway through a page of a sub-query
                 raise Interrupted
     saved = export.checkpoint().to_json()
     checkpoint = ExportCheckpoint.from_json(saved)
     assert checkpoint.records_read == len(got) and not checkpoint.done
     finished = [part for part in checkpoint.parts if part.done]
     unstarted = [part for part in checkpoint.parts if part.transaction_id is None]
-    assert finished and unstarted
+    # How many later sub-queries the workers started ahead, within the page budget, is up to scheduling.
+    assert finished and len(unstarted) < len(checkpoint.parts) - len(finished)
     created_before = emu.stats()["queries_created"]
     resumed = export_audits(client, checkpoint=saved, wait_policy=wait_policy, **options)  # type: ignore[arg-type]
     got.extend(str(record.id) for record in resumed)
