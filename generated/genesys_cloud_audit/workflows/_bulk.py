@@ -3,11 +3,12 @@
 
 """Large exports: a long interval split into sub-queries run several at a time, inside the rate limit.
 
-    with export_audits(client, interval=(start, end), span=timedelta(days=1), concurrency=8) as export:
+    with export_audits(client, interval=(start, end), concurrency=8) as export:
         for record in export:
             ...
 
-Each sub-interval is its own audit query. With `ordered=True` (the default) records come out in
+The sub-intervals are cut from the data as its pages arrive (`span="auto"`, see `_adaptive`), or are of
+one fixed `span` each. Each sub-interval is its own audit query. With `ordered=True` (the default) records come out in
 interval order (reversed for a descending sort), i.e. in eventDate order, while later sub-queries are
 prefetched into a bounded buffer, so memory stays flat: at most `buffer_pages` x `concurrency` pages in
 all, given first to the sub-queries whose records come out next (so the next one can be read whole
@@ -344,8 +345,8 @@ class AsyncBulkExport(_Bulk, HandsOutAsync[AuditLogMessage], AsyncIterator[Audit
 
 @one_call(_arguments.split)
 def export_audits(arguments: ExportArguments) -> BulkExport:
-    """Every audit record of a long interval, fetched as sub-queries of `span` each, `concurrency` at a time
-    by worker threads (see `BulkExport`)."""
+    """Every audit record of a long interval, fetched as sub-queries `concurrency` at a time by worker
+    threads (see `BulkExport`): cut where the data is dense (`span="auto"`, the default), or of `span` each."""
     return BulkExport(arguments)
 
 
