@@ -14,7 +14,7 @@ from pathlib import Path
 from generator import settings
 from generator.inputs.api_config import config_path
 
-__all__ = ["PACKAGE", "Workspace", "copy_generation", "snapshot"]
+__all__ = ["PACKAGE", "Workspace", "copy_generation", "run_generate", "snapshot"]
 
 REPO = settings.REPO_ROOT
 # The committed client's import package (the spec names it): the one folder of generated/ with an __init__.py.
@@ -113,6 +113,19 @@ class Workspace:
     def shown(self, text: str) -> str:
         """`text` with the workspace and the repository written as <tmp> and <repo>."""
         return text.replace(str(self.root), "<tmp>").replace(str(REPO), "<repo>")
+
+
+def run_generate(*arguments: str | Path, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    """`python -m generator generate ARGUMENTS` in `cwd`, with the repository importable, its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "generate", *map(str, arguments)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=300,
+        check=False,
+    )
 
 
 def copy_generation(destination: Path) -> None:
