@@ -49,18 +49,10 @@ _ROUTES: Final = (
     _Route("POST", "/api/v2/audits/query", handlers.post_query),
     _Route("POST", "/api/v2/audits/query/realtime", handlers.post_realtime_query),
     _Route("POST", "/api/v2/audits/query/realtime/related", handlers.post_related_query),
-    _Route(
-        "GET",
-        "/api/v2/audits/query/realtime/servicemapping",
-        handlers.get_service_mapping,
-    ),
+    _Route("GET", "/api/v2/audits/query/realtime/servicemapping", handlers.get_service_mapping),
     _Route("GET", "/api/v2/audits/query/servicemapping", handlers.get_service_mapping),
     _Route("GET", "/api/v2/audits/query/{transactionId}", handlers.get_query_status),
-    _Route(
-        "GET",
-        "/api/v2/audits/query/{transactionId}/results",
-        handlers.get_query_results,
-    ),
+    _Route("GET", "/api/v2/audits/query/{transactionId}/results", handlers.get_query_results),
 )
 
 
@@ -214,25 +206,10 @@ class EmulatorApp:
         if not self.config.validate or route is None or not route.audit:
             return response
         validator = self.validator()
-        problems = [
-            f"response: {p}"
-            for p in validator.response_errors(
-                request.method, request.path, request.query, request.headers,
-                response.status, response.headers, response.body,
-            )
-        ]  # fmt: skip
+        problems = [f"response: {p}" for p in validator.response_errors(request, response)]
         if 200 <= response.status < 300:
             # The emulator accepted the request, so the spec must accept it too.
-            problems += [
-                f"request: {p}"
-                for p in validator.request_errors(
-                    request.method,
-                    request.path,
-                    request.query,
-                    request.headers,
-                    request.body,
-                )
-            ]
+            problems += [f"request: {p}" for p in validator.request_errors(request)]
         if not problems:
             return response
         summary = f"{request.method} {request.path} -> {response.status}: " + " | ".join(problems)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.generator_runs import run_generate
+from tests.support.generator_runs import generate_client
 from tests.support.scripted_server import Canned, ScriptedServer, json_response
 
 SPEC = Path(__file__).parents[1] / "fixtures" / "specs" / "shapes-api.yaml"
@@ -28,10 +28,7 @@ PACKAGE = "shapes_trees_api"
 
 @pytest.fixture(scope="module")
 def shapes(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("shapes") / "client"
-    result = run_generate("--spec", SPEC, "--output", out)
-    assert result.returncode == 0, result.stderr
-    return out
+    return generate_client(SPEC, tmp_path_factory.mktemp("shapes"))
 
 
 @pytest.fixture
