@@ -17,6 +17,7 @@ from ..._core._errors import (
     BadRequestError,
     ConfigurationError,
     NotFoundError,
+    PagingError,
     PermissionDeniedError,
     RedirectedPageError,
     WaitFailedError,
@@ -97,6 +98,9 @@ def explain(error: BaseException, session: Session) -> tuple[str, str | None, in
     if isinstance(error, RedirectedPageError):
         what = f"page {error.page} of the results came as a download link instead of records (never asked for)"
         return what, _resume(session, "run the same command with --resume to ask for that page again"), 1
+    if isinstance(error, PagingError):  # resuming would ask for the same pages: only a new query can help
+        again = "pass --restart to run the query anew" if session.to_file else "run the command again for a new query"
+        return str(error), f"the server's pages do not advance: {again}", 1
     if isinstance(error, ApiError):
         return (*_api_error(error, session), 1)
     if isinstance(error, OSError) and error.errno == errno.ENOSPC:
