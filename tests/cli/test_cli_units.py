@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def test_column_values_flatten_nested_fields() -> None:
 def test_csv_quotes_and_header() -> None:
     fmt = format_for("csv")
     assert fmt.header().decode().rstrip("\r\n").split(",") == list(CSV_COLUMNS)
-    row = fmt.page([{"id": "1", "message": {"message": 'say "a, b"'}}]).decode()
+    row = fmt.page([json.dumps({"id": "1", "message": {"message": 'say "a, b"'}}).encode()]).decode()
     assert row.endswith('"say ""a, b"""\r\n')
 
 
@@ -117,7 +118,7 @@ def test_formats_count_their_records_back_and_refuse_what_is_not_theirs(
     import io
 
     writer = format_for(fmt)
-    data = writer.header() + writer.page(records)
+    data = writer.header() + writer.page([json.dumps(record).encode() for record in records])
     assert writer.count(io.BytesIO(data), len(data)) == len(records)
     assert writer.count(io.BytesIO(data + b"torn"), len(data)) == len(records)  # only the checkpoint's bytes
     assert writer.count(io.BytesIO(writer.header()), len(writer.header())) == 0

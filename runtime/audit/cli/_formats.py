@@ -1,6 +1,7 @@
 """Record formats: JSON lines, CSV with a fixed column set, and a fixed-width text table.
 
-Each format turns records into bytes: `header()` once at the start of a file, `page(records)` per page;
+Records come as the JSON text of each (as the API sent it, one line each). Each format turns them into
+bytes: `header()` once at the start of a file, `page(records)` per page;
 `count(data, size)` reads back how many whole records the first `size` bytes of such a file hold, so a
 resumed export can check its partial file against its checkpoint.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, BinaryIO, Protocol
 
 __all__: list[str] = []
@@ -60,10 +61,20 @@ def column_value(record: Mapping[str, Any], column: str) -> str:
     return str(value)
 
 
+def _objects(records: Iterable[bytes]) -> Iterator[Mapping[str, Any]]:
+    """Each record's JSON text as its object (msgspec is loaded on first use: `--help` never needs it)."""
+    import msgspec
+
+    decode = msgspec.json.decode
+    return (decode(record) for record in records)
+
+
 class RecordFormat(Protocol):
     def header(self) -> bytes: ...
 
-    def page(self, records: Iterable[Mapping[str, Any]]) -> bytes: ...
+    def page(self, records: Sequence[bytes]) -> bytes:
+        """One page of records, each given as its JSON text on one line."""
+        ...
 
     def count(self, data: BinaryIO, size: int) -> int:
         """The records in the first `size` bytes of `data` (read from its start); ValueError saying what
@@ -92,13 +103,13 @@ def _after_header(data: BinaryIO, header: bytes, size: int) -> int:
 
 
 class JsonLines:
-    """One record per line, as the model's `to_dict()` gives it."""
+    """One record per line, its JSON text as the API sent it: every field and value as received."""
 
     def header(self) -> bytes:
         return b""
 
-    def page(self, records: Iterable[Mapping[str, Any]]) -> bytes:
-        return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records).encode()
+    def page(self, records: Sequence[bytes]) -> bytes:
+        return b"\n".join(records) + b"\n" if records else b""
 
     def count(self, data: BinaryIO, size: int) -> int:
         count = 0
@@ -120,8 +131,8 @@ class Csv:
     def header(self) -> bytes:
         return self._rows([CSV_COLUMNS])
 
-    def page(self, records: Iterable[Mapping[str, Any]]) -> bytes:
-        return self._rows([column_value(record, column) for column in CSV_COLUMNS] for record in records)
+    def page(self, records: Sequence[bytes]) -> bytes:
+        return self._rows([column_value(record, column) for column in CSV_COLUMNS] for record in _objects(records))
 
     def count(self, data: BinaryIO, size: int) -> int:
         lines = (line.decode("utf-8") for line in _lines(data, _after_header(data, self.header(), size)))
@@ -152,9 +163,10 @@ class Table:
             "-" * width for _, width in TABLE_COLUMNS
         )
 
-    def page(self, records: Iterable[Mapping[str, Any]]) -> bytes:
+    def page(self, records: Sequence[bytes]) -> bytes:
         return b"".join(
-            self._line(_cell(column_value(record, name), width) for name, width in TABLE_COLUMNS) for record in records
+            self._line(_cell(column_value(record, name), width) for name, width in TABLE_COLUMNS)
+            for record in _objects(records)
         )
 
     def count(self, data: BinaryIO, size: int) -> int:
