@@ -87,7 +87,9 @@ class JsonPage:
 
 
 def _json_page(response: Response[AuditQueryExecutionResultsResponse]) -> JsonPage:
-    page = require_field(response.parsed, "entities")
+    page = response.parsed
+    if page is None:  # cannot be: a results page with no model raised already
+        raise DecodingError("the results page has no body")
     records = json_items(response.content, "entities")
     if len(records) != len(page.entities or ()):  # cannot be, for one body: both come from it
         raise DecodingError("the page's records could not be read as received", field="entities", path="entities")
