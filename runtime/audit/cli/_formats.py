@@ -50,6 +50,13 @@ def column_value(record: Mapping[str, Any], column: str) -> str:
     value: Any = record
     for part in column.split("."):
         value = value.get(part) if isinstance(value, Mapping) else None
+    return _text(value, column)
+
+
+def _text(value: Any, column: str) -> str:
+    """What a column shows of the JSON value found at its path."""
+    if type(value) is str:
+        return value
     if column == "message" and isinstance(value, Mapping):
         value = value.get("message") or value.get("messageWithParams") or value.get("localizableMessageCode")
     if value is None:
@@ -61,12 +68,33 @@ def column_value(record: Mapping[str, Any], column: str) -> str:
     return str(value)
 
 
-def _objects(records: Iterable[bytes]) -> Iterator[Mapping[str, Any]]:
-    """Each record's JSON text as its object (msgspec is loaded on first use: `--help` never needs it)."""
-    import msgspec
+class _Columns:
+    """Reads columns out of records' JSON text, as `column_value` reads them out of the objects: only the
+    fields the columns name are decoded (by msgspec, loaded on first use: `--help` never needs it)."""
 
-    decode = msgspec.json.decode
-    return (decode(record) for record in records)
+    def __init__(self, columns: Sequence[str]) -> None:
+        self._paths = [(column, column.split(".")) for column in columns]
+        self._decode: Callable[[bytes], Any] | None = None
+
+    def _decoder(self) -> Callable[[bytes], Any]:
+        import msgspec
+
+        names = dict.fromkeys(path[0] for _, path in self._paths)  # each JSON value as it is, None when absent
+        fields = msgspec.defstruct("ColumnFields", [(name, Any, None) for name in names])
+        self._decode = msgspec.json.Decoder(fields).decode
+        return self._decode
+
+    def rows(self, records: Iterable[bytes]) -> Iterator[list[str]]:
+        decode = self._decode or self._decoder()
+        for record in records:
+            fields = decode(record)
+            row = []
+            for column, (first, *rest) in self._paths:
+                value = getattr(fields, first)
+                for part in rest:
+                    value = value.get(part) if isinstance(value, Mapping) else None
+                row.append(_text(value, column))
+            yield row
 
 
 class RecordFormat(Protocol):
@@ -128,11 +156,14 @@ class Csv:
         csv.writer(buffer).writerows(rows)
         return buffer.getvalue().encode()
 
+    def __init__(self) -> None:
+        self._columns = _Columns(CSV_COLUMNS)
+
     def header(self) -> bytes:
         return self._rows([CSV_COLUMNS])
 
     def page(self, records: Sequence[bytes]) -> bytes:
-        return self._rows([column_value(record, column) for column in CSV_COLUMNS] for record in _objects(records))
+        return self._rows(self._columns.rows(records))
 
     def count(self, data: BinaryIO, size: int) -> int:
         lines = (line.decode("utf-8") for line in _lines(data, _after_header(data, self.header(), size)))
@@ -154,6 +185,9 @@ def _cell(text: str, width: int) -> str:
 class Table:
     """A fixed-width text table for reading in a terminal."""
 
+    def __init__(self) -> None:
+        self._columns = _Columns([name for name, _ in TABLE_COLUMNS])
+
     @staticmethod
     def _line(cells: Iterable[str]) -> bytes:
         return ("  ".join(cells).rstrip() + "\n").encode()
@@ -164,9 +198,10 @@ class Table:
         )
 
     def page(self, records: Sequence[bytes]) -> bytes:
+        widths = [width for _, width in TABLE_COLUMNS]
         return b"".join(
-            self._line(_cell(column_value(record, name), width) for name, width in TABLE_COLUMNS)
-            for record in _objects(records)
+            self._line(_cell(text, width) for text, width in zip(row, widths, strict=True))
+            for row in self._columns.rows(records)
         )
 
     def count(self, data: BinaryIO, size: int) -> int:
