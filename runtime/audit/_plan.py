@@ -15,6 +15,7 @@ from ..models.audit_query_execution_status_response import AuditQueryExecutionSt
 from ..models.audit_query_sort_sort_order import AuditQuerySortSortOrder
 from ._checkpoint import QUERY, ExportCheckpoint, PartCheckpoint, decode, encode
 from ._errors import CheckpointError, IntervalError
+from ._limits import MAX_SUB_QUERIES
 from ._query_args import (
     FiltersArg,
     IntervalArg,
@@ -29,8 +30,6 @@ from ._query_args import (
 __all__: list[str] = []
 
 _MILLISECOND = timedelta(milliseconds=1)
-#: The most sub-queries a split export plans unless told otherwise (each costs at least three requests).
-MAX_SUB_QUERIES = 10_000
 
 
 class TooManySubQueriesError(ConfigurationError):

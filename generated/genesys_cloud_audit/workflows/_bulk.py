@@ -27,15 +27,17 @@ import threading
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from types import TracebackType
+from typing import Generic, Self, TypeVar
 
 from ..models.audit_log_message import AuditLogMessage
 from . import _arguments
 from ._arguments import ExportArguments, one_call
 from ._consumer import ExportState, ExportView, Failure, HandOut, HandsOut, HandsOutAsync, Item
-from ._producer import AsyncSubQueryRun, ModelResults, SubQueryRun
+from ._producer import AsyncSubQueryRun, JsonResults, ModelResults, ResultsReader, SubQueryRun
 
 __all__ = ["AsyncBulkExport", "BulkExport", "export_audits", "export_audits_async"]
 
+RecordT = TypeVar("RecordT")
 _Item = Item[AuditLogMessage]
 _PUT_TIMEOUT = 0.1
 _JOIN_TIMEOUT = 30.0
@@ -45,19 +47,20 @@ class _Stopped(Exception):
     """The export was closed while a worker waited for buffer space."""
 
 
-class _Bulk(ExportView[AuditLogMessage]):
-    """What the sync and async split exports share: the state machine, the work list, progress."""
+class _Bulk(ExportView[RecordT], Generic[RecordT]):
+    """What the sync and async split exports share: the state machine, the work list, progress, and
+    how pages are read."""
 
-    def __init__(self, arguments: ExportArguments) -> None:
+    def __init__(self, arguments: ExportArguments, reader: ResultsReader[RecordT]) -> None:
         self.client = arguments.client
         self.settings = arguments.settings
         self.concurrency = arguments.concurrency
         self.ordered = arguments.ordered
         self.buffer_pages = arguments.buffer_pages
-        self._state = ExportState[AuditLogMessage](arguments.plan, ordered=arguments.ordered,
-                                                   progress=arguments.progress)  # fmt: skip
+        self._state = ExportState[RecordT](arguments.plan, ordered=arguments.ordered,
+                                           progress=arguments.progress)  # fmt: skip
         self._events = self._state.reporter
-        self._reader = ModelResults()
+        self._reader = reader
         self._work: deque[int] = deque(self._state.pending())
         self._failed = False
 
@@ -73,28 +76,23 @@ class _Bulk(ExportView[AuditLogMessage]):
         return index
 
 
-class BulkExport(_Bulk, HandsOut[AuditLogMessage], Iterator[AuditLogMessage]):
-    """The records of a split export, fetched by worker threads (see `export_audits`).
-
-    Iterate it for records, or `batches()` for one page's records at a time. `checkpoint()` and
-    `progress` may be read at any moment. Close it (or use `with`) to stop the workers early; after an
-    error the export is over: resume from `checkpoint()`.
-    """
+class _ThreadedBulk(_Bulk[RecordT], HandsOut[RecordT]):
+    """A split export fetched by worker threads, whatever form its records take."""
 
     _threads: list[threading.Thread] | None = None
 
     def _begin(self) -> None:
         self._stop = threading.Event()
         self._work_lock = threading.Lock()
-        self._queues = {index: queue.Queue[_Item](self.buffer_pages) for index in self._work}
-        self._shared = queue.Queue[_Item](self.buffer_pages * self.concurrency)
+        self._queues = {index: queue.Queue[Item[RecordT]](self.buffer_pages) for index in self._work}
+        self._shared = queue.Queue[Item[RecordT]](self.buffer_pages * self.concurrency)
         self._threads = [
             threading.Thread(target=self._worker, name=f"audit-export-{n}", daemon=True) for n in range(self._workers())
         ]
         for thread in self._threads:
             thread.start()
 
-    def _put(self, index: int, item: _Item) -> None:
+    def _put(self, index: int, item: Item[RecordT]) -> None:
         target = self._queues[index] if self.ordered else self._shared
         while not self._stop.is_set():
             try:
@@ -124,7 +122,7 @@ class BulkExport(_Bulk, HandsOut[AuditLogMessage], Iterator[AuditLogMessage]):
                 except _Stopped:
                     return
 
-    def _hand_out(self, limit: int | None) -> HandOut[AuditLogMessage] | None:
+    def _hand_out(self, limit: int | None) -> HandOut[RecordT] | None:
         if self._threads is None:
             self._begin()
         while (out := self._state.hand_out(limit)) is None and not self._state.finished:
@@ -139,9 +137,6 @@ class BulkExport(_Bulk, HandsOut[AuditLogMessage], Iterator[AuditLogMessage]):
             self.close()
         return out
 
-    def __iter__(self) -> BulkExport:
-        return self
-
     def close(self) -> None:
         """Stops the workers and waits for them: a request in flight completes, nothing more is sent."""
         if self._threads is not None:
@@ -150,7 +145,7 @@ class BulkExport(_Bulk, HandsOut[AuditLogMessage], Iterator[AuditLogMessage]):
                 if thread is not threading.current_thread():
                     thread.join(_JOIN_TIMEOUT)
 
-    def __enter__(self) -> BulkExport:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -159,10 +154,36 @@ class BulkExport(_Bulk, HandsOut[AuditLogMessage], Iterator[AuditLogMessage]):
         self.close()
 
 
-class AsyncBulkExport(_Bulk, HandsOutAsync[AuditLogMessage], AsyncIterator[AuditLogMessage]):
+class BulkExport(_ThreadedBulk[AuditLogMessage], Iterator[AuditLogMessage]):
+    """The records of a split export, fetched by worker threads (see `export_audits`).
+
+    Iterate it for records, or `batches()` for one page's records at a time. `checkpoint()` and
+    `progress` may be read at any moment. Close it (or use `with`) to stop the workers early; after an
+    error the export is over: resume from `checkpoint()`.
+    """
+
+    def __init__(self, arguments: ExportArguments) -> None:
+        super().__init__(arguments, ModelResults())
+
+    def __iter__(self) -> BulkExport:
+        return self
+
+
+class JsonBulkExport(_ThreadedBulk[bytes]):
+    """`BulkExport` whose records are the JSON text the API sent, `bytes` on one line each (every field
+    and value as received); `batches()` hands them out a page at a time, with the same checkpoint."""
+
+    def __init__(self, arguments: ExportArguments) -> None:
+        super().__init__(arguments, JsonResults())
+
+
+class AsyncBulkExport(_Bulk[AuditLogMessage], HandsOutAsync[AuditLogMessage], AsyncIterator[AuditLogMessage]):
     """`BulkExport` for `async for`, fetched by asyncio tasks; `aclose()` (or `async with`) cancels them."""
 
     _tasks: list[asyncio.Task[None]] | None = None
+
+    def __init__(self, arguments: ExportArguments) -> None:
+        super().__init__(arguments, ModelResults())
 
     def _begin(self) -> None:
         self._queues = {index: asyncio.Queue[_Item](self.buffer_pages) for index in self._work}
