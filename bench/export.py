@@ -31,6 +31,18 @@ def _path(records: int) -> str:
     return f"/api/v2/audits/query/{transaction_id(records)}/results"
 
 
+def _read_page(page: dict[str, Any]) -> int:
+    """What the floor does with a page: reads the four fields of each record, the date parsed."""
+    for record in page["entities"]:
+        _read(
+            record["id"],
+            datetime.datetime.fromisoformat(record["eventDate"]),
+            record["serviceName"],
+            record["action"],
+        )
+    return len(page["entities"])
+
+
 def _floor_pages(http: Any, records: int) -> int:
     count = 0
     cursor: str | None = None
@@ -39,14 +51,7 @@ def _floor_pages(http: Any, records: int) -> int:
         if cursor:
             params["cursor"] = cursor
         page = json.loads(http.get(_path(records), params=params).content)
-        for record in page["entities"]:
-            _read(
-                record["id"],
-                datetime.datetime.fromisoformat(record["eventDate"]),
-                record["serviceName"],
-                record["action"],
-            )
-            count += 1
+        count += _read_page(page)
         cursor = page.get("cursor")
         if not cursor:
             return count
@@ -78,25 +83,8 @@ def _ours_query(url: str, records: int) -> int:
 def _floor_sync(url: str, records: int) -> int:
     import httpx
 
-    count = 0
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {_TOKEN}"}) as http:
-        cursor: str | None = None
-        while True:
-            params: dict[str, Any] = {"pageSize": PAGE_SIZE}
-            if cursor:
-                params["cursor"] = cursor
-            page = json.loads(http.get(_path(records), params=params).content)
-            for record in page["entities"]:
-                _read(
-                    record["id"],
-                    datetime.datetime.fromisoformat(record["eventDate"]),
-                    record["serviceName"],
-                    record["action"],
-                )
-                count += 1
-            cursor = page.get("cursor")
-            if not cursor:
-                return count
+        return _floor_pages(http, records)
 
 
 async def _floor_async(url: str, records: int) -> int:
@@ -110,14 +98,7 @@ async def _floor_async(url: str, records: int) -> int:
             if cursor:
                 params["cursor"] = cursor
             page = json.loads((await http.get(_path(records), params=params)).content)
-            for record in page["entities"]:
-                _read(
-                    record["id"],
-                    datetime.datetime.fromisoformat(record["eventDate"]),
-                    record["serviceName"],
-                    record["action"],
-                )
-                count += 1
+            count += _read_page(page)
             cursor = page.get("cursor")
             if not cursor:
                 return count

@@ -4,7 +4,8 @@
 It answers ``GET /api/v2/audits/query/bench-<N>/results?cursor=p<i>`` with page i of N records
 (no cursor: page 0); ``POST /api/v2/audits/query`` with a Queued query ``bench-<N>`` (N from the
 request's ``X-Bench-Records`` header, default 50,000) and ``GET /api/v2/audits/query/bench-<N>``
-with its status, Succeeded. Anything else gets 404.
+with its status, Succeeded; ``POST /oauth/token`` with a bearer token (for `genesys-audit`, which
+signs in with client credentials). Anything else gets 404.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ def _status(transaction: str, state: str) -> bytes:
 
 def _answer(pages: list[bytes], method: str, target: str, records: int) -> bytes:
     url = urlsplit(target)
+    if method == "POST" and url.path == "/oauth/token":
+        return _response("200 OK", b'{"access_token":"bench-token","token_type":"bearer","expires_in":86400}')
     if method == "POST" and url.path == "/api/v2/audits/query":
         return _response("202 Accepted", _status(transaction_id(records), "Queued"))
     if url.path.startswith(_PREFIX) and "/" not in url.path[len(_PREFIX) :]:

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
-import threading
 import time
 from collections.abc import Callable
 from typing import Any, Final
 from urllib.parse import unquote
 
 from emulator import control, handlers
-from emulator.auth import TokenStore
-from emulator.config import EmulatorConfig
-from emulator.cursors import CursorCodec
-from emulator.data import AuditDataset
 from emulator.errors import ApiError
-from emulator.faults import FaultSet, FiredFaults
+from emulator.faults import FiredFaults
 from emulator.messages import Request, Response, encode_json
-from emulator.queries import TransactionStore
-from emulator.ratelimit import RateLimiter
-from emulator.stats import Stats
-from emulator.validation import SpecValidator
+from emulator.state import EmulatorState
 
 __all__ = ["UNKNOWN_LEVEL", "UNKNOWN_STATUS", "EmulatorApp"]
 
@@ -49,18 +40,10 @@ _ROUTES: Final = (
     _Route("POST", "/api/v2/audits/query", handlers.post_query),
     _Route("POST", "/api/v2/audits/query/realtime", handlers.post_realtime_query),
     _Route("POST", "/api/v2/audits/query/realtime/related", handlers.post_related_query),
-    _Route(
-        "GET",
-        "/api/v2/audits/query/realtime/servicemapping",
-        handlers.get_service_mapping,
-    ),
+    _Route("GET", "/api/v2/audits/query/realtime/servicemapping", handlers.get_service_mapping),
     _Route("GET", "/api/v2/audits/query/servicemapping", handlers.get_service_mapping),
     _Route("GET", "/api/v2/audits/query/{transactionId}", handlers.get_query_status),
-    _Route(
-        "GET",
-        "/api/v2/audits/query/{transactionId}/results",
-        handlers.get_query_results,
-    ),
+    _Route("GET", "/api/v2/audits/query/{transactionId}/results", handlers.get_query_results),
 )
 
 
@@ -77,53 +60,8 @@ def _find_route(method: str, path: str) -> tuple[_Route | None, list[str], list[
     return None, [], allowed
 
 
-class EmulatorApp:
-    """All the emulator's state, and the function that answers a request."""
-
-    def __init__(self, config: EmulatorConfig) -> None:
-        self.config = config
-        self.dataset = AuditDataset(
-            seed=config.seed,
-            count=config.records,
-            start=config.span_start,
-            end=config.data_end,
-            cache_records=config.record_cache,
-        )
-        self.tokens = TokenStore()
-        self.transactions = TransactionStore(config.seed, config.max_transactions)
-        self.cursors = CursorCodec(hashlib.blake2b(f"cursor:{config.seed}".encode()).digest()[:32])
-        self.faults = FaultSet(config.faults)
-        self.rate_limiter = RateLimiter()
-        self.stats = Stats()
-        self._validator: SpecValidator | None = None
-        self._validator_lock = threading.Lock()
-        self._initial_settings = {
-            name: getattr(config, name)
-            for name in ("pending_polls", "succeed_after_seconds", "fail_queries", "token_ttl",
-                         "token_max_requests", "rate_limit_rpm", "rate_limit_window", "validate",
-                         "strict", "redirect_over")
-        }  # fmt: skip
-        if config.validate:
-            self.validator()
-
-    def validator(self) -> SpecValidator:
-        with self._validator_lock:
-            if self._validator is None:
-                self._validator = SpecValidator()
-            return self._validator
-
-    def reset(self) -> None:
-        """Back to the state at start: settings, faults, counters, queries, limits.
-
-        Issued tokens stay valid, so clients need not log in again.
-        """
-        self.config.update(dict(self._initial_settings))
-        self.faults.clear()
-        for rule in self.config.faults:
-            self.faults.add(rule)
-        self.transactions.clear()
-        self.rate_limiter.reset()
-        self.stats.reset()
+class EmulatorApp(EmulatorState):
+    """The emulator's state, and the function that answers a request."""
 
     # -- the pipeline -----------------------------------------------------
 
@@ -214,25 +152,10 @@ class EmulatorApp:
         if not self.config.validate or route is None or not route.audit:
             return response
         validator = self.validator()
-        problems = [
-            f"response: {p}"
-            for p in validator.response_errors(
-                request.method, request.path, request.query, request.headers,
-                response.status, response.headers, response.body,
-            )
-        ]  # fmt: skip
+        problems = [f"response: {p}" for p in validator.response_errors(request, response)]
         if 200 <= response.status < 300:
             # The emulator accepted the request, so the spec must accept it too.
-            problems += [
-                f"request: {p}"
-                for p in validator.request_errors(
-                    request.method,
-                    request.path,
-                    request.query,
-                    request.headers,
-                    request.body,
-                )
-            ]
+            problems += [f"request: {p}" for p in validator.request_errors(request)]
         if not problems:
             return response
         summary = f"{request.method} {request.path} -> {response.status}: " + " | ".join(problems)

@@ -25,7 +25,7 @@ from emulator.faults import FaultRule
 from emulator.messages import Request, Response
 
 if TYPE_CHECKING:
-    from emulator.app import EmulatorApp
+    from emulator.state import EmulatorState
 
 __all__ = ["handle"]
 
@@ -40,7 +40,7 @@ def _json_object(request: Request) -> dict[str, Any]:
     return value
 
 
-def _settings(app: EmulatorApp) -> dict[str, Any]:
+def _settings(app: EmulatorState) -> dict[str, Any]:
     config = dataclasses.asdict(app.config)
     config["faults"] = [rule.to_json() for rule in app.config.faults]
     for name in ("data_start", "data_end"):
@@ -50,7 +50,7 @@ def _settings(app: EmulatorApp) -> dict[str, Any]:
     return config
 
 
-def _route(app: EmulatorApp, request: Request) -> Response:
+def _route(app: EmulatorState, request: Request) -> Response:
     method, path = request.method, request.path.rstrip("/")
     if path == "/_emulator/stats" and method == "GET":
         return Response.json(200, app.stats.snapshot())
@@ -91,7 +91,7 @@ def _route(app: EmulatorApp, request: Request) -> Response:
     raise ApiError(404, f"no control endpoint {method} {path}", "not.found")
 
 
-def _download(app: EmulatorApp, path: str) -> Response:
+def _download(app: EmulatorState, path: str) -> Response:
     """The page of records a downloadUrl names: /_emulator/downloads/TX/PAGESIZE/EXPAND/SIGNATURE."""
     parts = path.split("/")[3:]
     if len(parts) != 4 or not parts[1].isdigit() or parts[2] not in ("0", "1"):
@@ -106,7 +106,7 @@ def _download(app: EmulatorApp, path: str) -> Response:
     return Response.json(200, [app.dataset.record(i, expand_user=expand) for i in indices])
 
 
-def handle(app: EmulatorApp, request: Request) -> Response:
+def handle(app: EmulatorState, request: Request) -> Response:
     try:
         return _route(app, request)
     except ApiError as error:

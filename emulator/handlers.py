@@ -23,7 +23,7 @@ from emulator.queries import (
 )
 
 if TYPE_CHECKING:
-    from emulator.app import EmulatorApp
+    from emulator.state import EmulatorState
 
 __all__ = [
     "get_query_results",
@@ -38,7 +38,7 @@ __all__ = [
 _HOST = re.compile(r"[A-Za-z0-9.\-]+(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?")
 
 
-def post_token(app: EmulatorApp, request: Request) -> Response:
+def post_token(app: EmulatorState, request: Request) -> Response:
     """POST /oauth/token: client credentials in, bearer token out."""
     config = app.config
     given = parse_basic_auth(request.headers.get("authorization"))
@@ -60,7 +60,7 @@ def post_token(app: EmulatorApp, request: Request) -> Response:
     )
 
 
-def get_service_mapping(app: EmulatorApp, request: Request) -> Response:
+def get_service_mapping(app: EmulatorState, request: Request) -> Response:
     """GET .../servicemapping and .../realtime/servicemapping."""
     return Response.json(200, service_mapping())
 
@@ -78,7 +78,7 @@ def _expand_user(request: Request) -> bool:
     return bool(values)
 
 
-def post_query(app: EmulatorApp, request: Request) -> Response:
+def post_query(app: EmulatorState, request: Request) -> Response:
     """POST /api/v2/audits/query: start an asynchronous query (202 Queued)."""
     query = parse_query(request.json_body())
     config = app.config
@@ -93,7 +93,7 @@ def post_query(app: EmulatorApp, request: Request) -> Response:
     return Response.json(202, tx.status_body("Queued"))
 
 
-def get_query_status(app: EmulatorApp, request: Request, transaction_id: str) -> Response:
+def get_query_status(app: EmulatorState, request: Request, transaction_id: str) -> Response:
     """GET /api/v2/audits/query/{id}: 202 while pending, 200 once ended."""
     tx = app.transactions.get(transaction_id)
     with app.transactions.lock:
@@ -132,7 +132,7 @@ def _allow_redirect(request: Request) -> bool:
 
 
 def _download_url(
-    app: EmulatorApp, request: Request, tx: Transaction, position: int, page_size: int, expand: bool
+    app: EmulatorState, request: Request, tx: Transaction, position: int, page_size: int, expand: bool
 ) -> str:
     """A presigned URL (signed, no token needed) of one page of a query's records."""
     host = request.headers.get("host", "")
@@ -142,7 +142,7 @@ def _download_url(
     return f"http://{host}/_emulator/downloads/{tx.id}/{page_size}/{int(expand)}/{signed}"
 
 
-def get_query_results(app: EmulatorApp, request: Request, transaction_id: str) -> Response:
+def get_query_results(app: EmulatorState, request: Request, transaction_id: str) -> Response:
     """GET /api/v2/audits/query/{id}/results: one cursor-addressed page.
 
     With allowRedirect=true and a query over more than ``redirect_over`` records,
@@ -188,7 +188,7 @@ def get_query_results(app: EmulatorApp, request: Request, transaction_id: str) -
     return Response.json_with_array(200, body, "entities", app.dataset.encoded_records(indices, expand_user=expand))
 
 
-def post_realtime_query(app: EmulatorApp, request: Request) -> Response:
+def post_realtime_query(app: EmulatorState, request: Request) -> Response:
     """POST /api/v2/audits/query/realtime: one numbered page, synchronously."""
     expand = _expand_user(request)
     body = request.json_body()
@@ -204,7 +204,7 @@ def post_realtime_query(app: EmulatorApp, request: Request) -> Response:
     return Response.json_with_array(200, paging, "entities", app.dataset.encoded_records(indices, expand_user=expand))
 
 
-def post_related_query(app: EmulatorApp, request: Request) -> Response:
+def post_related_query(app: EmulatorState, request: Request) -> Response:
     """POST /api/v2/audits/query/realtime/related: the audits one action created."""
     expand = _expand_user(request)
     query = parse_related(request.json_body())

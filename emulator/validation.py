@@ -19,6 +19,7 @@ from openapi_core.security.factories import SecurityProviderFactory
 from openapi_core.security.providers import BaseProvider
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
+from emulator.messages import Request, Response
 from generator import spec as spec_module
 
 __all__ = ["SPEC_PATH", "SpecValidator", "load_spec"]
@@ -74,57 +75,32 @@ class SpecValidator:
         self._responses = V31ResponseValidator(spec)
 
     @staticmethod
-    def _request(
-        method: str,
-        path: str,
-        query: list[tuple[str, str]],
-        headers: dict[str, str],
-        body: bytes,
-    ) -> _Request:
-        content_type = headers.get("content-type", "").lower()
+    def _request(request: Request, *, with_body: bool = True) -> _Request:
         return _Request(
-            method=method.lower(),
-            path=path,
-            body=body or None,
-            content_type=content_type,
+            method=request.method.lower(),
+            path=request.path,
+            body=(request.body or None) if with_body else None,
+            content_type=request.headers.get("content-type", "").lower(),
             parameters=RequestParameters(
-                query=ImmutableMultiDict(query),
-                header=Headers(list(headers.items())),
+                query=ImmutableMultiDict(request.query),
+                header=Headers(list(request.headers.items())),
                 cookie=ImmutableMultiDict(),
             ),
         )
 
-    def request_errors(
-        self,
-        method: str,
-        path: str,
-        query: list[tuple[str, str]],
-        headers: dict[str, str],
-        body: bytes,
-    ) -> list[str]:
+    def request_errors(self, request: Request) -> list[str]:
         """What is wrong with a request, per the spec (empty: nothing)."""
-        request = self._request(method, path, query, headers, body)
-        return [_describe(e) for e in self._requests.iter_errors(request)]
+        return [_describe(e) for e in self._requests.iter_errors(self._request(request))]
 
-    def response_errors(
-        self,
-        method: str,
-        path: str,
-        query: list[tuple[str, str]],
-        headers: dict[str, str],
-        status: int,
-        response_headers: dict[str, str],
-        data: bytes,
-    ) -> list[str]:
+    def response_errors(self, request: Request, response: Response) -> list[str]:
         """What is wrong with a response to a request, per the spec."""
-        request = self._request(method, path, query, headers, b"")
-        response = _Response(
-            status_code=status,
-            content_type=response_headers.get("Content-Type", "").lower(),
-            headers=Headers(list(response_headers.items())),
-            data=data,
+        answer = _Response(
+            status_code=response.status,
+            content_type=response.headers.get("Content-Type", "").lower(),
+            headers=Headers(list(response.headers.items())),
+            data=response.body,
         )
-        return [_describe(e) for e in self._responses.iter_errors(request, response)]
+        return [_describe(e) for e in self._responses.iter_errors(self._request(request, with_body=False), answer)]
 
 
 def _describe(error: Exception) -> str:

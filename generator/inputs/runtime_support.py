@@ -45,12 +45,39 @@ def _parameters(spec: SpecDocument, operation: OperationRef) -> Iterator[Generat
                              ((*operation.parts, "parameters"), operation.node.get("parameters"))):  # fmt: skip
         for index, parameter in enumerate(parameters if isinstance(parameters, list) else []):
             resolved, _ = spec.deref(parameter, (*base, index))
-            if isinstance(resolved, dict) and resolved.get("in") in ("header", "cookie"):
+            if not isinstance(resolved, dict):
+                continue
+            if resolved.get("in") in ("header", "cookie"):
                 yield spec.error(
                     f"{resolved['in']} parameter {resolved.get('name')!r} cannot be sent: {_CORE_SENDS}, "
                     f"so {operation.node.get('operationId')} would silently leave it out",
                     (*base, index),
                 )
+            elif resolved.get("in") in ("path", "query") and (kind := _structured(spec, resolved, (*base, index))):
+                yield spec.error(
+                    f"{resolved['in']} parameter {resolved.get('name')!r} is {kind}, which cannot be sent: the runtime "
+                    f"core sends a parameter as a string, number or boolean, or an array of them, so "
+                    f"{operation.node.get('operationId')} would send Python reprs",
+                    (*base, index, "schema"),
+                )
+
+
+def _structured(spec: SpecDocument, parameter: dict[str, Any], where: tuple[Part, ...]) -> str | None:
+    """'an object' or 'an array of objects' when the parameter's schema is one, else None."""
+    schema, at = spec.deref(parameter.get("schema"), (*where, "schema"))
+    if _is_object(schema):
+        return "an object"
+    if isinstance(schema, dict) and schema.get("type") == "array":
+        items, _ = spec.deref(schema.get("items"), (*at, "items"))
+        if _is_object(items):
+            return "an array of objects"
+    return None
+
+
+def _is_object(schema: Any) -> bool:
+    return isinstance(schema, dict) and (
+        schema.get("type") == "object" or "properties" in schema or "additionalProperties" in schema
+    )
 
 
 def _body(spec: SpecDocument, operation: OperationRef) -> Iterator[GenerationError]:

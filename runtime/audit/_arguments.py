@@ -22,7 +22,8 @@ from ..models.audit_realtime_related_request import AuditRealtimeRelatedRequest
 from ..types import UNSET
 from ._checkpoint import REALTIME, ExportCheckpoint, PartCheckpoint
 from ._errors import CheckpointError
-from ._plan import MAX_SUB_QUERIES, SpanArg, load_checkpoint, one_query_plan, split_plan
+from ._limits import MAX_SUB_QUERIES
+from ._plan import SpanArg, load_checkpoint, one_query_plan, split_plan
 from ._progress import ProgressCallback
 from ._query_args import (
     MAX_PAGE_SIZE,

@@ -17,8 +17,9 @@ from typing import Any
 from .._core._errors import ConfigurationError, DecodingError
 from ..models.audit_query_execution_status_response import AuditQueryExecutionStatusResponse
 from ..models.audit_query_sort_sort_order import AuditQuerySortSortOrder
-from ._checkpoint import AUTO, QUERY, ExportCheckpoint, PartCheckpoint, decode, encode
+from ._checkpoint import QUERY, ExportCheckpoint, PartCheckpoint, decode, encode
 from ._errors import CheckpointError, IntervalError
+from ._limits import AUTO, MAX_SUB_QUERIES
 from ._query_args import (
     FiltersArg,
     IntervalArg,
@@ -35,8 +36,6 @@ __all__: list[str] = []
 SpanArg = timedelta | str
 
 _MILLISECOND = timedelta(milliseconds=1)
-#: The most sub-queries a split export plans unless told otherwise (each costs at least three requests).
-MAX_SUB_QUERIES = 10_000
 
 
 class TooManySubQueriesError(ConfigurationError):

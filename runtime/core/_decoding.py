@@ -35,6 +35,8 @@ _decoders: dict[Any, msgspec.json.Decoder[Any] | None] = {}
 # decoder is published only once everything it refers to is built.
 _building = threading.Lock()
 _plain = msgspec.json.Decoder()
+_raw_fields = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_raw_items = msgspec.json.Decoder(list[msgspec.Raw] | None)
 _STRINGS = frozenset({str})
 _INTEGERS = frozenset({int})
 _BOOLEANS = frozenset({bool})
@@ -85,6 +87,20 @@ def parse_json(content: bytes, what: str = "body") -> Any:
         raise DecodingError(f"{what} is JSON nested too deeply to decode") from None
     except msgspec.DecodeError as error:
         raise DecodingError(f"{what} is not valid JSON ({error})") from None
+
+
+def json_items(content: bytes, field: str) -> list[bytes]:
+    """The items of the array `field` of the JSON object `content`, each as the JSON text received, laid
+    out on one line as `json.dumps` lays it out (a space after each `,` and `:`), but never parsed: every
+    string, number and key stays exactly as sent. [] when the field is absent or null; DecodingError
+    when `content` is not such an object."""
+    try:
+        value = _raw_fields.decode(content).get(field)
+        items = _raw_items.decode(value) if value is not None else None
+    except (msgspec.DecodeError, RecursionError) as error:
+        raise DecodingError(f"{field} is not an array of JSON values ({error})", field=field, path=field) from None
+    layout = msgspec.json.format
+    return [layout(item, indent=0) for item in items] if items else []
 
 
 def decode_json(content: bytes, parse: Callable[[Any], T], model: Any = None, what: str = "body") -> T:

@@ -21,11 +21,42 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Final
-
-from ._secrets import live_secret_values
+import threading
+import weakref
+from typing import Any, Final, Protocol
+from urllib.parse import quote
 
 __all__: list[str] = []
+
+#: Shorter secrets are not searched for in text (every word of that length would go); the patterns of
+#: `redact` still cover them after ``Bearer``/``Basic`` and credential keys.
+MIN_SECRET_LENGTH: Final = 8
+
+
+class _Revealing(Protocol):
+    def reveal(self) -> str: ...
+
+
+# By identity: two equal secrets are two entries, so one going away leaves the other watched.
+_live: weakref.WeakValueDictionary[int, _Revealing] = weakref.WeakValueDictionary()
+_live_lock = threading.Lock()
+
+
+def watch(secret: _Revealing) -> None:
+    """Makes `redact` remove `secret`'s value wherever it appears, for as long as `secret` lives (a value
+    shorter than `MIN_SECRET_LENGTH` is left to the patterns)."""
+    if len(secret.reveal()) >= MIN_SECRET_LENGTH:
+        with _live_lock:
+            _live[id(secret)] = secret
+
+
+def live_secret_values() -> list[str]:
+    """The values of every watched secret, longest first, raw and percent-encoded."""
+    with _live_lock:
+        values = [secret.reveal() for secret in _live.values()]
+    forms = {form for value in values for form in (value, quote(value, safe=""))}
+    return sorted(forms, key=len, reverse=True)
+
 
 REDACTED: Final = "<redacted>"
 

@@ -7,14 +7,12 @@ failure before the request could reach the server (no connection was made, or no
 
 from __future__ import annotations
 
-import email.utils
 import math
 import random
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ._errors import ApiError, ConfigurationError, RateLimitError, TransportError
+from ._errors import ApiError, ConfigurationError, RateLimitError, TransportError, parse_retry_after
 from ._public import publish
 
 if TYPE_CHECKING:
@@ -58,23 +56,6 @@ class RetryPolicy:
             value = getattr(self, name)
             if not 0 <= value < math.inf:
                 raise ConfigurationError(f"{name} must be a finite, non-negative number of seconds, not {value!r}")
-
-
-def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-        current = time.time() if now is None else now
-        return max(0.0, moment.timestamp() - current)
-    except (TypeError, ValueError, IndexError, OverflowError):  # whatever a server sends is not our failure
-        return None
 
 
 def is_retryable(error: BaseException, *, retry_safe: bool, policy: RetryPolicy) -> bool:

@@ -7,20 +7,11 @@ from collections.abc import Iterator
 import pytest
 from genesys_cloud_audit import Client
 
-from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator, run_emulator
+from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator
 from tests.cli.cli_helpers import make_config
+from tests.support.clients import shared_emulator
 
-
-@pytest.fixture(scope="session")
-def emulator() -> Iterator[Emulator]:
-    with run_emulator(make_config()) as emu:
-        yield emu
-
-
-@pytest.fixture(autouse=True)
-def _clean_emulator(request: pytest.FixtureRequest) -> None:
-    if "emulator" in request.fixturenames:
-        request.getfixturevalue("emulator").reset()
+emulator, _clean_emulator = shared_emulator(make_config)
 
 
 @pytest.fixture

@@ -125,3 +125,28 @@ def test_usage_errors_are_two_lines_and_help_stays_full(command: str) -> None:
     full = run_cli([command, "--help"])
     assert full.returncode == 0 and full.stdout.startswith(f"usage: genesys-audit {command}")
     assert len(full.stdout.splitlines()) > 5
+
+
+def test_help_loads_nothing_of_the_client() -> None:
+    """`--help` (and a usage error) answer from the parser alone: no model, no httpx, no export engine."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from genesys_cloud_audit.workflows.cli import main\n"
+        "for argv in (['--help'], ['query', '--help'], ['query', '--page-size', '0']):\n"
+        "    try:\n"
+        "        main(argv)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "loaded = [name for name in sys.modules if name.startswith(('httpx', 'msgspec', 'tenacity'))\n"
+        "          or name.startswith('genesys_cloud_audit.') and '_parser' not in name and 'cli._main' not in name\n"
+        "          and name not in ('genesys_cloud_audit.workflows', 'genesys_cloud_audit.workflows.cli',\n"
+        "                           'genesys_cloud_audit.workflows._limits', 'genesys_cloud_audit.workflows.cli._formats')]\n"
+        "print(loaded, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[-1] == "[]"
+    assert "usage: genesys-audit query" in done.stdout

@@ -180,3 +180,45 @@ def test_a_descriptor_path_is_streamed(emulator: Emulator, tmp_path: Path) -> No
                             capture_output=True, timeout=60, check=False)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout == expected(emulator, "--format", "csv")
+
+
+# Records as received
+
+
+RAW_PAGE = (
+    b'{"id": "tx-1",\n "entities": [\n'
+    b'  {"id":"r-1","serviceName":"Routing","level":"FUTURE_LEVEL","eventDate":"2026-10-02T10:00:00+00:00",\r\n'
+    b'   "newField":{"n":1.0e2,"big":123456789012345678901234567890,"none":null},"action":"Caf\\u00e9 \xe2\x82\xac"},\n'
+    b'  {"id":"r-2","message":{"message":"two\\nlines, \\"quoted\\""}}\n]}'
+)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "written"),
+    [
+        ("jsonl", b'{"id": "r-1", "serviceName": "Routing", "level": "FUTURE_LEVEL", "eventDate": '
+                  b'"2026-10-02T10:00:00+00:00", "newField": {"n": 1.0e2, "big": 123456789012345678901234567890, '
+                  b'"none": null}, "action": "Caf\\u00e9 \xe2\x82\xac"}\n'
+                  b'{"id": "r-2", "message": {"message": "two\\nlines, \\"quoted\\""}}\n'),
+        ("csv", "id,eventDate,serviceName,level,status,action,entityType,entity.id,entity.name,user.id,user.name,"
+                "client.id,remoteIp,message\r\n"
+                "r-1,2026-10-02T10:00:00+00:00,Routing,FUTURE_LEVEL,,Café €,,,,,,,,\r\n"
+                'r-2,,,,,,,,,,,,,"two\nlines, ""quoted"""\r\n'.encode()),
+    ],
+)  # fmt: skip
+def test_records_are_written_as_the_api_sent_them_fields_and_values_it_does_not_list_included(
+    tmp_path: Path, fmt: str, written: bytes
+) -> None:
+    from tests.support.scripted_server import Canned, ScriptedServer, json_response, token_issuer
+
+    output = tmp_path / f"audit.{fmt}"
+    with ScriptedServer() as server:
+        server.set_default("POST", "/oauth/token", token_issuer())
+        server.set_default("POST", "/api/v2/audits/query", json_response(200, {"id": "tx-1", "state": "Succeeded"}))
+        server.enqueue(
+            "GET", "/api/v2/audits/query/tx-1/results", Canned(200, RAW_PAGE, {"Content-Type": "application/json"})
+        )
+        args = ["query", "--base-url", server.base_url, "--interval", WHOLE_SPAN, "--output", str(output)]
+        result = run_cli(args)
+    assert result.returncode == 0, result.stderr
+    assert output.read_bytes() == written

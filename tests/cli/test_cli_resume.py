@@ -97,3 +97,35 @@ def test_an_export_stopped_while_its_query_runs_resumes_with_that_query(emulator
     assert resumed.returncode == 0, resumed.stderr
     assert_finished(output, expected)
     assert emulator.stats()["queries_created"] == 1  # the saved query was waited for, not created again
+
+
+def test_a_write_that_fails_midway_stops_the_export_with_a_checkpoint_of_what_is_on_disk(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    """The file size limit (RLIMIT_FSIZE) makes a page's write fail part-way, in the writer's thread: no
+    later checkpoint may count it, and resuming writes exactly what a clean run writes."""
+    import resource
+    import subprocess
+
+    from tests.cli.cli_helpers import CLI, cli_env
+
+    expected = clean_run(emulator, tmp_path / "clean.jsonl")
+    limit = len(expected) // 3  # past two or three pages of 100 records
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    output = tmp_path / "audit.jsonl"
+    failed = subprocess.run([*CLI, *export_args(emulator, output)], env=cli_env(), capture_output=True, text=True,
+                            timeout=60, check=False, preexec_fn=limited)  # fmt: skip
+    assert failed.returncode == 1
+    assert failed.stderr.count("\n") == 1 and "File too large" in failed.stderr and "--resume" in failed.stderr
+    checkpoint = read_checkpoint(output)
+    assert checkpoint is not None
+    partial = output.with_name(output.name + ".partial").read_bytes()
+    assert checkpoint["file"]["bytes"] < len(partial) <= limit  # a page cut off: on disk, never counted
+    assert partial[: checkpoint["file"]["bytes"]] == expected[: checkpoint["file"]["bytes"]]
+    assert partial[: checkpoint["file"]["bytes"]].count(b"\n") == checkpoint["file"]["records"] > 0
+    resumed = run_cli(export_args(emulator, output, "--resume"))
+    assert resumed.returncode == 0, resumed.stderr
+    assert_finished(output, expected)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import io
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,7 +13,7 @@ from genesys_cloud_audit import CheckpointError, ExportCheckpoint, IntervalError
 from genesys_cloud_audit.workflows._checkpoint import FileFacts
 from genesys_cloud_audit.workflows._query_args import format_interval as check_interval
 from genesys_cloud_audit.workflows.cli._checkpoint import load_checkpoint, save_checkpoint
-from genesys_cloud_audit.workflows.cli._formats import CSV_COLUMNS, column_value, format_for
+from genesys_cloud_audit.workflows.cli._formats import CSV_COLUMNS, _cell, column_value, format_for
 from genesys_cloud_audit.workflows.cli._interval import last_interval
 from genesys_cloud_audit.workflows.cli._parser import number, parse_filter
 
@@ -53,7 +55,7 @@ def test_column_values_flatten_nested_fields() -> None:
 def test_csv_quotes_and_header() -> None:
     fmt = format_for("csv")
     assert fmt.header().decode().rstrip("\r\n").split(",") == list(CSV_COLUMNS)
-    row = fmt.page([{"id": "1", "message": {"message": 'say "a, b"'}}]).decode()
+    row = fmt.page([json.dumps({"id": "1", "message": {"message": 'say "a, b"'}}).encode()]).decode()
     assert row.endswith('"say ""a, b"""\r\n')
 
 
@@ -114,10 +116,8 @@ def test_the_plan_line_counts_requests_and_the_least_time_under_the_rate_limit(
 def test_formats_count_their_records_back_and_refuse_what_is_not_theirs(
     fmt: str, records: list[dict[str, object]]
 ) -> None:
-    import io
-
     writer = format_for(fmt)
-    data = writer.header() + writer.page(records)
+    data = writer.header() + writer.page([json.dumps(record).encode() for record in records])
     assert writer.count(io.BytesIO(data), len(data)) == len(records)
     assert writer.count(io.BytesIO(data + b"torn"), len(data)) == len(records)  # only the checkpoint's bytes
     assert writer.count(io.BytesIO(writer.header()), len(writer.header())) == 0
@@ -151,3 +151,31 @@ def test_a_resume_mismatch_names_the_options() -> None:
     )
     assert "started by `genesys-audit realtime`" in mismatched_options(FileFacts("query", "jsonl", base),
                                                                        FileFacts("realtime", "jsonl", base))  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["csv", "table"])
+def test_columns_read_from_a_record_s_text_are_those_of_its_object(fmt: str) -> None:
+    """CSV and table decode only the fields their columns name; each cell is what `column_value` gives."""
+    from genesys_cloud_audit.workflows.cli._formats import TABLE_COLUMNS
+
+    records = [
+        {"id": 1, "eventDate": None, "level": True, "status": {"a": [1, None]}, "remoteIp": ["1.2.3.4", 5],
+         "entity": {"id": "e", "name": None}, "user": [1], "client": "not an object", "message": "plain",
+         "serviceName": "Routing", "unknown": {"deep": [[[]]]}},
+        {"message": {"messageWithParams": "with {p}"}, "entity": {"name": "caf\u00e9 | 25 characters, ~ cut here"}},
+        {"message": {"message": {"x": 1}}, "action": 1.5e300, "entityType": -0.0},
+        {},
+    ]  # fmt: skip
+    columns = CSV_COLUMNS if fmt == "csv" else tuple(name for name, _ in TABLE_COLUMNS)
+    writer = format_for(fmt)
+    by_text = writer.page([json.dumps(record).encode() for record in records])
+    rows = [[column_value(record, column) for column in columns] for record in records]
+    if fmt == "csv":
+        import csv as csv_module
+
+        assert list(csv_module.reader(io.StringIO(by_text.decode(), newline=""))) == rows
+    else:
+        assert by_text.decode().splitlines() == [
+            "  ".join(_cell(text, width) for text, (_, width) in zip(row, TABLE_COLUMNS, strict=True)).rstrip()
+            for row in rows
+        ]

@@ -7,21 +7,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from emulator import Emulator, run_emulator
+from emulator import Emulator
 from tests.emulator.emu_helpers import get_token, make_config
+from tests.support.clients import shared_emulator
 
-
-@pytest.fixture(scope="session")
-def emulator() -> Iterator[Emulator]:
-    with run_emulator(make_config()) as emu:
-        yield emu
-
-
-@pytest.fixture(autouse=True)
-def _clean_emulator(request: pytest.FixtureRequest) -> None:
-    """Each test that uses the shared emulator starts from its start state."""
-    if "emulator" in request.fixturenames:
-        request.getfixturevalue("emulator").reset()
+emulator, _clean_emulator = shared_emulator(make_config)  # each test that uses it starts from its start state
 
 
 @pytest.fixture

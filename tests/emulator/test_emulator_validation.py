@@ -7,7 +7,7 @@ import pytest
 
 from emulator import Emulator, run_emulator
 from emulator import app as app_module
-from emulator.messages import Response
+from emulator.messages import Request, Response
 from emulator.validation import SpecValidator
 from tests.emulator.emu_helpers import WHOLE_SPAN, get_token, make_config, run_query, walk_results
 
@@ -43,16 +43,13 @@ def test_validator_flags_bad_exchanges() -> None:
     path = "/api/v2/audits/query/abc/results"
     headers = {"Content-Type": "application/json"}
     bad_level = b'{"entities": [{"level": "PARTNER"}]}'
-    assert validator.response_errors("GET", path, [], {}, 200, headers, bad_level)
-    assert not validator.response_errors("GET", path, [], {}, 200, headers, b'{"entities": []}')
-    assert validator.request_errors("GET", path, [("pageSize", "0")], {}, b"")
+    get = Request("GET", path, [], {}, b"")
+    assert validator.response_errors(get, Response(200, bad_level, headers))
+    assert not validator.response_errors(get, Response(200, b'{"entities": []}', headers))
+    assert validator.request_errors(Request("GET", path, [("pageSize", "0")], {}, b""))
     body = b'{"interval": 3}'
     assert validator.request_errors(
-        "POST",
-        "/api/v2/audits/query",
-        [],
-        headers | {"content-type": "application/json"},
-        body,
+        Request("POST", "/api/v2/audits/query", [], {"content-type": "application/json"}, body)
     )
 
 

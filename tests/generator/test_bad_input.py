@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator import settings
+from generator.inputs.api_config import config_path
 
 SPEC_TEXT = settings.SPEC_FILE.read_text()
 
@@ -37,6 +38,7 @@ def generate(tmp_path: Path, output: Path, *, spec: str | None = None, templates
     if spec is not None:
         spec_file = tmp_path / "spec.yaml"
         spec_file.write_text(spec)
+        shutil.copyfile(config_path(settings.SPEC_FILE), config_path(spec_file))  # the same package and layers
         args += ["--spec", str(spec_file)]
     if templates is not None:
         args += ["--templates", str(templates)]
@@ -95,23 +97,26 @@ def test_invalid_openapi(tmp_path: Path, output: Path) -> None:
     assert "/components/schemas/Limit/properties/key" in message
 
 
-def test_schema_the_generator_cannot_handle(tmp_path: Path, output: Path) -> None:
-    # Valid OpenAPI, but openapi-python-client cannot send an array of objects in a header.
+def test_what_openapi_python_client_refuses_is_reported(tmp_path: Path, output: Path) -> None:
+    # Valid OpenAPI that the generator's checks let through, but openapi-python-client refuses: an
+    # enum whose values are neither all strings nor all integers.
     broken = SPEC_TEXT.replace(
         "      operationId: getAuditsQueryServicemapping\n",
         "      operationId: getAuditsQueryServicemapping\n"
         "      parameters:\n"
-        "        - name: X-Weird\n"
-        "          in: header\n"
+        "        - name: mixed\n"
+        "          in: query\n"
         "          schema:\n"
-        "            type: array\n"
-        "            items: {$ref: '#/components/schemas/Limit'}\n",
+        "            enum: [1, two]\n",
         1,
     )
     message = generate(tmp_path, output, spec=broken)
-    assert "openapi-python-client WARNING" in message, message
+    assert "openapi-python-client 0.29.1 cannot generate this: WARNING" in message, message
     assert "GET /api/v2/audits/query/servicemapping" in message
-    assert "not allowed in header" in message
+    lines = broken.splitlines()[: line_of(broken, "operationId: getAuditsQueryServicemapping")]
+    get_line = max(number for number, line in enumerate(lines, 1) if line.strip() == "get:")
+    operation = "/paths/~1api~1v2~1audits~1query~1servicemapping/get"
+    assert message.startswith(f"error: {tmp_path / 'spec.yaml'}:{get_line}: at {operation}: "), message
 
 
 def test_template_syntax_error(tmp_path: Path, output: Path) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.settings import REPO_ROOT
+from tests.support.generator_runs import generate_client
 from tests.support.scripted_server import Canned, ScriptedServer, json_response
 
 SPEC = Path(__file__).parents[1] / "fixtures" / "specs" / "shapes-api.yaml"
@@ -28,16 +28,7 @@ PACKAGE = "shapes_trees_api"
 
 @pytest.fixture(scope="module")
 def shapes(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("shapes") / "client"
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", "--spec", str(SPEC), "--output", str(out)],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    return out
+    return generate_client(SPEC, tmp_path_factory.mktemp("shapes"))
 
 
 @pytest.fixture

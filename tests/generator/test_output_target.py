@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from generator import settings
 from generator.output.tree_diff import diff_trees
-from tests.support.generator_runs import copy_generation, snapshot
+from tests.support.generator_runs import copy_generation, run_generate, snapshot
 
 REPO = settings.REPO_ROOT
 
 
 def generate(output: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", "generate", "--output", output],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        check=False,
-    )
+    return run_generate("--output", output, cwd=cwd)
 
 
 def generated_files(root: Path) -> dict[str, tuple[str, int, str]]:

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -50,29 +51,30 @@ def test_check_passes_on_the_committed_tree() -> None:
     assert "up to date" in result.stdout
 
 
-def test_check_reports_a_hand_edit_as_a_diff(committed_copy: Path) -> None:
-    target = committed_copy / "genesys_cloud_audit" / "models" / "limit.py"
+def _hand_edit(package: Path) -> None:
+    target = package / "models" / "limit.py"
     target.write_text(target.read_text() + "# hand edit\n")
+
+
+@pytest.mark.parametrize(
+    ("change", "in_stdout", "in_stderr"),
+    [
+        (_hand_edit, ["genesys_cloud_audit/models/limit.py", "-# hand edit"], ""),
+        (lambda package: (package / "stray.py").write_text("x = 1\n"), ["a/generated/genesys_cloud_audit/stray.py"],
+         "1 extra"),
+        (lambda package: (package / "models" / "detail.py").unlink(),
+         ["b/generated/genesys_cloud_audit/models/detail.py"], "1 missing"),
+    ],
+    ids=["a hand edit", "an added file", "a deleted file"],
+)  # fmt: skip
+def test_check_reports_a_change_as_a_diff(
+    committed_copy: Path, change: Callable[[Path], object], in_stdout: list[str], in_stderr: str
+) -> None:
+    change(committed_copy / "genesys_cloud_audit")
     result = run_generator("check", "--output", str(committed_copy))
     assert result.returncode == 1
-    assert "genesys_cloud_audit/models/limit.py" in result.stdout
-    assert "-# hand edit" in result.stdout
-
-
-def test_check_reports_an_added_file(committed_copy: Path) -> None:
-    (committed_copy / "genesys_cloud_audit" / "stray.py").write_text("x = 1\n")
-    result = run_generator("check", "--output", str(committed_copy))
-    assert result.returncode == 1
-    assert "a/generated/genesys_cloud_audit/stray.py" in result.stdout
-    assert "1 extra" in result.stderr
-
-
-def test_check_reports_a_deleted_file(committed_copy: Path) -> None:
-    (committed_copy / "genesys_cloud_audit" / "models" / "detail.py").unlink()
-    result = run_generator("check", "--output", str(committed_copy))
-    assert result.returncode == 1
-    assert "b/generated/genesys_cloud_audit/models/detail.py" in result.stdout
-    assert "1 missing" in result.stderr
+    assert all(text in result.stdout for text in in_stdout), result.stdout
+    assert in_stderr in result.stderr
 
 
 def test_generate_replaces_the_tree_whole_and_removes_stale_files(committed_copy: Path) -> None:

@@ -158,3 +158,39 @@ def test_an_undefined_security_scheme_is_named(tmp_path: Path) -> None:
 )  # fmt: skip
 def test_json_media_types(media: str, json: bool) -> None:
     assert is_json(media) is json
+
+
+@pytest.mark.parametrize(
+    ("schema", "kind"),
+    [
+        ({"type": "object", "properties": {"a": {"type": "string"}}}, "an object"),
+        ({"type": "array", "items": {"$ref": "#/components/schemas/Tag"}}, "an array of objects"),
+        ({"additionalProperties": {"type": "string"}}, "an object"),
+    ],
+)
+def test_a_query_parameter_of_objects_is_refused_at_its_schema(
+    tmp_path: Path, schema: dict[str, Any], kind: str
+) -> None:
+    def edit(spec: dict[str, Any]) -> None:
+        spec["components"]["schemas"] = {"Tag": {"type": "object", "properties": {"name": {"type": "string"}}}}
+        _operation(spec)["parameters"] = [{"name": "tags", "in": "query", "schema": schema}]
+
+    message = _check(tmp_path, edit)
+    assert (
+        message is not None
+        and (
+            f"at /paths/~1pets~1{{petId}}/post/parameters/0/schema: query parameter 'tags' is {kind}, which cannot be "
+            "sent: the runtime core sends a parameter as a string, number or boolean, or an array of them"
+        )
+        in message
+    ), message
+
+
+def test_query_parameters_of_values_and_arrays_of_values_pass(tmp_path: Path) -> None:
+    def edit(spec: dict[str, Any]) -> None:
+        _operation(spec)["parameters"] = [
+            {"name": "names", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
+            {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+        ]
+
+    assert _check(tmp_path, edit) is None

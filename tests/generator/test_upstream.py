@@ -6,26 +6,18 @@ never in the scratch folder, and the output is left as it was.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
-from generator.settings import REPO_ROOT
+from tests.support.generator_runs import run_generate
 
 
 def _generate(tmp_path: Path, spec: dict[str, object]) -> tuple[Path, list[str]]:
     path = tmp_path / "odd.yaml"
     path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     output = tmp_path / "client"
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", "--spec", str(path), "--output", str(output)],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_generate("--spec", path, "--output", output)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr and not output.exists()
     assert not list(tmp_path.glob(".generate-*"))

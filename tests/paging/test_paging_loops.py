@@ -110,7 +110,7 @@ def test_the_cli_exits_with_one_line_and_writes_nothing_twice(scripted_server: S
     assert error_lines == [
         "genesys-audit: error: getAuditsQueryTransactionIdResults: paging does not advance: the page fetched "
         "with cursor 'c2' names as the next page a cursor this pager already followed; stopped before handing "
-        "out any record of it"
+        "out any record of it; the server's pages do not advance: pass --restart to run the query anew"
     ], result.stderr
     assert "Traceback" not in result.stderr
     written = [json.loads(line)["id"] for line in output.with_name(output.name + ".partial").read_text().splitlines()]

@@ -15,6 +15,9 @@ from emulator import EmulatorConfig, run_emulator
 from emulator.server import Emulator
 
 LIMIT, WINDOW = 10, 1.0
+# The client's window has slack over the server's: a request reserved at one moment arrives a little
+# later, and on a loaded machine (a whole suite on two cores) that gap has exceeded 100 ms.
+CLIENT_WINDOW = WINDOW * 1.5
 
 
 @pytest.fixture
@@ -36,8 +39,7 @@ def client_for(emu: Emulator, limiter: RateLimiter | None) -> Client:
 
 
 def test_threads_sharing_a_client_stay_under_the_limit(emulator: Emulator) -> None:
-    # A little slack on the client's window absorbs the gap between reserving and arriving.
-    client = client_for(emulator, RateLimiter(LIMIT, window=WINDOW * 1.1))
+    client = client_for(emulator, RateLimiter(LIMIT, window=CLIENT_WINDOW))
 
     def worker() -> None:
         for _ in range(5):
@@ -55,7 +57,7 @@ def test_threads_sharing_a_client_stay_under_the_limit(emulator: Emulator) -> No
 
 def test_async_tasks_sharing_a_client_stay_under_the_limit(emulator: Emulator) -> None:
     async def burst() -> None:
-        async with client_for(emulator, RateLimiter(LIMIT, window=WINDOW * 1.1)) as client:
+        async with client_for(emulator, RateLimiter(LIMIT, window=CLIENT_WINDOW)) as client:
             await asyncio.gather(*(get_audits_query_servicemapping.asyncio(client=client) for _ in range(30)))
 
     asyncio.run(burst())

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from genesys_cloud_audit import Client, DecodingError, NotFoundError
-from genesys_cloud_audit._core._decoding import _decoder, decode_data, decode_json, parse_json
+from genesys_cloud_audit._core._decoding import _decoder, decode_data, decode_json, json_items, parse_json
 from genesys_cloud_audit.api.audit import get_audits_query_transaction_id_results as results
 from genesys_cloud_audit.api.audit import post_audits_query_realtime as realtime
 from genesys_cloud_audit.models import (
@@ -275,3 +275,17 @@ def test_a_token_response_nested_too_deeply_is_a_decoding_error(scripted_server:
     scripted_server.set_default("POST", "/oauth/token", Canned(200, deep, {"Content-Type": "application/json"}))
     with make_client(scripted_server, issue_tokens=False) as client, pytest.raises(DecodingError, match="not JSON"):
         results.sync("t-1", client=client)
+
+
+def test_json_items_are_the_items_as_received_each_on_one_line() -> None:
+    body = b'{"entities":\n[ {"a" :\t1.50E+3,\r\n "b":"\\u00e9\\n"} , [1,2], "x", null ], "other": {"entities": 1}}'
+    assert json_items(body, "entities") == [b'{"a": 1.50E+3, "b": "\\u00e9\\n"}', b"[1, 2]", b'"x"', b"null"]
+    assert json_items(b'{"entities": null}', "entities") == []
+    assert json_items(b'{"entities": []}', "entities") == []
+    assert json_items(b"{}", "entities") == []
+
+
+@pytest.mark.parametrize("body", [b'{"entities": {"a": 1}}', b'{"entities": [1,', b"[1, 2]", b'{"entities": "x"}'])
+def test_json_items_of_what_is_not_an_object_with_an_array_is_a_decoding_error(body: bytes) -> None:
+    with pytest.raises(DecodingError, match="entities"):
+        json_items(body, "entities")

@@ -7,7 +7,7 @@ import time
 import pytest
 from genesys_cloud_audit import RequestOptions, RetryPolicy, ServerError, TransportError, TransportTimeoutError
 from genesys_cloud_audit._core._client import ApiRequest
-from genesys_cloud_audit._core._retry import parse_retry_after
+from genesys_cloud_audit._core._errors import parse_retry_after
 from genesys_cloud_audit.api.audit import get_audits_query_servicemapping as servicemapping
 from genesys_cloud_audit.api.audit import post_audits_query
 from genesys_cloud_audit.models.audit_query_request import AuditQueryRequest

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
 from genesys_cloud_audit import Client, RetryPolicy
 
 from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator, EmulatorConfig, run_emulator
 from tests.support.scripted_server import ScriptedServer, token_issuer
 
-__all__ = ["CLIENT_ID", "CLIENT_SECRET", "FAST_RETRY", "emulator_clients", "make_client", "serve"]
+__all__ = ["CLIENT_ID", "CLIENT_SECRET", "FAST_RETRY", "emulator_clients", "make_client", "serve", "shared_emulator"]
 
 CLIENT_ID = "test-client-id"
 CLIENT_SECRET = "s3cr3t-DO-NOT-LEAK-7f1e"
@@ -51,3 +52,19 @@ def serve(config: EmulatorConfig) -> Iterator[Emulator]:
     """For a session fixture: an emulator on 127.0.0.1 serving `config` until the session ends."""
     with run_emulator(config) as emulator:
         yield emulator
+
+
+def shared_emulator(config: Callable[[], EmulatorConfig]) -> tuple[Any, Any]:
+    """For a conftest: `emulator`, one emulator on 127.0.0.1 serving `config()` for the session, and an
+    autouse fixture that resets it before each test that uses it (`emulator, _clean = shared_emulator(...)`)."""
+
+    @pytest.fixture(scope="session", name="emulator")
+    def emulator() -> Iterator[Emulator]:
+        yield from serve(config())
+
+    @pytest.fixture(autouse=True)
+    def clean(request: pytest.FixtureRequest) -> None:
+        if "emulator" in request.fixturenames:
+            request.getfixturevalue("emulator").reset()
+
+    return emulator, clean

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from genesys_cloud_audit import Client, RetryPolicy
+from genesys_cloud_audit import Client, RetryPolicy, WaitPolicy
 
 from emulator import Emulator, EmulatorConfig
 from tests.support.clients import emulator_clients, serve
@@ -16,6 +16,13 @@ DATA_END = datetime(2026, 10, 11, tzinfo=UTC)
 RECORDS = 1200
 CONFIG = EmulatorConfig(records=RECORDS, seed=3, data_start=DATA_START, data_end=DATA_END, validate=False,
                         pending_polls=1)  # fmt: skip
+SPAN = (DATA_START, DATA_END)
+FAST = WaitPolicy(first_interval=0.01, growth=1.0, deadline=30.0)
+
+
+def expected_ids(emu: Emulator) -> list[str]:
+    """Every record's id, in the data set's (ascending) order."""
+    return [str(emu.app.dataset.record(index)["id"]) for index in range(RECORDS)]
 
 
 @pytest.fixture(scope="session")

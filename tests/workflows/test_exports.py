@@ -15,7 +15,6 @@ from genesys_cloud_audit import (
     ExportProgress,
     NotFoundError,
     WaitFailedError,
-    WaitPolicy,
     export_audits,
     query_audits,
     query_audits_async,
@@ -26,14 +25,7 @@ from genesys_cloud_audit.types import Unset
 from emulator import Emulator
 from tests.support.clients import make_client
 from tests.support.scripted_server import ScriptedServer, json_response
-from tests.workflows.conftest import DATA_END, DATA_START, RECORDS
-
-SPAN = (DATA_START, DATA_END)
-FAST = WaitPolicy(first_interval=0.01, growth=1.0, deadline=30.0)
-
-
-def expected_ids(emu: Emulator) -> list[str]:
-    return [str(emu.app.dataset.record(index)["id"]) for index in range(RECORDS)]
+from tests.workflows.conftest import FAST, RECORDS, SPAN, expected_ids
 
 
 def test_a_query_that_vanishes_mid_export_is_run_again_without_duplicates(emu: Emulator, client: Client) -> None:

@@ -13,7 +13,6 @@ from genesys_cloud_audit import (
     Client,
     ConfigurationError,
     ExportProgress,
-    WaitPolicy,
     export_audits,
     export_audits_async,
     query_audits,
@@ -22,14 +21,7 @@ from genesys_cloud_audit import (
 )
 
 from emulator import Emulator
-from tests.workflows.conftest import DATA_END, DATA_START, RECORDS
-
-SPAN = (DATA_START, DATA_END)
-FAST = WaitPolicy(first_interval=0.01, growth=1.0, deadline=30.0)
-
-
-def expected_ids(emu: Emulator) -> list[str]:
-    return [str(emu.app.dataset.record(index)["id"]) for index in range(RECORDS)]
+from tests.workflows.conftest import FAST, RECORDS, SPAN, expected_ids
 
 
 class Recorder:

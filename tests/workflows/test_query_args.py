@@ -6,18 +6,13 @@ from __future__ import annotations
 import inspect
 from datetime import UTC, datetime, timedelta, timezone
 
+import genesys_cloud_audit as audit
 import pytest
 from genesys_cloud_audit import (
     Client,
     ConfigurationError,
     IntervalError,
     WaitPolicy,
-    export_audits,
-    export_audits_async,
-    query_audits,
-    query_audits_async,
-    resume_audits,
-    resume_audits_async,
 )
 from genesys_cloud_audit.models import AuditQuerySort, AuditQuerySortName, AuditQuerySortSortOrder
 from genesys_cloud_audit.workflows._query_args import (
@@ -116,7 +111,14 @@ def test_read_settings_are_checked(arguments: dict[str, object], message: str) -
     assert ReadSettings(expand_user=True).expand != ReadSettings().expand
 
 
-HELPERS = [query_audits, query_audits_async, resume_audits, resume_audits_async, export_audits, export_audits_async]
+HELPERS = [
+    audit.query_audits,
+    audit.query_audits_async,
+    audit.resume_audits,
+    audit.resume_audits_async,
+    audit.export_audits,
+    audit.export_audits_async,
+]
 
 
 @pytest.mark.parametrize("helper", HELPERS)
@@ -137,13 +139,15 @@ def test_sync_and_async_helpers_share_their_signatures() -> None:
 @pytest.mark.parametrize(
     "call",
     [
-        lambda c: query_audits(c, interval="2026-01-01T00:00:00/2026-01-02T00:00:00Z"),
-        lambda c: query_audits_async(c, interval=(START, START + timedelta(days=1)), page_size=501),
-        lambda c: query_audits(c, interval=(START, START + timedelta(days=1)), wait_policy=WaitPolicy(), sort="x"),
-        lambda c: resume_audits(c, "{}"),
-        lambda c: export_audits(c, interval=(START, START + timedelta(days=1)), concurrency=0),
-        lambda c: export_audits_async(c, interval=(START, START + timedelta(days=1)), buffer_pages=0),
-        lambda c: export_audits(c, interval=(START, START + timedelta(days=1)), ordered="yes"),
+        lambda c: audit.query_audits(c, interval="2026-01-01T00:00:00/2026-01-02T00:00:00Z"),
+        lambda c: audit.query_audits_async(c, interval=(START, START + timedelta(days=1)), page_size=501),
+        lambda c: audit.query_audits(
+            c, interval=(START, START + timedelta(days=1)), wait_policy=WaitPolicy(), sort="x"
+        ),
+        lambda c: audit.resume_audits(c, "{}"),
+        lambda c: audit.export_audits(c, interval=(START, START + timedelta(days=1)), concurrency=0),
+        lambda c: audit.export_audits_async(c, interval=(START, START + timedelta(days=1)), buffer_pages=0),
+        lambda c: audit.export_audits(c, interval=(START, START + timedelta(days=1)), ordered="yes"),
     ],
 )
 def test_bad_arguments_raise_when_the_helper_is_called(call: object) -> None:

@@ -13,7 +13,9 @@ as their module.
 
 from __future__ import annotations
 
+import email.utils
 import json
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -215,9 +217,24 @@ class RateLimitError(ApiError):
 
     @property
     def retry_after(self) -> float | None:
-        from ._retry import parse_retry_after
-
         return parse_retry_after(self.headers.get("Retry-After"))
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+        current = time.time() if now is None else now
+        return max(0.0, moment.timestamp() - current)
+    except (TypeError, ValueError, IndexError, OverflowError):  # whatever a server sends is not our failure
+        return None
 
 
 class ServerError(ApiError):

@@ -31,24 +31,11 @@ _EXTRA = "_additional_properties"
 _new = object.__new__
 
 
-class Model(msgspec.Struct, forbid_unknown_fields=True):
-    """A model whose schema lists every field it may have."""
+class _ByName(Generic[V]):
+    """Item access to a model's `additional_properties` (``model["key"]``)."""
 
-
-class OpenModel(msgspec.Struct, Generic[V], dict=True, forbid_unknown_fields=True):
-    """A model that also keeps the fields its schema does not list, by their JSON names."""
-
-    @property
-    def additional_properties(self) -> dict[str, V]:
-        """The fields the spec does not list, as received (JSON name to value)."""
-        values: dict[str, V] | None = self.__dict__.get(_EXTRA)
-        if values is None:
-            values = self.__dict__[_EXTRA] = {}
-        return values
-
-    @additional_properties.setter
-    def additional_properties(self, values: dict[str, V]) -> None:
-        self.__dict__[_EXTRA] = values
+    __slots__ = ()
+    additional_properties: dict[str, V]
 
     @property
     def additional_keys(self) -> list[str]:
@@ -65,6 +52,26 @@ class OpenModel(msgspec.Struct, Generic[V], dict=True, forbid_unknown_fields=Tru
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+class Model(msgspec.Struct, forbid_unknown_fields=True):
+    """A model whose schema lists every field it may have."""
+
+
+class OpenModel(msgspec.Struct, _ByName[V], dict=True, forbid_unknown_fields=True):
+    """A model that also keeps the fields its schema does not list, by their JSON names."""
+
+    @property
+    def additional_properties(self) -> dict[str, V]:
+        """The fields the spec does not list, as received (JSON name to value)."""
+        values: dict[str, V] | None = self.__dict__.get(_EXTRA)
+        if values is None:
+            values = self.__dict__[_EXTRA] = {}
+        return values
+
+    @additional_properties.setter
+    def additional_properties(self, values: dict[str, V]) -> None:
+        self.__dict__[_EXTRA] = values
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -105,7 +112,7 @@ def _rebuild(cls: type[OpenModel[Any]], values: tuple[Any, ...], extra: dict[str
     return model
 
 
-class MapModel(Generic[V]):
+class MapModel(_ByName[V]):
     """An object of values by name, with no declared fields (``additionalProperties`` only)."""
 
     __slots__ = ("additional_properties",)
@@ -132,22 +139,6 @@ class MapModel(Generic[V]):
             model.additional_properties = value
             return model
         return cls.from_dict(value)
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties)
-
-    def __getitem__(self, key: str) -> V:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: V) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.additional_properties)

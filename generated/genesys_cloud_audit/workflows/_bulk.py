@@ -30,16 +30,18 @@ import threading
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from types import TracebackType
+from typing import Generic, Self, TypeVar
 
 from ..models.audit_log_message import AuditLogMessage
 from . import _arguments
 from ._adaptive import AutoSplit
 from ._arguments import ExportArguments, one_call
 from ._consumer import ExportState, ExportView, Failure, HandOut, HandsOut, HandsOutAsync, Item, PageItem
-from ._producer import AsyncSubQueryRun, ModelResults, SubQueryRun
+from ._producer import AsyncSubQueryRun, JsonResults, ModelResults, ResultsReader, SubQueryRun
 
 __all__ = ["AsyncBulkExport", "BulkExport", "export_audits", "export_audits_async"]
 
+RecordT = TypeVar("RecordT")
 _Item = Item[AuditLogMessage]
 _PUT_TIMEOUT = 0.1
 _JOIN_TIMEOUT = 30.0
@@ -49,19 +51,20 @@ class _Stopped(Exception):
     """The export was closed while a worker waited for buffer space."""
 
 
-class _Bulk(ExportView[AuditLogMessage]):
-    """What the sync and async split exports share: the state machine, the work list, progress."""
+class _Bulk(ExportView[RecordT], Generic[RecordT]):
+    """What the sync and async split exports share: the state machine, the work list, progress, and
+    how pages are read."""
 
-    def __init__(self, arguments: ExportArguments) -> None:
+    def __init__(self, arguments: ExportArguments, reader: ResultsReader[RecordT]) -> None:
         self.client = arguments.client
         self.settings = arguments.settings
         self.concurrency = arguments.concurrency
         self.ordered = arguments.ordered
         self.buffer_pages = arguments.buffer_pages
-        self._state = ExportState[AuditLogMessage](arguments.plan, ordered=arguments.ordered,
-                                                   progress=arguments.progress)  # fmt: skip
+        self._state = ExportState[RecordT](arguments.plan, ordered=arguments.ordered,
+                                           progress=arguments.progress)  # fmt: skip
         self._events = self._state.reporter
-        self._reader = ModelResults()
+        self._reader = reader
         self._work: deque[int] = deque(self._state.pending())
         self._failed = False
         self._held: dict[int, int] = {}  # pages on each sub-query's queue (ordered)
@@ -111,22 +114,17 @@ class _Bulk(ExportView[AuditLogMessage]):
         raise NotImplementedError
 
 
-class BulkExport(_Bulk, HandsOut[AuditLogMessage], Iterator[AuditLogMessage]):
-    """The records of a split export, fetched by worker threads (see `export_audits`).
-
-    Iterate it for records, or `batches()` for one page's records at a time. `checkpoint()` and
-    `progress` may be read at any moment. Close it (or use `with`) to stop the workers early; after an
-    error the export is over: resume from `checkpoint()`.
-    """
+class _ThreadedBulk(_Bulk[RecordT], HandsOut[RecordT]):
+    """A split export fetched by worker threads, whatever form its records take."""
 
     _threads: list[threading.Thread] | None = None
 
     def _begin(self) -> None:
         self._stop = threading.Event()
         self._work_lock = threading.Lock()
-        self._queues: dict[int, queue.Queue[_Item]] = {}
+        self._queues: dict[int, queue.Queue[Item[RecordT]]] = {}
         self._room = threading.Condition()
-        self._shared = queue.Queue[_Item](self._budget)
+        self._shared = queue.Queue[Item[RecordT]](self._budget)
         self._threads = []
         with self._work_lock:
             self._start_workers(self._workers())
@@ -145,12 +143,12 @@ class BulkExport(_Bulk, HandsOut[AuditLogMessage], Iterator[AuditLogMessage]):
             if not self._stop.is_set():
                 self._start_workers(self._queue_work(added))
 
-    def _queue(self, index: int) -> queue.Queue[_Item]:
+    def _queue(self, index: int) -> queue.Queue[Item[RecordT]]:
         """Sub-query `index`'s own queue (made by whichever of its worker and the consumer needs it first);
         what it holds is bounded by the budget (see `_fits`)."""
-        return self._queues.setdefault(index, queue.Queue[_Item]())
+        return self._queues.setdefault(index, queue.Queue[Item[RecordT]]())
 
-    def _put(self, index: int, item: _Item) -> None:
+    def _put(self, index: int, item: Item[RecordT]) -> None:
         if self.ordered:
             with self._room:
                 while isinstance(item, PageItem) and not self._fits(index):
@@ -199,7 +197,7 @@ class BulkExport(_Bulk, HandsOut[AuditLogMessage], Iterator[AuditLogMessage]):
                 self._failed = True
             self._put(index, Failure(error))
 
-    def _hand_out(self, limit: int | None) -> HandOut[AuditLogMessage] | None:
+    def _hand_out(self, limit: int | None) -> HandOut[RecordT] | None:
         if self._threads is None:
             self._begin()
         while (out := self._state.hand_out(limit)) is None and not self._state.finished:
@@ -217,15 +215,12 @@ class BulkExport(_Bulk, HandsOut[AuditLogMessage], Iterator[AuditLogMessage]):
             self.close()
         return out
 
-    def _taken(self, source: int, item: _Item) -> None:
+    def _taken(self, source: int, item: Item[RecordT]) -> None:
         """A page left sub-query `source`'s queue (or the head moved on): room for the workers waiting."""
         with self._room:
             if isinstance(item, PageItem):
                 self._held[source] -= 1
             self._room.notify_all()
-
-    def __iter__(self) -> BulkExport:
-        return self
 
     def close(self) -> None:
         """Stops the workers and waits for them: a request in flight completes, nothing more is sent."""
@@ -237,7 +232,7 @@ class BulkExport(_Bulk, HandsOut[AuditLogMessage], Iterator[AuditLogMessage]):
                 if thread is not threading.current_thread():
                     thread.join(_JOIN_TIMEOUT)
 
-    def __enter__(self) -> BulkExport:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -246,10 +241,36 @@ class BulkExport(_Bulk, HandsOut[AuditLogMessage], Iterator[AuditLogMessage]):
         self.close()
 
 
-class AsyncBulkExport(_Bulk, HandsOutAsync[AuditLogMessage], AsyncIterator[AuditLogMessage]):
+class BulkExport(_ThreadedBulk[AuditLogMessage], Iterator[AuditLogMessage]):
+    """The records of a split export, fetched by worker threads (see `export_audits`).
+
+    Iterate it for records, or `batches()` for one page's records at a time. `checkpoint()` and
+    `progress` may be read at any moment. Close it (or use `with`) to stop the workers early; after an
+    error the export is over: resume from `checkpoint()`.
+    """
+
+    def __init__(self, arguments: ExportArguments) -> None:
+        super().__init__(arguments, ModelResults())
+
+    def __iter__(self) -> BulkExport:
+        return self
+
+
+class JsonBulkExport(_ThreadedBulk[bytes]):
+    """`BulkExport` whose records are the JSON text the API sent, `bytes` on one line each (every field
+    and value as received); `batches()` hands them out a page at a time, with the same checkpoint."""
+
+    def __init__(self, arguments: ExportArguments) -> None:
+        super().__init__(arguments, JsonResults())
+
+
+class AsyncBulkExport(_Bulk[AuditLogMessage], HandsOutAsync[AuditLogMessage], AsyncIterator[AuditLogMessage]):
     """`BulkExport` for `async for`, fetched by asyncio tasks; `aclose()` (or `async with`) cancels them."""
 
     _tasks: list[asyncio.Task[None]] | None = None
+
+    def __init__(self, arguments: ExportArguments) -> None:
+        super().__init__(arguments, ModelResults())
 
     def _begin(self) -> None:
         self._queues: dict[int, asyncio.Queue[_Item]] = {}

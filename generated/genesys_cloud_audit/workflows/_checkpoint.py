@@ -31,13 +31,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from ._errors import CheckpointError, IntervalError
+from ._limits import AUTO
 from ._query_args import format_interval, query_fields
 
 __all__ = ["ExportCheckpoint", "PartCheckpoint"]
 
 CHECKPOINT_VERSION = 3
 _FIXED_VERSION = 2  # what a checkpoint of a fixed plan is written as
-AUTO = "auto"
 QUERY = "query"
 REALTIME = "realtime"
 _KINDS = (QUERY, REALTIME)

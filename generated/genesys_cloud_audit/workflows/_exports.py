@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from dataclasses import replace
-from typing import Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 from .._core._paging import Page
 from ..client import Client
@@ -30,7 +30,7 @@ from . import _arguments
 from ._arguments import ExportArguments, one_call
 from ._checkpoint import ExportCheckpoint
 from ._consumer import ExportState, ExportView, HandOut, HandsOut, HandsOutAsync, PageItem, PartEnd
-from ._producer import AsyncSubQueryRun, ModelResults, SubQueryRun, SubQueryRunBase
+from ._producer import AsyncSubQueryRun, JsonResults, ModelResults, ResultsReader, SubQueryRun, SubQueryRunBase
 from ._progress import ProgressCallback
 from ._query_args import ReadSettings
 
@@ -44,7 +44,8 @@ __all__ = [
 ]
 
 ResultsPage = Page[AuditQueryExecutionResultsResponse, AuditLogMessage]
-RunT = TypeVar("RunT", bound=SubQueryRunBase[AuditLogMessage])
+RecordT = TypeVar("RecordT")
+RunT = TypeVar("RunT", bound=SubQueryRunBase[Any])
 
 
 def _page(out: HandOut[AuditLogMessage]) -> ResultsPage:
@@ -55,11 +56,10 @@ def _page(out: HandOut[AuditLogMessage]) -> ResultsPage:
     return cast(ResultsPage, page)
 
 
-class _Export(ExportView[AuditLogMessage], Generic[RunT]):
+class _Export(ExportView[RecordT], Generic[RecordT, RunT]):
     """What the sync and async exports share: the state machine, the run of the sub-query being read,
-    and the report of progress."""
+    how its pages are read, and the report of progress."""
 
-    _run_class: type[RunT]
     _run: RunT | None = None
 
     def __init__(
@@ -67,20 +67,23 @@ class _Export(ExportView[AuditLogMessage], Generic[RunT]):
         client: Client,
         plan: ExportCheckpoint,
         settings: ReadSettings,
-        progress: ProgressCallback | None = None,
+        progress: ProgressCallback | None,
+        reader: ResultsReader[RecordT],
     ) -> None:
         self.client = client
         self.settings = settings
-        self._state = ExportState[AuditLogMessage](plan, progress=progress)
-        self._reader = ModelResults()
+        self._state = ExportState[RecordT](plan, progress=progress)
+        self._reader = reader
 
     def _head_run(self) -> RunT:
         if self._run is None:
             index = self._state.head()
             self._state.started[index] = True
-            self._run = self._run_class(self.client, self._state, index, self.settings, self._reader,
-                                        self._state.reporter)  # fmt: skip
+            self._run = self._new_run(index)
         return self._run
+
+    def _new_run(self, index: int) -> RunT:
+        raise NotImplementedError
 
     def _part(self) -> int:
         """The sub-query being read (the last one once every record is out)."""
@@ -107,17 +110,13 @@ class _Export(ExportView[AuditLogMessage], Generic[RunT]):
         return self._state.pages_read
 
 
-class AuditExport(_Export[SubQueryRun[AuditLogMessage]], HandsOut[AuditLogMessage], Iterator[AuditLogMessage]):
-    """Every record of an audit query, page by page; iterate it, or call `batches()`, `pages()` or
-    `detailed_pages()` for whole pages.
+class _SyncExport(_Export[RecordT, SubQueryRun[RecordT]], HandsOut[RecordT]):
+    """The blocking driver, whatever form its records take."""
 
-    The query is created (unless resuming) and waited for when the first record is asked for, or on
-    `start()`. `transaction_id`, `cursor`, `records_read` and `checkpoint()` report progress. After an
-    error, iterating again carries on from the same position.
-    """
+    _items: Generator[PageItem[RecordT] | PartEnd, None, None] | None = None
 
-    _run_class = SubQueryRun[AuditLogMessage]
-    _items: Generator[PageItem[AuditLogMessage] | PartEnd, None, None] | None = None
+    def _new_run(self, index: int) -> SubQueryRun[RecordT]:
+        return SubQueryRun(self.client, self._state, index, self.settings, self._reader, self._state.reporter)
 
     def start(self) -> str:
         """Creates the query if needed and waits until it has succeeded; returns its transaction id."""
@@ -144,10 +143,25 @@ class AuditExport(_Export[SubQueryRun[AuditLogMessage]], HandsOut[AuditLogMessag
             self._run = self._items = None
         self._state.receive(item)
 
-    def _hand_out(self, limit: int | None) -> HandOut[AuditLogMessage] | None:
+    def _hand_out(self, limit: int | None) -> HandOut[RecordT] | None:
         while (out := self._state.hand_out(limit)) is None and not self._state.finished:
             self._receive()
         return out
+
+
+class AuditExport(_SyncExport[AuditLogMessage], Iterator[AuditLogMessage]):
+    """Every record of an audit query, page by page; iterate it, or call `batches()`, `pages()` or
+    `detailed_pages()` for whole pages.
+
+    The query is created (unless resuming) and waited for when the first record is asked for, or on
+    `start()`. `transaction_id`, `cursor`, `records_read` and `checkpoint()` report progress. After an
+    error, iterating again carries on from the same position.
+    """
+
+    def __init__(
+        self, client: Client, plan: ExportCheckpoint, settings: ReadSettings, progress: ProgressCallback | None = None
+    ) -> None:
+        super().__init__(client, plan, settings, progress, ModelResults())
 
     def detailed_pages(self) -> Iterator[ResultsPage]:
         """The remaining pages, each with its records, the cursor it was read with and the next one."""
@@ -163,13 +177,32 @@ class AuditExport(_Export[SubQueryRun[AuditLogMessage]], HandsOut[AuditLogMessag
         return self
 
 
+class JsonAuditExport(_SyncExport[bytes]):
+    """`AuditExport` whose records are the JSON text the API sent, `bytes` on one line each (every
+    field and value as received); `batches()` hands them out a page at a time, with the same checkpoint."""
+
+    def __init__(
+        self, client: Client, plan: ExportCheckpoint, settings: ReadSettings, progress: ProgressCallback | None = None
+    ) -> None:
+        super().__init__(client, plan, settings, progress, JsonResults())
+
+
 class AsyncAuditExport(
-    _Export[AsyncSubQueryRun[AuditLogMessage]], HandsOutAsync[AuditLogMessage], AsyncIterator[AuditLogMessage]
+    _Export[AuditLogMessage, AsyncSubQueryRun[AuditLogMessage]],
+    HandsOutAsync[AuditLogMessage],
+    AsyncIterator[AuditLogMessage],
 ):
     """`AuditExport` for `async for`; cancelling the task stops the waiting or paging."""
 
-    _run_class = AsyncSubQueryRun[AuditLogMessage]
     _items: AsyncGenerator[PageItem[AuditLogMessage] | PartEnd, None] | None = None
+
+    def __init__(
+        self, client: Client, plan: ExportCheckpoint, settings: ReadSettings, progress: ProgressCallback | None = None
+    ) -> None:
+        super().__init__(client, plan, settings, progress, ModelResults())
+
+    def _new_run(self, index: int) -> AsyncSubQueryRun[AuditLogMessage]:
+        return AsyncSubQueryRun(self.client, self._state, index, self.settings, self._reader, self._state.reporter)
 
     async def start(self) -> str:
         """Creates the query if needed and waits until it has succeeded; returns its transaction id."""

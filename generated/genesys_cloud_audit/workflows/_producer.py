@@ -11,19 +11,21 @@ Failed or Cancelled raises WaitFailedError and leaves the checkpoint, so that re
 
 `SubQueryRun` and `AsyncSubQueryRun` are the sync and async forms of the same steps; everything that
 is not I/O lives in their shared base. How a results page is fetched and decoded is a `ResultsReader`,
-so records can come out as models (the default) or in another form.
+so records can come out as models (the default) or as the JSON text the API sent (`JsonResults`).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
-from .._core._decoding import require_field
-from .._core._errors import NotFoundError, WaitFailedError
+import msgspec
+
+from .._core._decoding import json_items, require_field
+from .._core._errors import DecodingError, NotFoundError, WaitFailedError
 from .._core._paging import AsyncCursorPages, CursorPages, Page
 from .._core._waiter import wait_for_state, wait_for_state_async
 from ..api.audit import get_audits_query_transaction_id as _status
@@ -31,8 +33,9 @@ from ..api.audit import get_audits_query_transaction_id_results as _results
 from ..api.audit import post_audits_query as _query
 from ..client import Client
 from ..models.audit_log_message import AuditLogMessage
+from ..models.audit_query_execution_results_response import AuditQueryExecutionResultsResponse
 from ..models.audit_query_execution_status_response import AuditQueryExecutionStatusResponse
-from ..types import Unset
+from ..types import UNSET, Response, Unset
 from ._adaptive import AutoSplit, records_inside
 from ._consumer import ExportState, PageItem, PartEnd
 from ._query_args import ReadSettings
@@ -83,6 +86,76 @@ class ModelResults:
     def event_date(self, record: AuditLogMessage) -> datetime | None:
         moment = record.event_date
         return None if isinstance(moment, Unset) else moment
+
+
+@dataclass(frozen=True)
+class JsonPage:
+    """A results page as its model (decoded and checked as usual: the cursor, a redirect, a bad record's
+    DecodingError) and its records as the JSON text received, one `bytes` each."""
+
+    response: AuditQueryExecutionResultsResponse
+    records: list[bytes]
+
+
+def _json_page(response: Response[AuditQueryExecutionResultsResponse]) -> JsonPage:
+    page = response.parsed
+    if page is None:  # cannot be: a results page with no model raised already
+        raise DecodingError("the results page has no body")
+    records = json_items(response.content, "entities")
+    if len(records) != len(page.entities or ()):  # cannot be, for one body: both come from it
+        raise DecodingError("the page's records could not be read as received", field="entities", path="entities")
+    return JsonPage(page, records)
+
+
+class JsonResults:
+    """Records as the JSON text the API sent (`bytes`, one line each): every field and value as
+    received, known to the spec or not. Each page is still decoded as its model first, so a page that
+    does not fit the spec fails exactly as it does for `ModelResults`."""
+
+    def pages(
+        self, client: Client, transaction_id: str, settings: ReadSettings, cursor: str | None, skip: int
+    ) -> CursorPages[JsonPage, bytes]:
+        def fetch(page_cursor: str | None) -> JsonPage:
+            arguments = _fetch_arguments(settings, page_cursor)
+            return _json_page(_results.sync_detailed(transaction_id, client=client, **arguments))
+
+        return CursorPages(fetch, start_cursor=cursor, skip=skip, **_json_paging)
+
+    def pages_async(
+        self, client: Client, transaction_id: str, settings: ReadSettings, cursor: str | None, skip: int
+    ) -> AsyncCursorPages[JsonPage, bytes]:
+        async def fetch(page_cursor: str | None) -> JsonPage:
+            arguments = _fetch_arguments(settings, page_cursor)
+            return _json_page(await _results.asyncio_detailed(transaction_id, client=client, **arguments))
+
+        return AsyncCursorPages(fetch, start_cursor=cursor, skip=skip, **_json_paging)
+
+    def event_date(self, record: bytes) -> datetime | None:
+        # The page was decoded as its model already, so the record's eventDate is a valid date-time.
+        return _event_dates.decode(record).eventDate
+
+
+class _Dated(msgspec.Struct):
+    """Just the eventDate of a record (what an adaptive split reads of a record kept as text)."""
+
+    eventDate: datetime | None = None
+
+
+_event_dates = msgspec.json.Decoder(_Dated)
+
+
+# How JsonResults pages through a query: what the generated results `paginate` does, on JsonPage.
+_json_paging: dict[str, Any] = {
+    "cursor_of": lambda page: page.response.cursor,
+    "items_of": lambda page: page.records,
+    "operation": "getAuditsQueryTransactionIdResults",
+    "redirect_of": lambda page: page.response.additional_properties.get("downloadUrl"),
+}
+
+
+def _fetch_arguments(settings: ReadSettings, cursor: str | None) -> dict[str, Any]:
+    return {"cursor": UNSET if cursor is None else cursor, "page_size": settings.page_size,
+            "expand": settings.expand, "request_options": settings.request_options}  # fmt: skip
 
 
 def _page_arguments(settings: ReadSettings, cursor: str | None, skip: int) -> dict[str, Any]:

@@ -19,17 +19,18 @@ from ...api.audit import (
 from ...client import Client
 from ...models import AuditQueryExecutionStatusResponse, AuditQueryServiceMapping
 from .. import _arguments
-from .._bulk import export_audits
-from .._checkpoint import AUTO, REALTIME, ExportCheckpoint, FileFacts
+from .._bulk import JsonBulkExport
+from .._checkpoint import REALTIME, ExportCheckpoint, FileFacts
 from .._errors import CheckpointError
-from .._exports import AuditExport
-from .._plan import MAX_SUB_QUERIES, check_same_export, existing_query_plan, one_query_plan, sub_query_count
+from .._exports import JsonAuditExport
+from .._limits import AUTO, MAX_SUB_QUERIES
+from .._plan import check_same_export, existing_query_plan, one_query_plan, sub_query_count
 from .._progress import ExportProgress
 from .._query_args import MAX_PAGE_SIZE, ReadSettings, format_interval
 from .._realtime import RealtimeExport
 from .._related import related_audits
 from ._completion import completion_script
-from ._export import Export, Sink, write_export, write_records
+from ._export import Export, JsonRecords, Sink, json_texts, write_export, write_records
 from ._formats import format_for
 from ._interval import last_interval, parse_duration
 from ._parser import build_parser
@@ -199,7 +200,7 @@ class _SaveNewQueries:
     export's queries are made in worker threads; only the writer saves its checkpoint.)"""
 
     def __init__(self, progress: Progress, sink: Sink, session: Session) -> None:
-        self.export: AuditExport | None = None
+        self.export: JsonAuditExport | None = None
         self._progress = progress
         self._sink = sink
         self._session = session
@@ -246,25 +247,25 @@ class _Job:
     def one_query(self, plan: ExportCheckpoint, session: Session) -> Export:
         callback = _SaveNewQueries(self.progress, self.sink, session)
         arguments = _arguments.ExportArguments(self.client, plan, self.settings, progress=callback)
-        callback.export = AuditExport(self.client, arguments.plan, arguments.settings, arguments.progress)
+        callback.export = JsonAuditExport(self.client, arguments.plan, arguments.settings, arguments.progress)
         return callback.export
 
     def split(self) -> Export:
         cap, concurrency = self.args.max_sub_queries or MAX_SUB_QUERIES, self.args.concurrency or 8
         span = AUTO if self.params["split"] == AUTO else parse_duration(self.params["split"])
-        export = export_audits(
+        export = JsonBulkExport(_arguments.split(
             self.client, span=span, concurrency=concurrency,
             ordered=self.params["ordered"] is not False, checkpoint=self.stored, wait_policy=self.policy,
             progress=self.progress.event, max_sub_queries=cap, **self._query(),
-        )  # fmt: skip
+        ))  # fmt: skip
         self.progress.inform(_plan_line(self.client, export.checkpoint(), self.params["split"], concurrency))
         return export
 
     def realtime(self) -> Export:
         fresh = _arguments.realtime(self.client, **self._query())
         plan = self._same(fresh.plan)
-        return RealtimeExport(_arguments.ExportArguments(self.client, plan, fresh.settings,
-                                                         progress=self.progress.event))  # fmt: skip
+        return JsonRecords(RealtimeExport(_arguments.ExportArguments(self.client, plan, fresh.settings,
+                                                                     progress=self.progress.event)))  # fmt: skip
 
     def results(self, session: Session) -> Export:
         session.transaction_id = self.params["transaction_id"]
@@ -368,7 +369,7 @@ def export(args: argparse.Namespace, session: Session) -> int:
             if args.command == "related":
                 records = related_audits(client, args.audit_id, trustor_org_id=args.trustor_org, sort=args.sort,
                                          expand_user=args.expand_user)  # fmt: skip
-                write_records(sink, fmt, records)
+                write_records(sink, fmt, json_texts(records))
                 sink.finish()
             else:
                 # A split export stops its workers itself when it ends or fails; on Ctrl-C they are

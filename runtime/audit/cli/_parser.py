@@ -2,6 +2,7 @@
 
 Every option value is checked as it is parsed (numbers finite and in range, durations bounded, filters
 named), so a bad one is a usage error (exit status 2) in two short lines, before anything is sent.
+Building the parser loads nothing of the client (`--help` stays quick); the checks load what they need.
 """
 
 from __future__ import annotations
@@ -12,12 +13,8 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn, TypeVar
 
 from ... import __version__
-from ...models import AuditQueryFilterProperty
-from .._checkpoint import AUTO
-from .._errors import IntervalError
-from .._plan import MAX_SUB_QUERIES
+from .._limits import AUTO, MAX_SUB_QUERIES
 from ._formats import FORMATS
-from ._interval import parse_duration
 
 __all__: list[str] = []
 
@@ -45,6 +42,8 @@ class _Parser(argparse.ArgumentParser):
 
 def parse_filter(text: str) -> tuple[str, str]:
     """`Name=value` with Name one of the filter properties (case-insensitive) -> (Name, value)."""
+    from ...models.audit_query_filter_property import AuditQueryFilterProperty
+
     name, sep, value = text.partition("=")
     known = {member.value.lower(): member.value for member in AuditQueryFilterProperty}
     if not sep or not value or name.strip().lower() not in known:
@@ -74,6 +73,9 @@ def number(kind: type[_NUMBER], minimum: _NUMBER, maximum: _NUMBER, *, above: bo
 
 def duration(text: str) -> str:
     """A duration such as `7d` (see `parse_duration`), kept as written (lower case)."""
+    from .._errors import IntervalError
+    from ._interval import parse_duration
+
     try:
         parse_duration(text)
     except IntervalError as error:

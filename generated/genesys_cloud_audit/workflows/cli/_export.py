@@ -12,7 +12,8 @@ partial file, so an interrupted export resumes after its last complete page.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+import json
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
 from ...models.audit_log_message import AuditLogMessage
@@ -23,11 +24,40 @@ __all__: list[str] = []
 
 
 class Export(Protocol):
-    """What the loop needs of a library export (`AuditExport`, `BulkExport`, `RealtimeExport`)."""
+    """What the loop needs of a library export whose records are JSON text (`JsonAuditExport`,
+    `JsonBulkExport`, or `JsonRecords` over any other)."""
+
+    def batches(self) -> Iterator[Sequence[bytes]]: ...
+
+    def checkpoint(self) -> ExportCheckpoint: ...
+
+
+class ModelExport(Protocol):
+    """A library export whose records are models (`RealtimeExport`)."""
 
     def batches(self) -> Iterator[Sequence[AuditLogMessage]]: ...
 
     def checkpoint(self) -> ExportCheckpoint: ...
+
+
+def json_texts(records: Iterable[AuditLogMessage]) -> list[bytes]:
+    """Models as JSON text on one line each, laid out as `JsonAuditExport` gives its records (their
+    `to_dict()`: every field they were decoded with)."""
+    return [json.dumps(record.to_dict(), ensure_ascii=False).encode() for record in records]
+
+
+class JsonRecords:
+    """An export of models handing out its pages as JSON text, with its own checkpoint."""
+
+    def __init__(self, export: ModelExport) -> None:
+        self._export = export
+
+    def batches(self) -> Iterator[Sequence[bytes]]:
+        for batch in self._export.batches():
+            yield json_texts(batch)
+
+    def checkpoint(self) -> ExportCheckpoint:
+        return self._export.checkpoint()
 
 
 class Sink(Protocol):
@@ -52,9 +82,9 @@ class Sink(Protocol):
     def close(self) -> None: ...
 
 
-def write_records(sink: Sink, fmt: RecordFormat, records: Sequence[AuditLogMessage]) -> None:
-    """Writes one page of records and counts it in the sink's facts."""
-    sink.write_page(fmt.page([record.to_dict() for record in records]))
+def write_records(sink: Sink, fmt: RecordFormat, records: Sequence[bytes]) -> None:
+    """Writes one page of records (each the JSON text of one) and counts it in the sink's facts."""
+    sink.write_page(fmt.page(records))
     sink.facts.pages += 1
     sink.facts.records += len(records)
 

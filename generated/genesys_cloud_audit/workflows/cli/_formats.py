@@ -3,7 +3,8 @@
 
 """Record formats: JSON lines, CSV with a fixed column set, and a fixed-width text table.
 
-Each format turns records into bytes: `header()` once at the start of a file, `page(records)` per page;
+Records come as the JSON text of each (as the API sent it, one line each). Each format turns them into
+bytes: `header()` once at the start of a file, `page(records)` per page;
 `count(data, size)` reads back how many whole records the first `size` bytes of such a file hold, so a
 resumed export can check its partial file against its checkpoint.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, BinaryIO, Protocol
 
 __all__: list[str] = []
@@ -52,6 +53,13 @@ def column_value(record: Mapping[str, Any], column: str) -> str:
     value: Any = record
     for part in column.split("."):
         value = value.get(part) if isinstance(value, Mapping) else None
+    return _text(value, column)
+
+
+def _text(value: Any, column: str) -> str:
+    """What a column shows of the JSON value found at its path."""
+    if type(value) is str:
+        return value
     if column == "message" and isinstance(value, Mapping):
         value = value.get("message") or value.get("messageWithParams") or value.get("localizableMessageCode")
     if value is None:
@@ -63,10 +71,41 @@ def column_value(record: Mapping[str, Any], column: str) -> str:
     return str(value)
 
 
+class _Columns:
+    """Reads columns out of records' JSON text, as `column_value` reads them out of the objects: only the
+    fields the columns name are decoded (by msgspec, loaded on first use: `--help` never needs it)."""
+
+    def __init__(self, columns: Sequence[str]) -> None:
+        self._paths = [(column, column.split(".")) for column in columns]
+        self._decode: Callable[[bytes], Any] | None = None
+
+    def _decoder(self) -> Callable[[bytes], Any]:
+        import msgspec
+
+        names = dict.fromkeys(path[0] for _, path in self._paths)  # each JSON value as it is, None when absent
+        fields = msgspec.defstruct("ColumnFields", [(name, Any, None) for name in names])
+        self._decode = msgspec.json.Decoder(fields).decode
+        return self._decode
+
+    def rows(self, records: Iterable[bytes]) -> Iterator[list[str]]:
+        decode = self._decode or self._decoder()
+        for record in records:
+            fields = decode(record)
+            row = []
+            for column, (first, *rest) in self._paths:
+                value = getattr(fields, first)
+                for part in rest:
+                    value = value.get(part) if isinstance(value, Mapping) else None
+                row.append(_text(value, column))
+            yield row
+
+
 class RecordFormat(Protocol):
     def header(self) -> bytes: ...
 
-    def page(self, records: Iterable[Mapping[str, Any]]) -> bytes: ...
+    def page(self, records: Sequence[bytes]) -> bytes:
+        """One page of records, each given as its JSON text on one line."""
+        ...
 
     def count(self, data: BinaryIO, size: int) -> int:
         """The records in the first `size` bytes of `data` (read from its start); ValueError saying what
@@ -95,13 +134,13 @@ def _after_header(data: BinaryIO, header: bytes, size: int) -> int:
 
 
 class JsonLines:
-    """One record per line, as the model's `to_dict()` gives it."""
+    """One record per line, its JSON text as the API sent it: every field and value as received."""
 
     def header(self) -> bytes:
         return b""
 
-    def page(self, records: Iterable[Mapping[str, Any]]) -> bytes:
-        return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records).encode()
+    def page(self, records: Sequence[bytes]) -> bytes:
+        return b"\n".join(records) + b"\n" if records else b""
 
     def count(self, data: BinaryIO, size: int) -> int:
         count = 0
@@ -120,11 +159,14 @@ class Csv:
         csv.writer(buffer).writerows(rows)
         return buffer.getvalue().encode()
 
+    def __init__(self) -> None:
+        self._columns = _Columns(CSV_COLUMNS)
+
     def header(self) -> bytes:
         return self._rows([CSV_COLUMNS])
 
-    def page(self, records: Iterable[Mapping[str, Any]]) -> bytes:
-        return self._rows([column_value(record, column) for column in CSV_COLUMNS] for record in records)
+    def page(self, records: Sequence[bytes]) -> bytes:
+        return self._rows(self._columns.rows(records))
 
     def count(self, data: BinaryIO, size: int) -> int:
         lines = (line.decode("utf-8") for line in _lines(data, _after_header(data, self.header(), size)))
@@ -146,6 +188,9 @@ def _cell(text: str, width: int) -> str:
 class Table:
     """A fixed-width text table for reading in a terminal."""
 
+    def __init__(self) -> None:
+        self._columns = _Columns([name for name, _ in TABLE_COLUMNS])
+
     @staticmethod
     def _line(cells: Iterable[str]) -> bytes:
         return ("  ".join(cells).rstrip() + "\n").encode()
@@ -155,9 +200,11 @@ class Table:
             "-" * width for _, width in TABLE_COLUMNS
         )
 
-    def page(self, records: Iterable[Mapping[str, Any]]) -> bytes:
+    def page(self, records: Sequence[bytes]) -> bytes:
+        widths = [width for _, width in TABLE_COLUMNS]
         return b"".join(
-            self._line(_cell(column_value(record, name), width) for name, width in TABLE_COLUMNS) for record in records
+            self._line(_cell(text, width) for text, width in zip(row, widths, strict=True))
+            for row in self._columns.rows(records)
         )
 
     def count(self, data: BinaryIO, size: int) -> int:

@@ -24,7 +24,7 @@ import fcntl
 import os
 import stat
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO, cast
 
@@ -32,6 +32,7 @@ from .._checkpoint import ExportCheckpoint, FileFacts
 from .._errors import CheckpointError
 from ._checkpoint import check_positions, load_checkpoint, mismatched_options, save_checkpoint
 from ._formats import RecordFormat
+from ._writer import OrderedWriter
 
 __all__: list[str] = []
 
@@ -190,6 +191,8 @@ class ExportFile:
     existing checkpoint is refused unless `restart`. `finished_before` says that the export had
     already finished (only its checkpoint was left): nothing remains to fetch. The partial file is
     locked from the start, so a second export to the same file is refused instead of mixing pages.
+    Each page is synced, then the checkpoint counting it, in a writer thread (`OrderedWriter`) while the
+    export reads on: the checkpoint on disk never counts a byte that is not on disk.
     """
 
     def __init__(self, output: Output, facts: FileFacts, fmt: RecordFormat, *, resume: bool, restart: bool) -> None:
@@ -205,7 +208,8 @@ class ExportFile:
         self.stored: ExportCheckpoint | None = None
         self.finished_before = False
         self._finished = False
-        self._last: ExportCheckpoint | None = None
+        self._last: ExportCheckpoint | None = None  # the checkpoint last saved
+        self._writer = OrderedWriter()
         self._existed = self.partial_file.exists()
         self._stream: BinaryIO | None = self._lock()
         try:
@@ -310,18 +314,27 @@ class ExportFile:
         os.fsync(self._stream.fileno())
 
     def write_page(self, data: bytes) -> None:
-        """Appends one page; call `save` after updating the checkpoint's position."""
+        """Appends one page (synced by the writer's thread); call `save` after updating the position."""
+        self._writer.submit(lambda: self._append(data))
+        self.facts.bytes += len(data)
+
+    def _append(self, data: bytes) -> None:
         assert self._stream is not None
         self._stream.write(data)
         self._sync()
-        self.facts.bytes += len(data)
 
     def save(self, checkpoint: ExportCheckpoint) -> None:
-        save_checkpoint(self.checkpoint_file, checkpoint, self.facts)
+        """Saves `checkpoint` with the facts as they are now, once the pages written before are synced."""
+        facts = replace(self.facts)
+        self._writer.submit(lambda: self._store(checkpoint, facts))
+
+    def _store(self, checkpoint: ExportCheckpoint, facts: FileFacts) -> None:
+        save_checkpoint(self.checkpoint_file, checkpoint, facts)
         self._last = checkpoint
 
     def finish(self) -> None:
         """Renames the complete partial file to the output and removes the checkpoint."""
+        self._writer.drain()
         assert self._stream is not None
         if self.finished_before:
             self._release(remove=True)  # the empty partial file made to hold the lock
@@ -351,6 +364,7 @@ class ExportFile:
     def close(self) -> None:
         """Closes the partial file. What can resume stays for a later --resume; an export that stopped
         before it made a query or wrote a record leaves nothing behind."""
+        self._writer.settle()  # what was handed to the writer is on disk (or failed) before anything closes
         if self._finished:
             return
         forget = self.stored is None and not _worth_keeping(self._last)
