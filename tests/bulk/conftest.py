@@ -13,28 +13,19 @@ import pytest
 from genesys_cloud_audit import Client, WaitPolicy
 from genesys_cloud_audit._core._ratelimit import RateLimiter
 
-from emulator import Emulator, EmulatorConfig, run_emulator
-from tests.support.clients import emulator_clients
+from emulator import Emulator, EmulatorConfig
+from tests.support.clients import emulator_clients, emulator_fixtures
 
 END = datetime(2026, 11, 1, tzinfo=UTC)
 START = END - timedelta(days=90)
 RECORDS = 6000
 
 
-@pytest.fixture(scope="session")
-def limited_emulator() -> Iterator[Emulator]:
-    config = EmulatorConfig(
-        records=RECORDS, seed=5, data_start=START, data_end=END, validate=False, pending_polls=0,
-        succeed_after_seconds=0.3, rate_limit_rpm=40, rate_limit_window=4.0,
-    )  # fmt: skip
-    with run_emulator(config) as emu:
-        yield emu
-
-
-@pytest.fixture
-def emu(limited_emulator: Emulator) -> Emulator:
-    limited_emulator.reset()
-    return limited_emulator
+limited_emulator, emu = emulator_fixtures(
+    EmulatorConfig(records=RECORDS, seed=5, data_start=START, data_end=END, validate=False, pending_polls=0,
+                   succeed_after_seconds=0.3, rate_limit_rpm=40, rate_limit_window=4.0),
+    name="limited_emulator",
+)  # fmt: skip
 
 
 @pytest.fixture(scope="session")

@@ -23,8 +23,8 @@ from genesys_cloud_audit import (
 )
 from genesys_cloud_audit.errors import BadRequestError
 
-from emulator import Emulator, EmulatorConfig, run_emulator
-from tests.support.clients import emulator_clients
+from emulator import Emulator, EmulatorConfig
+from tests.support.clients import emulator_clients, emulator_fixtures
 
 END = datetime(2026, 11, 1, tzinfo=UTC)
 DENSE = (END - timedelta(days=3), END)
@@ -33,19 +33,12 @@ PAGE = 100
 WAIT = WaitPolicy(first_interval=0.01, growth=1.5, max_interval=0.05, deadline=30.0)
 
 
-@pytest.fixture(scope="module")
-def dense_emulator() -> Iterator[Emulator]:
-    # The organization's 6,000 records fall in the last 3 days, plus a few outside: a sparse year before.
-    config = EmulatorConfig(records=6000, seed=9, data_start=DENSE[0] - timedelta(hours=6), data_end=END,
-                            pending_polls=1, validate=False)  # fmt: skip
-    with run_emulator(config) as emu:
-        yield emu
-
-
-@pytest.fixture
-def emu(dense_emulator: Emulator) -> Emulator:
-    dense_emulator.reset()
-    return dense_emulator
+# The organization's 6,000 records fall in the last 3 days, plus a few outside: a sparse year before.
+dense_emulator, emu = emulator_fixtures(
+    EmulatorConfig(records=6000, seed=9, data_start=DENSE[0] - timedelta(hours=6), data_end=END, pending_polls=1,
+                   validate=False),
+    name="dense_emulator", scope="module",
+)  # fmt: skip
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from datetime import datetime
 import pytest
 from genesys_cloud_audit import Client, RetryPolicy, WaitPolicy
 
-from emulator import Emulator, EmulatorConfig, run_emulator
-from tests.support.clients import emulator_clients
+from emulator import Emulator, EmulatorConfig
+from tests.support.clients import emulator_clients, emulator_fixtures
 
 EXPORT_RECORDS = 25_000
 
@@ -19,16 +19,8 @@ def fast_wait() -> WaitPolicy:
     return WaitPolicy(first_interval=0.01, growth=2.0, max_interval=0.05, deadline=30.0)
 
 
-@pytest.fixture(scope="session")
-def export_emulator() -> Iterator[Emulator]:
-    with run_emulator(EmulatorConfig(records=EXPORT_RECORDS, seed=11, validate=False)) as emu:
-        yield emu
-
-
-@pytest.fixture
-def emu(export_emulator: Emulator) -> Emulator:
-    export_emulator.reset()
-    return export_emulator
+export_emulator, emu = emulator_fixtures(EmulatorConfig(records=EXPORT_RECORDS, seed=11, validate=False),
+                                         name="export_emulator")  # fmt: skip
 
 
 @pytest.fixture

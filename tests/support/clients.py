@@ -11,7 +11,16 @@ from genesys_cloud_audit import Client, RetryPolicy
 from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator, EmulatorConfig, run_emulator
 from tests.support.scripted_server import ScriptedServer, token_issuer
 
-__all__ = ["CLIENT_ID", "CLIENT_SECRET", "FAST_RETRY", "emulator_clients", "make_client", "serve", "shared_emulator"]
+__all__ = [
+    "CLIENT_ID",
+    "CLIENT_SECRET",
+    "FAST_RETRY",
+    "emulator_clients",
+    "emulator_fixtures",
+    "make_client",
+    "serve",
+    "shared_emulator",
+]
 
 CLIENT_ID = "test-client-id"
 CLIENT_SECRET = "s3cr3t-DO-NOT-LEAK-7f1e"
@@ -68,3 +77,21 @@ def shared_emulator(config: Callable[[], EmulatorConfig]) -> tuple[Any, Any]:
             request.getfixturevalue("emulator").reset()
 
     return emulator, clean
+
+
+def emulator_fixtures(config: EmulatorConfig, *, name: str, scope: str = "session") -> tuple[Any, Any]:
+    """For a conftest or test module: the fixture `name`, one emulator on 127.0.0.1 serving `config` for
+    `scope`, and `emu`, that emulator reset to its start state (queries, faults, counts) for each test
+    (`served, emu = emulator_fixtures(CONFIG, name="served")`)."""
+
+    @pytest.fixture(scope=scope, name=name)
+    def served() -> Iterator[Emulator]:
+        yield from serve(config)
+
+    @pytest.fixture(name="emu")
+    def emu(request: pytest.FixtureRequest) -> Emulator:
+        emulator: Emulator = request.getfixturevalue(name)
+        emulator.reset()
+        return emulator
+
+    return served, emu

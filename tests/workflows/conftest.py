@@ -9,7 +9,7 @@ import pytest
 from genesys_cloud_audit import Client, RetryPolicy, WaitPolicy
 
 from emulator import Emulator, EmulatorConfig
-from tests.support.clients import emulator_clients, serve
+from tests.support.clients import emulator_clients, emulator_fixtures
 
 DATA_START = datetime(2026, 10, 1, tzinfo=UTC)
 DATA_END = datetime(2026, 10, 11, tzinfo=UTC)
@@ -25,16 +25,7 @@ def expected_ids(emu: Emulator) -> list[str]:
     return [str(emu.app.dataset.record(index)["id"]) for index in range(RECORDS)]
 
 
-@pytest.fixture(scope="session")
-def workflow_emulator() -> Iterator[Emulator]:
-    yield from serve(CONFIG)
-
-
-@pytest.fixture
-def emu(workflow_emulator: Emulator) -> Emulator:
-    """The session's emulator, forgetting its queries, faults and counts before each test."""
-    workflow_emulator.reset()
-    return workflow_emulator
+workflow_emulator, emu = emulator_fixtures(CONFIG, name="workflow_emulator")
 
 
 @pytest.fixture
