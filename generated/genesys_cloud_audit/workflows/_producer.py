@@ -153,14 +153,17 @@ _json_paging: dict[str, Any] = {
 }
 
 
+def _read_arguments(settings: ReadSettings) -> dict[str, Any]:
+    """What every results request of an export is sent with."""
+    return {"page_size": settings.page_size, "expand": settings.expand, "request_options": settings.request_options}
+
+
 def _fetch_arguments(settings: ReadSettings, cursor: str | None) -> dict[str, Any]:
-    return {"cursor": UNSET if cursor is None else cursor, "page_size": settings.page_size,
-            "expand": settings.expand, "request_options": settings.request_options}  # fmt: skip
+    return {"cursor": UNSET if cursor is None else cursor, **_read_arguments(settings)}
 
 
 def _page_arguments(settings: ReadSettings, cursor: str | None, skip: int) -> dict[str, Any]:
-    return {"page_size": settings.page_size, "expand": settings.expand, "request_options": settings.request_options,
-            "start_cursor": cursor, "skip": skip}  # fmt: skip
+    return {"start_cursor": cursor, "skip": skip, **_read_arguments(settings)}
 
 
 def _state_text(value: object) -> str:
