@@ -31,6 +31,7 @@ from generator.notices import Notices
 from generator.plan.operations import OperationView, operation_views
 from generator.plan.package_plan import PackagePlan
 from generator.render import text
+from generator.render.enum_members import raw_enum_values
 from generator.render.package_files import Rendered
 from generator.render.upstream_view import upstream_view
 from generator.settings import PINNED_VERSIONS
@@ -95,7 +96,7 @@ def render_client(
     captured = io.StringIO()
     views: dict[str, OperationView] = {}
     try:
-        with contextlib.redirect_stdout(captured), _readable_untrusted_strings():
+        with contextlib.redirect_stdout(captured), _readable_untrusted_strings(), raw_enum_values():
             openapi = GeneratorData.from_dict(upstream_view(checked), config=config)
             if isinstance(openapi, GeneratorError):
                 raise _upstream_problem(openapi, checked.document, "cannot read the document")
