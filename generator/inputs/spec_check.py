@@ -78,7 +78,7 @@ def check_spec(
     problems.extend(_name_clashes(spec))
     problems.extend(_module_names(spec))
     _enum_member_names(spec, notices)
-    support = check_runtime_support(spec, problems, notices)
+    support = check_runtime_support(spec, notices)
     omitted = support.omitted
     extensions: dict[str, Extensions] = {}
     for operation in spec.operations():

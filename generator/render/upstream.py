@@ -121,8 +121,40 @@ def render_client(
         raise _template_failure(error, templates, checked.path) from None
     for problem in problems:
         notices.warning(_upstream_problem(problem, checked.document))
+    _leave_out_unbuilt_references(checked, output / plan.package, views, notices)
     notices.refuse_warnings()
     return Rendered(operations=_summaries(views), error_model=_error_model(checked, config))
+
+
+_MODEL_IMPORT = re.compile(r"^from \.\.\.models\.(\w+) import", re.MULTILINE)
+
+
+def _leave_out_unbuilt_references(
+    checked: CheckedSpec, package: Path, views: dict[str, OperationView], notices: Notices
+) -> None:
+    """An operation whose module imports a model openapi-python-client did not build (it removed the schema
+    after a problem it warned of, but not every operation using it) is left out with a warning: its module
+    could not be imported."""
+    for module, view in sorted(views.items()):
+        path = package / "api" / view.tag / f"{module}.py"
+        if not path.is_file():
+            continue
+        missing = sorted(
+            name
+            for name in set(_MODEL_IMPORT.findall(path.read_text(encoding="utf-8")))
+            if not (package / "models" / f"{name}.py").is_file()
+        )
+        if missing:
+            operation = checked.names.operations[module]
+            notices.warning(
+                checked.document.error(
+                    f"{view.method} {view.path} is left out: openapi-python-client refers to the model module "
+                    f"{missing[0]}, which it did not build (see its warning above)",
+                    operation.parts,
+                )
+            )
+            path.unlink()
+            del views[module]
 
 
 def _template_failure(error: Exception, templates: Path, spec: Path) -> GenerationError:

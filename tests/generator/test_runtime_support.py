@@ -177,16 +177,26 @@ def test_security_for_the_whole_spec_is_named_at_the_root(tmp_path: Path) -> Non
     )
 
 
-def test_an_undefined_security_scheme_is_named(tmp_path: Path) -> None:
+def test_an_undefined_security_scheme_cannot_be_met(tmp_path: Path) -> None:
     def edit(spec: dict[str, Any]) -> None:
         _operation(spec)["security"] = [{"petstore_auth": []}]
 
     checked, said = _check(tmp_path, edit)
-    assert checked is None
-    assert any(
-        "names the security scheme 'petstore_auth', which components/securitySchemes does not define" in line
-        for line in said
+    assert checked is not None and KEY in checked.omitted
+    assert (
+        len(said) == 1
+        and (
+            "at /paths/~1pets~1{petId}/post/security: POST /pets/{petId} is left out: every security requirement needs "
+            "'petstore_auth' (not defined in components/securitySchemes)"
+        )
+        in said[0]
     ), said
+
+    def with_another(spec: dict[str, Any]) -> None:
+        _operation(spec)["security"] = [{"petstore_auth": []}, {"key": []}]
+
+    checked, said = _check(tmp_path, with_another)
+    assert checked is not None and KEY not in checked.omitted and not said, said
 
 
 @pytest.mark.parametrize(
