@@ -8,6 +8,8 @@ from typing import Literal
 from .names import match_key
 
 __all__ = [
+    "OPERATION_FACETS",
+    "PARAMETER_FACETS",
     "ApiReference",
     "Location",
     "Operation",
@@ -15,10 +17,17 @@ __all__ = [
     "Permissions",
     "TypeKind",
     "TypeRef",
+    "Unreadable",
 ]
 
-TypeKind = Literal["primitive", "array", "map", "model"]
+TypeKind = Literal["primitive", "array", "map", "model", "unknown"]
 Location = Literal["path", "query", "header", "cookie", "body"]
+
+# What a page says about an operation and about a parameter, by name. A page may leave a facet
+# unstated (silence: its rendering never shows it, or the section leaves it out) or state it in a
+# form the reader cannot read (unread); either way that facet is not compared.
+OPERATION_FACETS = ("http", "summary", "description", "permissions", "return_type", "parameters")
+PARAMETER_FACETS = ("type", "required", "default", "allowed_values", "description")
 
 
 @dataclass(frozen=True)
@@ -46,7 +55,14 @@ class TypeRef:
     def map(cls, value: TypeRef) -> TypeRef:
         return cls("map", "", item=value)
 
+    @classmethod
+    def unknown(cls) -> TypeRef:
+        """A type the page writes in a form the reader cannot read."""
+        return cls("unknown", "")
+
     def __str__(self) -> str:
+        if self.kind == "unknown":
+            return "unknown"
         if self.kind == "array":
             return f"array of {self.item}"
         if self.kind == "map":
@@ -68,6 +84,12 @@ class Parameter:
     default: str | None = None  # rendered as text, as the docs show it
     allowed_values: tuple[str, ...] = ()
     line: int | None = None  # 1-based line in the docs page, when read from one
+    unstated: tuple[tuple[str, str], ...] = ()  # (facet, why the page does not say it)
+    unread: frozenset[str] = frozenset()  # facets written in a form the reader cannot read
+
+    def silent_on(self, facet: str) -> str | None:
+        """Why the page does not state ``facet``, or None if it does."""
+        return dict(self.unstated).get(facet)
 
 
 @dataclass(frozen=True)
@@ -92,6 +114,12 @@ class Operation:
     permissions: Permissions = field(default_factory=Permissions)
     parameters: tuple[Parameter, ...] = ()
     line: int | None = None
+    unstated: tuple[tuple[str, str], ...] = ()  # (facet, why the page does not say it)
+    unread: frozenset[str] = frozenset()
+
+    def silent_on(self, facet: str) -> str | None:
+        """Why the page does not state ``facet``, or None if it does."""
+        return dict(self.unstated).get(facet)
 
     @property
     def body(self) -> Parameter | None:
@@ -105,11 +133,23 @@ class Operation:
 
 
 @dataclass(frozen=True)
+class Unreadable:
+    """A place on the page written in a form the reader cannot read; the rest is still compared."""
+
+    line: int | None
+    message: str
+    operation: str | None = None  # the spec's operation id, when the place belongs to one
+    parameter: str | None = None
+
+
+@dataclass(frozen=True)
 class ApiReference:
     """All operations read from one source (a docs page or a spec file)."""
 
     source: str
     operations: tuple[Operation, ...]
+    problems: tuple[Unreadable, ...] = ()
+    rendering: str | None = None  # the rendering the page was read as, and how it was told
 
     def by_id(self) -> dict[str, Operation]:
         return {op.operation_id: op for op in self.operations}
