@@ -178,16 +178,8 @@ def load_source(folder: Path) -> DocsSource:
     sdk_files = sorted((folder / "sdks").glob("*.toml"))
     if not sdk_files:
         raise SourceError(f"{folder / 'sdks'}: no SDK rendering (sdks/NAME.toml)")
-    renderings = tuple(_rendering(path, source.layout) for path in sdk_files)
-    claimed: dict[str, str] = {}
-    for rendering in renderings:
-        for language in rendering.fence_languages:
-            if language in claimed:
-                raise SourceError(
-                    f"{folder / 'sdks' / (rendering.key + '.toml')}: example language {language!r} "
-                    f"is also {claimed[language]}'s; a language tells one SDK"
-                )
-            claimed[language] = rendering.key
+    claimed: dict[str, str] = {}  # example language -> the SDK it tells
+    renderings = tuple(_rendering(path, source.layout, claimed) for path in sdk_files)
     return DocsSource(source.name, folder, source.layout, source.permissions_key, source.markers, renderings)
 
 
@@ -352,11 +344,17 @@ def _json_type(key: str, value: Any) -> TypeRef:
     return schema_type(value)
 
 
-def _rendering(path: Path, layout: PageLayout) -> Rendering:
+def _rendering(path: Path, layout: PageLayout, claimed: dict[str, str]) -> Rendering:
     data = _Data(_read(path))
     name = data.text("name")
     assert name is not None
     fences = frozenset(t.lower() for t in data.texts("example_languages"))
+    for language in sorted(fences):
+        if language in claimed:
+            raise data.error(
+                "example_languages", f"{language!r} is also {claimed[language]}'s; a language tells one SDK"
+            )
+        claimed[language] = path.stem
     markers = data.patterns("markers")
     case = data.text("name_case")
     if case not in NAME_CASES:
