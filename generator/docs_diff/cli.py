@@ -33,7 +33,8 @@ _EPILOG = """\
 exit status:
   0  the page and the spec agree (silences aside; with --fix: nothing left to fix)
   1  they differ, or part of the page could not be read (with --fix --write: the spec
-     was edited, and drift --fix cannot express remains; it is listed on stderr)
+     was edited, and drift --fix cannot express remains, or part of the page could not
+     be read; both are listed on stderr)
   2  the page, the spec or the docs source cannot be read; the message names the file
      and line
 
@@ -132,9 +133,10 @@ def _fix(
             where = f"{docs_path}:{finding.docs_line}: " if finding.category is Category.UNREADABLE else ""
             print(f"left alone ({finding.category.value}): {where}{finding_message(finding)}", file=sys.stderr)
     drift = [f for f in findings if f.category is Category.DRIFT]
+    unread = any(f.category is Category.UNREADABLE for f in findings)
     if not drift:
         print(f"no differences: nothing to fix in {spec_path}", file=sys.stderr)
-        return EXIT_OK
+        return EXIT_DRIFT if unread else EXIT_OK
     result = fix_spec(spec_path, docs, findings, source)
     skipped = [f for f in drift if f not in result.applied]
     for finding in skipped:
@@ -145,11 +147,11 @@ def _fix(
         if result.text != result.original:
             write_atomically(spec_path, result.text)
         print(
-            f"wrote {spec_path}: {len(result.applied)} of {len(findings)} finding(s) fixed, "
+            f"wrote {spec_path}: {len(result.applied)} of {len(drift)} finding(s) fixed, "
             f"{len(result.remaining)} left; now run python -m generator generate and review git diff",
             file=sys.stderr,
         )
-        return EXIT_DRIFT if result.remaining else EXIT_OK
+        return EXIT_DRIFT if result.remaining or unread else EXIT_OK
     sys.stdout.write(result.diff(str(spec_path)))
     print(
         f"{len(result.applied)} of {len(drift)} finding(s) in {docs_path} written as edits of {spec_path}; "

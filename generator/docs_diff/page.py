@@ -720,14 +720,14 @@ class _PageReader:
             if facet not in stated and facet not in self.rendering.shows and facet not in unread
         )
         location: Location
-        if written == "body":
+        if written in self.layout.body_rows:
             location = "body"
         elif match_key(written) in path_keys:
             location = "path"
         else:
             location = "query"
         return Parameter(
-            name=param_name,
+            name="body" if location == "body" else param_name,  # the model's name for the request body
             location=location,
             type=ptype,
             description="" if "description" in unread else norm(cells[roles["description"]]),

@@ -58,6 +58,7 @@ class PageLayout:
 
     operations_columns: Mapping[str, str]  # header text (lower case) -> name | http | summary
     parameters_columns: Mapping[str, str]  # header text -> name | type | description | notes | required
+    body_rows: frozenset[str]  # the name of the parameters row that is the request body
     parameters_parts: frozenset[str]  # the sub-headings of an operation's parts (lower case)
     return_parts: frozenset[str]
     http_line: re.Pattern[str]  # groups: method, path
@@ -304,7 +305,9 @@ def _source(folder: Path, data: _Data) -> _SourceHead:
     permissions_key = spec.text("permissions", required=False)
     spec.done()
     ops = _columns(data.sub("operations_table"), _OPERATION_ROLES, ("name",))
-    params = _columns(data.sub("parameters_table"), _PARAMETER_ROLES, ("name", "type", "description", "notes"))
+    params_table = data.sub("parameters_table")
+    body_rows = frozenset(params_table.texts("body_rows", required=True))
+    params = _columns(params_table, _PARAMETER_ROLES, ("name", "type", "description", "notes"))
     parts = data.sub("parts")
     parameters_parts = frozenset(t.lower() for t in parts.texts("parameters", required=True))
     return_parts = frozenset(t.lower() for t in parts.texts("return_type", required=True))
@@ -320,6 +323,7 @@ def _source(folder: Path, data: _Data) -> _SourceHead:
     layout = PageLayout(
         operations_columns=ops,
         parameters_columns=params,
+        body_rows=body_rows,
         parameters_parts=parameters_parts,
         return_parts=return_parts,
         http_line=http_line,

@@ -241,8 +241,9 @@ def test_fix_writes_drift_and_leaves_silence_and_unreadable_places(
     text = text.replace("| **cursor** | **String**|", "| **cursor** | **String<**|")
     text = text.replace("Run a realtime audit query over recent days.", "Run a realtime query.")
     page.write_text(text)
-    assert main([str(page), "--spec", str(spec), "--fix", "--write"]) == 0
+    assert main([str(page), "--spec", str(spec), "--fix", "--write"]) == 1  # a place was not read
     err = capsys.readouterr().err
+    assert "wrote " + str(spec) + ": 3 of 3 finding(s) fixed, 0 left" in err
     assert f"left alone (unreadable): {page}:111: {RESULTS}: parameter cursor: not read:" in err
     assert f"left alone (silence): {RESULTS}: parameter pageSize: default not stated: spec 25" in err
     edited = spec.read_text()

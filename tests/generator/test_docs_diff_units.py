@@ -331,3 +331,22 @@ def test_findings_are_sorted() -> None:
     spec_side = op(Parameter("b", "query", STRING), Parameter("a", "query", STRING))
     docs_side = op()
     assert [f.parameter for f in compare(spec_side, docs_side)] == ["a", "b"]
+
+
+def test_tables_as_a_lenient_renderer_reads_them() -> None:
+    """A delimiter row of another width, spaces, an escaped pipe, an entity, an escaped underscore,
+    a row without its closing pipe or its empty Notes cell."""
+    params = (
+        "| Name | Type | Description | Notes |\n|---|---|\n"
+        "|   **id**   |   **string**   |  Thing \\| id &amp; more  |   |\n"
+        "| **page\\_size** | **int?**| Size | [optional] [default to 25]\n"
+        "| **q** | **string**| Query\n"
+    )
+    docs = parse(page(params=params))
+    assert docs.problems == ()
+    (op,) = docs.operations
+    assert [(p.name, p.description, p.required, p.default) for p in op.parameters] == [
+        ("id", "Thing | id & more", True, None),
+        ("pageSize", "Size", False, "25"),
+        ("q", "Query", True, None),
+    ]
