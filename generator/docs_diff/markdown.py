@@ -15,6 +15,8 @@ HTML to markdown-it) inside table cells; presentational tags such as
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Final
 
 from markdown_it import MarkdownIt
@@ -25,6 +27,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 __all__ = [
     "ASIDE_TYPES",
+    "TableRow",
     "block_text",
     "is_attribute_line",
     "is_html_only",
@@ -32,6 +35,7 @@ __all__ = [
     "norm",
     "parse_markdown",
     "raw_cells",
+    "read_rows",
     "repair_tables",
     "table_header",
     "table_rows",
@@ -164,3 +168,28 @@ def table_header(table: SyntaxTreeNode) -> list[str]:
 def table_rows(table: SyntaxTreeNode) -> list[SyntaxTreeNode]:
     """A table's body rows (tr nodes)."""
     return [tr for section in table.children[1:] for tr in section.children]
+
+
+@dataclass
+class TableRow:
+    """A table row's cells, and how many cells its source line has (some to spare, or too few)."""
+
+    cells: list[str]  # as many as the header has columns
+    line: int | None
+    spare: list[str]  # non-empty cells beyond the header's columns
+    written: int  # how many cells the source line has
+
+
+def read_rows(table: SyntaxTreeNode, width: int, lines: list[str]) -> Iterator[TableRow]:
+    """The body rows of a table as cell texts (links in the first two reduced to their text),
+    attribute lines dropped, each with what its source line (from ``lines``) holds."""
+    for tr in table_rows(table):
+        cells = [block_text(cell) for cell in tr.children]
+        cells[:2] = [unlinked(cell) for cell in cells[:2]]  # names and types
+        cells += [""] * (width - len(cells))
+        line = line_of(tr)
+        if cells and is_attribute_line(cells[0]) and not any(cells[1:]):
+            continue
+        written = raw_cells(lines[line - 1]) if line is not None and line <= len(lines) else cells
+        spare = [c.strip() for c in written[width:] if c.strip()]
+        yield TableRow(cells, line, spare, len(written))

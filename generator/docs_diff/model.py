@@ -8,8 +8,6 @@ from typing import Literal
 from .names import match_key
 
 __all__ = [
-    "OPERATION_FACETS",
-    "PARAMETER_FACETS",
     "ApiReference",
     "Location",
     "Operation",
@@ -23,11 +21,11 @@ __all__ = [
 TypeKind = Literal["primitive", "array", "map", "model", "unknown"]
 Location = Literal["path", "query", "header", "cookie", "body"]
 
-# What a page says about an operation and about a parameter, by name. A page may leave a facet
-# unstated (silence: its rendering never shows it, or the section leaves it out) or state it in a
-# form the reader cannot read (unread); either way that facet is not compared.
-OPERATION_FACETS = ("http", "summary", "description", "permissions", "return_type", "parameters")
-PARAMETER_FACETS = ("type", "required", "default", "allowed_values", "description")
+# Facets: what a page says about an operation (http, summary, description, permissions,
+# return_type, parameters) and about a parameter (type, required, default, allowed_values,
+# description). A page may leave a facet unstated (silence: its rendering never shows it, or the
+# section leaves it out) or state it in a form the reader cannot read (unread); either way that
+# facet is not compared.
 
 
 @dataclass(frozen=True)

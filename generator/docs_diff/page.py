@@ -24,9 +24,8 @@ line, ...), is refused with a PageError naming the file and line.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -36,28 +35,26 @@ from markdown_it.tree import SyntaxTreeNode
 from .markdown import (
     ASIDE_TYPES,
     block_text,
-    is_attribute_line,
     is_html_only,
     line_of,
     norm,
     parse_markdown,
-    raw_cells,
+    read_rows,
     repair_tables,
     table_header,
-    table_rows,
     unlinked,
     without_attribute_lines,
 )
-from .model import ApiReference, Location, Operation, Parameter, Permissions, TypeRef, Unreadable
-from .names import lower_camel, match_key, name_case
+from .model import ApiReference, Operation, Parameter, Permissions, TypeRef, Unreadable
+from .names import lower_camel, match_key
+from .parameter_rows import ADDED_BY_SDK, ParameterRows
+from .rendering_choice import best_fit, example_languages
 from .source import DocsSource, PageLayout, Rendering, SourceError, choose_source, default_sources
 
 __all__ = ["PageError", "operation_id", "parse_page", "parse_page_text"]
 
 _HTTP_METHODS: Final = frozenset({"GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS"})
 _PARAM_ROLES: Final = ("name", "type", "description", "notes")
-_NOTE_FACETS: Final = ("required", "default", "allowed_values")
-_FACET_WORDS: Final = {"required": "optionality", "default": "defaults", "allowed_values": "allowed values"}
 
 _IDENT = re.compile(r"[A-Za-z_]\w*")
 _SIGNATURE = re.compile(r"(?:(?P<ret>.+?)\s+)?(?P<name>[A-Za-z_]\w*)\s*\((?P<args>.*)\)")
@@ -103,68 +100,10 @@ def parse_page_text(text: str, name: str, *, source: DocsSource | None = None, s
     if sdk is not None:
         candidates, how = [source.rendering(sdk)], "as asked"
     else:
-        candidates, how = source.candidates(_example_languages(blocks, source.layout), text)
+        candidates, how = source.candidates(example_languages(blocks, source.layout), text)
     if len(candidates) > 1:
-        candidates = [_best_fit(candidates, blocks, source.layout)]
+        candidates = [best_fit(candidates, blocks, source.layout)]
     return _PageReader(name, lines, source.layout, candidates[0], how).read(blocks)
-
-
-def _best_fit(candidates: list[Rendering], blocks: list[SyntaxTreeNode], layout: PageLayout) -> Rendering:
-    """The rendering that reads the page's types and names best: fewest type texts it cannot read,
-    then most type names it knows, then most operation names in its case; ties go to the first."""
-    types, names = _inventory(blocks, layout)
-
-    def score(item: tuple[int, Rendering]) -> tuple[int, int, int, int]:
-        order, rendering = item
-        unread = sum(1 for text in types if not rendering.types.is_type(text))
-        hits = sum(rendering.types.scalar_hits(text) for text in types)
-        cased = sum(1 for n in names if rendering.name_case in name_case(n))
-        return unread, -hits, -cased, order
-
-    return min(enumerate(candidates), key=score)[1]
-
-
-def _inventory(blocks: list[SyntaxTreeNode], layout: PageLayout) -> tuple[list[str], list[str]]:
-    """The type texts of the page's parameter tables and Return type parts, and its operation names."""
-    types: list[str] = []
-    names: list[str] = []
-    in_return = False
-    for block in blocks:
-        if block.type == "heading":
-            in_return = norm(block_text(block)).lower() in layout.return_parts
-        elif block.type == "paragraph" and in_return:
-            types.append(norm(unlinked(without_attribute_lines(block_text(block)))))
-            in_return = False
-        elif block.type == "table":
-            header = table_header(block)
-            for role, into in (("type", types), ("name", names)):
-                columns = layout.parameters_columns if role == "type" else layout.operations_columns
-                column = next((i for i, h in enumerate(header) if columns.get(h) == role), None)
-                if column is None or (role == "name" and column != 0):
-                    continue
-                for tr in table_rows(block):
-                    cells = [norm(unlinked(block_text(c))) for c in tr.children]
-                    if column < len(cells) and cells[column] and not is_attribute_line(cells[column]):
-                        into.append(cells[column])
-    return [t for t in types if t], names
-
-
-def _example_languages(blocks: list[SyntaxTreeNode], layout: PageLayout) -> list[str]:
-    """The languages of the page's code examples (they tell which SDK rendered it)."""
-    found = [_code_language(n.info) for b in blocks for n in b.walk() if n.type == "fence"]
-    return [lang for lang in found if lang not in layout.example_languages_ignored]
-
-
-def _code_language(info: str) -> str:
-    info = info.strip()
-    if info.startswith("{"):
-        try:
-            value = json.loads(info)
-        except ValueError:
-            return ""
-        language = value.get("language") if isinstance(value, dict) else None
-        return language.lower() if isinstance(language, str) else ""
-    return info.split()[0].lower() if info else ""
 
 
 # --- what the reader collects ---------------------------------------------------
@@ -221,16 +160,6 @@ class _Parts:
     unread: set[str] = field(default_factory=set)
 
 
-@dataclass
-class _Row:
-    """A table row's cells, and whether its source line has cells to spare or too few."""
-
-    cells: list[str]
-    line: int | None
-    spare: list[str]  # non-empty cells beyond the header's columns
-    written: int  # how many cells the source line has
-
-
 def _heading_level(node: SyntaxTreeNode) -> int:
     return int(node.tag[1:]) if node.tag.startswith("h") and node.tag[1:].isdigit() else 0
 
@@ -275,19 +204,6 @@ class _PageReader:
 
     # -- tables -----------------------------------------------------------------
 
-    def _rows(self, table: SyntaxTreeNode, width: int) -> Iterator[_Row]:
-        """The body rows of a table as cell texts, attribute lines dropped, each with its source cells."""
-        for tr in table_rows(table):
-            cells = [block_text(cell) for cell in tr.children]
-            cells[:2] = [unlinked(cell) for cell in cells[:2]]  # names and types
-            cells += [""] * (width - len(cells))
-            line = line_of(tr)
-            if cells and is_attribute_line(cells[0]) and not any(cells[1:]):
-                continue
-            written = raw_cells(self.lines[line - 1]) if line is not None and line <= len(self.lines) else cells
-            spare = [c.strip() for c in written[width:] if c.strip()]
-            yield _Row(cells, line, spare, len(written))
-
     @staticmethod
     def _roles(header: list[str], names: Mapping[str, str]) -> dict[str, int]:
         roles: dict[str, int] = {}
@@ -315,7 +231,7 @@ class _PageReader:
         roles = self._roles(header, self.layout.operations_columns)
         entries: list[_Listing] = []
         seen: dict[str, _Listing] = {}
-        for row in self._rows(table, len(header)):
+        for row in read_rows(table, len(header), self.lines):
             cells, line = row.cells, row.line
             name = norm(cells[roles["name"]])
             if not _IDENT.fullmatch(name):
@@ -653,146 +569,11 @@ class _PageReader:
             return []
         path_keys = {match_key(v) for v in _PATH_VARIABLE.findall(path)}
         read: list[Parameter] = []
-        for row in self._rows(table, len(header)):
-            param = self._read_parameter(row, roles, path_keys, name)
+        rows = ParameterRows(self.layout, self.rendering, self.problems.append, self.error)
+        for row in read_rows(table, len(header), self.lines):
+            param = rows.read(row, roles, path_keys, name)
             if param is None:
                 unread.add("parameters")
-            elif param is not _ADDED_BY_SDK:
+            elif param is not ADDED_BY_SDK:
                 read.append(param)
         return read
-
-    def _read_parameter(self, row: _Row, roles: dict[str, int], path_keys: set[str], op_name: str) -> Parameter | None:
-        cells, line, op_id = row.cells, row.line, operation_id(op_name)
-        written = norm(cells[roles["name"]])
-        if not _IDENT.fullmatch(written):
-            self.unreadable(
-                line,
-                f"a parameters row names {written!r}, which is not a name: which parameters it has is not read",
-                op_id,
-            )
-            return None
-        type_text = norm(cells[roles["type"]])
-        if self.rendering.adds(written, type_text):
-            return _ADDED_BY_SDK
-        param_name = lower_camel(written)
-        unread: set[str] = set()
-
-        def problem(message: str, facets: tuple[str, ...]) -> None:
-            unread.update(facets)
-            self.unreadable(line, message, op_id, param_name)
-
-        if row.spare:
-            problem(
-                f"{row.written} cells for {len(cells)} columns ({row.spare[0]!r} to spare): "
-                "only its name and type are read",
-                ("description", *_NOTE_FACETS),
-            )
-        elif row.written < len(cells) and roles["notes"] >= row.written and self._note_like(cells[row.written - 1]):
-            problem(
-                f"{row.written} cells for {len(cells)} columns, the last ending in notes "
-                f"({norm(cells[row.written - 1])!r}; a missing '|'?): its description and notes are not read",
-                ("description", *_NOTE_FACETS),
-            )
-        ptype: TypeRef | None = TypeRef.unknown()
-        try:
-            ptype = self._type(type_text)
-        except ValueError:
-            problem(f"type {type_text!r} is not a {self.rendering.name} type", ("type",))
-        if ptype is None:
-            problem(f"type {type_text!r} is void", ("type",))
-            ptype = TypeRef.unknown()
-        stated: set[str] = set()
-        optional, default = False, None
-        values: tuple[str, ...] = ()
-        if not unread & set(_NOTE_FACETS):
-            optional, default, values, stated = self._read_notes(cells[roles["notes"]], problem)
-        if "required" in roles and "required" not in unread:
-            flag = norm(cells[roles["required"]]).lower()
-            if flag not in _YES | _NO:
-                problem(f"required {flag!r} is not yes or no", ("required",))
-            elif "required" in stated and (flag in _YES) == optional:
-                raise self.error(line, f"parameter {written} is both required and [optional]")
-            else:
-                optional, stated = flag not in _YES, stated | {"required"}
-        unstated = tuple(
-            (facet, f"the {self.rendering.name} rendering shows no {_FACET_WORDS[facet]}")
-            for facet in _NOTE_FACETS
-            if facet not in stated and facet not in self.rendering.shows and facet not in unread
-        )
-        location: Location
-        if written in self.layout.body_rows:
-            location = "body"
-        elif match_key(written) in path_keys:
-            location = "path"
-        else:
-            location = "query"
-        return Parameter(
-            name="body" if location == "body" else param_name,  # the model's name for the request body
-            location=location,
-            type=ptype,
-            description="" if "description" in unread else norm(cells[roles["description"]]),
-            required=not optional,
-            default=default,
-            allowed_values=values,
-            line=line,
-            unstated=unstated,
-            unread=frozenset(unread),
-        )
-
-    def _note_like(self, text: str) -> bool:
-        layout = self.layout
-        return any(p.search(text) for p in (layout.optional_note, layout.default_note, *layout.values_notes))
-
-    def _read_notes(
-        self, notes: str, problem: Callable[[str, tuple[str, ...]], None]
-    ) -> tuple[bool, str | None, tuple[str, ...], set[str]]:
-        """[optional], [default to X], allowed values: what the Notes cell says, and which facets it states."""
-        layout = self.layout
-        optional, default = False, None
-        values: tuple[str, ...] = ()
-        stated: set[str] = set()
-        pos = 0
-        while pos < len(notes):
-            while pos < len(notes) and notes[pos].isspace():
-                pos += 1
-            if pos >= len(notes):
-                break
-            if m := layout.optional_note.match(notes, pos):
-                optional = True
-                stated.add("required")
-            elif m := layout.default_note.match(notes, pos):
-                default = _default(m["value"], layout.no_default)
-                stated.add("default")
-            elif m := next((v for p in layout.values_notes if (v := p.match(notes, pos))), None):
-                listed = (v.strip() for v in m["values"].split(","))
-                values = tuple(self.rendering.enum_value(v) for v in listed if v)
-                stated.add("allowed_values")
-            if m is None or m.end() == pos:
-                left = {"default", "allowed_values"} | ({"required"} if "required" not in stated else set())
-                problem(f"note {norm(notes[pos:])!r} is not one the page layout knows", tuple(sorted(left)))
-                return optional, None, (), stated - left
-            pos = m.end()
-        if "required" in self.rendering.shows:
-            stated.add("required")
-        if "default" in self.rendering.shows:
-            stated.add("default")
-        if "allowed_values" in self.rendering.shows:
-            stated.add("allowed_values")
-        return optional, default, values, stated
-
-
-_ADDED_BY_SDK: Final = Parameter("", "query", TypeRef.unknown())
-_YES: Final = frozenset({"true", "yes", "required", "y"})
-_NO: Final = frozenset({"false", "no", "optional", "n", ""})
-
-
-def _default(text: str, no_default: frozenset[str]) -> str | None:
-    """A default as the spec reader renders it: unquoted, booleans in lower case."""
-    text = text.strip()
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        return text[1:-1]
-    if text.lower() in no_default:
-        return None
-    if text.lower() in ("true", "false"):
-        return text.lower()
-    return text
