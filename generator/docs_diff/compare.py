@@ -179,28 +179,30 @@ def _compare_operation(spec: Operation, docs: Operation) -> list[Finding]:
 
     spec_names = ", ".join(p.name for p in spec.parameters)
     listed = not silent("parameters", spec_names)  # the page lists every parameter it has
+    out.extend(_compare_parameters(spec, docs, listed=listed))
+    return out
+
+
+def _compare_parameters(spec: Operation, docs: Operation, *, listed: bool) -> list[Finding]:
+    """The request body and the parameters; with ``listed`` false the page may not list them all."""
+    op_id, out = spec.operation_id, []
     sb, db = spec.body, docs.body
     sb_type, db_type = (sb.type if sb else None), (db.type if db else None)
     if (listed or db) and not (db and "type" in db.unread) and not agrees(sb_type, db_type):
-        add(
-            FindingKind.REQUEST_BODY_CHANGED,
-            _type(sb_type),
-            _type(db_type),
-            at=db.line if db else line,
-        )
+        at = db.line if db else docs.line
+        out.append(Finding(FindingKind.REQUEST_BODY_CHANGED, op_id, None, _type(sb_type), _type(db_type), at))
     if sb and db:
         out.extend(_compare_parameter(op_id, sb, db, compare_type=False))
-
     spec_params = {match_key(p.name): p for p in spec.parameters if p.location != "body"}
     docs_params = {match_key(p.name): p for p in docs.parameters if p.location != "body"}
     for key, p in docs_params.items():
         if key not in spec_params:
-            add(FindingKind.PARAMETER_ADDED, None, _describe(p), p.name, p.line)
+            out.append(Finding(FindingKind.PARAMETER_ADDED, op_id, p.name, None, _describe(p), p.line))
     for key, p in spec_params.items():
         if key in docs_params:
             out.extend(_compare_parameter(op_id, p, docs_params[key], compare_type=True))
         elif listed:
-            add(FindingKind.PARAMETER_REMOVED, _describe(p), None, p.name)
+            out.append(Finding(FindingKind.PARAMETER_REMOVED, op_id, p.name, _describe(p), None, docs.line))
     return out
 
 
