@@ -148,6 +148,7 @@ class ApiReference:
     operations: tuple[Operation, ...]
     problems: tuple[Unreadable, ...] = ()
     rendering: str | None = None  # the rendering the page was read as, and how it was told
+    complete: bool = True  # False: an operation the page lists could not be read, so none is missing
 
     def by_id(self) -> dict[str, Operation]:
         return {op.operation_id: op for op in self.operations}

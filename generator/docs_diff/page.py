@@ -172,6 +172,7 @@ class _PageReader:
         self.rendering = rendering
         self.how = how
         self.problems: list[Unreadable] = []
+        self.complete = True  # every operations row was read
 
     def error(self, at: SyntaxTreeNode | int | None, message: str) -> PageError:
         line = line_of(at) if isinstance(at, SyntaxTreeNode) else at
@@ -200,7 +201,7 @@ class _PageReader:
                 raise self.error(entry.line, f"operation {entry.name} has no section on the page")
             operations.append(self._read_operation(entry, found))
         label = f"{self.rendering.name} rendering, {self.how}"
-        return ApiReference(self.source, tuple(operations), tuple(self.problems), label)
+        return ApiReference(self.source, tuple(operations), tuple(self.problems), label, self.complete)
 
     # -- tables -----------------------------------------------------------------
 
@@ -235,7 +236,9 @@ class _PageReader:
             cells, line = row.cells, row.line
             name = norm(cells[roles["name"]])
             if not _IDENT.fullmatch(name):
-                raise self.error(line, f"malformed operations row: method name {name!r}")
+                self.complete = False
+                self.unreadable(line, f"an operations row names {name!r}, which is not a name: it is not read")
+                continue
             entry = _Listing(name, None, None, None, line)
             if row.spare:
                 entry.unread |= {"http", "summary"}
@@ -262,7 +265,7 @@ class _PageReader:
                 raise self.error(line, f"operation {name} is listed twice (first on line {seen[key].line})")
             seen[key] = entry
             entries.append(entry)
-        if not entries:
+        if not entries and self.complete:
             raise self.error(table, "the operations table lists no operations")
         return entries
 

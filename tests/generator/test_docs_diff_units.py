@@ -350,3 +350,16 @@ def test_tables_as_a_lenient_renderer_reads_them() -> None:
         ("pageSize", "Size", False, "25"),
         ("q", "Query", True, None),
     ]
+
+
+def test_an_operations_row_without_a_name_is_named_and_nothing_is_missing() -> None:
+    extra = "| [**Get Other**](X.html#getother) | **GET** /others | Get another |\n"
+    row = "| [**GetThing**](X.html#getthing) | **GET** /things/{id} | Get a thing |\n" + extra
+    docs = parse(page(row=row))
+    assert problems(page(row=row)) == [
+        (6, None, None, "an operations row names 'Get Other', which is not a name: it is not read")
+    ]
+    assert not docs.complete
+    other = Operation("getOther", "GET", "/others", "Get another")
+    findings = compare(ApiReference("spec", (*docs.operations, other)), docs)
+    assert [(f.kind, f.docs_line) for f in findings] == [(FindingKind.NOT_READ, 6)]  # getOther is not "removed"
