@@ -574,6 +574,7 @@ class _Editor:
                     "components": components,
                 },
                 self.source,
+                self.permissions_key,
             )
             if not compare(probe, wanted):
                 return str(name)
