@@ -279,7 +279,10 @@ def check_release(inputs: Inputs, tree: Path) -> list[str]:
             f"{history.path}: the newest release is {newest or 'none'}, but {snapshot_path(inputs.spec).name} "
             f"records {last.version}"
         )
-    outcome = _plan(inputs, _present(inputs, tree), last, history.words)
+    try:
+        outcome = _plan(inputs, _present(inputs, tree), last, history.words)
+    except GenerationError as error:
+        return [*problems, str(error)]
     if outcome.level is not None:
         lines = [line for section in outcome.sections().values() for line in section]
         problems.append(
