@@ -33,7 +33,10 @@ EXPECTED: dict[str, tuple[str | None, str]] = {
     "87.0.0": ("0.2.1", "required permissions changed"),
     "92.0.0": ("0.3.0", "`get_audits_query_servicemapping` (GET /api/v2/audits/query/servicemapping)"),
     "95.0.0": ("0.4.0", "`post_audits_query_realtime` (POST /api/v2/audits/query/realtime)"),
-    "112.0.0": ("0.5.0", "`get_audits_query_realtime_servicemapping` (GET /api/v2/audits/query/realtime/servicemapping)"),
+    "112.0.0": (
+        "0.5.0",
+        "`get_audits_query_realtime_servicemapping` (GET /api/v2/audits/query/realtime/servicemapping)",
+    ),
     "113.0.0": ("0.5.1", "summary now reads \u201cGet service mapping information used in realtime audits.\u201d"),
     "125.0.1": (None, ""),
     "127.0.0": ("0.5.2", "summary now reads \u201cThis endpoint will only retrieve 14 days worth of audits"),
@@ -59,7 +62,7 @@ def test_replay_the_dotnet_history_as_releases(
     spec, out = tmp_path / "audit-api.yaml", tmp_path / "out"
     shutil.copyfile(REPO / "spec" / "audit-api.yaml", spec)
     config = (REPO / "spec" / "audit-api.toml").read_text(encoding="utf-8")
-    (tmp_path / "audit-api.toml").write_text(re.sub(r'layers = \[.*\]', 'layers = ["genesys"]', config))
+    (tmp_path / "audit-api.toml").write_text(re.sub(r"layers = \[.*\]", 'layers = ["genesys"]', config))
     links = (REPO / "spec" / "audit-api.changelog.toml").read_text(encoding="utf-8").split("[[release]]")[0]
     (tmp_path / "audit-api.changelog.toml").write_text(links, encoding="utf-8")
     paths = ["--spec", str(spec), "--output", str(out)]
