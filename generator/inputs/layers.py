@@ -134,9 +134,9 @@ def _load(runtime: Path, name: str) -> Layer:
 
 def _readme_path(folder: Path, data: dict[str, Any], record: TomlFile) -> Path | None:
     name = data.get("readme")
-    if name is None:
+    if not isinstance(name, str):
         return None
-    path = folder / name
+    path: Path = folder / name
     if "/" in name or "\\" in name or not path.is_file():
         raise record.error(f"readme {name!r} is not a file in the layer's folder", "readme")
     return path
