@@ -7,6 +7,7 @@ hand-edited version and a hand-edited changelog.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from generator.release._wire_changes import wire_changes
 from generator.spec import SpecDocument
 
 REPO = settings.REPO_ROOT
+RELEASED = json.loads((REPO / "spec" / "audit-api.released.json").read_text(encoding="utf-8"))["version"]
 NAMES = WireNames(lambda name: name.lower(), lambda name: name)
 
 
@@ -187,7 +189,7 @@ def test_a_template_renaming_a_keyword_is_breaking(workspace: Path, capsys: pyte
     outcome = plan_release(_inputs(workspace), workspace / "out")
     assert outcome.wire == ()
     assert outcome.python_level is Level.BREAKING
-    assert outcome.version == "0.2.0"  # from 0.1.0: before 1.0.0 a breaking change raises the minor version
+    assert outcome.version == next_version(RELEASED, Level.BREAKING)
     removed = [c.text for c in outcome.python if c.level is Level.BREAKING]
     assert any(
         "get_audits_query_transaction_id_results.sync()` no longer takes `request_options`" in t for t in removed
@@ -209,7 +211,8 @@ def test_check_fails_on_an_unreleased_change_and_passes_once_released(
     capsys.readouterr()
     assert main(["check", *_args(workspace)]) == 1
     err = capsys.readouterr().err
-    assert "1 change(s) since release 0.1.0 are not released (release would make 0.1.1)" in err
+    patch = next_version(RELEASED, Level.PATCH)
+    assert f"1 change(s) since release {RELEASED} are not released (release would make {patch})" in err
     assert "summary now reads \u201cGet the results of an audit query\u201d" in err
     # release refuses a tree that was not generated from the inputs as they are
     spec.write_text(spec.read_text(encoding="utf-8") + "\n# a comment\n")
@@ -217,20 +220,20 @@ def test_check_fails_on_an_unreleased_change_and_passes_once_released(
     assert "run `python -m generator generate` first" in capsys.readouterr().err
     assert main(["generate", *_args(workspace)]) == 0
     assert main(["release", *_args(workspace), "--commit", "a" * 40, "--date", "2026-12-07"]) == 0
-    assert "released 0.1.1 (was 0.1.0; wire: patch, Python API: no change)" in capsys.readouterr().out
-    assert 'version = "0.1.1"' in (workspace / "audit-api.toml").read_text(encoding="utf-8")
+    assert f"released {patch} (was {RELEASED}; wire: patch, Python API: no change)" in capsys.readouterr().out
+    assert f'version = "{patch}"' in (workspace / "audit-api.toml").read_text(encoding="utf-8")
     changelog = (workspace / "out" / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert "## 0.1.1 - 2026-12-07\n\nFollows commit aaaaaaaaaaaa. Fixes and wording only." in changelog
+    assert f"## {patch} - 2026-12-07\n\nFollows commit aaaaaaaaaaaa. Fixes and wording only." in changelog
     assert main(["check", *_args(workspace)]) == 0
     # nothing more to release
     assert main(["release", *_args(workspace), "--commit", "b" * 40]) == 0
-    assert "nothing to release: 0.1.1 is current" in capsys.readouterr().out
+    assert f"nothing to release: {patch} is current" in capsys.readouterr().out
     # a hand-edited version or changelog
     config = workspace / "audit-api.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace('"0.1.1"', '"0.2.0"'), encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8").replace(f'"{patch}"', '"9.0.0"'), encoding="utf-8")
     problems = check_release(_inputs(workspace), workspace / "out")
     assert problems and "release sets the version" in problems[0]
-    config.write_text(config.read_text(encoding="utf-8").replace('"0.2.0"', '"0.1.1"'), encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8").replace('"9.0.0"', f'"{patch}"'), encoding="utf-8")
     history = workspace / "audit-api.changelog.toml"
     history.write_text(history.read_text(encoding="utf-8").replace("Get the results", "Get all results"))
     capsys.readouterr()
