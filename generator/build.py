@@ -18,6 +18,7 @@ from generator.notices import Notices
 from generator.output.assemble import check_pinned_versions, format_tree, place_layers, stamp_headers, write_provenance
 from generator.output.bidi import escape_bidi_controls
 from generator.plan.package_plan import plan_package
+from generator.release._changelog import write_changelog
 from generator.render.package_files import write_package_files
 from generator.render.upstream import render_client
 from generator.spec import load_spec
@@ -39,11 +40,13 @@ def build_tree(inputs: Inputs, output: Path, notices: Notices | None = None) -> 
     rendered = render_client(checked, inputs.templates, inputs.config, plan, output, notices)
     place_layers(layers, output / plan.package)
     write_package_files(plan, rendered, inputs.templates, output)
+    history = write_changelog(inputs.spec, output, plan.distribution)  # CHANGELOG.md from the release history
     layer_folders = [output / plan.package / layer.package for layer in layers]
     escape_bidi_controls(p for p in sorted(output.rglob("*.py")) if not any(p.is_relative_to(f) for f in layer_folders))
     format_tree(output, inputs.ruff_config)
     stamp_headers(output)
     configs = [api.source] if api.source else []
+    configs += [history] if history else []
     write_provenance(
         output,
         inputs=[inputs.spec, *configs, inputs.config, inputs.ruff_config],
