@@ -122,8 +122,8 @@ def _fields(document: Document, schema: Any, pairs: list[tuple[str, Any]], read:
                     grouped[key] = [json.loads(v) if isinstance(v, str) else v for v in value]
                 except ValueError:
                     read.problems.append(f"form field {key!r} holds objects that are not JSON")
-    value: dict[str, Any] = cast(document, schema, grouped)
-    return value
+    fields: dict[str, Any] = cast(document, schema, grouped)
+    return fields
 
 
 def _multipart(

@@ -71,7 +71,7 @@ class OpenApiCoreOracle:
         spec = SchemaPath.from_dict(view)
         kind = V31RequestUnmarshaller if document.is_31 else V30RequestUnmarshaller
         # openapi-core reads any media type it does not know as bytes; a vendor +json type is JSON
-        json_types = {
+        json_types: dict[str, Callable[[bytes], Any]] = {
             media: json_loads for media in _media_types(view) if is_json(media) and media != "application/json"
         }
         self._unmarshaller = kind(
