@@ -14,6 +14,7 @@ from generator.inputs.imports import package_dependencies
 from generator.inputs.layers import load_layers
 from generator.inputs.spec_check import check_spec
 from generator.inputs.templates_check import check_templates
+from generator.notices import Notices
 from generator.output.assemble import check_pinned_versions, format_tree, place_layers, stamp_headers, write_provenance
 from generator.output.bidi import escape_bidi_controls
 from generator.plan.package_plan import plan_package
@@ -24,16 +25,17 @@ from generator.spec import load_spec
 __all__ = ["build_tree"]
 
 
-def build_tree(inputs: Inputs, output: Path) -> None:
-    """Builds the complete client in `output` (which must not exist yet)."""
+def build_tree(inputs: Inputs, output: Path) -> Notices:
+    """Builds the complete client in `output` (which must not exist yet); returns what the user should be told."""
     check_pinned_versions()
+    notices = Notices(strict=inputs.strict)
     document = load_spec(inputs.spec)
-    api = load_api_config(document, needed=package_dependencies(inputs.runtime, inputs.templates))
-    checked = check_spec(document, ignore_extensions=api.ignore_extensions)
+    api = load_api_config(document, notices, needed=package_dependencies(inputs.runtime, inputs.templates))
+    checked = check_spec(document, ignore_extensions=api.ignore_extensions, notices=notices)
     layers = load_layers(inputs.runtime, list(api.layers))
     plan = plan_package(api, layers, checked.data)
     check_templates(inputs.templates, inputs.overrides)
-    rendered = render_client(checked, inputs.templates, inputs.config, plan, output)
+    rendered = render_client(checked, inputs.templates, inputs.config, plan, output, notices)
     place_layers(layers, output / plan.package)
     write_package_files(plan, rendered, inputs.templates, output)
     layer_folders = [output / plan.package / layer.package for layer in layers]
@@ -47,3 +49,4 @@ def build_tree(inputs: Inputs, output: Path) -> None:
         templates=inputs.templates,
         layers=layers,
     )
+    return notices

@@ -10,6 +10,7 @@ from pathlib import Path
 from generator import settings
 from generator.errors import GenerationError, printable
 from generator.inputs.files import Inputs
+from generator.notices import Notices
 from generator.output.tree_diff import TreeDiff
 from generator.verify.background import Background
 
@@ -31,6 +32,12 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--templates", type=Path, default=settings.TEMPLATES_DIR, help="custom templates")
         command.add_argument("--runtime", type=Path, default=settings.RUNTIME_DIR, help="hand-written runtime")
         command.add_argument("--output", type=Path, default=settings.GENERATED_DIR, help="the generated tree")
+        command.add_argument(
+            "--strict",
+            action="store_true",
+            help="refuse what would be left out with a warning (an operation the runtime cannot serve, an invalid "
+            "part of the document) instead of generating the rest",
+        )
     docs = commands.add_parser(
         "docs-diff",
         help="compare an API reference page (Markdown) with spec/",
@@ -53,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         return docs_diff_main(args.args)
     # The verifying processes (a second build, an import probe) start first, so that they load on
     # the other core while this process loads the generator.
-    inputs = Inputs(spec=args.spec, templates=args.templates, runtime=args.runtime)
+    inputs = Inputs(spec=args.spec, templates=args.templates, runtime=args.runtime, strict=args.strict)
     with Background(inputs) as background:
         return _run(args, inputs, background)
 
@@ -64,10 +71,13 @@ def _run(args: argparse.Namespace, inputs: Inputs, background: Background) -> in
     shown = printable(str(args.output))
     try:
         if args.command == "generate":
-            changes = generate(inputs, args.output, background)
+            generated = generate(inputs, args.output, background)
+            _report(generated.notices)
+            changes = generated.changes
             print(f"generated {shown}: {_summary(changes, 'added', 'removed') if not changes.clean else 'no change'}")
             return 0
         result = check(inputs, args.output, background)
+        _report(result.notices)
     except GenerationError as error:
         for line in str(error).splitlines():
             print(f"error: {line}", file=sys.stderr)
@@ -83,6 +93,19 @@ def _run(args: argparse.Namespace, inputs: Inputs, background: Background) -> in
         file=sys.stderr,
     )
     return 1
+
+
+def _report(notices: Notices) -> None:
+    """Each notice and warning on stderr, one line each, warnings counted at the end."""
+    for notice in notices.items:
+        print(notice, file=sys.stderr)
+    warnings = sum(1 for notice in notices.items if notice.kind == "warning")
+    if warnings:
+        print(
+            f"{warnings} warning{'s' if warnings != 1 else ''}: those parts are left out of the client "
+            "(--strict refuses them instead)",
+            file=sys.stderr,
+        )
 
 
 def _summary(changes: TreeDiff, added: str, removed: str) -> str:

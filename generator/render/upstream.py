@@ -25,8 +25,9 @@ from openapi_python_client.parser.errors import GeneratorError
 from openapi_python_client.parser.properties import Class
 from openapi_python_client.schema.untrusted_string import UntrustedString
 
-from generator.errors import GenerationError, Problems
+from generator.errors import GenerationError
 from generator.inputs.spec_check import CheckedSpec
+from generator.notices import Notices
 from generator.plan.operations import OperationView, operation_views
 from generator.plan.package_plan import PackagePlan
 from generator.render import text
@@ -70,10 +71,12 @@ def _finalize(value: Any) -> Any:
 
 
 def render_client(
-    checked: CheckedSpec, templates: Path, config_file: Path, plan: PackagePlan, output: Path
+    checked: CheckedSpec, templates: Path, config_file: Path, plan: PackagePlan, output: Path, notices: Notices
 ) -> Rendered:
     """Renders the client into `output` (which must not exist).
 
+    What openapi-python-client leaves out (a schema or an operation it cannot generate) is a warning in
+    `notices`, as stock openapi-python-client warns of it; a document it cannot read at all is an error.
     Returns what the package's own files need of the rendering: its operations, its error model.
     """
     names = {
@@ -93,11 +96,11 @@ def render_client(
     views: dict[str, OperationView] = {}
     try:
         with contextlib.redirect_stdout(captured), _readable_untrusted_strings():
-            openapi = GeneratorData.from_dict(upstream_view(checked.data), config=config)
+            openapi = GeneratorData.from_dict(upstream_view(checked), config=config)
             if isinstance(openapi, GeneratorError):
-                problems: list[GeneratorError] = [openapi]
+                raise _upstream_problem(openapi, checked.document, "cannot read the document")
             else:
-                views = operation_views(openapi, checked.document, checked.extensions, config.field_prefix)
+                views = operation_views(openapi, checked, config.field_prefix)
                 project = Project(openapi=openapi, config=config, custom_template_path=templates)
                 project.env.globals["operation"] = lambda endpoint: views[str(endpoint.name)]
                 project.env.filters.update(py=repr, comment=text.comment)
@@ -115,8 +118,9 @@ def render_client(
         raise GenerationError(f"template syntax error: {error.message}", file=where, line=error.lineno) from None
     except Exception as error:  # a template failing while it renders: name it and its line
         raise _template_failure(error, templates, checked.path) from None
-    if problems:
-        raise Problems.of([_upstream_problem(problem, checked.document) for problem in problems])
+    for problem in problems:
+        notices.warning(_upstream_problem(problem, checked.document))
+    notices.refuse_warnings()
     return Rendered(operations=_summaries(views), error_model=_error_model(checked, config))
 
 
@@ -149,10 +153,10 @@ _SCHEMA = re.compile(r"/components/schemas/([A-Za-z0-9._-]+)")
 _ENDPOINT = re.compile(r"\b(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE) (/\S*)")
 
 
-def _upstream_problem(problem: GeneratorError, spec: SpecDocument) -> GenerationError:
+def _upstream_problem(problem: GeneratorError, spec: SpecDocument, verb: str = "leaves this out") -> GenerationError:
     """What openapi-python-client could not generate, at the schema or operation it names when there is one."""
     what = " ".join(f"{problem.header or ''}: {problem.detail or ''}".strip(": ").split())
-    message = f"openapi-python-client {PINNED_VERSIONS['openapi-python-client']} cannot generate this: {what}"
+    message = f"openapi-python-client {PINNED_VERSIONS['openapi-python-client']} {verb}: {what}"
     schema = _SCHEMA.search(what)
     if schema is not None and schema.group(1) in ((spec.data.get("components") or {}).get("schemas") or {}):
         return spec.error(message, ("components", "schemas", schema.group(1)))

@@ -13,12 +13,11 @@ from ...types import Response
 
 def _build_request() -> ApiRequest:
 
-    _kwargs: dict[str, Any] = {}
     return ApiRequest(
         operation_id="getAuditsQueryRealtimeServicemapping",
         method="GET",
         url="/api/v2/audits/query/realtime/servicemapping",
-        json=_kwargs.get("json"),
+        security=(("PureCloudOAuth",),),
         # Resent after a failure: Reads the service mapping; nothing changes on the server.
         retry_safe=True,
     )
