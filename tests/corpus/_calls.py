@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,17 +45,26 @@ def module_names(operation: Operation) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def find_module(package_dir: Path, operation: Operation) -> str:
-    """The dotted name of `operation`'s module under package_dir/api/ (its first tag's folder first)."""
+_NAMED = re.compile(r": named (\w+): ")
+
+
+def find_module(package_dir: Path, operation: Operation, said: list[str]) -> str:
+    """The dotted name of `operation`'s module under package_dir/api/ (its first tag's folder first).
+
+    `said` is what the generator said about the operation: a notice naming the module wins.
+    """
     tags = operation.node.get("tags") or ["default"]
     tag = str(PythonIdentifier(str(tags[0]), prefix="tag"))
     api = package_dir / "api"
-    for name in module_names(operation):
+    named = [m.group(1) for line in said if (m := _NAMED.search(line))]
+    for name in named or module_names(operation):
         preferred = api / tag / f"{name}.py"
         found = [preferred] if preferred.exists() else sorted(api.glob(f"*/{name}.py"))
         if len(found) == 1:
             relative = found[0].relative_to(package_dir.parent).with_suffix("")
             return ".".join(relative.parts)
+    if said:
+        raise LookupError(f"{operation.key} was not generated; the generator said:\n" + "\n".join(said))
     present = sorted(str(p.relative_to(api)) for p in api.glob("*/*.py") if p.name != "__init__.py")
     raise LookupError(
         f"no module for {operation.key} (looked for {module_names(operation)} under api/); modules: {present}"
@@ -191,6 +201,13 @@ def _member_for(hint: Any, media_type: str, media_types: list[str]) -> Any:
     return hint
 
 
+def _as_text_if(value: Any, like: Any) -> Any:
+    """Bytes as text when the other side is text (a body of a media type no library knows)."""
+    if isinstance(value, bytes) and isinstance(like, str):
+        return value.decode("utf-8", "replace")
+    return value
+
+
 def check_exchange(plan: CallPlan, exchanges: list[Exchange]) -> list[str]:
     """What is wrong with what the server received for one call ([] when nothing)."""
     operation = plan.operation
@@ -214,7 +231,7 @@ def check_exchange(plan: CallPlan, exchanges: list[Exchange]) -> list[str]:
     if plan.body_wire is not _NOT_SENT:
         if exchange.media_type != plan.body_media_type:
             problems.append(f"the body arrived as {exchange.media_type!r}, passed as {plan.body_media_type!r}")
-        elif canonical(exchange.body_value) != canonical(plan.body_wire):
+        elif canonical(_as_text_if(exchange.body_value, plan.body_wire)) != canonical(plan.body_wire):
             problems.append(f"the body arrived as {exchange.body_value!r:.600}, passed {plan.body_wire!r:.600}")
     return problems
 
@@ -248,6 +265,7 @@ def check_result(plan: CallPlan, result: Any, exchange: Exchange, function: Any)
     wire = to_wire(value)
     if isinstance(served, bytes) and isinstance(wire, str):
         wire = wire.encode("latin-1", "replace")
+    wire = _as_text_if(wire, served)
     if canonical(wire) != canonical(served):
         problems.append(f"returned {wire!r:.400}, served {served!r:.400}")
     return problems

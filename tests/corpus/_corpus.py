@@ -7,7 +7,9 @@ all packages, and each spec's server starts on first use and stops at the end.
 
 from __future__ import annotations
 
+import inspect
 import threading
+import typing
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,7 +20,18 @@ from openapi_python_client.strings import PythonIdentifier
 from tests.corpus._generation import Generated, generate_all, import_failures, mypy_errors
 from tests.support.spec_server import Credential, Document, Sampler, SpecServer
 
-__all__ = ["CLIENT_ID", "CLIENT_SECRET", "SPECS", "Corpus", "SpecClient", "credentials_for", "spec_files"]
+__all__ = [
+    "CLIENT_ID",
+    "CLIENT_SECRET",
+    "SPECS",
+    "Corpus",
+    "SpecClient",
+    "client_keywords",
+    "credential_keywords",
+    "credentials_for",
+    "generator_lines",
+    "spec_files",
+]
 
 SPECS = Path(__file__).parent / "specs"
 CLIENT_ID = "corpus-client"
@@ -40,8 +53,8 @@ def credentials_for(document: Document) -> dict[str, Credential]:
             secrets[name] = (f"user-{tag}", f"pw-{tag}-9c:x")
         elif scheme.get("type") == "http":
             secrets[name] = f"token-{tag}-5d"
-        else:
-            secrets[name] = f"oauth-{tag}-2b"
+        else:  # OAuth 2 and OpenID Connect: one authorisation server, one token for all of them
+            secrets[name] = "oauth-token-2b"
     return secrets
 
 
@@ -111,11 +124,36 @@ class Corpus:
             client.close()
 
 
-def client_arguments(init_parameters: Any, document: Document, secrets: dict[str, Credential]) -> dict[str, Any]:
-    """Keyword arguments naming each scheme's secret, as the generated Client takes them."""
-    arguments: dict[str, Any] = {}
-    for name, secret in secrets.items():
+def client_keywords(client_class: type) -> set[str]:
+    """The keywords a Client takes: its named parameters and those of a `**options: Unpack[TypedDict]`."""
+    keywords = set()
+    for name, parameter in inspect.signature(client_class).parameters.items():
+        if parameter.kind is inspect.Parameter.VAR_KEYWORD:
+            hint = typing.get_type_hints(client_class.__init__).get(name)  # type: ignore[misc]
+            for options in typing.get_args(hint):
+                keywords |= set(typing.get_type_hints(options))
+        else:
+            keywords.add(name)
+    return keywords
+
+
+def credential_keywords(document: Document, offered: Any) -> tuple[dict[str, str], list[str]]:
+    """The Client keyword for each security scheme (its snake_case name; for OAuth 2 and OpenID
+    Connect `access_token` also does), and the schemes the Client has no keyword for."""
+    keywords, missing = {}, []
+    for name, scheme in document.security_schemes().items():
         keyword = str(PythonIdentifier(name, prefix="field_"))
-        if keyword in init_parameters:
-            arguments[keyword] = secret
-    return arguments
+        if keyword in offered:
+            keywords[name] = keyword
+        elif scheme.get("type") in ("oauth2", "openIdConnect") and "access_token" in offered:
+            keywords[name] = "access_token"
+        else:
+            missing.append(f"{name} ({scheme.get('type')}: expected keyword {keyword})")
+    return keywords, missing
+
+
+def generator_lines(generated: Generated, operation_pointer: str) -> list[str]:
+    """What the generator said about one operation (notices, warnings), by its JSON pointer."""
+    marker = f"at {operation_pointer}"
+    lines = (generated.stdout + generated.stderr).splitlines()
+    return [line for line in lines if marker + ":" in line or marker + "/" in line]

@@ -16,10 +16,19 @@ import inspect
 from typing import Any
 
 import pytest
-from openapi_python_client.strings import PythonIdentifier
 
 from tests.corpus._calls import check_exchange, check_result, find_module, plan_call
-from tests.corpus._corpus import CLIENT_ID, CLIENT_SECRET, Corpus, SpecClient, credentials_for, spec_files
+from tests.corpus._corpus import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    Corpus,
+    SpecClient,
+    client_keywords,
+    credential_keywords,
+    credentials_for,
+    generator_lines,
+    spec_files,
+)
 from tests.support.spec_server import Document, Operation, SpecServer
 
 
@@ -47,15 +56,13 @@ def make_client(spec: SpecClient, server: SpecServer, *, client_credentials: boo
             if tokens
             else package.Client(base_url=server.base_url)
         )
-    parameters = inspect.signature(package.Client).parameters
+    keywords, _ = credential_keywords(spec.document, client_keywords(package.Client))
     arguments: dict[str, Any] = {"base_url": server.base_url}
-    for name, secret in secrets.items():
-        keyword = str(PythonIdentifier(name, prefix="field_"))
-        scheme = spec.document.security_schemes()[name]
-        if client_credentials and scheme.get("type") == "oauth2":
+    for name, keyword in keywords.items():
+        if client_credentials and keyword == "access_token":
             arguments.update(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
-        elif keyword in parameters:
-            arguments[keyword] = secret
+        else:
+            arguments[keyword] = secrets[name]
     return package.Client(**arguments)
 
 
@@ -96,8 +103,62 @@ def test_operation_is_called_sync_and_async(corpus: Corpus, importable: None, sp
     operation = spec.document.operations[index]
     if spec.generated.package is None:
         pytest.fail(f"not generated: {spec.generated.failure()[:600]}")
-    module_name = find_module(spec.package_dir, operation)
+    module_name = find_module(spec.package_dir, operation, generator_lines(spec.generated, operation.pointer))
     problems = []
     for variant in ("sync", "sync_detailed", "asyncio", "asyncio_detailed"):
         problems += [f"{variant}: {p}" for p in _call(spec, operation, module_name, variant)]
     assert not problems, f"{operation.key} ({module_name}):\n" + "\n".join(problems)
+
+
+def _client_credentials_cases() -> list[Any]:
+    cases = []
+    for spec in spec_files():
+        document = Document.load(spec)
+        for name, scheme in document.security_schemes().items():
+            flow = (scheme.get("flows") or {}).get("clientCredentials") or {}
+            if str(flow.get("tokenUrl", "")).startswith("/"):  # an absolute token URL would leave 127.0.0.1
+                cases.append(pytest.param(spec.name, name, id=f"{spec.stem}:{name}"))
+    return cases
+
+
+@pytest.mark.parametrize(("spec_name", "scheme"), _client_credentials_cases())
+def test_oauth2_client_credentials_fetch_one_token(
+    corpus: Corpus, importable: None, spec_name: str, scheme: str
+) -> None:
+    """With client_id and client_secret instead of a token, the client fetches one token at the spec's
+    token URL (served on 127.0.0.1) and every operation secured by the scheme gets it."""
+    spec = corpus.get(spec_name)
+    if spec.generated.package is None:
+        pytest.fail(f"not generated: {spec.generated.failure()[:600]}")
+    server = spec.server()
+    server.token_requests.clear()
+    operations = [op for op in spec.document.operations if any(scheme in r for r in op.security or ())]
+    assert operations, f"no operation of {spec_name} uses {scheme}"
+    problems = []
+    with make_client(spec, server, client_credentials=True) as client:
+        for operation in operations:
+            module_name = find_module(spec.package_dir, operation, generator_lines(spec.generated, operation.pointer))
+            plan = plan_call(spec.document, spec.sampler, module_name, operation, "sync_detailed")
+            server.take()
+            try:
+                plan.module.sync_detailed(*plan.args, client=client, **plan.kwargs)
+            except Exception as error:
+                problems.append(f"{operation.key}: raised {type(error).__name__}: {error}")
+            problems += [f"{operation.key}: {p}" for p in check_exchange(plan, server.take())]
+    assert not problems, "\n".join(problems)
+    assert len(server.token_requests) == 1, f"token requests: {server.token_requests}"
+    assert not server.token_requests[0].problems, server.token_requests[0].problems
+
+
+@pytest.mark.parametrize("spec_name", [spec.name for spec in spec_files()])
+def test_client_takes_every_credential(corpus: Corpus, importable: None, spec_name: str) -> None:
+    """Each security scheme of the spec is a keyword of the generated Client (snake_case of the scheme's
+    name; an OAuth 2 or OpenID Connect token may also come as access_token)."""
+    spec = corpus.get(spec_name)
+    if spec.generated.package is None:
+        pytest.fail(f"not generated: {spec.generated.failure()[:600]}")
+    package = importlib.import_module(spec.generated.package)
+    _, missing = credential_keywords(spec.document, client_keywords(package.Client))
+    assert not missing, (
+        f"{spec.generated.package}.Client{inspect.signature(package.Client)} takes no keyword for: {missing}"
+    )

@@ -274,7 +274,7 @@ class SpecServer:
         read = read_body(self.document, media_type, schema, content_type, exchange.body, media.get("encoding") or {})
         exchange.problems.extend(read.problems)
         exchange.body_value = read.value
-        if read.problems or "schema" not in media:
+        if read.value is None or "schema" not in media:
             return
         if is_json(media_type) or isinstance(read.value, (dict, list)):
             for problem in self.checker.errors(operation.body.schema_pointer(media_type), read.value):
