@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tests.support.generator_runs import REPO
 
-__all__ = ["STOCK", "Generated", "generate_all", "generator_command", "import_failures", "mypy_errors"]
+__all__ = ["STOCK", "Generated", "generate_all", "generate_one", "generator_command", "import_failures", "mypy_errors"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,8 @@ def generator_command(spec: Path, output: Path, generator: str = "ours") -> list
     return [sys.executable, "-m", "generator", "generate", "--spec", str(spec), "--output", str(output)]
 
 
-def _generate(spec: Path, output: Path, generator: str) -> Generated:
+def generate_one(spec: Path, output: Path, generator: str = "ours") -> Generated:
+    """One spec generated into `output` by this project's CLI or (generator=\"stock\") by stock."""
     # stock runs ruff from PATH, so the pinned one in this interpreter's folder goes first
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     result = subprocess.run(
@@ -70,7 +71,7 @@ def generate_all(specs: Iterable[Path], root: Path, workers: int = 2, generator:
     """Each spec generated into root/<spec stem>/, by name of spec file."""
     jobs = {spec.name: (spec, root / spec.stem) for spec in specs}
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {name: pool.submit(_generate, spec, out, generator) for name, (spec, out) in jobs.items()}
+        futures = {name: pool.submit(generate_one, spec, out, generator) for name, (spec, out) in jobs.items()}
         return {name: future.result() for name, future in futures.items()}
 
 
