@@ -89,10 +89,9 @@ class SpecClient:
 
 
 class Corpus:
-    def __init__(self, root: Path, mypy_cache: Path, generator: str = "ours") -> None:
+    def __init__(self, root: Path, generator: str = "ours") -> None:
         self.root = root
         self.generator = generator
-        self.mypy_cache = mypy_cache
         self._lock = threading.Lock()
         self._built: dict[str, SpecClient] | None = None
         self._imports: dict[str, list[str]] = {}
@@ -116,7 +115,7 @@ class Corpus:
 
     def mypy(self) -> tuple[dict[str, list[str]], str]:
         if self._mypy is None:
-            self._mypy = mypy_errors([c.generated for c in self.built().values()], self.mypy_cache)
+            self._mypy = mypy_errors([c.generated for c in self.built().values()], self.root)
         return self._mypy
 
     def close(self) -> None:

@@ -118,19 +118,21 @@ def import_failures(generated: Generated) -> list[str]:
 _MYPY_LINE = re.compile(r"^(?P<path>[^:]+\.py):\d+:(\d+:)? (error|note): ")
 
 
-def mypy_errors(generated: Iterable[Generated], cache_dir: Path) -> tuple[dict[str, list[str]], str]:
-    """One `mypy --strict` over every package: its errors by package name, and its whole output."""
+def mypy_errors(generated: Iterable[Generated], workdir: Path) -> tuple[dict[str, list[str]], str]:
+    """One `mypy --strict` over every package: its errors by package name, and its whole output.
+
+    No cache: mypy's cache reports a module's old errors under the path it had in an earlier run
+    when the same package is generated again elsewhere with the same content.
+    """
     packages = {g.package: g.output for g in generated if g.package is not None}
     if not packages:
         return {}, ""
     command = [sys.executable, "-m", "mypy", "--strict", "--python-version", "3.11", "--config-file", os.devnull]
-    command += ["--cache-dir", str(cache_dir), "--no-error-summary", "--show-absolute-path"]
+    command += ["--cache-dir", os.devnull, "--no-error-summary", "--show-absolute-path"]
     for package in packages:
         command += ["-p", package]
     env = {**os.environ, "MYPYPATH": os.pathsep.join(str(out) for out in packages.values())}
-    result = subprocess.run(
-        command, capture_output=True, text=True, env=env, timeout=1800, check=False, cwd=cache_dir.parent
-    )
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=1800, check=False, cwd=workdir)
     errors: dict[str, list[str]] = {package: [] for package in packages}
     output = result.stdout + result.stderr
     for line in output.splitlines():

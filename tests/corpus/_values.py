@@ -80,6 +80,8 @@ def _convert(kind: Any, wire: Any) -> Any:
     if not isinstance(kind, type):
         raise ConversionError(f"unsupported annotation {kind!r}")
     if _is_file(kind):
+        if isinstance(wire, str):  # text in a media type sent as bytes
+            wire = wire.encode("utf-8")
         if not isinstance(wire, bytes):
             raise ConversionError("a file takes bytes")
         return kind(payload=io.BytesIO(wire), file_name="sample.bin", mime_type="application/octet-stream")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -13,11 +12,10 @@ from tests.corpus._corpus import Corpus
 
 
 @pytest.fixture(scope="session")
-def corpus(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Iterator[Corpus]:
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
     root = tmp_path_factory.mktemp("corpus")
-    cache = pytestconfig.cache.mkdir("corpus-mypy") if pytestconfig.cache is not None else root / ".mypy-cache"
     # CORPUS_GENERATOR=stock runs the same corpus through plain openapi-python-client, for comparison
-    built = Corpus(root, Path(cache), os.environ.get("CORPUS_GENERATOR", "ours"))
+    built = Corpus(root, os.environ.get("CORPUS_GENERATOR", "ours"))
     try:
         yield built
     finally:

@@ -291,3 +291,19 @@ def _has(document: Document, json_pointer: str) -> bool:
 def test_pointers_escape_slashes_and_tildes() -> None:
     assert pointer("paths", "/a/{b}", "get") == "/paths/~1a~1{b}/get"
     assert pointer("x~y") == "/x~0y"
+
+
+def test_the_call_check_names_a_parameter_never_sent_and_a_value_that_changed(server: SpecServer) -> None:
+    from tests.corpus._calls import CallPlan, check_exchange
+
+    exchange = _post(server, GOOD_QUERY.replace("day=2024-03-15&", "").replace("y=7", "y=8"))
+    assert exchange.operation is not None
+    plan = CallPlan(
+        exchange.operation, module=json, args=[], kwargs={},  # the module is not used by check_exchange
+        expected={("query", "day"): "2024-03-15", ("query", "form"): {"x": "s", "y": 7}, ("path", "id"): 9},
+        python_names={("query", "day"): "day", ("query", "form"): "form", ("path", "id"): "id"},
+    )  # fmt: skip
+    problems = check_exchange(plan, [exchange])
+    assert "query parameter 'day' (passed as day) was never sent" in problems
+    assert "query parameter 'form' arrived as {'x': 's', 'y': 8}, passed {'x': 's', 'y': 7}" in problems
+    assert len(problems) == 2, problems

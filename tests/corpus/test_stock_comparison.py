@@ -46,7 +46,7 @@ def test_stocks_client_of_the_construct_fails_to_import(tmp_path: Path) -> None:
     stock = _stock(Path(__file__).parent / "specs" / CONSTRUCT, tmp_path / "stock")
     failures = import_failures(stock)
     assert failures and all("NameError: name 'Unset' is not defined" in line for line in failures), failures
-    errors, _ = mypy_errors([stock], tmp_path / "mypy-cache")
+    errors, _ = mypy_errors([stock], tmp_path)
     assert errors[stock.package or ""] and all('Name "Unset" is not defined' in e for e in errors[stock.package or ""])
 
 
@@ -60,6 +60,6 @@ def test_on_the_real_spec_stock_has_2_import_failures_and_10_mypy_errors_and_our
     assert len(stock_failures) == 2 and all("NameError: name 'Unset' is not defined" in f for f in stock_failures), (
         stock_failures
     )
-    errors, _ = mypy_errors([ours, stock], tmp_path / "mypy-cache")
+    errors, _ = mypy_errors([ours, stock], tmp_path)
     assert errors[ours.package] == []
     assert len(errors[stock.package or ""]) == 10, errors[stock.package or ""]
