@@ -25,10 +25,11 @@ from generator.spec import load_spec
 __all__ = ["build_tree"]
 
 
-def build_tree(inputs: Inputs, output: Path) -> Notices:
-    """Builds the complete client in `output` (which must not exist yet); returns what the user should be told."""
+def build_tree(inputs: Inputs, output: Path, notices: Notices | None = None) -> Notices:
+    """Builds the complete client in `output` (which must not exist yet); returns what the user should be told
+    (`notices`, when given, collects it as the build goes, so that it is there even when the build fails)."""
     check_pinned_versions()
-    notices = Notices(strict=inputs.strict)
+    notices = notices if notices is not None else Notices(strict=inputs.strict)
     document = load_spec(inputs.spec)
     api = load_api_config(document, notices, needed=package_dependencies(inputs.runtime, inputs.templates))
     checked = check_spec(document, ignore_extensions=api.ignore_extensions, notices=notices)

@@ -79,6 +79,8 @@ def _run(args: argparse.Namespace, inputs: Inputs, background: Background) -> in
         result = check(inputs, args.output, background)
         _report(result.notices)
     except GenerationError as error:
+        if isinstance(error.notices, Notices):
+            _report(error.notices, failed=True)
         for line in str(error).splitlines():
             print(f"error: {line}", file=sys.stderr)
         return 2
@@ -95,15 +97,15 @@ def _run(args: argparse.Namespace, inputs: Inputs, background: Background) -> in
     return 1
 
 
-def _report(notices: Notices) -> None:
-    """Each notice and warning on stderr, one line each, warnings counted at the end."""
+def _report(notices: Notices, *, failed: bool = False) -> None:
+    """Each notice and warning on stderr, one line each, warnings counted at the end (when the build succeeded)."""
     for notice in notices.items:
-        print(notice, file=sys.stderr)
+        if not (failed and notices.strict and notice.kind == "warning"):  # each of those is one of the errors
+            print(notice, file=sys.stderr)
     warnings = sum(1 for notice in notices.items if notice.kind == "warning")
-    if warnings:
+    if warnings and not failed:
         print(
-            f"{warnings} warning{'s' if warnings != 1 else ''}: those parts are left out of the client "
-            "(--strict refuses them instead)",
+            f"{warnings} warning{'s' if warnings != 1 else ''} (--strict refuses what they name)",
             file=sys.stderr,
         )
 

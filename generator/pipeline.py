@@ -118,11 +118,18 @@ def _scratch_beside(target: Path, path: Path) -> Path:
 
 
 def _build_verified(inputs: Inputs, fresh: Path, helpers: Background, *, label: Path) -> Notices:
-    """Builds into `fresh` and proves it: it verifies (see verify) and the second build matches it."""
+    """Builds into `fresh` and proves it: it verifies (see verify) and the second build matches it.
+
+    A GenerationError carries the notices found before it (`notices`): a warning often explains it."""
+    notices = Notices(strict=inputs.strict)
     try:
-        notices = build_tree(inputs, fresh)
+        try:
+            build_tree(inputs, fresh, notices)
+        except GenerationError as error:
+            raise located(error, fresh, label=label, templates=inputs.templates, runtime=inputs.runtime) from None
+        verify_tree(fresh, label=label, templates=inputs.templates, runtime=inputs.runtime, probe=helpers.import_probe)
+        helpers.second_build.compare(fresh, label=label)
     except GenerationError as error:
-        raise located(error, fresh, label=label, templates=inputs.templates, runtime=inputs.runtime) from None
-    verify_tree(fresh, label=label, templates=inputs.templates, runtime=inputs.runtime, probe=helpers.import_probe)
-    helpers.second_build.compare(fresh, label=label)
+        error.notices = notices
+        raise
     return notices

@@ -104,18 +104,19 @@ def load_api_config(spec: SpecDocument, notices: Notices | None = None, *, neede
     return ApiConfig(package, distribution, version, tuple(layers), tuple(ignored), source)
 
 
-_RELEASE = re.compile(r"^[vV]?(\d+(?:\.\d+)*)(.*)$")
+_RELEASE = re.compile(r"^[vV]?(\d+(?:[.\-_]\d+)*)(.*)$")
 _PRE_RELEASE = re.compile(r"(snapshot|dev|alpha|beta|rc|pre)[.\-_]?(\d*)")
 _MARKERS = {"snapshot": ".dev", "dev": ".dev", "alpha": "a", "beta": "b", "rc": "rc", "pre": "rc"}
 
 
 def nearest_version(text: str) -> str:
     """The PEP 440 version nearest to a version pip cannot read: its release numbers, and a pre-release
-    or development marker when the rest names one (1.0.27-SNAPSHOT -> 1.0.27.dev0, 2.1-beta -> 2.1b0)."""
+    or development marker when the rest names one (1.0.27-SNAPSHOT -> 1.0.27.dev0, 2.1-beta -> 2.1b0,
+    2023-10-16 -> 2023.10.16); 0.1.0 when it has no number to start from."""
     match = _RELEASE.match(text.strip())
     if match is None:
         return "0.1.0"
-    release, rest = match.group(1), match.group(2).lower()
+    release, rest = re.sub(r"[-_]", ".", match.group(1)), match.group(2).lower()
     marker = _PRE_RELEASE.search(rest)
     suffix = f"{_MARKERS[marker.group(1)]}{marker.group(2) or 0}" if marker else ""
     return str(Version(release + suffix))

@@ -180,13 +180,13 @@ def _fields(spec: SpecDocument, value: Any, name: str, parts: tuple[Part, ...]) 
 def near_miss(key: str) -> str | None:
     """The extension of ours that `key` looks like a misspelling of (x-paginaton -> x-pagination), or None.
 
-    Extensions of other tools are ignored, but one that is a letter or two away from ours is almost
-    certainly ours mistyped, which would silently drop a helper."""
+    Extensions of other tools are ignored, but one a few letters away from ours (two, or a quarter of the
+    name) is almost certainly ours mistyped, which would silently drop a helper."""
     if key in EXTENSIONS or key in DOCUMENTATION_ONLY or not key.startswith("x-"):
         return None
     lowered = key.lower().replace("_", "-")
     for ours in (*EXTENSIONS, *DOCUMENTATION_ONLY):
-        if lowered == ours or _distance(lowered, ours) <= 2:
+        if lowered == ours or _distance(lowered, ours) <= max(2, len(ours) // 4):
             return ours
     return None
 

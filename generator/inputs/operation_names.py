@@ -40,6 +40,9 @@ class OperationNames:
     def of(self, operation: OperationRef) -> str:
         return self.by_operation[(operation.path, operation.method)]
 
+    def of_path(self, path: str, method: str) -> str:
+        return self.by_operation[(path, method)]
+
     def with_id(self, operation_id: str) -> OperationRef | None:
         """The operation whose operationId is `operation_id`, if any."""
         name = self.by_id.get(operation_id)

@@ -9,11 +9,11 @@ finds what cannot be sent at all:
 - a request body none of whose media types can be made from its schema (an XML document of an object);
 - a parameter with no defined serialisation (an array of objects), or given as non-JSON `content`;
 - security whose every alternative needs a scheme the core cannot authenticate with (mutual TLS,
-  HTTP digest).
+  HTTP digest) or one the spec does not define.
 
 Such an operation is left out of the client with a warning naming it and why (`--strict` refuses it
 instead), rather than generated into a function that would silently drop what it cannot send. A security
-requirement naming a scheme the spec does not define is an error.
+requirement naming a scheme the spec does not define cannot be met either.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from generator.errors import GenerationError
 from generator.notices import Notices
 from generator.spec import OperationRef, Part, SpecDocument
 
@@ -78,8 +77,8 @@ def body_kind(spec: SpecDocument, media_type: str, media: Any, where: tuple[Part
     return "text" if is_text(media_type) and not _is_binary(schema) else "binary"
 
 
-def check_runtime_support(spec: SpecDocument, problems: list[GenerationError], notices: Notices) -> RuntimeSupport:
-    """The body each operation sends and the operations left out (warnings in `notices`); errors go to `problems`."""
+def check_runtime_support(spec: SpecDocument, notices: Notices) -> RuntimeSupport:
+    """The body each operation sends and the operations left out (a warning each in `notices`)."""
     omitted: set[tuple[str, str]] = set()
     bodies: dict[tuple[str, str], BodyChoice] = {}
     for operation in spec.operations():
@@ -93,11 +92,7 @@ def check_runtime_support(spec: SpecDocument, problems: list[GenerationError], n
             bodies[key] = choice
         security = operation.node["security"] if "security" in operation.node else spec.data.get("security")
         where: tuple[Part, ...] = (*operation.parts, "security") if "security" in operation.node else ("security",)
-        try:
-            unusable = _security(spec, security, where)
-        except GenerationError as error:
-            problems.append(error)
-            continue
+        unusable = _security(spec, security, where)
         if unusable is not None:
             reasons.append((unusable, where))
         for reason, at in reasons[:1]:  # the first reason is enough to say why
@@ -154,24 +149,22 @@ def _body(spec: SpecDocument, operation: OperationRef) -> tuple[BodyChoice | Non
 def _security(spec: SpecDocument, requirements: Any, where: tuple[Part, ...]) -> str | None:
     """Why no alternative of the requirements can be met by the core, or None when one can (or none is needed).
 
-    Raises GenerationError for a requirement naming a scheme the spec does not define."""
+    An alternative naming a scheme the spec does not define cannot be met: the client would not know what
+    to send."""
     if not isinstance(requirements, list) or not requirements:
         return None
     schemes = (spec.data.get("components") or {}).get("securitySchemes") or {}
     refused: list[str] = []
     servable = False
-    for index, requirement in enumerate(requirements):
+    for requirement in requirements:
         if not isinstance(requirement, dict):
             continue
         unusable = []
         for name in requirement:
             scheme, _ = spec.deref(schemes.get(name), ("components", "securitySchemes", str(name)))
             if not isinstance(scheme, dict):
-                raise spec.error(
-                    f"names the security scheme {name!r}, which components/securitySchemes does not define",
-                    (*where, index, name),
-                )
-            if not supported_scheme(scheme):
+                unusable.append(f"{name!r} (not defined in components/securitySchemes)")
+            elif not supported_scheme(scheme):
                 unusable.append(f"{name!r} ({_describe(scheme)})")
         if not unusable:
             servable = True

@@ -28,6 +28,7 @@ from generator.inputs.extensions import Extensions, read_extensions
 from generator.inputs.operation_names import FIELD_PREFIX, OperationNames, module_problem, name_operations
 from generator.inputs.runtime_support import BodyChoice, check_runtime_support
 from generator.notices import Notices
+from generator.render.enum_members import enum_members
 from generator.spec import Part, SpecDocument, load_spec
 
 __all__ = ["CheckedSpec", "check_spec", "normal_tag", "openapi_version"]
@@ -76,7 +77,8 @@ def check_spec(
     problems.extend(_required_properties(spec))
     problems.extend(_name_clashes(spec))
     problems.extend(_module_names(spec))
-    support = check_runtime_support(spec, problems, notices)
+    _enum_member_names(spec, notices)
+    support = check_runtime_support(spec, notices)
     omitted = support.omitted
     extensions: dict[str, Extensions] = {}
     for operation in spec.operations():
@@ -241,6 +243,29 @@ def _required_properties(spec: SpecDocument) -> Iterator[GenerationError]:
                 yield spec.error(
                     f"required property {name!r} is not defined in properties (defined: {known})",
                     (*parts, "required", index),
+                )
+
+
+def _enum_member_names(spec: SpecDocument, notices: Notices) -> None:
+    """A notice for each enum value whose member name had to differ from the one it would be given (another
+    value of the enum took it): the value itself is kept as written."""
+    for parts, node in _walk(spec.data):
+        if not (isinstance(node, dict) and isinstance(node.get("enum"), list)) or _generates_nothing(parts):
+            continue
+        values = [value for value in node["enum"] if isinstance(value, str | int) and not isinstance(value, bool)]
+        if len(values) != len(node["enum"]) - node["enum"].count(None):
+            continue  # mixed types: openapi-python-client names the schema
+        names = node.get("x-enum-varnames")
+        positions = [index for index, value in enumerate(node["enum"]) if value is not None]
+        for (name, value, wanted), index in zip(
+            enum_members(values, names if isinstance(names, list) else ()), positions, strict=True
+        ):
+            if name != wanted:
+                notices.notice(
+                    spec.error(
+                        f"enum value {value!r} is the member {name}: {wanted} is taken by another value",
+                        (*parts, "enum", index),
+                    )
                 )
 
 

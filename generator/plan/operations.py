@@ -20,7 +20,7 @@ from openapi_python_client.strings import PythonIdentifier, safe_for_docstring
 
 from generator.errors import GenerationError
 from generator.inputs.extensions import CursorPaging, PageNumberPaging, Permissions
-from generator.inputs.runtime_support import BodyChoice, is_json
+from generator.inputs.runtime_support import BodyChoice, is_json, is_text
 from generator.inputs.spec_check import CheckedSpec
 from generator.spec import OperationRef, SpecDocument
 
@@ -261,16 +261,22 @@ def _security(spec: SpecDocument, operation: OperationRef) -> tuple[tuple[str, .
 
 
 def _accept(spec: SpecDocument, operation: OperationRef) -> str | None:
-    """The media types of the 2xx responses, for the Accept header, when one of them is not JSON."""
+    """The Accept header: the media types of the 2xx responses the client reads (as upstream_view picks them),
+    when one of them is not JSON (None: the client's default, application/json)."""
     types: list[str] = []
     for status, response in (operation.node.get("responses") or {}).items():
         if not str(status).startswith("2"):
             continue
         resolved, _ = spec.deref(response, (*operation.parts, "responses", status))
-        for media in (resolved.get("content") or {}) if isinstance(resolved, dict) else {}:
-            if str(media) not in types:
-                types.append(str(media))
-    if not types or all(is_json(media) for media in types):
+        content = [str(media) for media in ((resolved.get("content") or {}) if isinstance(resolved, dict) else {})]
+        if any(is_json(media) for media in content):
+            read = ["application/json"]
+        elif any(is_text(media) for media in content):
+            read = [media for media in content if is_text(media)]
+        else:
+            read = content
+        types.extend(media for media in read if media not in types)
+    if not types or types == ["application/json"]:
         return None
     return ", ".join(types)
 

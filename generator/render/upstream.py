@@ -31,6 +31,7 @@ from generator.notices import Notices
 from generator.plan.operations import OperationView, operation_views
 from generator.plan.package_plan import PackagePlan
 from generator.render import text
+from generator.render.enum_members import raw_enum_values
 from generator.render.package_files import Rendered
 from generator.render.upstream_view import upstream_view
 from generator.settings import PINNED_VERSIONS
@@ -95,7 +96,7 @@ def render_client(
     captured = io.StringIO()
     views: dict[str, OperationView] = {}
     try:
-        with contextlib.redirect_stdout(captured), _readable_untrusted_strings():
+        with contextlib.redirect_stdout(captured), _readable_untrusted_strings(), raw_enum_values():
             openapi = GeneratorData.from_dict(upstream_view(checked), config=config)
             if isinstance(openapi, GeneratorError):
                 raise _upstream_problem(openapi, checked.document, "cannot read the document")
@@ -120,8 +121,40 @@ def render_client(
         raise _template_failure(error, templates, checked.path) from None
     for problem in problems:
         notices.warning(_upstream_problem(problem, checked.document))
+    _leave_out_unbuilt_references(checked, output / plan.package, views, notices)
     notices.refuse_warnings()
     return Rendered(operations=_summaries(views), error_model=_error_model(checked, config))
+
+
+_MODEL_IMPORT = re.compile(r"^from \.\.\.models\.(\w+) import", re.MULTILINE)
+
+
+def _leave_out_unbuilt_references(
+    checked: CheckedSpec, package: Path, views: dict[str, OperationView], notices: Notices
+) -> None:
+    """An operation whose module imports a model openapi-python-client did not build (it removed the schema
+    after a problem it warned of, but not every operation using it) is left out with a warning: its module
+    could not be imported."""
+    for module, view in sorted(views.items()):
+        path = package / "api" / view.tag / f"{module}.py"
+        if not path.is_file():
+            continue
+        missing = sorted(
+            name
+            for name in set(_MODEL_IMPORT.findall(path.read_text(encoding="utf-8")))
+            if not (package / "models" / f"{name}.py").is_file()
+        )
+        if missing:
+            operation = checked.names.operations[module]
+            notices.warning(
+                checked.document.error(
+                    f"{view.method} {view.path} is left out: openapi-python-client refers to the model module "
+                    f"{missing[0]}, which it did not build (see its warning above)",
+                    operation.parts,
+                )
+            )
+            path.unlink()
+            del views[module]
 
 
 def _template_failure(error: Exception, templates: Path, spec: Path) -> GenerationError:

@@ -296,8 +296,8 @@ _FROM_ENDPOINT_TEMPLATE = r".*most likely from <tmp>/inputs/templates/endpoint_m
 
 
 @case(
-    r"^error: <tmp>/out/generated/genesys_cloud_audit/client\.py:\d+: importing \S+ fails: "
-    r"NameError: name 'undefined_name' is not defined.*most likely from <tmp>/inputs/templates/package/client\.py\.jinja"
+    r"^error: <tmp>/out/generated/genesys_cloud_audit/client\.py:\d+: Undefined name `undefined_name` \(F821\): the code "
+    r"would fail with NameError when this line runs.*most likely from <tmp>/inputs/templates/package/client\.py\.jinja"
 )
 def template_renders_a_name_error(ws: Workspace) -> None:
     ws.edit(ws.templates / "package" / "client.py.jinja", "__all__ = ", "undefined_name\n__all__ = ")
@@ -367,7 +367,8 @@ def pyproject_template_drops_the_project_name(ws: Workspace) -> None:
 
 
 @case(
-    r"<tmp>/out/generated/genesys_cloud_audit/workflows/_query_args\.py:\d+: importing .* NameError: name 'broken_runtime'.*copied from <tmp>/inputs/runtime/audit/_query_args\.py"
+    r"<tmp>/out/generated/genesys_cloud_audit/workflows/_query_args\.py:\d+: Undefined name `broken_runtime` \(F821\).*"
+    r"copied from <tmp>/inputs/runtime/audit/_query_args\.py"
 )
 def runtime_module_fails_on_import(ws: Workspace) -> None:
     runtime = ws.own_runtime()
@@ -550,20 +551,26 @@ def spec_misspells_an_extension(ws: Workspace) -> None:
 
 
 @case(
-    _SPEC + r"at /paths/.*/parameters/\d+: header parameter 'X-Correlation-Id' cannot be sent: the runtime core sends"
+    _SPEC + r"at /paths/.*/security: GET \S+ is left out: every security requirement needs 'tls' \(mutualTLS "
+    r"authentication\), which the runtime core cannot send .*\(--strict refuses it\)$"
 )
-def spec_adds_a_header_parameter_the_runtime_cannot_send(ws: Workspace) -> None:
+def spec_needs_security_the_runtime_cannot_send(ws: Workspace) -> None:
+    ws.options.append("--strict")
     ws.edit(
         ws.spec,
         "      operationId: getAuditsQueryServicemapping\n",
-        "      operationId: getAuditsQueryServicemapping\n      parameters:\n"
-        "        - {name: X-Correlation-Id, in: header, schema: {type: string}}\n",
+        "      operationId: getAuditsQueryServicemapping\n      security: [{tls: []}]\n",
     )
+    ws.edit(ws.spec, "  securitySchemes:\n", "  securitySchemes:\n    tls: {type: mutualTLS}\n")
 
 
-@case(_SPEC + r"at /paths/.*/requestBody/content: a request body of type text/\\x1b\[2Jplain cannot be sent")
+@case(
+    _SPEC
+    + r"at /paths/.*/requestBody/content: POST \S+ is left out: a request body of type application/\\x1b\[2Jxml whose"
+)
 def spec_value_with_a_terminal_escape_is_shown_escaped(ws: Workspace) -> None:
-    ws.edit(ws.spec, "          application/json:\n", '          "text/\\e[2Jplain":\n')
+    ws.options.append("--strict")
+    ws.edit(ws.spec, "          application/json:\n", '          "application/\\e[2Jxml":\n')
 
 
 # -- the API config beside the spec and the runtime layers it names ------------------------------

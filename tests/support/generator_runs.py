@@ -67,6 +67,7 @@ class Workspace:
     output_arg: str | None = None
     command: str = "generate"
     watched: list[Path] = field(default_factory=list)
+    options: list[str] = field(default_factory=list)  # further options, e.g. --strict
 
     @classmethod
     def create(cls, root: Path) -> Workspace:
@@ -99,6 +100,7 @@ class Workspace:
         output = self.output_arg if self.output_arg is not None else str(self.output)
         command = [sys.executable, "-m", "generator", self.command, "--spec", str(self.spec)]
         command += ["--templates", str(self.templates), "--runtime", str(self.runtime), "--output", output]
+        command += self.options
         return subprocess.run(
             command,
             cwd=self.cwd,

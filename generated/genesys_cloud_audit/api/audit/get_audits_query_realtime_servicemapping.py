@@ -5,7 +5,13 @@ from typing import Any
 
 import httpx
 
-from ..._core._support import ApiRequest, RequestOptions, decode_response, http_status, unexpected_status
+from ..._core._support import (
+    ApiRequest,
+    RequestOptions,
+    decode_response,
+    http_status,
+    unexpected_status,
+)
 from ...client import Client
 from ...models.audit_query_service_mapping import AuditQueryServiceMapping
 from ...types import Response

@@ -5,7 +5,14 @@ from typing import Any
 
 import httpx
 
-from ..._core._support import ApiRequest, Param, RequestOptions, decode_response, http_status, unexpected_status
+from ..._core._support import (
+    ApiRequest,
+    Param,
+    RequestOptions,
+    decode_response,
+    http_status,
+    unexpected_status,
+)
 from ...client import Client
 from ...models.audit_expand_field import AuditExpandField
 from ...models.audit_realtime_related_request import AuditRealtimeRelatedRequest
