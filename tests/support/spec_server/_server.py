@@ -237,6 +237,7 @@ class SpecServer:
                     f"{parameter.location} parameter {parameter.name!r}: {problem} (sent {read.raw!r})"
                 )
         self._unknown_query(exchange, operation, query)
+        self._unknown_cookies(exchange, operation, cookies)
         self._body(exchange, operation)
         exchange.credentials, problems = check_security(
             operation, self.schemes, self.credentials, exchange.headers, query, cookies
@@ -252,6 +253,15 @@ class SpecServer:
         for key in dict.fromkeys(k for k, _ in query):
             if key not in known:
                 exchange.problems.append(f"query parameter {key!r} is not one of the operation's")
+
+    def _unknown_cookies(self, exchange: Exchange, operation: Operation, cookies: list[tuple[str, str]]) -> None:
+        known = {p.name for p in operation.parameters if p.location == "cookie"}
+        known |= {
+            str(s.get("name")) for s in self.schemes.values() if s.get("type") == "apiKey" and s.get("in") == "cookie"
+        }
+        for name in dict.fromkeys(name for name, _ in cookies):
+            if name not in known:
+                exchange.problems.append(f"cookie {name!r} is not one of the operation's")
 
     def _body(self, exchange: Exchange, operation: Operation) -> None:
         content_type = next((v for k, v in exchange.headers if k.lower() == "content-type"), "")
