@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     # The verifying processes (a second build, an import probe) start first, so that they load on
     # the other core while this process loads the generator.
     inputs = Inputs(spec=args.spec, templates=args.templates, runtime=args.runtime, strict=args.strict)
-    with Background(inputs) as background:
+    with Background(inputs, reproduce=args.command == "check") as background:
         return _run(args, inputs, background)
 
 

@@ -34,14 +34,18 @@ class GenerateResult:
 def generate(inputs: Inputs, target: Path, background: Background | None = None) -> GenerateResult:
     """Regenerates `target` (replaced whole, only after a complete, verified build); returns what changed.
 
+    Verified: every name defined and every module importing in a clean interpreter. That the build is a pure
+    function of its inputs is `check`'s to prove, with a second build under another hash seed.
+
     `background` holds the verifying processes for these inputs, if the caller started them already.
     """
-    with background or Background(inputs) as helpers:
+    with background or Background(inputs, reproduce=False) as helpers:
         return _generate(inputs, target, helpers)
 
 
 def check(inputs: Inputs, target: Path, background: Background | None = None) -> CheckResult:
-    """Builds and verifies a fresh tree in a temporary folder and compares it with `target`."""
+    """Builds and verifies a fresh tree in a temporary folder, proves it reproducible with a second build, and
+    compares it with `target`."""
     with background or Background(inputs) as helpers:
         _check_inputs(inputs)
         place = inspect_target(target, inputs.paths)
@@ -118,7 +122,7 @@ def _scratch_beside(target: Path, path: Path) -> Path:
 
 
 def _build_verified(inputs: Inputs, fresh: Path, helpers: Background, *, label: Path) -> Notices:
-    """Builds into `fresh` and proves it: it verifies (see verify) and the second build matches it.
+    """Builds into `fresh` and proves it: it verifies (see verify) and the second build, if any, matches it.
 
     A GenerationError carries the notices found before it (`notices`): a warning often explains it."""
     notices = Notices(strict=inputs.strict)
@@ -128,7 +132,8 @@ def _build_verified(inputs: Inputs, fresh: Path, helpers: Background, *, label: 
         except GenerationError as error:
             raise located(error, fresh, label=label, templates=inputs.templates, runtime=inputs.runtime) from None
         verify_tree(fresh, label=label, templates=inputs.templates, runtime=inputs.runtime, probe=helpers.import_probe)
-        helpers.second_build.compare(fresh, label=label)
+        if helpers.second_build is not None:
+            helpers.second_build.compare(fresh, label=label)
     except GenerationError as error:
         error.notices = notices
         raise

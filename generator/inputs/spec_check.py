@@ -68,16 +68,17 @@ def check_spec(
         spec = load_spec(spec)
     notices = notices if notices is not None else Notices()
     version = openapi_version(spec)
-    _check_refs(spec)
+    mappings = _Mappings.of(spec.data)
+    _check_refs(spec, mappings)
     problems: list[GenerationError] = []
     names = name_operations(spec, problems, notices)  # before the validator, which names duplicates without a line
     if problems:
         raise Problems.of(problems)
     _check_openapi_schema(spec, version, notices)
-    problems.extend(_required_properties(spec))
-    problems.extend(_name_clashes(spec))
+    problems.extend(_required_properties(spec, mappings))
+    problems.extend(_name_clashes(spec, mappings))
     problems.extend(_module_names(spec))
-    _enum_member_names(spec, notices)
+    _enum_member_names(spec, mappings, notices)
     support = check_runtime_support(spec, notices)
     omitted = support.omitted
     extensions: dict[str, Extensions] = {}
@@ -113,6 +114,30 @@ def openapi_version(spec: SpecDocument) -> str:
     return f"3.{match.group(1)}"
 
 
+@dataclass(frozen=True)
+class _Mappings:
+    """Every mapping of the document with its path, found in one walk: the checks below read these lists
+    instead of walking the document again (a large spec has hundreds of thousands of values)."""
+
+    refs: list[tuple[tuple[Part, ...], dict[str, Any]]]  # holding a $ref
+    objects: list[tuple[tuple[Part, ...], dict[str, Any]]]  # a schema with properties, outside examples
+    enums: list[tuple[tuple[Part, ...], dict[str, Any]]]  # a schema with an enum, outside what generates nothing
+
+    @classmethod
+    def of(cls, data: Any) -> _Mappings:
+        found = cls([], [], [])
+        for parts, node in _walk(data):
+            if not isinstance(node, dict):
+                continue
+            if "$ref" in node:
+                found.refs.append((parts, node))
+            if isinstance(node.get("properties"), dict) and "example" not in parts:
+                found.objects.append((parts, node))
+            if isinstance(node.get("enum"), list) and not _generates_nothing(parts):
+                found.enums.append((parts, node))
+        return found
+
+
 def _walk(node: Any, parts: tuple[Part, ...] = ()) -> Iterator[tuple[tuple[Part, ...], Any]]:
     """Every value with its path (the loader bounds the depth, so recursion is safe)."""
     yield parts, node
@@ -133,13 +158,12 @@ def _generates_nothing(parts: tuple[Part, ...]) -> bool:
     )
 
 
-def _check_refs(spec: SpecDocument) -> None:
+def _check_refs(spec: SpecDocument, mappings: _Mappings) -> None:
     """Every $ref the generator follows is local and resolves, and no chain of $refs leads back to itself."""
-    for parts, node in _walk(spec.data):
-        if isinstance(node, dict) and "$ref" in node:
-            if (parts and parts[-1] == "properties") or _generates_nothing(parts):
-                continue  # a property named "$ref", an example or documentation is data
-            spec.deref(node, parts)
+    for parts, node in mappings.refs:
+        if (parts and parts[-1] == "properties") or _generates_nothing(parts):
+            continue  # a property named "$ref", an example or documentation is data
+        spec.deref(node, parts)
 
 
 def _check_openapi_schema(spec: SpecDocument, version: str, notices: Notices) -> None:
@@ -223,17 +247,10 @@ def _locate(spec: SpecDocument, relative: list[Part], instance: Any) -> list[Par
     return relative
 
 
-def _schemas(spec: SpecDocument) -> Iterator[tuple[tuple[Part, ...], dict[str, Any]]]:
-    """Every object schema with properties, wherever it is written (components, inline)."""
-    for parts, node in _walk(spec.data):
-        if isinstance(node, dict) and isinstance(node.get("properties"), dict) and "example" not in parts:
-            yield parts, node
-
-
-def _required_properties(spec: SpecDocument) -> Iterator[GenerationError]:
+def _required_properties(spec: SpecDocument, mappings: _Mappings) -> Iterator[GenerationError]:
     """A required property the schema does not define is most likely a misspelt one. A schema that takes
     properties from elsewhere (a $ref beside it, allOf, anyOf, oneOf) is not judged."""
-    for parts, schema in _schemas(spec):
+    for parts, schema in mappings.objects:
         required = schema.get("required")
         if not isinstance(required, list) or any(key in schema for key in ("$ref", "allOf", "anyOf", "oneOf")):
             continue
@@ -246,12 +263,10 @@ def _required_properties(spec: SpecDocument) -> Iterator[GenerationError]:
                 )
 
 
-def _enum_member_names(spec: SpecDocument, notices: Notices) -> None:
+def _enum_member_names(spec: SpecDocument, mappings: _Mappings, notices: Notices) -> None:
     """A notice for each enum value whose member name had to differ from the one it would be given (another
     value of the enum took it): the value itself is kept as written."""
-    for parts, node in _walk(spec.data):
-        if not (isinstance(node, dict) and isinstance(node.get("enum"), list)) or _generates_nothing(parts):
-            continue
+    for parts, node in mappings.enums:
         values = [value for value in node["enum"] if isinstance(value, str | int) and not isinstance(value, bool)]
         if len(values) != len(node["enum"]) - node["enum"].count(None):
             continue  # mixed types: openapi-python-client names the schema
@@ -275,10 +290,10 @@ def _keeps_its_name(first: str, second: str) -> bool:
     return all(name.isidentifier() and not keyword.iskeyword(name) for name in (first, second))
 
 
-def _name_clashes(spec: SpecDocument) -> Iterator[GenerationError]:
+def _name_clashes(spec: SpecDocument, mappings: _Mappings) -> Iterator[GenerationError]:
     """Properties of one schema, or parameters of one operation, that become the same Python name and
     cannot keep their own (see `_keeps_its_name`)."""
-    for parts, schema in _schemas(spec):
+    for parts, schema in mappings.objects:
         seen: dict[str, str] = {}
         for name in schema["properties"]:
             python = str(PythonIdentifier(name, FIELD_PREFIX))

@@ -56,6 +56,8 @@ class PackagePlan:
     client_base: Export  # the one class the generated Client subclasses
     client_attributes: tuple[tuple[str, str], ...]  # (class attribute, Python literal)
     credential_arguments: tuple[CredentialArgument, ...]  # API keys, HTTP basic and bearer credentials
+    token_schemes: tuple[str, ...]  # OAuth 2 and OpenID Connect schemes, met by access_token or client credentials
+    environment: tuple[tuple[str, str], ...]  # (keyword argument, environment variable) that from_env reads
     core_client: bool  # the generated Client subclasses the core's own (no platform layer in between)
     dependencies: tuple[str, ...]
     scripts: tuple[tuple[str, str], ...]  # (command, "package.module:function")
@@ -117,6 +119,12 @@ def plan_package(config: ApiConfig, layers: list[Layer], document: dict[str, Any
         client_base=Export(f".{client_layer.package}.{client_module}", (client_class,)),
         client_attributes=_client_attributes(config, document, arguments, platform=client_layer.name != CORE),
         credential_arguments=arguments,
+        token_schemes=tuple(
+            name
+            for name, scheme in _security_schemes(document).items()
+            if scheme["type"] in ("oauth2", "openIdConnect")
+        ),
+        environment=_environment(config, arguments) if client_layer.name == CORE else (),
         core_client=client_layer.name == CORE,
         dependencies=tuple(dependencies),
         scripts=tuple(sorted(scripts.items())),
@@ -149,13 +157,18 @@ def _client_attributes(
         attributes.append(("SECURITY_SCHEMES", f"MappingProxyType({{{listed}}})"))
     attributes.append(("USER_AGENT", repr(f"{config.distribution}-python/{config.version}")))
     if not platform:  # a platform layer names its own variables
-        prefix = config.package.upper()
-        names = {key: f"{prefix}_{key.upper()}" for key in ("base_url", "client_id", "client_secret", "access_token")}
-        for argument in arguments:
-            if argument.type != _BASIC:
-                names[argument.scheme] = f"{prefix}_{argument.argument.upper()}"
+        names = dict(_environment(config, arguments))
         attributes.append(("ENVIRONMENT", f"MappingProxyType({names!r})"))
     return tuple(attributes)
+
+
+def _environment(config: ApiConfig, arguments: tuple[CredentialArgument, ...]) -> tuple[tuple[str, str], ...]:
+    """The environment variables `Client.from_env` reads, by keyword argument: the base URL, OAuth 2 client
+    credentials or a token, and each API key or bearer token (HTTP basic, a pair, is given in code)."""
+    prefix = config.package.upper()
+    names = [(key, f"{prefix}_{key.upper()}") for key in ("base_url", "client_id", "client_secret", "access_token")]
+    names += [(a.argument, f"{prefix}_{a.argument.upper()}") for a in arguments if a.type != _BASIC]
+    return tuple(names)
 
 
 _BASIC = "tuple[str, str | Secret] | None"

@@ -251,8 +251,9 @@ class Client:
             if value and key not in overrides:
                 settings[key] = value
         settings.update(overrides)
-        scheme_credentials = any(settings.get(name) for name in cls.SECURITY_SCHEMES)
-        if cls.REQUIRES_AUTH and not (settings.get("access_token") or settings.get("auth") or scheme_credentials):
+        # Any credential besides client credentials (a token, an API key: the generated client's own arguments).
+        other = set(settings) - {"base_url", "region", "client_id", "client_secret"}
+        if cls.REQUIRES_AUTH and not any(settings.get(key) for key in other):
             for key in ("client_id", "client_secret"):
                 if not settings.get(key):
                     name = cls.ENVIRONMENT.get(key)

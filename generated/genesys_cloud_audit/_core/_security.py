@@ -55,7 +55,11 @@ class SecurityScheme:
     def describe(self) -> str:
         if self.kind == "apiKey":
             return f"an API key in the {self.location} {self.parameter!r}"
-        return {"basic": "HTTP basic credentials", "bearer": "a bearer token", "oauth2": "an OAuth 2 token"}[self.kind]
+        return {
+            "basic": "a username and password for HTTP basic",
+            "bearer": "a bearer token",
+            "oauth2": "an OAuth 2 token",
+        }[self.kind]
 
     @property
     def bearer(self) -> bool:
@@ -121,7 +125,9 @@ def apply(
     if anonymous:
         return Applied()
     needed = " or ".join(
-        " and ".join(f"{name} ({schemes[name].describe()})" if name in schemes else name for name in alternative)
+        " and ".join(
+            f"{name!r} ({schemes[name].describe()})" if name in schemes else repr(name) for name in alternative
+        )
         for alternative in alternatives
     )
     raise ConfigurationError(f"{operation_id} needs credentials the client was not given: {needed}")
