@@ -68,7 +68,7 @@ class OpenApiCoreOracle:
     def __init__(self, document: Document, base_url: str) -> None:
         self.document = document
         self.base_path = document.base_path()
-        view = document.checked_view(base_url)
+        view = _undeprecated(document.checked_view(base_url))  # openapi-core warns at each deprecated parameter
         spec = SchemaPath.from_dict(view)
         kind = V31RequestUnmarshaller if document.is_31 else V30RequestUnmarshaller
         # openapi-core reads any media type it does not know as bytes; a vendor +json type is JSON
@@ -156,6 +156,17 @@ class OpenApiCoreOracle:
                     f"openapi-core reads {location} parameter {name!r} as {theirs!r}, this server as {ours!r}"
                 )
         return problems
+
+
+def _undeprecated(node: Any) -> Any:
+    """The view without `deprecated: true` on parameters (openapi-core would warn each time one is read)."""
+    if isinstance(node, dict):
+        if "in" in node and "name" in node:
+            node = {key: value for key, value in node.items() if key != "deprecated"}
+        return {key: _undeprecated(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_undeprecated(item) for item in node]
+    return node
 
 
 def _media_types(node: Any) -> set[str]:
