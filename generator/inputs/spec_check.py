@@ -185,7 +185,7 @@ def _check_openapi_schema(spec: SpecDocument, version: str, notices: Notices) ->
         ) from None
     if not errors:
         return
-    located = [(_locate(spec, list(error.absolute_path), error.instance), error) for error in errors]
+    located = [(_locate(spec, list(error.absolute_path), error.instance, error.schema), error) for error in errors]
     if not _readable_by_upstream(spec.data):
         parts, error = located[0]
         raise spec.error(f"not valid OpenAPI {version}: {str(error.message).splitlines()[0]}", parts)
@@ -239,8 +239,15 @@ def _external_ref(node: Any) -> bool:
     )
 
 
-def _locate(spec: SpecDocument, relative: list[Part], instance: Any) -> list[Part]:
-    """The full path of an error the validator reported relative to a nested schema."""
+def _locate(spec: SpecDocument, relative: list[Part], instance: Any, schema: Any = None) -> list[Part]:
+    """The full path of an error the validator reported relative to a nested schema.
+
+    An error with no path of its own (a schema's default that breaks the schema) is placed at the schema
+    the validator names: its `default` when that is the value at fault."""
+    if not relative and isinstance(schema, dict):
+        for parts, node in _walk(spec.data):
+            if node == schema and not _generates_nothing(parts):
+                return [*parts, "default"] if "default" in node and node["default"] == instance else list(parts)
     for parts, node in _walk(spec.data):
         if len(parts) >= len(relative) and list(parts[len(parts) - len(relative) :]) == relative and node == instance:
             return list(parts)

@@ -23,6 +23,8 @@ from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 from openapi_python_client.parser.properties import Class
+from openapi_python_client.parser.properties.protocol import PropertyProtocol
+from openapi_python_client.schema import ParameterLocation
 from openapi_python_client.schema.untrusted_string import UntrustedString
 
 from generator.errors import GenerationError
@@ -96,7 +98,12 @@ def render_client(
     captured = io.StringIO()
     views: dict[str, OperationView] = {}
     try:
-        with contextlib.redirect_stdout(captured), _readable_untrusted_strings(), raw_enum_values():
+        with (
+            contextlib.redirect_stdout(captured),
+            _readable_untrusted_strings(),
+            raw_enum_values(),
+            _headers_of_any_type(),
+        ):
             openapi = GeneratorData.from_dict(upstream_view(checked), config=config)
             if isinstance(openapi, GeneratorError):
                 raise _upstream_problem(openapi, checked.document, "cannot read the document")
@@ -211,6 +218,19 @@ def _readable_untrusted_strings() -> Iterator[None]:
         yield
     finally:
         delattr(UntrustedString, "__format__")
+
+
+@contextlib.contextmanager
+def _headers_of_any_type() -> Iterator[None]:
+    """openapi-python-client refuses a header parameter that is not a string, number, boolean or enum (a list,
+    a date-time, an object): its own templates write headers with str(). The runtime core writes any value
+    in the header's simple style, so while it runs, every type may be a header."""
+    original = PropertyProtocol._allowed_locations
+    PropertyProtocol._allowed_locations = {*original, ParameterLocation.HEADER}
+    try:
+        yield
+    finally:
+        PropertyProtocol._allowed_locations = original
 
 
 def _error_model(checked: CheckedSpec, config: Config) -> tuple[str, str] | None:

@@ -334,6 +334,8 @@ class SpecServer:
         )
         if media_type.startswith("image/") and isinstance(value, bytes):
             return _PNG + value
+        if is_json(media_type_of(media_type)):
+            return _jsonable(value)  # JSON carries no bytes: a binary string in JSON is text
         return value
 
     def _token(self, path: str, headers: list[tuple[str, str]], body: bytes) -> tuple[int, dict[str, str], bytes]:
