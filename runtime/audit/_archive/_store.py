@@ -1,0 +1,145 @@
+"""Writing an archive: each page of records in one transaction with its export's checkpoint.
+
+A page's records are inserted unless their id is already stored (so records read twice, in an overlap or
+a re-run, are stored once); the stream's export interval and checkpoint, and the run's counts, change in
+the same transaction. A stream's coverage grows only when its export has finished, so what the archive
+says it covers never runs ahead of what it holds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ._coverage import Span, instant_text, merged, parse_instant
+from ._rows import COLUMNS, rows
+from ._schema import archive_error, open_for_writing
+
+__all__: list[str] = []
+
+_INSERT_RECORD = f"INSERT INTO records (seq, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (len(COLUMNS) + 1))})"
+_INSERT_CHANGE = "INSERT INTO property_changes (seq, position, property, old_values, new_values) VALUES (?, ?, ?, ?, ?)"
+_LOOKUP_CHUNK = 500
+
+
+@dataclass
+class StreamState:
+    """A sync stream as stored: its export in progress (interval and checkpoint JSON) and its coverage."""
+
+    key: str
+    label: str
+    export_interval: str | None
+    checkpoint: str | None
+    coverage: list[Span]
+
+
+def _now() -> str:
+    return instant_text(datetime.now(UTC))
+
+
+class ArchiveWriter:
+    """The archive at `path`, open for one sync (which holds its lock)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.connection = open_for_writing(path)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        connection = self.connection
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+        except sqlite3.Error as error:
+            if connection.in_transaction:
+                with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already (a full disk does)
+                    connection.execute("ROLLBACK")
+            raise archive_error(self.path, error) from None
+
+    def stream(self, key: str, label: str) -> StreamState:
+        with self._transaction() as db:
+            db.execute("INSERT OR IGNORE INTO streams (stream, label) VALUES (?, ?)", (key, label))
+            export_interval, checkpoint = db.execute(
+                "SELECT export_interval, checkpoint FROM streams WHERE stream = ?", (key,)
+            ).fetchone()
+            spans = db.execute("SELECT start, end FROM coverage WHERE stream = ? ORDER BY start", (key,)).fetchall()
+        coverage = [(parse_instant(start), parse_instant(end)) for start, end in spans]
+        return StreamState(key, label, export_interval, checkpoint, coverage)
+
+    def begin_run(self, key: str, until: datetime) -> int:
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO runs (stream, started, until, outcome) VALUES (?, ?, ?, 'running')",
+                (key, _now(), instant_text(until)),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def end_run(self, run: int, outcome: str, message: str | None = None) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE runs SET finished = ?, outcome = ?, message = ? WHERE run = ?",
+                       (_now(), outcome, message, run))  # fmt: skip
+
+    def write_page(self, run: int, key: str, interval: str, records: Sequence[bytes], checkpoint: str) -> int:
+        """Stores the records not stored yet, the stream's checkpoint and the run's counts, in one
+        transaction; returns how many records were new."""
+        decoded = [rows(record) for record in records]
+        with self._transaction() as db:
+            stored = self._stored_ids(db, [row[0] for row, _ in decoded])
+            seq = db.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()[0]
+            new_rows: list[tuple[Any, ...]] = []
+            new_changes: list[tuple[Any, ...]] = []
+            for row, changes in decoded:
+                if row[0] in stored:
+                    continue
+                stored.add(row[0])
+                seq += 1
+                new_rows.append((seq, *row))
+                new_changes.extend((seq, *change) for change in changes)
+            db.executemany(_INSERT_RECORD, new_rows)
+            db.executemany(_INSERT_CHANGE, new_changes)
+            db.execute("UPDATE streams SET export_interval = ?, checkpoint = ? WHERE stream = ?",
+                       (interval, checkpoint, key))  # fmt: skip
+            db.execute(
+                "UPDATE runs SET records_read = records_read + ?, records_added = records_added + ? WHERE run = ?",
+                (len(records), len(new_rows), run),
+            )
+        return len(new_rows)
+
+    @staticmethod
+    def _stored_ids(db: sqlite3.Connection, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for at in range(0, len(ids), _LOOKUP_CHUNK):
+            chunk = ids[at : at + _LOOKUP_CHUNK]
+            query = f"SELECT id FROM records WHERE id IN ({', '.join('?' * len(chunk))})"
+            found.update(row[0] for row in db.execute(query, chunk))
+        return found
+
+    def finish_export(self, key: str, span: Span) -> list[Span]:
+        """The stream's export of `span` has handed out every record: it now covers `span` (and the export
+        in progress is cleared). Returns the stream's coverage."""
+        with self._transaction() as db:
+            spans = db.execute("SELECT start, end FROM coverage WHERE stream = ?", (key,)).fetchall()
+            coverage = merged([*((parse_instant(a), parse_instant(b)) for a, b in spans), span])
+            db.execute("DELETE FROM coverage WHERE stream = ?", (key,))
+            db.executemany("INSERT INTO coverage (stream, start, end) VALUES (?, ?, ?)",
+                           [(key, instant_text(a), instant_text(b)) for a, b in coverage])  # fmt: skip
+            db.execute("UPDATE streams SET export_interval = NULL, checkpoint = NULL WHERE stream = ?", (key,))
+        return coverage
+
+    def record_count(self) -> int:
+        return int(self.connection.execute("SELECT count(*) FROM records").fetchone()[0])
+
+    def close(self) -> None:
+        self.connection.close()
