@@ -42,6 +42,7 @@ class PackagePlan:
     client_base: Export  # the one class the generated Client subclasses
     client_attributes: tuple[tuple[str, str], ...]  # (class attribute, Python literal)
     dependencies: tuple[str, ...]
+    extras: tuple[tuple[str, tuple[str, ...]], ...]  # (extra, its requirements), each layer's merged
     scripts: tuple[tuple[str, str], ...]  # (command, "package.module:function")
 
     @property
@@ -82,6 +83,11 @@ def plan_package(config: ApiConfig, layers: list[Layer], document: dict[str, Any
     dependencies: list[str] = []
     for layer in layers:
         dependencies.extend(d for d in layer.dependencies if d not in dependencies)
+    extras: dict[str, list[str]] = {}
+    for layer in layers:
+        for extra, requirements in layer.extras:
+            listed = extras.setdefault(extra, [])
+            listed.extend(r for r in requirements if r not in listed)
     scripts: dict[str, str] = {}
     for layer in layers:
         for command, target in layer.scripts:
@@ -100,6 +106,7 @@ def plan_package(config: ApiConfig, layers: list[Layer], document: dict[str, Any
         client_base=Export(f".{client_layer.package}.{client_module}", (client_class,)),
         client_attributes=_client_attributes(config, document, platform=client_layer.name != CORE),
         dependencies=tuple(dependencies),
+        extras=tuple((extra, tuple(requirements)) for extra, requirements in sorted(extras.items())),
         scripts=tuple(sorted(scripts.items())),
     )
 
