@@ -95,6 +95,8 @@ _V1 = (
     )""",
 )
 
+_TABLES = {"meta", "records", "property_changes", "streams", "coverage", "runs"}  # every version has these
+
 #: Schema version N is reached by running MIGRATIONS[N - 1] on version N - 1.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -145,6 +147,10 @@ def _check_identity(connection: sqlite3.Connection, path: Path) -> int:
         raise _refuse(
             path, f"archive schema version {version} is newer than this client's ({SCHEMA_VERSION}): upgrade it"
         )
+    if version:  # reading the schema reads the first page: a damaged one is found before anything is written
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if missing := sorted(_TABLES - tables):
+            raise _refuse(path, f"an archive without its table {missing[0]}; it was left untouched")
     return int(version)
 
 
