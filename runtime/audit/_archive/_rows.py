@@ -8,7 +8,6 @@ stored once however often it is read.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -107,5 +106,8 @@ def rows(record: bytes) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
     return row, changes
 
 
+_encode = msgspec.json.Encoder().encode
+
+
 def _values(values: Sequence[str] | None) -> str:
-    return json.dumps(list(values or ()), ensure_ascii=False)
+    return _encode(values or ()).decode()

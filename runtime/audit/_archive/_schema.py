@@ -26,7 +26,10 @@ __all__: list[str] = []
 
 APPLICATION_ID = 0x47434155  # "GCAU": a Genesys Cloud audit archive
 _SQLITE_HEADER = b"SQLite format 3\x00"
-_PAGE_CACHE_KIB = 65_536  # a writer's page cache: index inserts stay in memory for a large sync
+_PAGE_CACHE_KIB = 16_384  # a writer's page cache: bounded, so a sync's memory stays flat however large
+# The WAL is copied into the database (and both synced) once it holds this much, not after every page's
+# commit (a page of 500 records writes more than SQLite's default of 4 MB); then cut back to this size.
+_WAL_BYTES = 64 * 1024 * 1024
 
 _V1 = (
     """CREATE TABLE meta (
@@ -56,9 +59,6 @@ _V1 = (
     )""",
     "CREATE INDEX records_by_date ON records (event_date)",
     "CREATE INDEX records_by_entity ON records (entity_id, event_date)",
-    "CREATE INDEX records_by_user ON records (user_id, event_date)",
-    "CREATE INDEX records_by_service ON records (service_name, event_date)",
-    "CREATE INDEX records_by_entity_name ON records (entity_name COLLATE NOCASE)",
     # One row per property change of a record, in the record's order; values as JSON arrays of strings.
     """CREATE TABLE property_changes (
         seq INTEGER NOT NULL,
@@ -199,6 +199,9 @@ def open_for_writing(path: Path) -> sqlite3.Connection:
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute(f"PRAGMA cache_size = -{_PAGE_CACHE_KIB}")
+            page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+            connection.execute(f"PRAGMA wal_autocheckpoint = {_WAL_BYTES // page_size}")
+            connection.execute(f"PRAGMA journal_size_limit = {_WAL_BYTES}")
             _migrate(connection, path)
         except BaseException:
             connection.close()

@@ -11,9 +11,10 @@ checkpoint; a stream covers an interval only once its export has handed out ever
 
 from __future__ import annotations
 
+import functools
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,6 +31,7 @@ from .._progress import ProgressCallback
 from .._query_args import MAX_PAGE_SIZE, FiltersArg, check_count, query_fields
 from ._coverage import RETENTION, Span, interval_text, parse_interval, to_export, truncate_ms
 from ._lock import SyncLock
+from ._pipeline import PageWriter
 from ._store import ArchiveWriter, StreamState
 
 __all__ = ["SyncResult", "sync_audits"]
@@ -110,12 +112,16 @@ class _Job:
         arguments = _arguments.split(self.client, interval=interval, span=AUTO, checkpoint=checkpoint,
                                      service_name=self.fields.get("serviceName"), filters=self._filters(),
                                      sort="ascending", **self.export_options)  # fmt: skip
-        with JsonBulkExport(arguments) as export:
+        with JsonBulkExport(arguments) as export, PageWriter() as pages:
             for batch in export.batches():
-                self.added += self.writer.write_page(self.run, self.stream.key, interval, batch,
-                                                     export.checkpoint().to_json())  # fmt: skip
-                self.read += len(batch)
+                checkpoint = export.checkpoint().to_json()  # exactly the records handed out so far
+                pages.submit(functools.partial(self._store, interval, batch, checkpoint))
+            pages.drain()
         self.stream.coverage = self.writer.finish_export(self.stream.key, span)
+
+    def _store(self, interval: str, batch: Sequence[bytes], checkpoint: str) -> None:
+        self.added += self.writer.write_page(self.run, self.stream.key, interval, batch, checkpoint)
+        self.read += len(batch)
 
     def _filters(self) -> list[tuple[str, str]] | None:
         found = [(item["property"], item["value"]) for item in self.fields.get("filters", [])]

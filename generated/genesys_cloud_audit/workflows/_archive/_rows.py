@@ -11,7 +11,6 @@ stored once however often it is read.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -110,5 +109,8 @@ def rows(record: bytes) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
     return row, changes
 
 
+_encode = msgspec.json.Encoder().encode
+
+
 def _values(values: Sequence[str] | None) -> str:
-    return json.dumps(list(values or ()), ensure_ascii=False)
+    return _encode(values or ()).decode()
