@@ -20,8 +20,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from ._rows import COLUMNS
-from ._schema import archive_error, open_for_reading
+from ._schema import COLUMNS, archive_error, open_for_reading
 
 __all__: list[str] = []
 

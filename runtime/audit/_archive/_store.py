@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from ._coverage import Span, instant_text, merged, parse_instant
-from ._rows import COLUMNS, rows
-from ._schema import archive_error, open_for_writing
+from ._rows import rows
+from ._schema import COLUMNS, archive_error, open_for_writing
 
 __all__: list[str] = []
 

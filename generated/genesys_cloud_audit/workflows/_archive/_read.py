@@ -22,8 +22,7 @@ from types import TracebackType
 from typing import Any
 
 from ._coverage import RETENTION, Span, instant_text, parse_instant, uncovered
-from ._rows import COLUMNS
-from ._schema import SCHEMA_VERSION, archive_error, open_for_reading
+from ._schema import COLUMNS, SCHEMA_VERSION, archive_error, open_for_reading
 
 __all__ = [
     "ArchiveStatus",

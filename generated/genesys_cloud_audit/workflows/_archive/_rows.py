@@ -20,12 +20,6 @@ from ._coverage import canonical_date
 
 __all__: list[str] = []
 
-#: The typed columns of `records` after `seq`, in table order (the raw JSON text comes last).
-COLUMNS = (
-    "id", "event_date", "service_name", "level", "action", "entity_type", "entity_id", "entity_name", "user_id",
-    "user_name", "client_id", "remote_ip", "status", "transaction_id", "message", "raw",
-)  # fmt: skip
-
 
 class _Reference(msgspec.Struct):
     id: str | None = None

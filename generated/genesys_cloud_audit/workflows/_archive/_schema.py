@@ -100,6 +100,12 @@ _V1 = (
 
 _TABLES = {"meta", "records", "property_changes", "streams", "coverage", "runs"}  # every version has these
 
+#: The typed columns of `records` after `seq`, in table order (the raw JSON text comes last).
+COLUMNS = (
+    "id", "event_date", "service_name", "level", "action", "entity_type", "entity_id", "entity_name", "user_id",
+    "user_name", "client_id", "remote_ip", "status", "transaction_id", "message", "raw",
+)  # fmt: skip
+
 #: Schema version N is reached by running MIGRATIONS[N - 1] on version N - 1.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
 SCHEMA_VERSION = len(MIGRATIONS)
