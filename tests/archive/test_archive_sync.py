@@ -189,6 +189,9 @@ def test_search_finds_what_each_criterion_names(emulator: Emulator, tmp_path: Pa
         assert ids(action="delete", service="Architect") == expect(
             lambda r: r.action == "Delete" and r.service_name == "Architect"
         )
+        assert ids(entity_type="flow", action="DELETE") == expect(
+            lambda r: (r.entity_type, r.action) == ("Flow", "Delete")
+        )
         assert ids(since=since, until=until) == expect(lambda r: "2026-10-05" <= r.event_date < "2026-10-07T10")
         words = str(sample.message).split()[:2]
         assert sample.id in ids(text=" ".join(word.upper() for word in words))

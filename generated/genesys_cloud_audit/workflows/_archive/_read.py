@@ -177,6 +177,7 @@ class AuditArchive:
         *,
         entity_id: str | None = None,
         entity_name: str | None = None,
+        entity_type: str | None = None,
         user: str | None = None,
         action: str | None = None,
         service: str | None = None,
@@ -187,7 +188,7 @@ class AuditArchive:
     ) -> list[ArchivedRecord]:
         """The records matching every criterion given, in eventDate order.
 
-        `entity_name`, `action` and `user` (an id, or a name) ignore ASCII case; `service` is as the API
+        `entity_name`, `entity_type`, `action` and `user` (an id, or a name) ignore ASCII case; `service` is as the API
         spells it; `since` is inclusive and `until` exclusive (aware datetimes or ISO-8601 with a zone);
         `text` matches records whose message holds each of its words (ignoring ASCII case).
         """
@@ -202,6 +203,8 @@ class AuditArchive:
             where("entity_id = ?", entity_id)
         if entity_name is not None:
             where("entity_name = ? COLLATE NOCASE", entity_name)
+        if entity_type is not None:
+            where("entity_type = ? COLLATE NOCASE", entity_type)
         if user is not None:
             where("(user_id = ? OR user_name = ? COLLATE NOCASE)", user, user)
         if action is not None:

@@ -119,6 +119,7 @@ def add_commands(
     add = search.add_argument
     add("--entity-id", metavar="ID", help="records of this entity")
     add("--entity-name", metavar="NAME", help="records of entities of this name (ASCII case ignored)")
+    add("--entity-type", metavar="TYPE", help="records of entities of this type, e.g. Flow (ASCII case ignored)")
     add("--user", metavar="ID|NAME", help="records of this user, by id or name (ASCII case ignored)")
     add("--action", metavar="ACTION", help="records of this action, e.g. Delete (ASCII case ignored)")
     add("--service", metavar="NAME", help="records of this service, as the API spells it (e.g. Architect)")
