@@ -120,8 +120,9 @@ def answer(args: argparse.Namespace) -> int:
                     _note(args, f"no records of entity {args.entity_id} in {args.db}")
                 return 0
             records = archive.search(
-                entity_id=args.entity_id, entity_name=args.entity_name, entity_type=args.entity_type, user=args.user, action=args.action,
-                service=args.service, since=args.since, until=args.until, text=args.text, limit=args.limit,
+                entity_id=args.entity_id, entity_name=args.entity_name, entity_type=args.entity_type, user=args.user,
+                action=args.action, service=args.service, since=args.since, until=args.until, text=args.text,
+                limit=args.limit,
             )  # fmt: skip
         _records(records, args.format)
         if not records:

@@ -40,10 +40,13 @@ _V1 = (
         value TEXT NOT NULL
     ) WITHOUT ROWID""",
     # One row per audit record: what people filter on as typed columns, and the record as the API sent it.
-    # `seq` numbers records in the order they entered the archive (the Parquet dataset is cut by it).
+    # `seq` numbers records in the order they entered the archive (the Parquet dataset is cut by it). A
+    # record is stored once: its key is its eventDate and id (an audit record's id never changes its
+    # date), an index that grows at its end as records arrive in date order, where one on the random id
+    # alone would rewrite a page of it for nearly every record a page commits.
     """CREATE TABLE records (
         seq INTEGER PRIMARY KEY,
-        id TEXT NOT NULL UNIQUE,
+        id TEXT NOT NULL,
         event_date TEXT NOT NULL,
         service_name TEXT,
         level TEXT,
@@ -60,7 +63,7 @@ _V1 = (
         message TEXT,
         raw TEXT NOT NULL
     )""",
-    "CREATE INDEX records_by_date ON records (event_date)",
+    "CREATE UNIQUE INDEX records_by_date ON records (event_date, id)",
     "CREATE INDEX records_by_entity ON records (entity_id, event_date)",
     # One row per property change of a record, in the record's order; values as JSON arrays of strings.
     """CREATE TABLE property_changes (

@@ -3,8 +3,8 @@
 
 """Writing an archive: each page of records in one transaction with its export's checkpoint.
 
-A page's records are inserted unless their id is already stored (so records read twice, in an overlap or
-a re-run, are stored once); the stream's export interval and checkpoint, and the run's counts, change in
+A page's records are inserted unless they are stored already (by eventDate and id: records read twice, in
+an overlap, a re-run or by two streams, are stored once); the stream's export interval and checkpoint, and the run's counts, change in
 the same transaction. A stream's coverage grows only when its export has finished, so what the archive
 says it covers never runs ahead of what it holds.
 """
@@ -26,9 +26,8 @@ from ._schema import COLUMNS, archive_error, open_for_writing
 
 __all__: list[str] = []
 
-_INSERT_RECORD = f"INSERT INTO records (seq, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (len(COLUMNS) + 1))})"
+_INSERT_RECORD = f"INSERT OR IGNORE INTO records ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 _INSERT_CHANGE = "INSERT INTO property_changes (seq, position, property, old_values, new_values) VALUES (?, ?, ?, ?, ?)"
-_LOOKUP_CHUNK = 500
 
 
 @dataclass
@@ -99,35 +98,23 @@ class ArchiveWriter:
         transaction; returns how many records were new."""
         decoded = [rows(record) for record in records]
         with self._transaction() as db:
-            stored = self._stored_ids(db, [row[0] for row, _ in decoded])
-            seq = db.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()[0]
-            new_rows: list[tuple[Any, ...]] = []
-            new_changes: list[tuple[Any, ...]] = []
-            for row, changes in decoded:
-                if row[0] in stored:
-                    continue
-                stored.add(row[0])
-                seq += 1
-                new_rows.append((seq, *row))
-                new_changes.extend((seq, *change) for change in changes)
-            db.executemany(_INSERT_RECORD, new_rows)
-            db.executemany(_INSERT_CHANGE, new_changes)
+            before = db.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()[0]
+            db.executemany(_INSERT_RECORD, [row for row, _ in decoded])  # a record stored already is left out
+            added = db.execute("SELECT event_date, id, seq FROM records WHERE seq > ?", (before,)).fetchall()
+            seqs = {(event_date, record_id): seq for event_date, record_id, seq in added}
+            changes: list[tuple[Any, ...]] = []
+            for row, record_changes in decoded:
+                seq = seqs.pop((row[1], row[0]), None)  # the first of a record the page holds twice
+                if seq is not None:
+                    changes.extend((seq, *change) for change in record_changes)
+            db.executemany(_INSERT_CHANGE, changes)
             db.execute("UPDATE streams SET export_interval = ?, checkpoint = ? WHERE stream = ?",
                        (interval, checkpoint, key))  # fmt: skip
             db.execute(
                 "UPDATE runs SET records_read = records_read + ?, records_added = records_added + ? WHERE run = ?",
-                (len(records), len(new_rows), run),
+                (len(records), len(added), run),
             )
-        return len(new_rows)
-
-    @staticmethod
-    def _stored_ids(db: sqlite3.Connection, ids: list[str]) -> set[str]:
-        found: set[str] = set()
-        for at in range(0, len(ids), _LOOKUP_CHUNK):
-            chunk = ids[at : at + _LOOKUP_CHUNK]
-            query = f"SELECT id FROM records WHERE id IN ({', '.join('?' * len(chunk))})"
-            found.update(row[0] for row in db.execute(query, chunk))
-        return found
+        return len(added)
 
     def finish_export(self, key: str, span: Span) -> list[Span]:
         """The stream's export of `span` has handed out every record: it now covers `span` (and the export
