@@ -10,7 +10,8 @@ Both commands run with the generated client's rate limit off (`python -m bench.a
 take the same 400 s for 2,000 pages and show nothing of what storing costs. The data comes from the
 emulator in its own process, with every record's JSON kept in memory (`--record-cache`), warmed by one
 untimed run, so serving is as cheap as it gets. Writes bench/archive_results.json; the figures go into
-the "Audit archive" section of bench/RESULTS.md by hand, with the command that made them.
+the "Audit archive" section of bench/RESULTS.md (between its markers, which `python -m bench` keeps) by
+hand, with the command that made them.
 """
 
 from __future__ import annotations
@@ -29,13 +30,27 @@ from typing import Any
 
 from bench.large_export import emulator_process
 
-__all__ = ["main"]
+__all__ = ["archive_section", "main"]
 
 ROOT = Path(__file__).resolve().parent.parent
 END = datetime(2026, 11, 1, tzinfo=UTC)
 START = END - timedelta(days=30)
 SEED = 2026
 SMALL_SHARE = 10  # the 100k sync covers a tenth of the interval
+
+
+BEGIN, END_MARK = "<!-- archive: begin -->", "<!-- archive: end -->"
+
+
+def archive_section(results: Path) -> str:
+    """The audit archive's section of `results` with its markers (empty when there is none), so a report
+    rewriting the rest of the file keeps it."""
+    try:
+        text = results.read_text()
+    except OSError:
+        return ""
+    begin, end = text.find(BEGIN), text.find(END_MARK)
+    return "\n" + text[begin : end + len(END_MARK)] + "\n" if 0 <= begin < end else ""
 
 
 def cli(argv: list[str]) -> int:

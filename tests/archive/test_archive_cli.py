@@ -164,3 +164,14 @@ def test_the_read_commands_never_load_the_http_client(served: Emulator, archive:
         assert done.returncode == 0, done.stderr
         imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time")}
         assert "sqlite3" in imported and not {"httpx", "httpcore"} & imported
+
+
+def test_sync_with_parquet_writes_the_dataset_and_says_so(served: Emulator, tmp_path: Path) -> None:
+    db, folder = tmp_path / "audit.db", tmp_path / "parquet"
+    done = run(served, "sync", "--db", str(db), *SPAN, "--parquet", str(folder))
+    assert done.returncode == 0, done.stderr
+    files = sorted(folder.glob("date=*/part-*.parquet"))
+    assert len(files) == 31 and (folder / "_genesys_audit_archive.json").exists()
+    assert done.stderr.splitlines()[-1] == f"genesys-audit: {folder}: 31 Parquet files written"
+    again = run(served, "sync", "--db", str(db), "--until", "2026-11-01T00:00:00Z", "--parquet", str(folder), "-q")
+    assert (again.returncode, again.stderr) == (0, "") and sorted(folder.glob("date=*/part-*.parquet")) == files
