@@ -218,3 +218,18 @@ def test_status_warns_of_a_gap_before_it_falls_out_of_retention(emulator: Emulat
     assert soon.records == 3000 and soon.bytes_per_record > 500
     assert sum(service.records for service in soon.services) == 3000
     assert stream.last_run is not None and stream.last_run.outcome == "ok" and stream.last_run.records_added == 3000
+
+
+def test_an_unfinished_export_whose_checkpoint_cannot_be_used_is_started_over(emulator: Emulator, tmp_path: Path) -> None:
+    db = tmp_path / "audit.db"
+    with client_for(emulator) as client:
+        sync_audits(client, db=db, since=DATA_START, until=DATA_END, wait_policy=FAST_WAIT)
+        with sqlite3.connect(db) as connection:  # as a newer client might leave it
+            connection.execute("UPDATE streams SET export_interval = ?, checkpoint = ?",
+                               ("2026-10-20T00:00:00.000Z/2026-11-01T00:00:00.000Z", '{"version": 99}'))  # fmt: skip
+        connection.close()
+        result = sync_audits(client, db=db, until=DATA_END, wait_policy=FAST_WAIT)
+    data = dataset(emulator)
+    assert result.resumed and result.records_added == 0
+    assert result.records_read == len(data.index_range(to_millis(DATA_START + timedelta(days=19)), to_millis(DATA_END)))
+    assert set(archived_ids(db)) == visible_ids(data)

@@ -23,8 +23,22 @@ from ._schema import COLUMNS, archive_error, open_for_writing
 
 __all__: list[str] = []
 
-_INSERT_RECORD = f"INSERT OR IGNORE INTO records ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
-_INSERT_CHANGE = "INSERT INTO property_changes (seq, position, property, old_values, new_values) VALUES (?, ?, ?, ?, ?)"
+_RECORDS = f"INSERT OR IGNORE INTO records ({', '.join(COLUMNS)}) VALUES "
+_CHANGES = "INSERT INTO property_changes (seq, position, property, old_values, new_values) VALUES "
+
+
+def _insert_many(db: sqlite3.Connection, head: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Inserts `rows` with as few statements as SQLite's variable limit allows: one statement is one step
+    with the GIL released, where a statement per row would hand the GIL back and forth for each (and wait
+    for it, while the export's threads decode pages)."""
+    if not rows:
+        return
+    width = len(rows[0])
+    per_statement = max(1, db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width)
+    one = "(" + ", ".join("?" * width) + ")"
+    for at in range(0, len(rows), per_statement):
+        chunk = rows[at : at + per_statement]
+        db.execute(head + ", ".join([one] * len(chunk)), [value for row in chunk for value in row])
 
 
 @dataclass
@@ -96,7 +110,7 @@ class ArchiveWriter:
         decoded = [rows(record) for record in records]
         with self._transaction() as db:
             before = db.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()[0]
-            db.executemany(_INSERT_RECORD, [row for row, _ in decoded])  # a record stored already is left out
+            _insert_many(db, _RECORDS, [row for row, _ in decoded])  # a record stored already is left out
             added = db.execute("SELECT event_date, id, seq FROM records WHERE seq > ?", (before,)).fetchall()
             seqs = {(event_date, record_id): seq for event_date, record_id, seq in added}
             changes: list[tuple[Any, ...]] = []
@@ -104,7 +118,7 @@ class ArchiveWriter:
                 seq = seqs.pop((row[1], row[0]), None)  # the first of a record the page holds twice
                 if seq is not None:
                     changes.extend((seq, *change) for change in record_changes)
-            db.executemany(_INSERT_CHANGE, changes)
+            _insert_many(db, _CHANGES, changes)
             db.execute("UPDATE streams SET export_interval = ?, checkpoint = ? WHERE stream = ?",
                        (interval, checkpoint, key))  # fmt: skip
             db.execute(

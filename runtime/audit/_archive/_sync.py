@@ -26,6 +26,7 @@ from ..._core._waiter import WaitPolicy
 from ...client import Client
 from .. import _arguments
 from .._bulk import JsonBulkExport
+from .._errors import CheckpointError
 from .._limits import AUTO
 from .._progress import ProgressCallback
 from .._query_args import MAX_PAGE_SIZE, FiltersArg, check_count, query_fields
@@ -109,9 +110,16 @@ class _Job:
         """Exports `span` (from `checkpoint`, when resuming), each page committed with its checkpoint."""
         interval = interval_text(span)
         self.intervals.append(interval)
-        arguments = _arguments.split(self.client, interval=interval, span=AUTO, checkpoint=checkpoint,
-                                     service_name=self.fields.get("serviceName"), filters=self._filters(),
-                                     sort="ascending", **self.export_options)  # fmt: skip
+
+        def plan(saved: str | None) -> _arguments.ExportArguments:
+            return _arguments.split(self.client, interval=interval, span=AUTO, checkpoint=saved,
+                                    service_name=self.fields.get("serviceName"), filters=self._filters(),
+                                    sort="ascending", **self.export_options)  # fmt: skip
+
+        try:
+            arguments = plan(checkpoint)
+        except CheckpointError:  # not one this client can carry on (another version wrote it): start it over,
+            arguments = plan(None)  # which is safe, as records are stored once
         with JsonBulkExport(arguments) as export, PageWriter() as pages:
             for batch in export.batches():
                 checkpoint = export.checkpoint().to_json()  # exactly the records handed out so far
