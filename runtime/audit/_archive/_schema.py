@@ -71,6 +71,13 @@ _V1 = (
         new_values TEXT NOT NULL,
         PRIMARY KEY (seq, position)
     ) WITHOUT ROWID""",
+    # What the archive holds of each service (kept with each page, so `status` reads no record).
+    """CREATE TABLE services (
+        service TEXT PRIMARY KEY,
+        records INTEGER NOT NULL,
+        first TEXT NOT NULL,
+        last TEXT NOT NULL
+    ) WITHOUT ROWID""",
     # A sync stream: one query (service and filters) kept current, with the export in progress (its
     # interval and checkpoint, committed with each page's records) and what it covers.
     """CREATE TABLE streams (
@@ -98,7 +105,7 @@ _V1 = (
     )""",
 )
 
-_TABLES = {"meta", "records", "property_changes", "streams", "coverage", "runs"}  # every version has these
+_TABLES = {"meta", "records", "property_changes", "services", "streams", "coverage", "runs"}  # every version has these
 
 #: The typed columns of `records` after `seq`, in table order (the raw JSON text comes last).
 COLUMNS = (

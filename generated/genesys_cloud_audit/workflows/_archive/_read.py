@@ -246,12 +246,8 @@ class AuditArchive:
         """What the archive holds (per service), covers (per stream, with gaps and the last run), and
         warnings for gaps about to fall out of the API's retention (`warn_within` before they start to)."""
         moment = (now or datetime.now(UTC)).astimezone(UTC)
-        services = tuple(
-            ServiceSummary(*row)
-            for row in self._rows(
-                "SELECT service_name, count(*), min(event_date), max(event_date) FROM records GROUP BY service_name"
-            )
-        )
+        services = tuple(ServiceSummary(service or None, *row) for service, *row in
+                         self._rows("SELECT service, records, first, last FROM services ORDER BY service"))  # fmt: skip
         streams = tuple(self._stream(key, label, export, moment) for key, label, export in
                         self._rows("SELECT stream, label, export_interval FROM streams ORDER BY label"))  # fmt: skip
         warnings = tuple(

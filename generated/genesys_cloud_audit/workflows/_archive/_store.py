@@ -28,6 +28,9 @@ __all__: list[str] = []
 
 _RECORDS = f"INSERT OR IGNORE INTO records ({', '.join(COLUMNS)}) VALUES "
 _CHANGES = "INSERT INTO property_changes (seq, position, property, old_values, new_values) VALUES "
+_SERVICES = """INSERT INTO services (service, records, first, last) VALUES (?, ?, ?, ?)
+    ON CONFLICT (service) DO UPDATE SET records = records + excluded.records, first = min(first, excluded.first),
+    last = max(last, excluded.last)"""
 
 
 def _insert_many(db: sqlite3.Connection, head: str, rows: Sequence[tuple[Any, ...]]) -> None:
@@ -117,11 +120,15 @@ class ArchiveWriter:
             added = db.execute("SELECT event_date, id, seq FROM records WHERE seq > ?", (before,)).fetchall()
             seqs = {(event_date, record_id): seq for event_date, record_id, seq in added}
             changes: list[tuple[Any, ...]] = []
+            services: dict[str, list[Any]] = {}  # service -> [records, first, last] of those added
             for row, record_changes in decoded:
                 seq = seqs.pop((row[1], row[0]), None)  # the first of a record the page holds twice
                 if seq is not None:
                     changes.extend((seq, *change) for change in record_changes)
+                    held = services.setdefault(row[2] or "", [0, row[1], row[1]])
+                    held[0], held[1], held[2] = held[0] + 1, min(held[1], row[1]), max(held[2], row[1])
             _insert_many(db, _CHANGES, changes)
+            db.executemany(_SERVICES, [(service, *held) for service, held in services.items()])
             db.execute("UPDATE streams SET export_interval = ?, checkpoint = ? WHERE stream = ?",
                        (interval, checkpoint, key))  # fmt: skip
             db.execute(
