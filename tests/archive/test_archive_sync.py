@@ -223,7 +223,9 @@ def test_status_warns_of_a_gap_before_it_falls_out_of_retention(emulator: Emulat
     assert stream.last_run is not None and stream.last_run.outcome == "ok" and stream.last_run.records_added == 3000
 
 
-def test_an_unfinished_export_whose_checkpoint_cannot_be_used_is_started_over(emulator: Emulator, tmp_path: Path) -> None:
+def test_an_unfinished_export_whose_checkpoint_cannot_be_used_is_started_over(
+    emulator: Emulator, tmp_path: Path
+) -> None:
     db = tmp_path / "audit.db"
     with client_for(emulator) as client:
         sync_audits(client, db=db, since=DATA_START, until=DATA_END, wait_policy=FAST_WAIT)
