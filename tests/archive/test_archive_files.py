@@ -167,3 +167,16 @@ def test_intervals_to_export_are_what_is_not_covered_begun_an_overlap_early() ->
     assert to_export((at(10), at(20)), covered, hours(2)) == []
     assert canonical_date("2026-10-01T12:00:00Z") == "2026-10-01T12:00:00.000Z"
     assert canonical_date("2026-10-01T12:00:00.5+01:00") == "2026-10-01T11:00:00.500Z"
+
+
+def test_a_run_that_never_ended_shows_as_stopped_unless_a_sync_holds_the_lock(tmp_path: Path) -> None:
+    path = tmp_path / "audit.db"
+    writer = ArchiveWriter(path)
+    writer.begin_run(writer.stream("{}", "all services").key, parse_instant("2026-11-01T00:00:00+00:00"))
+    writer.close()  # as a sync killed mid-way leaves it
+    with AuditArchive(path) as archive:
+        (stream,) = archive.status().streams
+        assert stream.last_run is not None and stream.last_run.outcome == "stopped"
+        with SyncLock(path):
+            (running,) = archive.status().streams
+        assert running.last_run is not None and running.last_run.outcome == "running"

@@ -11,11 +11,12 @@ nothing but the standard library: the HTTP client is never loaded.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -101,7 +102,8 @@ class ServiceSummary:
 
 @dataclass(frozen=True)
 class RunSummary:
-    """A sync run: `outcome` is ok, failed, interrupted, or running (or killed, if no sync holds the lock)."""
+    """A sync run: `outcome` is ok, failed, interrupted, running, or stopped (it never ended, and no sync
+    holds the archive's lock: killed, or the machine went down; the next sync carries its export on)."""
 
     started: str
     finished: str | None
@@ -269,7 +271,10 @@ class AuditArchive:
             "WHERE stream = ? ORDER BY run DESC LIMIT 1",
             (key,),
         )
-        return StreamSummary(label, tuple(spans), tuple(gaps), exporting, RunSummary(*runs[0]) if runs else None)
+        last = RunSummary(*runs[0]) if runs else None
+        if last is not None and last.outcome == "running" and not _sync_running(self.path):
+            last = replace(last, outcome="stopped")
+        return StreamSummary(label, tuple(spans), tuple(gaps), exporting, last)
 
     def close(self) -> None:
         self._db.close()
@@ -291,6 +296,21 @@ def _entry(fields: tuple[Any, ...], changes: list[ChangedProperty]) -> HistoryEn
     event_date, record_id, action, service, entity_type, entity_name, user_id, user_name, status = fields
     return HistoryEntry(event_date, record_id, action, service, entity_type, entity_name, user_id, user_name, status,
                         tuple(changes))  # fmt: skip
+
+
+def _sync_running(archive: Path) -> bool:
+    """Whether a sync holds the archive's lock (see `_lock`)."""
+    try:
+        fd = os.open(archive.with_name(archive.name + ".lock"), os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
 
 
 def _size(path: Path) -> int:
