@@ -308,7 +308,7 @@ class _Builder:
                 specs.append((info.name, kind, info.default))
         rename = {item.info.name: item.info.encode_name for item in shape.fields}
         unknown = self.facts.unknown_fields.get(place, ())
-        extra_type = shape.extra_type if shape.extra_type is Any else shape.extra_type | None
+        extra_type = shape.extra_type if shape.extra_type is Any or not unknown else shape.extra_type | None
         for position, key in enumerate(unknown):
             name = f"unlisted_{position}"
             while name in rename:
