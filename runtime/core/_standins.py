@@ -214,8 +214,8 @@ def _walk_model(shape: _Shape, value: dict[str, Any], facts: Facts, place: Place
 # -- the stand-ins -------------------------------------------------------------------------------------
 
 Convert = Callable[[Any], Any]
-# How the stand-in's value of a field becomes the model's: ("call", function), ("enum", its members by
-# value, its decode), ("map", the map model's class).
+# How the stand-in's value of a field becomes the model's: ("model", a Recipe), ("call", a function),
+# ("enum", its members by value, its decode), ("map", the map model's class).
 Conversion = tuple[Any, ...]
 
 
@@ -234,6 +234,8 @@ def _as_function(conversion: Conversion) -> Convert:
     if kind == "enum":
         members, decode = conversion[1], conversion[2]
         return lambda value: members.get(value) or decode(value)
+    if kind == "model":
+        return _rebuilder(conversion[1])
     return _map_maker(conversion[1])
 
 
@@ -259,14 +261,15 @@ class _Builder:
 
     def _widen_core(self, kind: Any, place: Place, maps: bool = True) -> tuple[Any, Conversion] | None:
         if _is_model(kind):
-            return self._stand_in(kind, place) if place in self.models else None
-        if maps and place and isinstance(kind, type) and issubclass(kind, MapModel):
+            if place in self.models or (maps and place and place[:-1] in self.models and _holds_a_map(kind)):
+                # A model holding a map is stood in for when its holder is (for a fact): making it in line
+                # costs less than the decoder's hook making its map.
+                return self._stand_in(kind, place)
+            return None
+        if maps and place and _map_type(kind) is not None:
             # Inside a stand-in, a map of one scalar type is read by msgspec as a dict rather than through
             # the decoder's hook (a call into Python for each map); its nulls are dropped, as from_dict does.
-            kinds = kind._json_values
-            if kinds is not None and len(kinds) == 1 and next(iter(kinds)) in (str, int, bool):
-                return dict[str, next(iter(kinds)) | None], ("map", kind)  # type: ignore[misc]
-            return None
+            return _map_type(kind), ("map", kind)
         if typing.get_origin(kind) is list and typing.get_args(kind):
             item = typing.get_args(kind)[0]
             widened = self.widen(item, place)
@@ -289,7 +292,7 @@ class _Builder:
     def _stand_in(self, cls: type, place: Place) -> tuple[type, Conversion]:
         shape = _shape(cls)
         specs: list[tuple[Any, ...]] = []
-        conversions: dict[int, tuple[Conversion | None, bool]] = {}
+        conversions: dict[int, tuple[Conversion | None, bool, bool]] = {}
         for item in shape.fields:
             info = item.info
             here = (*place, item.index)
@@ -299,7 +302,7 @@ class _Builder:
             if null:
                 kind = kind | None
             if conversion is not None or null:
-                conversions[item.index] = (conversion, null)
+                conversions[item.index] = (conversion, null, item.nullable)
             if info.required:
                 specs.append((info.name, kind))
             elif info.default_factory is not msgspec.NODEFAULT:
@@ -322,7 +325,25 @@ class _Builder:
             forbid_unknown_fields=place not in self.facts.open_models,
             gc=False,  # decoded JSON holds no cycles, and a stand-in lives only until its model is made
         )
-        return stand_in, ("call", _rebuilder(cls, len(shape.fields), conversions, unknown))
+        return stand_in, ("model", (cls, len(shape.fields), conversions, unknown))
+
+
+def _map_type(kind: Any) -> Any:
+    """The dict type msgspec reads a map model of one scalar value type as; None for any other type."""
+    if isinstance(kind, type) and issubclass(kind, MapModel):
+        kinds = kind._json_values
+        if kinds is not None and len(kinds) == 1 and next(iter(kinds)) in (str, int, bool):
+            return dict[str, next(iter(kinds)) | None]  # type: ignore[misc]
+    return None
+
+
+@functools.cache
+def _holds_a_map(cls: type[msgspec.Struct]) -> bool:
+    return any(len(core) == 1 and _map_type(core[0]) is not None for core in map(_core, _hints(cls)))
+
+
+def _hints(cls: type[msgspec.Struct]) -> list[Any]:
+    return [item.info.type for item in _shape(cls).fields]
 
 
 def _map_maker(cls: type[MapModel[Any]]) -> Convert:
@@ -340,50 +361,70 @@ def _without_nulls(values: dict[str, Any]) -> dict[str, Any]:
     return values if None not in values.values() else {key: value for key, value in values.items() if value is not None}
 
 
-def _rebuilder(
-    cls: type, count: int, conversions: dict[int, tuple[Conversion | None, bool]], unknown: tuple[str, ...]
-) -> Convert:
-    """A function making a `cls` of its stand-in, written out as Python source (one line a converted field,
-    one call a model, no loop over its fields): it runs once for every object of every page. The source
-    holds only indices; unknown field names, enum members and functions are passed in, never written in."""
-    scope: dict[str, Any] = {"astuple": msgspec.structs.astuple, "UNSET": msgspec.UNSET, "R": cls, "K": unknown}
+# How a stand-in becomes its model: the model's class, its field count, the conversions of its fields by
+# index (conversion, learned null, nullable in the spec), its unknown fields' names.
+Recipe = tuple[type, int, dict[int, tuple["Conversion | None", bool, bool]], tuple[str, ...]]
+_INLINE_DEPTH = 2  # stand-ins nested deeper are made by a call of their own
+
+
+def _rebuilder(recipe: Recipe) -> Convert:
+    """A function making a model of its stand-in, written out as Python source: it runs once for every
+    record of every page, so it converts only the fields that need it, calls each constructor with the
+    fields by position, makes the stand-ins held in it in line (to a depth), reads everything it uses as
+    a local, and loops over nothing. The source holds only indices; unknown field names, enum members
+    and functions are passed in, never written in."""
+    scope: dict[str, Any] = {"astuple": msgspec.structs.astuple, "UNSET": msgspec.UNSET}
     scope.update(EXTRA=_EXTRA, new=object.__new__, without_nulls=_without_nulls)
-    lines = ["def rebuild(s):", "    v = astuple(s)"]
-    if conversions:
-        lines.append("    v = list(v)")
-    for index, (conversion, null) in sorted(conversions.items()):
-        lines.append(f"    a = v[{index}]")
-        if null:
-            lines.append(f"    if a is None: v[{index}] = UNSET")
-        if conversion is None:
-            continue
-        lines.append("    if a is not UNSET and a is not None:")
-        if conversion[0] == "call":
-            scope[f"F{index}"] = conversion[1]
-            lines.append(f"        v[{index}] = F{index}(a)")
-        elif conversion[0] == "enum":  # its member, or decode keeps a value it does not list
-            scope[f"M{index}"], scope[f"D{index}"] = conversion[1], conversion[2]
-            lines.append(f"        b = M{index}.get(a)")
-            lines.append(f"        v[{index}] = b if b is not None else D{index}(a)")
-        else:  # a map model holding the dict msgspec made, as MapModel._from_json does
-            scope[f"C{index}"] = conversion[1]
-            lines += [
-                f"        b = new(C{index})",
-                "        b.additional_properties = a if None not in a.values() else without_nulls(a)",
-                f"        v[{index}] = b",
-            ]
-    lines.append(f"    m = R(*v[:{count}])" if unknown else "    m = R(*v)")
-    if unknown:
-        lines.append("    x = None")
-        for position in range(len(unknown)):
-            lines += [
-                f"    e = v[{count + position}]",
-                "    if e is not UNSET and e is not None:",
-                "        if x is None: x = {}",
-                f"        x[K[{position}]] = e",
-            ]
-        lines.append("    if x is not None: m.__dict__[EXTRA] = x")
-    lines.append("    return m")
-    exec(compile("\n".join(lines), f"<stand-in of {cls.__name__}>", "exec"), scope)
+    body = _emit(recipe, "s", "    ", "", scope, 0)
+    names = ", ".join(f"{name}={name}" for name in scope)  # locals, not globals: faster to read
+    source = "\n".join([f"def rebuild(s, {names}):", *body, "    return m"])
+    exec(compile(source, f"<stand-in of {recipe[0].__name__}>", "exec"), scope)
     rebuild: Convert = scope["rebuild"]
     return rebuild
+
+
+def _emit(recipe: Recipe, value: str, indent: str, prefix: str, scope: dict[str, Any], depth: int) -> list[str]:
+    """Lines making `{prefix}m`, the model of the stand-in `value`."""
+    cls, count, conversions, unknown = recipe
+    v = f"{prefix}v"
+    scope[f"{prefix}R"] = cls
+    lines = [f"{indent}{v} = astuple({value})"]
+    arguments = [f"{v}[{index}]" for index in range(count)]
+    for index, (conversion, null, nullable) in sorted(conversions.items()):
+        arguments[index] = a = f"{prefix}a{index}"
+        lines.append(f"{indent}{a} = {v}[{index}]")
+        if null:
+            lines.append(f"{indent}if {a} is None: {a} = UNSET")
+        if conversion is None:
+            continue
+        lines.append(
+            f"{indent}{'elif' if null else 'if'} {a} is not UNSET{f' and {a} is not None' if nullable else ''}:"
+        )
+        inner, name = indent + "    ", f"{prefix}{index}"
+        if conversion[0] == "model" and depth < _INLINE_DEPTH:
+            lines += _emit(conversion[1], a, inner, f"{prefix}n{index}_", scope, depth + 1)
+            lines.append(f"{inner}{a} = {prefix}n{index}_m")
+        elif conversion[0] == "enum":  # its member, or decode keeps a value it does not list
+            scope[f"M{name}"], scope[f"D{name}"] = conversion[1], conversion[2]
+            lines.append(f"{inner}{a} = M{name}.get({a}) or D{name}({a})")
+        elif conversion[0] == "map":  # a map model holding the dict msgspec made, as MapModel._from_json does
+            scope[f"C{name}"] = conversion[1]
+            lines += [
+                f"{inner}b = new(C{name})",
+                f"{inner}b.additional_properties = {a} if None not in {a}.values() else without_nulls({a})",
+                f"{inner}{a} = b",
+            ]
+        else:
+            scope[f"F{name}"] = _as_function(conversion)
+            lines.append(f"{inner}{a} = F{name}({a})")
+    lines.append(f"{indent}{prefix}m = {prefix}R({', '.join(arguments)})")
+    if unknown:
+        lines.append(f"{indent}x = {{}}")
+        for position, key in enumerate(unknown):
+            scope[f"K{prefix}{position}"] = key
+            lines += [
+                f"{indent}e = {v}[{count + position}]",
+                f"{indent}if e is not UNSET and e is not None: x[K{prefix}{position}] = e",
+            ]
+        lines.append(f"{indent}if x: {prefix}m.__dict__[EXTRA] = x")
+    return lines
