@@ -363,7 +363,7 @@ def _without_nulls(values: dict[str, Any]) -> dict[str, Any]:
 
 # How a stand-in becomes its model: the model's class, its field count, the conversions of its fields by
 # index (conversion, learned null, nullable in the spec), its unknown fields' names.
-Recipe = tuple[type, int, dict[int, tuple["Conversion | None", bool, bool]], tuple[str, ...]]
+Recipe = tuple[type[msgspec.Struct], int, dict[int, tuple["Conversion | None", bool, bool]], tuple[str, ...]]
 _INLINE_DEPTH = 2  # stand-ins nested deeper are made by a call of their own
 
 
@@ -386,13 +386,13 @@ def _rebuilder(recipe: Recipe) -> Convert:
 def _emit(recipe: Recipe, value: str, indent: str, prefix: str, scope: dict[str, Any], depth: int) -> list[str]:
     """Lines making `{prefix}m`, the model of the stand-in `value`."""
     cls, count, conversions, unknown = recipe
-    v = f"{prefix}v"
+    names = [*cls.__struct_fields__, *(f"unlisted_{position}" for position in range(len(unknown)))]
     scope[f"{prefix}R"] = cls
-    lines = [f"{indent}{v} = astuple({value})"]
-    arguments = [f"{v}[{index}]" for index in range(count)]
+    lines = []
+    arguments = [f"{value}.{names[index]}" for index in range(count)]
     for index, (conversion, null, nullable) in sorted(conversions.items()):
         arguments[index] = a = f"{prefix}a{index}"
-        lines.append(f"{indent}{a} = {v}[{index}]")
+        lines.append(f"{indent}{a} = {value}.{names[index]}")
         if null:
             lines.append(f"{indent}if {a} is None: {a} = UNSET")
         if conversion is None:
@@ -423,7 +423,7 @@ def _emit(recipe: Recipe, value: str, indent: str, prefix: str, scope: dict[str,
         for position, key in enumerate(unknown):
             scope[f"K{prefix}{position}"] = key
             lines += [
-                f"{indent}e = {v}[{count + position}]",
+                f"{indent}e = {value}.{names[count + position]}",
                 f"{indent}if e is not UNSET and e is not None: x[K{prefix}{position}] = e",
             ]
         lines.append(f"{indent}if x: {prefix}m.__dict__[EXTRA] = x")
