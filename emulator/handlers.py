@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 import urllib.parse
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from emulator.auth import TokenStore, parse_basic_auth
 from emulator.catalogue import service_mapping
+from emulator.data import to_millis
 from emulator.errors import ApiError
 from emulator.messages import Request, Response
 from emulator.queries import (
@@ -189,10 +192,15 @@ def get_query_results(app: EmulatorState, request: Request, transaction_id: str)
 
 
 def post_realtime_query(app: EmulatorState, request: Request) -> Response:
-    """POST /api/v2/audits/query/realtime: one numbered page, synchronously."""
+    """POST /api/v2/audits/query/realtime: one numbered page, synchronously, of the records inside the
+    query's interval and the last ``realtime_days`` (14) before the end of the data (the API's window)."""
     expand = _expand_user(request)
     body = request.json_body()
     query = parse_query(body)
+    days = app.config.realtime_days  # the API reaches back 14 days; the emulator's present is its data's end
+    if days is not None:
+        window_start = to_millis(app.config.data_end - timedelta(days=days))
+        query = dataclasses.replace(query, start_ms=max(query.start_ms, window_start))
     page_number, page_size = parse_realtime_paging(body)
     indices, total = Selection(app.dataset, query).numbered_page(page_number, page_size)
     paging = {

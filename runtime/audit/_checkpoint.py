@@ -209,9 +209,8 @@ class _Reader:
 
 
 def _read_part(reader: _Reader, kind: str) -> PartCheckpoint:
-    interval = reader.text("interval")
-    try:
-        format_interval(interval)
+    try:  # sent as the rule has it (a duration side of an older checkpoint resolved)
+        interval = format_interval(reader.text("interval"))
     except IntervalError as error:
         raise reader.fail("interval", str(error)) from None
     if kind == REALTIME:

@@ -86,7 +86,7 @@ class _Bulk(Generic[RecordT]):
         self._reader = reader
         self._work: deque[int] = deque(self.state.pending())
         self._failed = False
-        self._closed = False  # closed, dropped or failed: no more records come out
+        self.closed = False  # closed, dropped or failed: no more records come out
         self._held: dict[int, int] = {}  # pages on each sub-query's queue (ordered)
         self._running = 0  # sub-queries being run by a worker
         self._alive = 0  # workers started and not yet ended
@@ -98,6 +98,11 @@ class _Bulk(Generic[RecordT]):
 
     def _workers(self) -> int:
         return min(self.concurrency, len(self._work))
+
+    def check_open(self) -> None:
+        """Raises ConfigurationError when the export was closed before its end (a finished one simply ends)."""
+        if self.closed and not self.state.finished:
+            raise _closed()
 
     def _claim(self) -> int | None:
         """The next sub-query to run, unless the export failed or ran out of work."""
@@ -231,8 +236,6 @@ class _Threads(_Bulk[RecordT]):
             self._put(index, Failure(error))
 
     def hand_out(self, limit: int | None) -> HandOut[RecordT] | None:
-        if self._closed:
-            raise _closed()
         if self._threads is None:
             self._begin()
         state = self.state
@@ -261,7 +264,7 @@ class _Threads(_Bulk[RecordT]):
             try:
                 return source.get(timeout=_PUT_TIMEOUT)
             except queue.Empty:
-                if self._closed:
+                if self.closed:
                     raise _closed() from None
 
     def _taken(self, source: int, item: Item[RecordT]) -> None:
@@ -274,7 +277,7 @@ class _Threads(_Bulk[RecordT]):
     def stop(self, *, wait: bool) -> None:
         """Stops the workers (a request in flight completes, nothing more is sent); with `wait`, waits
         for them. Safe to call from any thread, any number of times, and from a finalizer."""
-        self._closed = True
+        self.closed = True
         self._stop.set()
         if self._threads is None or not wait:
             return
@@ -305,6 +308,7 @@ class _ThreadedBulk(ExportView[RecordT], HandsOut[RecordT]):
         return self._engine.concurrency
 
     def _hand_out(self, limit: int | None) -> HandOut[RecordT] | None:
+        self._engine.check_open()
         with self._one_reader.reading():
             return self._engine.hand_out(limit)
 
@@ -365,7 +369,7 @@ class _Tasks(_Bulk[AuditLogMessage]):
             self._tasks.append(asyncio.create_task(self._worker(), name=f"audit-export-{len(self._tasks)}"))
 
     def _cut(self, added: list[int]) -> None:
-        if not self._closed:
+        if not self.closed:
             self._start_workers(self._queue_work(added))
 
     def _queue(self, index: int) -> asyncio.Queue[_Item]:
@@ -402,8 +406,6 @@ class _Tasks(_Bulk[AuditLogMessage]):
             await self._put(index, Failure(error))
 
     async def hand_out(self, limit: int | None) -> HandOut[AuditLogMessage] | None:
-        if self._closed:
-            raise _closed()
         if self._tasks is None:
             self._begin()
         state = self.state
@@ -431,7 +433,7 @@ class _Tasks(_Bulk[AuditLogMessage]):
 
     async def aclose(self) -> None:
         """Cancels the workers and waits for them to end."""
-        self._closed = True
+        self.closed = True
         while tasks := [task for task in self._tasks or [] if not task.done()]:  # a cut may have added some
             for task in tasks:
                 task.cancel()
@@ -439,7 +441,7 @@ class _Tasks(_Bulk[AuditLogMessage]):
 
     def cancel_soon(self) -> None:
         """Cancels the workers from any thread, without waiting (the export was dropped unclosed)."""
-        self._closed = True
+        self.closed = True
         for task in list(self._tasks or []):
             with contextlib.suppress(RuntimeError):  # the loop is closed already: so are its tasks
                 self._loop.call_soon_threadsafe(task.cancel)
@@ -465,6 +467,7 @@ class AsyncBulkExport(ExportView[AuditLogMessage], HandsOutAsync[AuditLogMessage
         return self._engine.concurrency
 
     async def _hand_out(self, limit: int | None) -> HandOut[AuditLogMessage] | None:
+        self._engine.check_open()
         with self._one_reader.reading():
             return await self._engine.hand_out(limit)
 

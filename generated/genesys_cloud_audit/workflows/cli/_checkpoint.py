@@ -19,7 +19,8 @@ from typing import Any
 
 from .._arguments import check_page_positions
 from .._checkpoint import QUERY, REALTIME, ExportCheckpoint, FileFacts, decode, encode, parse_json
-from .._errors import CheckpointError
+from .._errors import CheckpointError, IntervalError
+from .._query_args import interval_bounds
 from ._formats import FORMATS
 
 __all__: list[str] = []
@@ -105,10 +106,20 @@ def mismatched_options(fresh: FileFacts, stored: FileFacts) -> str:
     differences = []
     for key in sorted(set(given) | set(stored.parameters)):
         now, then = given.get(key), stored.parameters.get(key)
+        if key == "interval" and _same_interval(now, then):
+            continue
         if now != then and not (key == "interval" and given.get("last") != stored.parameters.get("last")):
             option = _OPTIONS.get(key, key)
             differences.append(f"{option} {_shown(key, now)} (it began with {_shown(key, then)})")
     return "; ".join(differences)
+
+
+def _same_interval(now: Any, then: Any) -> bool:
+    """Whether two stored intervals name the same instants (an older version may have written another form)."""
+    try:
+        return isinstance(now, str) and isinstance(then, str) and interval_bounds(now) == interval_bounds(then)
+    except IntervalError:
+        return False
 
 
 def save_checkpoint(path: Path, checkpoint: ExportCheckpoint, facts: FileFacts) -> None:
