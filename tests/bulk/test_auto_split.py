@@ -164,7 +164,7 @@ def test_an_interrupted_adaptive_export_resumes_exactly(client: Client, emu: Emu
     expected, _ = one_query(client, emu, DENSE)
     got, saved = interrupted(client, len(expected) // 2 + 7, ordered=ordered)
     checkpoint = ExportCheckpoint.from_json(saved)
-    assert checkpoint.adaptive and checkpoint.to_dict()["version"] == 3 and checkpoint.to_dict()["split"] == "auto"
+    assert checkpoint.adaptive and checkpoint.to_dict()["version"] == 4 and checkpoint.to_dict()["split"] == "auto"
     assert checkpoint.records_read == len(got) and len(checkpoint.parts) > 1
     got.extend(str(r.id) for r in auto(client, checkpoint=saved, ordered=ordered))
     assert (got if ordered else sorted(got)) == (expected if ordered else sorted(expected))

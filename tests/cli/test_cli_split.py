@@ -139,7 +139,7 @@ def test_split_auto_stopped_by_an_error_resumes_exactly(emulator: Emulator, tmp_
     emulator.add_fault("400:path=/results:skip=20:count=1")
     assert run_cli(export_args(emulator, output, *AUTO)).returncode == 1
     checkpoint = read_checkpoint(output)
-    assert checkpoint is not None and checkpoint["version"] == 3 and checkpoint["split"] == "auto"
+    assert checkpoint is not None and checkpoint["version"] == 4 and checkpoint["split"] == "auto"
     assert len(checkpoint["parts"]) > 1 and not all(part["done"] for part in checkpoint["parts"])
     resumed = run_cli(export_args(emulator, output, "--resume", *AUTO))
     assert resumed.returncode == 0, resumed.stderr
