@@ -320,3 +320,11 @@ def test_a_progress_callback_reading_its_own_export_is_refused(emu: Emulator, cl
     export = query_audits(client, interval=SPAN, page_size=100, wait_policy=FAST, progress=peek)
     assert [str(record.id) for record in export] == expected_ids(emu)
     assert len(seen) == 1 and "progress callback" in str(seen[0])
+
+
+def test_a_finished_split_export_read_again_simply_ends(emu: Emulator, client: Client) -> None:
+    threads = set(threading.enumerate())
+    export = export_audits(client, interval=SPAN, span=timedelta(days=2), page_size=100, wait_policy=FAST)
+    assert [str(record.id) for record in export] == expected_ids(emu)
+    assert list(export) == [] and list(export.batches()) == []  # ended, not "closed"
+    assert [thread.name for thread in others(threads) if thread.name.startswith("audit-export")] == []

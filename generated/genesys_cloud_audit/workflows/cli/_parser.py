@@ -190,7 +190,8 @@ def _query_options(parser: argparse.ArgumentParser, *, realtime: bool) -> None:
         "--interval",
         metavar="START/END",
         help="ISO-8601 interval whose date-times carry a time zone (Z or an offset such as +02:00), e.g. "
-        "2026-01-01T00:00:00Z/2026-01-08T00:00:00Z; a naive instant is refused, as in Python",
+        "2026-01-01T00:00:00Z/2026-01-08T00:00:00Z, one side possibly a duration (P7D/END); a naive instant "
+        "is refused, as in Python",
     )
     window.add_argument(
         "--last", metavar="DURATION", type=duration, help="the window ending now: 7d, 12h, 30m, 2w (up to 3660d)"
