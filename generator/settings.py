@@ -6,6 +6,7 @@ from pathlib import Path
 
 __all__ = [
     "CONFIG_FILE",
+    "DOCS_SOURCES_DIR",
     "GENERATED_DIR",
     "GENERATOR_DIR",
     "HEADER",
@@ -28,6 +29,8 @@ TEMPLATES_DIR = REPO_ROOT / "templates"
 OVERRIDES_FILE = TEMPLATES_DIR / "OVERRIDES.toml"
 RUNTIME_DIR = REPO_ROOT / "runtime"
 GENERATED_DIR = REPO_ROOT / "generated"
+# docs-diff's knowledge of reference pages: one folder per vendor (its layout, its SDKs' renderings).
+DOCS_SOURCES_DIR = REPO_ROOT / "docs_sources"
 CONFIG_FILE = Path(__file__).resolve().parent / "openapi-python-client.yaml"
 RUFF_CONFIG = Path(__file__).resolve().parent / "ruff-generated.toml"
 

@@ -1,108 +1,145 @@
-"""Types as the SDK pages write them (C#, Python, Java, JavaScript, Go), read into TypeRefs.
+"""Types as a rendering writes them, read into TypeRefs by that rendering's vocabulary.
 
-Each SDK renders the same schema in its own language: ``List<string>``,
-``list[str]``, ``[String]`` and ``[]string`` are one array of strings. Some
-renderings say less than the spec: Python's ``int`` has no width and
-JavaScript's ``Number`` is any number. Such types are read as *unspecific*
-(an integer or number without a format, or ``object``) and `agrees` lets them
-match any type they could stand for, so a page never reports a difference it
-cannot express.
+Each SDK writes one schema in its own language: ``List<string>``, ``list[str]``,
+``[String]`` and ``[]string`` are one array of strings. A `TypeVocabulary` (read
+from the SDK's data file) lists the type names it uses and the forms of its arrays,
+maps and wrappers (``$T?``, ``*$T``); whatever else is written as a model name is a
+model. Some renderings say less than the spec: Python's ``int`` has no width and
+JavaScript's ``Number`` is any number. Such types are *unspecific* (an integer or
+number without a format, or ``object``) and `agrees` lets them match any type they
+could stand for, so a page never reports a difference it cannot express.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Final
 
 from .model import TypeRef
 
-__all__ = ["UNSIZED_LANGUAGES", "agrees", "parse_docs_type"]
+__all__ = ["TypeForm", "TypeVocabulary", "agrees", "schema_type"]
 
-# Languages whose page writes every integer as ``int`` and every float as ``float``.
-UNSIZED_LANGUAGES: Final = frozenset({"python", "go", "ruby", "php", "javascript", "typescript"})
-
-_STRING = TypeRef.primitive("string")
-_DATE_TIME = TypeRef.primitive("string", "date-time")
-_INT32 = TypeRef.primitive("integer", "int32")
-_INT64 = TypeRef.primitive("integer", "int64")
-_FLOAT = TypeRef.primitive("number", "float")
-_DOUBLE = TypeRef.primitive("number", "double")
-_ANY_INTEGER = TypeRef.primitive("integer")
-_ANY_NUMBER = TypeRef.primitive("number")
-_OBJECT = TypeRef.primitive("object")
-
-_SCALARS: Final[dict[str, TypeRef]] = {
-    **dict.fromkeys(("string", "String", "str"), _STRING),
-    **dict.fromkeys(
-        ("DateTime", "DateTimeOffset", "datetime", "Date", "OffsetDateTime", "time.Time"),
-        _DATE_TIME,
-    ),
-    **dict.fromkeys(("date", "LocalDate"), TypeRef.primitive("string", "date")),
-    **dict.fromkeys(("bool", "Boolean", "boolean"), TypeRef.primitive("boolean")),
-    **dict.fromkeys(("int", "Integer", "int32", "Int32"), _INT32),
-    **dict.fromkeys(("long", "Long", "int64", "Int64"), _INT64),
-    **dict.fromkeys(("float", "Float", "float32"), _FLOAT),
-    **dict.fromkeys(("double", "Double", "float64", "decimal", "BigDecimal"), _DOUBLE),
-    **dict.fromkeys(("Number", "number"), _ANY_NUMBER),
-    **dict.fromkeys(("Object", "object", "interface{}", "any", "Any"), _OBJECT),
-}
-_UNSIZED: Final[dict[str, TypeRef]] = {"int": _ANY_INTEGER, "float": _ANY_NUMBER}
-_VOID: Final = frozenset({"void", "None", "null", "nil", "undefined", "Void"})
-
-_ARRAY_FORMS: Final = (
-    re.compile(r"(?:I?List|IEnumerable|ICollection|Array|Set|HashSet)<(?P<item>.+)>"),
-    re.compile(r"(?:[Ll]ist|[Ss]et|Sequence)\[(?P<item>.+)\]"),
-    re.compile(r"\[(?P<item>.+)\]"),  # JavaScript
-    re.compile(r"\[\](?P<item>.+)"),  # Go
-    re.compile(r"(?P<item>.+)\[\]"),  # TypeScript, C# arrays
-)
-_MAP_FORMS: Final = (
-    re.compile(r"I?(?:Dictionary|Map|HashMap|Record)<\s*(?:string|String)\s*,\s*(?P<value>.+)>"),
-    re.compile(r"(?:dict|Dict|Mapping)[(\[]\s*str\s*,\s*(?P<value>.+)[)\]]"),
-    re.compile(r"\{\s*(?:String|string)\s*:\s*(?P<value>.+)\}"),  # JavaScript
-    re.compile(r"map\[string\](?P<value>.+)"),  # Go
-)
-_MODEL_NAME = re.compile(r"[A-Za-z_][\w.]*")
-_EMPTY_BODY = re.compile(r"\(\s*empty response body\s*\)$", re.IGNORECASE)
+PLACEHOLDER: Final = "$T"
+_JSON_TYPES: Final = frozenset({"string", "integer", "number", "boolean", "object"})
+_PUNCTUATION: Final = re.compile(r"\s*([^\w\s])\s*")
 
 
-def parse_docs_type(text: str, language: str | None = None) -> TypeRef | None:
-    """The TypeRef of a page's type text: None for ``void`` (also written
-    ``null (empty response body)``); ValueError if the text is not a type.
-
-    ``language`` (the page's example language) decides whether ``int`` and
-    ``float`` carry a width (C#, Java) or not (Python, Go, ...).
-    """
-    text = _EMPTY_BODY.sub("", " ".join(text.split())).strip()
-    if text in _VOID:
-        return None
-    return _parse(text, language)
+def schema_type(text: str) -> TypeRef:
+    """``"integer/int32"`` -> integer (int32); ValueError for what is not a JSON Schema type."""
+    name, _, fmt = text.partition("/")
+    if name not in _JSON_TYPES or (fmt == "" and text.endswith("/")):
+        raise ValueError(f"{text!r} is not a JSON Schema type (string, integer, number, boolean, object[/format])")
+    return TypeRef.primitive(name, fmt or None)
 
 
-def _parse(text: str, language: str | None) -> TypeRef:
-    text = text.strip().removeprefix("*").removesuffix("?")
-    if not text:
-        raise ValueError("not a type: empty")
-    if language in UNSIZED_LANGUAGES and text in _UNSIZED:
-        return _UNSIZED[text]
-    if text in _SCALARS:
-        return _SCALARS[text]
-    for form in _MAP_FORMS:
-        if m := form.fullmatch(text):
-            return TypeRef.map(_parse(m["value"], language))
-    for form in _ARRAY_FORMS:
-        if m := form.fullmatch(text):
-            return TypeRef.array(_parse(m["item"], language))
-    if not _MODEL_NAME.fullmatch(text) or text in _VOID:
-        raise ValueError(f"not a type: {text!r}")
-    return TypeRef.model(text)
+@dataclass(frozen=True)
+class TypeForm:
+    """A compound written around one type, e.g. ``List<$T>``; spaces around punctuation do not matter."""
+
+    template: str
+    pattern: re.Pattern[str]
+
+    @classmethod
+    def of(cls, template: str) -> TypeForm:
+        if template.count(PLACEHOLDER) != 1:
+            raise ValueError(f"{template!r} must hold {PLACEHOLDER} exactly once")
+        before, after = (_literal(part) for part in template.split(PLACEHOLDER))
+        return cls(template, re.compile(f"{before}(?P<inner>.+){after}"))
+
+    def inner(self, text: str) -> str | None:
+        m = self.pattern.fullmatch(text)
+        return m["inner"] if m else None
+
+
+def _literal(part: str) -> str:
+    """A template's fixed text as a pattern: its words exact, any spacing around its punctuation."""
+    pieces = _PUNCTUATION.split(part.strip())
+    return "".join(r"\s*" + re.escape(p) + r"\s*" if i % 2 else re.escape(p) for i, p in enumerate(pieces))
+
+
+@dataclass(frozen=True)
+class TypeVocabulary:
+    """How one rendering writes types."""
+
+    names: Mapping[str, TypeRef] = field(default_factory=dict)
+    arrays: tuple[TypeForm, ...] = ()
+    maps: tuple[TypeForm, ...] = ()  # maps from string keys (JSON objects) to the type
+    wrappers: tuple[TypeForm, ...] = ()  # nullable and pointer forms: they say nothing about the type
+    void: frozenset[str] = frozenset()
+    empty_body: re.Pattern[str] | None = None  # a suffix meaning "no body", e.g. "(empty response body)"
+    model_name: re.Pattern[str] = re.compile(r"[A-Za-z_][\w.]*")
+
+    @classmethod
+    def build(
+        cls,
+        names: Mapping[str, TypeRef],
+        *,
+        arrays: Iterable[str] = (),
+        maps: Iterable[str] = (),
+        wrappers: Iterable[str] = (),
+        void: Iterable[str] = (),
+        empty_body: str | None = None,
+        model_name: str | None = None,
+    ) -> TypeVocabulary:
+        """From the data file's texts; ValueError (naming the text) for a bad form or pattern."""
+        return cls(
+            dict(names),
+            tuple(TypeForm.of(t) for t in arrays),
+            tuple(TypeForm.of(t) for t in maps),
+            tuple(TypeForm.of(t) for t in wrappers),
+            frozenset(void),
+            re.compile(empty_body) if empty_body else None,
+            re.compile(model_name) if model_name else cls.model_name,
+        )
+
+    def parse(self, text: str) -> TypeRef | None:
+        """The TypeRef of a type text; None for no body (``void``, ``null (empty response body)``);
+        ValueError if the text is not a type this rendering writes."""
+        text = " ".join(text.split())
+        if self.empty_body is not None:
+            text = self.empty_body.sub("", text).strip()
+        if text in self.void:
+            return None
+        return self._parse(text, 0)
+
+    def _parse(self, text: str, depth: int) -> TypeRef:
+        text = text.strip()
+        if not text or depth > 16:
+            raise ValueError(f"not a type: {text!r}")
+        if text in self.names:
+            return self.names[text]
+        for form in self.wrappers:
+            if (inner := form.inner(text)) is not None:
+                return self._parse(inner, depth + 1)
+        for form in self.maps:
+            if (inner := form.inner(text)) is not None:
+                return TypeRef.map(self._parse(inner, depth + 1))
+        for form in self.arrays:
+            if (inner := form.inner(text)) is not None:
+                return TypeRef.array(self._parse(inner, depth + 1))
+        if text in self.void or not self.model_name.fullmatch(text):
+            raise ValueError(f"not a type: {text!r}")
+        return TypeRef.model(text)
+
+    def is_type(self, text: str) -> bool:
+        try:
+            self.parse(text)
+        except ValueError:
+            return False
+        return True
+
+    def scalar_hits(self, text: str) -> int:
+        """How many of the type names in ``text`` this vocabulary knows (to tell renderings apart)."""
+        return sum(1 for word in re.findall(r"[\w.]+\??", text) if word in self.names)
 
 
 def agrees(a: TypeRef | None, b: TypeRef | None) -> bool:
     """Whether two types can be the same schema: equal, or one is the other said less exactly."""
     if a is None or b is None:
         return a is b
-    if a == b:
+    if a == b or a.kind == "unknown" or b.kind == "unknown":
         return True
     if a.kind in ("array", "map") and a.kind == b.kind:
         return agrees(a.item, b.item)

@@ -18,7 +18,9 @@ makes the spec say what the page says:
 Edits reached through a ``$ref`` change the shared component only when every user of
 it gets the same edit; otherwise the user gets its own copy first. What the page
 cannot tell (model bodies, your own ``description`` prose, x-pagination) is left to
-you: `FixResult.remaining` lists the findings the edited spec still has.
+you: `FixResult.remaining` lists the drift the edited spec still has. Only drift is written: what the
+page does not state (silence) or states in a form docs-diff cannot read is never an edit, and an
+operation or parameter the page does not fully state is not added.
 """
 
 from __future__ import annotations
@@ -41,10 +43,11 @@ from ruamel.yaml.scalarstring import FoldedScalarString
 from generator.errors import GenerationError
 from generator.spec import HTTP_METHODS, parse_yaml
 
-from .compare import Finding, FindingKind, compare
+from .compare import Category, Finding, FindingKind, compare
 from .model import ApiReference, Operation, Parameter, TypeRef
 from .names import match_key
-from .spec_view import DOCS_DESCRIPTION, SpecError, spec_from_document
+from .source import DocsSource
+from .spec_view import DOCS_DESCRIPTION, SpecError, permissions_key, spec_from_document
 
 __all__ = ["FixResult", "fix_spec", "write_atomically"]
 
@@ -80,7 +83,7 @@ class FixResult:
     original: str
     text: str
     applied: list[Finding] = field(default_factory=list)
-    remaining: list[Finding] = field(default_factory=list)  # findings of the edited spec
+    remaining: list[Finding] = field(default_factory=list)  # drift of the edited spec
 
     def diff(self, name: str) -> str:
         lines = difflib.unified_diff(
@@ -92,23 +95,28 @@ class FixResult:
         return "".join(lines)
 
 
-def fix_spec(spec_path: Path | str, docs: ApiReference, findings: list[Finding]) -> FixResult:
-    """The spec at ``spec_path`` edited so that ``findings`` (spec vs ``docs``) go away."""
+def fix_spec(
+    spec_path: Path | str, docs: ApiReference, findings: list[Finding], docs_source: DocsSource | None = None
+) -> FixResult:
+    """The spec at ``spec_path`` edited so that the drift among ``findings`` (spec vs ``docs``) goes away."""
     try:
         original = Path(spec_path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(f"{spec_path}: cannot read the spec: {exc}") from exc
-    editor = _Editor(str(spec_path), original)
+    key = permissions_key(docs_source)
+    editor = _Editor(str(spec_path), original, key)
+    drift = [f for f in findings if f.category is Category.DRIFT]
     # Removals and moves first, so an added operation can take the method and path they free.
-    ordered = sorted(findings, key=lambda f: _PHASES.get(f.kind, 2))
+    ordered = sorted(drift, key=lambda f: _PHASES.get(f.kind, 2))
     applied = [f for f in ordered if editor.apply(f, docs)]
     applied.sort(key=findings.index)
     text = editor.dump()
     try:
-        edited = spec_from_document(parse_yaml(text, Path(spec_path)).data, str(spec_path))
+        edited = spec_from_document(parse_yaml(text, Path(spec_path)).data, str(spec_path), key)
     except GenerationError as exc:  # pragma: no cover - ruamel wrote YAML the spec loader refuses
         raise SpecError(f"the edited spec cannot be read: {exc}") from None
-    return FixResult(original, text, applied, compare(edited, docs))
+    remaining = [f for f in compare(edited, docs) if f.category is Category.DRIFT]
+    return FixResult(original, text, applied, remaining)
 
 
 def write_atomically(path: Path | str, text: str) -> None:
@@ -230,8 +238,9 @@ class _ParameterEdit:
 
 
 class _Editor:
-    def __init__(self, source: str, text: str) -> None:
+    def __init__(self, source: str, text: str, permissions_key: str | None) -> None:
         self.source = source
+        self.permissions_key = permissions_key
         self.handler, self.document = _round_trip(source, text)
         if not isinstance(self.document, dict) or not isinstance(self.document.get("paths"), dict):
             raise SpecError(f"{source}: not an OpenAPI document (no 'paths' mapping)")
@@ -394,7 +403,9 @@ class _Editor:
 
     def _set_permissions(self, op: Node, docs_op: Operation) -> bool:
         perms = docs_op.permissions
-        key = "x-inin-requires-permissions"
+        key = self.permissions_key
+        if key is None:
+            return False  # the docs source names no spec key for permissions
         if perms.type is None and not perms.names:
             op.pop(key, None)
             return True
@@ -503,6 +514,9 @@ class _Editor:
         return shared_tags, responses
 
     def _add_operation(self, docs_op: Operation) -> bool:
+        unsaid = {facet for facet, _ in docs_op.unstated} | docs_op.unread
+        if unsaid & {"http", "return_type", "parameters"} or any(p.unread for p in docs_op.parameters):
+            return False  # the page does not say all a new operation needs
         item = self._path_item(docs_op.path)
         method = docs_op.method.lower()
         if method in item:
@@ -516,7 +530,7 @@ class _Editor:
             op["summary"] = _folded_like(None, docs_op.summary, 8)
         item[method] = op
         self._set_docs_description(op, docs_op.description)
-        if docs_op.permissions.type is not None or docs_op.permissions.names:
+        if (docs_op.permissions.type is not None or docs_op.permissions.names) and self.permissions_key:
             self._set_permissions(op, docs_op)
         for param in docs_op.parameters:
             if param.location != "body":
@@ -560,6 +574,7 @@ class _Editor:
                     "components": components,
                 },
                 self.source,
+                self.permissions_key,
             )
             if not compare(probe, wanted):
                 return str(name)
@@ -580,8 +595,8 @@ class _Editor:
 
     def _add_parameter(self, op: Node, docs_op: Operation, name: str | None) -> bool:
         param = next((p for p in docs_op.parameters if p.location != "body" and p.name == name), None)
-        if param is None:
-            return False
+        if param is None or param.unread:
+            return False  # a parameter the page does not fully state is not added
         self._append_parameter(op, param)
         return True
 

@@ -15,10 +15,17 @@ __all__ = [
     "Permissions",
     "TypeKind",
     "TypeRef",
+    "Unreadable",
 ]
 
-TypeKind = Literal["primitive", "array", "map", "model"]
+TypeKind = Literal["primitive", "array", "map", "model", "unknown"]
 Location = Literal["path", "query", "header", "cookie", "body"]
+
+# Facets: what a page says about an operation (http, summary, description, permissions,
+# return_type, parameters) and about a parameter (type, required, default, allowed_values,
+# description). A page may leave a facet unstated (silence: its rendering never shows it, or the
+# section leaves it out) or state it in a form the reader cannot read (unread); either way that
+# facet is not compared.
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,14 @@ class TypeRef:
     def map(cls, value: TypeRef) -> TypeRef:
         return cls("map", "", item=value)
 
+    @classmethod
+    def unknown(cls) -> TypeRef:
+        """A type the page writes in a form the reader cannot read."""
+        return cls("unknown", "")
+
     def __str__(self) -> str:
+        if self.kind == "unknown":
+            return "unknown"
         if self.kind == "array":
             return f"array of {self.item}"
         if self.kind == "map":
@@ -68,6 +82,12 @@ class Parameter:
     default: str | None = None  # rendered as text, as the docs show it
     allowed_values: tuple[str, ...] = ()
     line: int | None = None  # 1-based line in the docs page, when read from one
+    unstated: tuple[tuple[str, str], ...] = ()  # (facet, why the page does not say it)
+    unread: frozenset[str] = frozenset()  # facets written in a form the reader cannot read
+
+    def silent_on(self, facet: str) -> str | None:
+        """Why the page does not state ``facet``, or None if it does."""
+        return dict(self.unstated).get(facet)
 
 
 @dataclass(frozen=True)
@@ -92,6 +112,12 @@ class Operation:
     permissions: Permissions = field(default_factory=Permissions)
     parameters: tuple[Parameter, ...] = ()
     line: int | None = None
+    unstated: tuple[tuple[str, str], ...] = ()  # (facet, why the page does not say it)
+    unread: frozenset[str] = frozenset()
+
+    def silent_on(self, facet: str) -> str | None:
+        """Why the page does not state ``facet``, or None if it does."""
+        return dict(self.unstated).get(facet)
 
     @property
     def body(self) -> Parameter | None:
@@ -105,11 +131,24 @@ class Operation:
 
 
 @dataclass(frozen=True)
+class Unreadable:
+    """A place on the page written in a form the reader cannot read; the rest is still compared."""
+
+    line: int | None
+    message: str
+    operation: str | None = None  # the spec's operation id, when the place belongs to one
+    parameter: str | None = None
+
+
+@dataclass(frozen=True)
 class ApiReference:
     """All operations read from one source (a docs page or a spec file)."""
 
     source: str
     operations: tuple[Operation, ...]
+    problems: tuple[Unreadable, ...] = ()
+    rendering: str | None = None  # the rendering the page was read as, and how it was told
+    complete: bool = True  # False: an operation the page lists could not be read, so none is missing
 
     def by_id(self) -> dict[str, Operation]:
         return {op.operation_id: op for op in self.operations}

@@ -1,100 +1,65 @@
 """Read an API reference page (Markdown, any SDK's rendering) into an ApiReference.
 
-The page is read by its structure, not by one rendering's wording:
+The page is read by its structure, in the words of its docs source (`source.PageLayout`)
+and the conventions of the SDK that rendered it (`source.Rendering`, detected from the page):
 
-- an **operations table**: a table whose columns include Method (the
-  operation's name) and usually Description and HTTP request;
-- for every row, an **operation section**: a heading that names the
-  operation, either as a signature (``[Type] Name (args)``) or alone, in
+- an **operations table**: a table whose first column holds the operation's name, with
+  the HTTP request and a description in further columns or not;
+- for every row, an **operation section**: a heading that names the operation, either as a
+  signature (``[Type] Name (args)``, or ``Type name`` without parentheses) or alone, in
   which case the signature may follow as a quote or paragraph;
-- inside it, paragraphs (the summary and description, ``Wraps GET /path``
-  or ``GET /path``, ``Requires ALL permissions:`` with a list), then
-  sub-headings: *Parameters* (a Name | Type | Description | Notes table, or
-  a sentence saying there are none) and *Return type*. Other sub-headings
-  (examples, request body samples) and asides (admonitions, HTML, code)
-  are skipped.
+- inside it, paragraphs (the summary and description, the HTTP request line, the
+  permissions line with a list), then sub-headings: the *Parameters* part (a table, or a
+  sentence saying there are none) and the *Return type* part. Other sub-headings
+  (examples, request headers) and asides (admonitions, HTML, code) are skipped.
 
-Operation and parameter names may be PascalCase, camelCase or snake_case;
-they are read into the spec's lowerCamelCase. A page that contradicts itself
-(a listed operation without a section, a signature that disagrees with the
-Return type, a table row that disagrees with the section's HTTP line, ...)
-is refused with a PageError naming the file and line.
+What the page does not state (an SDK that shows no defaults, a section without a Return
+type) is recorded as unstated; what it states in a form the reader cannot read (a type the
+SDK does not write, a note it does not know, a row with cells to spare) is recorded as a
+problem naming its line, and the rest of the page is still read. A page that is not an API
+reference page, or contradicts itself (a listed operation without a section, a signature
+that disagrees with its Return type, a table row that disagrees with the section's HTTP
+line, ...), is refused with a PageError naming the file and line.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
 from markdown_it.tree import SyntaxTreeNode
 
-from .docs_types import parse_docs_type
 from .markdown import (
     ASIDE_TYPES,
     block_text,
-    is_attribute_line,
     is_html_only,
     line_of,
     norm,
     parse_markdown,
-    raw_cell_count,
+    read_rows,
+    repair_tables,
     table_header,
-    table_rows,
     unlinked,
     without_attribute_lines,
 )
-from .model import ApiReference, Location, Operation, Parameter, Permissions, TypeRef
+from .model import ApiReference, Operation, Parameter, Permissions, TypeRef, Unreadable
 from .names import lower_camel, match_key
+from .parameter_rows import ADDED_BY_SDK, ParameterRows
+from .rendering_choice import best_fit, example_languages
+from .source import DocsSource, PageLayout, Rendering, SourceError, choose_source, default_sources
 
-__all__ = [
-    "PageError",
-    "operation_id",
-    "parse_docs_type",
-    "parse_page",
-    "parse_page_text",
-]
+__all__ = ["PageError", "operation_id", "parse_page", "parse_page_text"]
 
 _HTTP_METHODS: Final = frozenset({"GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS"})
-# Column roles of the two kinds of table, by header text.
-_OPS_COLUMNS: Final = {
-    "method": "name",
-    "operation": "name",
-    "http request": "http",
-    "endpoint": "http",
-    "description": "summary",
-    "summary": "summary",
-}
-_PARAM_COLUMNS: Final = {
-    "name": "name",
-    "type": "type",
-    "description": "description",
-    "notes": "notes",
-    "required": "required",
-}
 _PARAM_ROLES: Final = ("name", "type", "description", "notes")
-_CODE_LANGUAGES_IGNORED: Final = frozenset({"", "json", "text", "shell", "bash", "sh", "http", "yaml", "xml"})
 
 _IDENT = re.compile(r"[A-Za-z_]\w*")
 _SIGNATURE = re.compile(r"(?:(?P<ret>.+?)\s+)?(?P<name>[A-Za-z_]\w*)\s*\((?P<args>.*)\)")
-_HTTP_LINE = re.compile(r"(?:Wraps\s+)?(?P<method>[A-Za-z]+)\s+(?P<path>/\S*)")
-_REQUIRES = re.compile(r"Requires\s+(?P<type>[A-Za-z]+)\s+permissions?\s*:?\s*(?P<inline>.*)", re.IGNORECASE)
-_NO_PARAMS = re.compile(r"This endpoint does (?:not )?(?:require|need) any parameters?\.?", re.IGNORECASE)
+_BARE_SIGNATURE = re.compile(r"(?P<ret>.+?)\s+(?P<name>[A-Za-z_]\w*)")
 _PATH_VARIABLE = re.compile(r"\{([^{}/]+)\}")
-_NOTE = re.compile(
-    r"\s*(?:\[(?P<optional>optional)\]"
-    r"|\[default to (?P<default>[^\]]*)\]"
-    r"|\[enum: (?P<enum>[^\]]*)\]"
-    r"|Values:[ \t]*(?P<values>[^\n]*))\s*",
-    re.IGNORECASE,
-)
-_NO_DEFAULT: Final = frozenset({"null", "none", "nil", "undefined"})
-_YES: Final = frozenset({"true", "yes", "required", "y"})
-_NO: Final = frozenset({"false", "no", "optional", "n", ""})
 
 
 class PageError(Exception):
@@ -113,19 +78,32 @@ def operation_id(method_name: str) -> str:
     return lower_camel(method_name)
 
 
-def parse_page(path: Path | str) -> ApiReference:
+def parse_page(path: Path | str, *, source: DocsSource | None = None, sdk: str | None = None) -> ApiReference:
     """Parse the page at ``path``; PageError if it is not an API reference page."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PageError(str(path), None, f"cannot read the page: {exc}") from exc
-    return parse_page_text(text, str(path))
+    return parse_page_text(text, str(path), source=source, sdk=sdk)
 
 
-def parse_page_text(text: str, source: str) -> ApiReference:
-    """Parse page text; ``source`` names it in errors and in the result."""
-    root = parse_markdown(text)
-    return _PageReader(source, text.splitlines()).read(root.children)
+def parse_page_text(text: str, name: str, *, source: DocsSource | None = None, sdk: str | None = None) -> ApiReference:
+    """Parse page text; ``name`` names it in errors and in the result. Without ``source`` the page's
+    source is chosen from `source.default_sources`; without ``sdk`` its rendering is detected."""
+    if source is None:
+        try:
+            source = choose_source(default_sources(), text, name)
+        except SourceError as exc:
+            raise PageError(name, None, str(exc).removeprefix(f"{name}: ")) from None
+    blocks = [b for b in parse_markdown(repair_tables(text)).children if b.type != "front_matter"]
+    lines = text.splitlines()
+    if sdk is not None:
+        candidates, how = [source.rendering(sdk)], "as asked"
+    else:
+        candidates, how = source.candidates(example_languages(blocks, source.layout), text)
+    if len(candidates) > 1:
+        candidates = [best_fit(candidates, blocks, source.layout)]
+    return _PageReader(name, lines, source.layout, candidates[0], how).read(blocks)
 
 
 # --- what the reader collects ---------------------------------------------------
@@ -136,10 +114,11 @@ class _Listing:
     """One row of the operations table."""
 
     name: str
-    method: str | None  # None: the table has no HTTP column
+    method: str | None  # None: the table has no HTTP column, or its cell could not be read
     path: str | None
     summary: str | None  # None: the table has no description column
     line: int | None
+    unread: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -172,43 +151,39 @@ class _Parts:
     signatures: list[_Signature] = field(default_factory=list)
     paragraphs: list[tuple[str, int | None]] = field(default_factory=list)
     http: tuple[str, str, int | None] | None = None
-    permissions: Permissions = field(default_factory=Permissions)
+    permissions: Permissions | None = None
     permissions_line: int | None = None
     no_parameters_line: int | None = None
     parameter_table: SyntaxTreeNode | None = None
     stated_return: tuple[str, int | None] | None = None
     saw_parameters: bool = False
+    unread: set[str] = field(default_factory=set)
 
 
 def _heading_level(node: SyntaxTreeNode) -> int:
     return int(node.tag[1:]) if node.tag.startswith("h") and node.tag[1:].isdigit() else 0
 
 
-def _code_language(info: str) -> str:
-    info = info.strip()
-    if info.startswith("{"):
-        try:
-            value = json.loads(info)
-        except ValueError:
-            return ""
-        language = value.get("language") if isinstance(value, dict) else None
-        return language.lower() if isinstance(language, str) else ""
-    return info.split()[0].lower() if info else ""
-
-
 class _PageReader:
-    def __init__(self, source: str, lines: list[str]) -> None:
+    def __init__(self, source: str, lines: list[str], layout: PageLayout, rendering: Rendering, how: str) -> None:
         self.source = source
         self.lines = lines
-        self.language: str | None = None
+        self.layout = layout
+        self.rendering = rendering
+        self.how = how
+        self.problems: list[Unreadable] = []
+        self.complete = True  # every operations row was read
 
     def error(self, at: SyntaxTreeNode | int | None, message: str) -> PageError:
         line = line_of(at) if isinstance(at, SyntaxTreeNode) else at
         return PageError(self.source, line, message)
 
+    def unreadable(
+        self, line: int | None, message: str, operation: str | None = None, param: str | None = None
+    ) -> None:
+        self.problems.append(Unreadable(line, message, operation, param))
+
     def read(self, blocks: list[SyntaxTreeNode]) -> ApiReference:
-        blocks = [b for b in blocks if b.type != "front_matter"]
-        self.language = self._language(blocks)
         index = self._find_operations_table(blocks)
         listings = self._read_operations_table(blocks[index])
         listed = {match_key(entry.name): entry for entry in listings}
@@ -225,36 +200,13 @@ class _PageReader:
             if found is None:
                 raise self.error(entry.line, f"operation {entry.name} has no section on the page")
             operations.append(self._read_operation(entry, found))
-        return ApiReference(self.source, tuple(operations))
-
-    def _language(self, blocks: list[SyntaxTreeNode]) -> str | None:
-        """The language of the page's examples (it decides what ``int`` means)."""
-        counts = Counter(
-            _code_language(node.info)
-            for block in blocks
-            for node in block.walk()
-            if node.type == "fence" and _code_language(node.info) not in _CODE_LANGUAGES_IGNORED
-        )
-        return counts.most_common(1)[0][0] if counts else None
+        label = f"{self.rendering.name} rendering, {self.how}"
+        return ApiReference(self.source, tuple(operations), tuple(self.problems), label, self.complete)
 
     # -- tables -----------------------------------------------------------------
 
-    def _rows(self, table: SyntaxTreeNode, width: int) -> Iterator[tuple[list[str], int | None]]:
-        """The body rows of a table as cell texts, attribute lines dropped, cell counts checked."""
-        for tr in table_rows(table):
-            cells = [block_text(cell) for cell in tr.children]
-            cells[:2] = [unlinked(cell) for cell in cells[:2]]  # names and types
-            line = line_of(tr)
-            if cells and is_attribute_line(cells[0]) and not any(cells[1:]):
-                continue
-            if line is not None and line <= len(self.lines):
-                count = raw_cell_count(self.lines[line - 1])
-                if count != width:
-                    raise self.error(line, f"malformed table row: {count} cells, expected {width}")
-            yield cells, line
-
     @staticmethod
-    def _roles(header: list[str], names: dict[str, str]) -> dict[str, int]:
+    def _roles(header: list[str], names: Mapping[str, str]) -> dict[str, int]:
         roles: dict[str, int] = {}
         for i, column in enumerate(header):
             role = names.get(column)
@@ -264,7 +216,10 @@ class _PageReader:
 
     def _find_operations_table(self, blocks: list[SyntaxTreeNode]) -> int:
         for i, block in enumerate(blocks):
-            if block.type == "table" and self._roles(table_header(block), _OPS_COLUMNS).get("name") == 0:
+            if (
+                block.type == "table"
+                and self._roles(table_header(block), self.layout.operations_columns).get("name") == 0
+            ):
                 return i
         first = blocks[0] if blocks else None
         raise self.error(
@@ -274,48 +229,66 @@ class _PageReader:
 
     def _read_operations_table(self, table: SyntaxTreeNode) -> list[_Listing]:
         header = table_header(table)
-        roles = self._roles(header, _OPS_COLUMNS)
+        roles = self._roles(header, self.layout.operations_columns)
         entries: list[_Listing] = []
         seen: dict[str, _Listing] = {}
-        for cells, line in self._rows(table, len(header)):
+        for row in read_rows(table, len(header), self.lines):
+            cells, line = row.cells, row.line
             name = norm(cells[roles["name"]])
             if not _IDENT.fullmatch(name):
-                raise self.error(line, f"malformed operations row: method name {name!r}")
-            method = path = None
-            if "http" in roles:
+                self.complete = False
+                self.unreadable(line, f"an operations row names {name!r}, which is not a name: it is not read")
+                continue
+            entry = _Listing(name, None, None, None, line)
+            if row.spare:
+                entry.unread |= {"http", "summary"}
+                self.unreadable(
+                    line,
+                    f"its operations row has {row.written} cells for {len(header)} columns "
+                    f"({row.spare[0]!r} to spare): its HTTP request and description are not read",
+                    operation_id(name),
+                )
+            elif "http" in roles:
                 request = norm(cells[roles["http"]])
-                method, path = self._http(request, line, "operations row")
-            summary = norm(cells[roles["summary"]]) if "summary" in roles else None
-            entry = _Listing(name, method, path, summary, line)
+                http = self._http(request)
+                if http is None:
+                    entry.unread.add("http")
+                    self.unreadable(
+                        line, f"its operations row's HTTP request {request!r} is not 'METHOD /path'", operation_id(name)
+                    )
+                else:
+                    entry.method, entry.path = http
+            if "summary" in roles and not row.spare:
+                entry.summary = norm(cells[roles["summary"]])
             key = match_key(name)
             if key in seen:
                 raise self.error(line, f"operation {name} is listed twice (first on line {seen[key].line})")
             seen[key] = entry
             entries.append(entry)
-        if not entries:
+        if not entries and self.complete:
             raise self.error(table, "the operations table lists no operations")
         return entries
 
-    def _http(self, text: str, line: int | None, what: str) -> tuple[str, str]:
-        m = _HTTP_LINE.fullmatch(text)
+    def _http(self, text: str) -> tuple[str, str] | None:
+        m = self.layout.http_line.fullmatch(text)
         if not m or m["method"].upper() not in _HTTP_METHODS:
-            raise self.error(line, f"malformed {what}: {text!r} is not 'METHOD /path'")
+            return None
         return m["method"].upper(), m["path"]
 
     # -- sections ---------------------------------------------------------------
 
-    def _signature(self, text: str, line: int | None) -> _Signature | None:
-        """``[Type] Name (args)`` read from text, or None if the text is not one."""
-        m = _SIGNATURE.fullmatch(norm(unlinked(text)))
-        if not m:
+    def _signature(self, text: str, line: int | None, listed: dict[str, _Listing]) -> _Signature | None:
+        """``[Type] Name (args)``, or ``Type name`` for a listed name, read from text; None if it is not one."""
+        flat = norm(unlinked(text))
+        if m := _SIGNATURE.fullmatch(flat):
+            ret = m["ret"]
+            if ret is None or match_key(m["name"]) in listed or self.rendering.types.is_type(ret):
+                return _Signature(m["name"], ret, line)
             return None
-        ret = m["ret"]
-        if ret is not None:
-            try:
-                parse_docs_type(ret, self.language)
-            except ValueError:
-                return None
-        return _Signature(m["name"], ret, line)
+        m = _BARE_SIGNATURE.fullmatch(flat)
+        if m and match_key(m["name"]) in listed and self.rendering.types.is_type(m["ret"]):
+            return _Signature(m["name"], m["ret"], line)
+        return None
 
     def _split_sections(self, blocks: list[SyntaxTreeNode], listed: dict[str, _Listing]) -> list[_Section]:
         """The operation sections; headings of other parts of the page end them."""
@@ -334,7 +307,7 @@ class _PageReader:
                 continue
             current = unlisted = None
             text = unlinked(without_attribute_lines(block_text(block)))
-            signature = self._signature(text, line_of(block))
+            signature = self._signature(text, line_of(block), listed)
             if signature is not None:
                 if match_key(signature.name) not in listed:
                     raise self.error(block, f"operation {signature.name} has a section but no operations table row")
@@ -348,14 +321,20 @@ class _PageReader:
                 sections.append(current)
         return sections
 
+    def _part(self, heading: SyntaxTreeNode) -> str:
+        text = norm(block_text(heading)).lower()
+        if text in self.layout.parameters_parts:
+            return "parameters"
+        if text in self.layout.return_parts:
+            return "return type"
+        return text
+
     def _check_unlisted(self, unlisted: _Section | None, sub_heading: SyntaxTreeNode) -> None:
         """A bare-name heading with a Parameters or Return type part is an operation section."""
-        if unlisted is None:
-            return
-        if norm(block_text(sub_heading)).lower() in ("parameters", "return type"):
+        if unlisted is not None and self._part(sub_heading) in ("parameters", "return type"):
             raise self.error(unlisted.heading, f"operation {unlisted.name} has a section but no operations table row")
 
-    def _collect(self, section: _Section) -> _Parts:
+    def _collect(self, section: _Section, listed: dict[str, _Listing]) -> _Parts:
         parts = _Parts()
         if section.signature is not None:
             parts.signatures.append(section.signature)
@@ -363,13 +342,13 @@ class _PageReader:
         part = "intro"
         for block in section.blocks:
             if block.type == "heading" and _heading_level(block) > level:
-                part = norm(block_text(block)).lower()
+                part = self._part(block)
                 parts.saw_parameters |= part == "parameters"
                 continue
             if block.type in ASIDE_TYPES:
                 continue
             if part == "intro":
-                self._intro_block(section, block, parts)
+                self._intro_block(section, block, parts, listed)
             elif part == "parameters":
                 self._parameters_block(section, block, parts)
             elif part == "return type" and block.type == "paragraph" and parts.stated_return is None:
@@ -378,36 +357,46 @@ class _PageReader:
                     parts.stated_return = (norm(unlinked(text)), line_of(block))
         return parts
 
-    def _intro_block(self, section: _Section, block: SyntaxTreeNode, parts: _Parts) -> None:
+    def _intro_block(
+        self, section: _Section, block: SyntaxTreeNode, parts: _Parts, listed: dict[str, _Listing]
+    ) -> None:
         line = line_of(block)
         if block.type == "blockquote":
             quoted = [c for c in block.children if c.type == "paragraph"]
-            signature = self._signature(block_text(quoted[0]), line) if len(quoted) == 1 else None
+            signature = self._signature(block_text(quoted[0]), line, listed) if len(quoted) == 1 else None
             if signature is not None:
                 parts.signatures.append(signature)
             return  # any other quote is an aside (a note or a callout)
         if block.type in ("bullet_list", "ordered_list"):
             items = [norm(block_text(item.children[0])) for item in block.children if item.children]
-            if parts.permissions_line is not None and not parts.permissions.names:
+            if parts.permissions is not None and not parts.permissions.names:
                 parts.permissions = Permissions(parts.permissions.type, tuple(items))
             else:
                 parts.paragraphs.append(("\n".join(f"- {item}" for item in items), line))
             return
         if block.type != "paragraph":
-            raise self.error(block, f"unexpected {block.type} before the Parameters section of {section.name}")
+            parts.unread.add("description")
+            self.unreadable(
+                line,
+                f"a {block.type} before its Parameters part: its description is not read",
+                operation_id(section.name),
+            )
+            return
         text = without_attribute_lines(block_text(block))
         if not text or is_html_only(block):
             return  # a bare attribute line or an <a name> anchor
         flat = norm(text)
-        if (m := _HTTP_LINE.fullmatch(flat)) and m["method"].upper() in _HTTP_METHODS:
+        if (http := self._http(flat)) is not None:
             if parts.http is not None:
                 raise self.error(line, f"second HTTP line for {section.name} (first on line {parts.http[2]})")
-            parts.http = (m["method"].upper(), m["path"], line)
-        elif m := _REQUIRES.fullmatch(flat):
+            parts.http = (*http, line)
+        elif m := self.layout.permissions_line.fullmatch(flat):
             inline = tuple(n.strip() for n in m["inline"].split(",") if n.strip())
             parts.permissions = Permissions(m["type"].upper(), inline)
             parts.permissions_line = line
-        elif (signature := self._signature(flat, line)) and match_key(signature.name) == match_key(section.name):
+        elif (signature := self._signature(flat, line, listed)) and match_key(signature.name) == match_key(
+            section.name
+        ):
             parts.signatures.append(signature)
         else:
             parts.paragraphs.append((text, line))
@@ -423,37 +412,49 @@ class _PageReader:
         text = without_attribute_lines(block_text(block)) if block.type == "paragraph" else ""
         if block.type == "paragraph" and (not text or is_html_only(block)):
             return
-        if block.type == "paragraph" and _NO_PARAMS.fullmatch(norm(text)):
+        if block.type == "paragraph" and any(p.fullmatch(norm(text)) for p in self.layout.no_parameters):
             parts.no_parameters_line = line_of(block)
             return
         what = f"paragraph {norm(text)!r}" if block.type == "paragraph" else block.type
-        raise self.error(block, f"unexpected {what} in the Parameters section of {section.name}")
+        parts.unread.add("parameters")
+        self.unreadable(
+            line_of(block),
+            f"unexpected {what} in its Parameters part: "
+            "which parameters it has is not read (those listed are still compared)",
+            operation_id(section.name),
+        )
 
     # -- one operation ------------------------------------------------------------
 
-    def _type(self, text: str, line: int | None, what: str) -> TypeRef | None:
-        try:
-            return parse_docs_type(text, self.language)
-        except ValueError:
-            raise self.error(line, f"unrecognised {what} {text!r}") from None
+    def _type(self, text: str) -> TypeRef | None:
+        """The type, None for void; ValueError if the rendering does not write it so."""
+        return self.rendering.types.parse(text)
 
     def _read_operation(self, entry: _Listing, section: _Section) -> Operation:
-        parts = self._collect(section)
-        name = entry.name
+        listed = {match_key(entry.name): entry}
+        parts = self._collect(section, listed)
+        name, op_id = entry.name, operation_id(entry.name)
         for signature in parts.signatures:
             if match_key(signature.name) != match_key(section.name):
                 raise self.error(
                     signature.line, f"the signature names {signature.name} but the section is {section.name}'s"
                 )
-        return_type = self._return_type(name, section, parts)
-        method, path = self._method_and_path(entry, section, parts)
+        unstated: dict[str, str] = {}
+        unread = set(parts.unread)
+        return_type = self._return_type(name, parts, unstated, unread)
+        method, path = self._method_and_path(entry, parts, unstated, unread)
         summary, description = self._summary_and_description(entry, parts)
+        if "summary" in entry.unread and not parts.paragraphs:
+            unread.add("summary")
         permissions = parts.permissions
-        if permissions.type == "NO":
+        if permissions is None:
             permissions = Permissions()
-        parameters = self._parameters(name, section, parts, path)
+            unstated["permissions"] = "its section has no permissions line"
+        elif permissions.type == self.layout.no_permissions:
+            permissions = Permissions()
+        parameters = self._parameters(name, section, parts, path, unstated, unread)
         return Operation(
-            operation_id=operation_id(name),
+            operation_id=op_id,
             method=method,
             path=path,
             summary=summary,
@@ -462,29 +463,42 @@ class _PageReader:
             permissions=permissions,
             parameters=tuple(parameters),
             line=section.line,
+            unstated=tuple(sorted(unstated.items())),
+            unread=frozenset(unread),
         )
 
-    def _return_type(self, name: str, section: _Section, parts: _Parts) -> TypeRef | None:
-        typed = [s for s in parts.signatures if s.return_text is not None]
-        from_signature = [(self._type(s.return_text or "", s.line, "return type"), s) for s in typed]
-        stated = parts.stated_return
-        stated_type = self._type(stated[0], stated[1], "return type") if stated else None
-        for found, signature in from_signature:
-            if stated is not None and found != stated_type:
-                raise self.error(
-                    stated[1],
-                    f"return type {stated[0]!r} of {name} is not its signature's "
-                    f"{signature.return_text!r} (line {signature.line})",
-                )
-            if found != from_signature[0][0]:
-                raise self.error(signature.line, f"the signatures of {name} disagree on its return type")
-        if stated is not None:
-            return stated_type
-        if from_signature:
-            return from_signature[0][0]
-        raise self.error(section.heading, f"operation {name} states no return type")
+    def _return_type(self, name: str, parts: _Parts, unstated: dict[str, str], unread: set[str]) -> TypeRef | None:
+        op_id = operation_id(name)
+        stated: list[tuple[TypeRef | None, str, int | None, str]] = []  # (type, text, line, where)
+        said = [(s.return_text, s.line, "signature") for s in parts.signatures if s.return_text is not None]
+        if parts.stated_return is not None:
+            said.append((*parts.stated_return, "Return type"))
+        for text, line, where in said:
+            assert text is not None
+            try:
+                stated.append((self._type(text), text, line, where))
+            except ValueError:
+                unread.add("return_type")
+                self.unreadable(line, f"{where} return type {text!r} is not a {self.rendering.name} type", op_id)
+        if not stated:
+            if "return_type" not in unread:
+                unstated["return_type"] = "its section states no return type"
+            return None
+        first = stated[0]
+        for found in stated[1:]:
+            if found[0] != first[0]:
+                later, earlier = (found, first) if found[3] == "Return type" else (first, found)
+                if later[3] == "Return type" and earlier[3] == "signature":
+                    raise self.error(
+                        later[2],
+                        f"return type {later[1]!r} of {name} is not its signature's {earlier[1]!r} (line {earlier[2]})",
+                    )
+                raise self.error(found[2], f"the signatures of {name} disagree on its return type")
+        return next((s[0] for s in stated if s[3] == "Return type"), first[0])
 
-    def _method_and_path(self, entry: _Listing, section: _Section, parts: _Parts) -> tuple[str, str]:
+    def _method_and_path(
+        self, entry: _Listing, parts: _Parts, unstated: dict[str, str], unread: set[str]
+    ) -> tuple[str, str]:
         if parts.http is not None:
             method, path, line = parts.http
             if entry.method is not None and (entry.method, entry.path) != (method, path):
@@ -494,13 +508,13 @@ class _PageReader:
                     f"in the operations table (line {entry.line})",
                 )
             return method, path
-        if entry.method is None or entry.path is None:
-            raise self.error(
-                section.heading,
-                f"operation {entry.name} has no HTTP method and path "
-                "(no HTTP request column, no 'GET /path' line in its section)",
-            )
-        return entry.method, entry.path
+        if entry.method is not None and entry.path is not None:
+            return entry.method, entry.path
+        if "http" in entry.unread:
+            unread.add("http")
+        else:
+            unstated["http"] = "the page gives no HTTP request for it (no HTTP column, no 'GET /path' line)"
+        return "", ""
 
     def _summary_and_description(self, entry: _Listing, parts: _Parts) -> tuple[str, str]:
         """The summary is the operations table's description (else the first paragraph);
@@ -515,15 +529,20 @@ class _PageReader:
 
     # -- parameters -----------------------------------------------------------------
 
-    def _parameters(self, name: str, section: _Section, parts: _Parts, path: str) -> list[Parameter]:
+    def _parameters(
+        self, name: str, section: _Section, parts: _Parts, path: str, unstated: dict[str, str], unread: set[str]
+    ) -> list[Parameter]:
         table, none_line = parts.parameter_table, parts.no_parameters_line
         if table is not None and none_line is not None:
             raise self.error(none_line, f"{name} says it needs no parameters but lists some (line {line_of(table)})")
-        if table is None and none_line is None:
-            if parts.saw_parameters:
-                raise self.error(section.heading, f"the Parameters section of {name} lists nothing and says nothing")
-            raise self.error(section.heading, f"operation {name} has no Parameters section")
-        parameters = self._read_parameters(table, path) if table is not None else []
+        if table is None and none_line is None and "parameters" not in unread:
+            unstated["parameters"] = (
+                "its Parameters part lists nothing and says nothing"
+                if parts.saw_parameters
+                else "its section has no Parameters part"
+            )
+            return []
+        parameters = self._read_parameters(table, path, name, unread) if table is not None else []
         seen: dict[str, Parameter] = {}
         for param in parameters:
             key = match_key(param.name)
@@ -533,81 +552,31 @@ class _PageReader:
         for variable in _PATH_VARIABLE.findall(path):
             row = seen.get(match_key(variable))
             if row is None:
+                if "parameters" in unread:
+                    continue
                 raise self.error(section.heading, f"path parameter {{{variable}}} of {name} has no parameters row")
-            if not row.required:
+            if not row.required and "required" not in row.unread and row.silent_on("required") is None:
                 raise self.error(row.line, f"path parameter {row.name} of {name} is marked optional")
         return parameters
 
-    def _read_parameters(self, table: SyntaxTreeNode, path: str) -> list[Parameter]:
+    def _read_parameters(self, table: SyntaxTreeNode, path: str, name: str, unread: set[str]) -> list[Parameter]:
         header = table_header(table)
-        roles = self._roles(header, _PARAM_COLUMNS)
+        roles = self._roles(header, self.layout.parameters_columns)
         if any(role not in roles for role in _PARAM_ROLES):
-            raise self.error(table, f"parameters table header {header} is not Name|Type|Description|Notes")
+            unread.add("parameters")
+            self.unreadable(
+                line_of(table),
+                f"its parameters table header {header} is not Name|Type|Description|Notes: its parameters are not read",
+                operation_id(name),
+            )
+            return []
         path_keys = {match_key(v) for v in _PATH_VARIABLE.findall(path)}
-        return [self._read_parameter(cells, line, roles, path_keys) for cells, line in self._rows(table, len(header))]
-
-    def _read_parameter(
-        self, cells: list[str], line: int | None, roles: dict[str, int], path_keys: set[str]
-    ) -> Parameter:
-        written = norm(cells[roles["name"]])
-        if not _IDENT.fullmatch(written):
-            raise self.error(line, f"malformed parameter row: name {written!r}")
-        type_text = norm(cells[roles["type"]])
-        ptype = self._type(type_text, line, f"type of parameter {written}:")
-        if ptype is None:
-            raise self.error(line, f"parameter {written} has type void")
-        optional, default, values = self._read_notes(cells[roles["notes"]], line, written)
-        if "required" in roles:
-            flag = norm(cells[roles["required"]]).lower()
-            if flag not in _YES | _NO:
-                raise self.error(line, f"malformed parameter row: required {flag!r} for {written}")
-            if (flag in _YES) == optional:
-                raise self.error(line, f"parameter {written} is both required and [optional]")
-        location: Location
-        if written == "body":
-            location = "body"
-        elif match_key(written) in path_keys:
-            location = "path"
-        else:
-            location = "query"
-        return Parameter(
-            name=lower_camel(written),
-            location=location,
-            type=ptype,
-            description=norm(cells[roles["description"]]),
-            required=not optional,
-            default=default,
-            allowed_values=values,
-            line=line,
-        )
-
-    def _read_notes(self, notes: str, line: int | None, name: str) -> tuple[bool, str | None, tuple[str, ...]]:
-        optional, default = False, None
-        values: tuple[str, ...] = ()
-        pos = 0
-        while pos < len(notes):
-            m = _NOTE.match(notes, pos)
-            if not m or m.end() == pos:
-                rest = norm(notes[pos:])
-                raise self.error(line, f"malformed parameter row: unrecognised note {rest!r} for {name}")
-            if m["optional"]:
-                optional = True
-            elif m["default"] is not None:
-                default = _default(m["default"])
-            elif m["values"] is not None or m["enum"] is not None:
-                listed = m["values"] if m["values"] is not None else m["enum"]
-                values = tuple(v.strip() for v in listed.split(",") if v.strip())
-            pos = m.end()
-        return optional, default, values
-
-
-def _default(text: str) -> str | None:
-    """A default as the spec reader renders it: unquoted, booleans in lower case."""
-    text = text.strip()
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        return text[1:-1]
-    if text.lower() in _NO_DEFAULT:
-        return None
-    if text.lower() in ("true", "false"):
-        return text.lower()
-    return text
+        read: list[Parameter] = []
+        rows = ParameterRows(self.layout, self.rendering, self.problems.append, self.error)
+        for row in read_rows(table, len(header), self.lines):
+            param = rows.read(row, roles, path_keys, name)
+            if param is None:
+                unread.add("parameters")
+            elif param is not ADDED_BY_SDK:
+                read.append(param)
+        return read

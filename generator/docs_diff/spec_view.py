@@ -10,8 +10,16 @@ from generator.errors import GenerationError
 from generator.spec import HTTP_METHODS, load_spec
 
 from .model import ApiReference, Location, Operation, Parameter, Permissions, TypeRef
+from .source import DocsSource, default_sources
 
-__all__ = ["DOCS_DESCRIPTION", "SpecError", "load_spec_document", "read_spec", "spec_from_document"]
+__all__ = [
+    "DOCS_DESCRIPTION",
+    "SpecError",
+    "load_spec_document",
+    "permissions_key",
+    "read_spec",
+    "spec_from_document",
+]
 
 # The operation key that holds the page's description paragraphs, verbatim, for docs-diff alone.
 DOCS_DESCRIPTION = "x-docs-description"
@@ -34,16 +42,25 @@ def load_spec_document(path: Path | str) -> object:
         raise SpecError(str(exc)) from None
 
 
-def read_spec(path: Path | str) -> ApiReference:
+def permissions_key(docs_source: DocsSource | None = None) -> str | None:
+    """The operation key holding permissions: the docs source's (by default, the only source's)."""
+    if docs_source is not None:
+        return docs_source.permissions_key
+    sources = default_sources()
+    return sources[0].permissions_key if len(sources) == 1 else None
+
+
+def read_spec(path: Path | str, docs_source: DocsSource | None = None) -> ApiReference:
     """Load the YAML spec at ``path``; raise SpecError if it cannot be read."""
-    return spec_from_document(load_spec_document(path), str(path))
+    return spec_from_document(load_spec_document(path), str(path), permissions_key(docs_source))
 
 
-def spec_from_document(document: object, source: str) -> ApiReference:
-    """Build the model from an already loaded OpenAPI document."""
+def spec_from_document(document: object, source: str, permissions: str | None = None) -> ApiReference:
+    """Build the model from an already loaded OpenAPI document; ``permissions`` is the operation key
+    that holds them (`permissions_key`; None: the default source's)."""
     if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):
         raise SpecError(f"{source}: not an OpenAPI document (no 'paths' mapping)")
-    return _SpecReader(source, document).read()
+    return _SpecReader(source, document, permissions or permissions_key()).read()
 
 
 def _render_default(value: object) -> str | None:
@@ -68,9 +85,10 @@ def _paragraphs(value: object) -> str:
 
 
 class _SpecReader:
-    def __init__(self, source: str, document: Json) -> None:
+    def __init__(self, source: str, document: Json, permissions_key: str | None) -> None:
         self.source = source
         self.document = document
+        self.permissions_key = permissions_key
 
     def fail(self, where: str, message: str) -> SpecError:
         return SpecError(f"{self.source}: {where}: {message}")
@@ -128,7 +146,7 @@ class _SpecReader:
             summary=" ".join(str(op.get("summary", "")).split()),
             description=_paragraphs(op.get(DOCS_DESCRIPTION)),
             return_type=self._return_type(op.get("responses", {}), op_id),
-            permissions=self._permissions(op.get("x-inin-requires-permissions"), op_id),
+            permissions=self._permissions(op.get(self.permissions_key) if self.permissions_key else None, op_id),
             parameters=tuple(params.values()) + ((body,) if body else ()),
             line=None,
         )
@@ -196,10 +214,10 @@ class _SpecReader:
         if raw is None:
             return Permissions()
         if not isinstance(raw, dict):
-            raise self.fail(op_id, "x-inin-requires-permissions is not a mapping")
+            raise self.fail(op_id, f"{self.permissions_key} is not a mapping")
         names = raw.get("permissions", [])
         if not isinstance(names, list):
-            raise self.fail(op_id, "x-inin-requires-permissions.permissions is not a list")
+            raise self.fail(op_id, f"{self.permissions_key}.permissions is not a list")
         kind = raw.get("type")
         return Permissions(str(kind) if kind is not None else None, tuple(str(n) for n in names))
 

@@ -11,7 +11,7 @@ from generator.docs_diff import PageError
 from generator.docs_diff.page import parse_page_text
 
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "docs"
-PAGES = sorted(FIXTURES.glob("*.md"))
+PAGES = sorted(FIXTURES.rglob("*.md"))  # the SDK-style pages under sdks/ too
 JUNK = ["# x\n", "> > y\n", "!!! note\n", ":::\n", "```\n", "<div>\n", "- a\n", "|a|b|\n", "\x00\n", "## Foo (bar)\n"]
 
 
@@ -44,11 +44,14 @@ def test_mutated_pages_are_read_or_refused_with_a_line(seed: int) -> None:
     for _ in range(60):
         text = mutate(rng, rng.choice(PAGES).read_text())
         try:
-            parse_page_text(text, "page.md")
+            read = parse_page_text(text, "page.md")
         except PageError as err:
             refused += 1
             assert err.line is not None and 1 <= err.line <= max(1, len(text.splitlines())), err
             assert str(err).startswith(f"page.md:{err.line}: ")
+            continue
+        for problem in read.problems:  # what it could not read, it names at a line of the page
+            assert problem.line is not None and 1 <= problem.line <= len(text.splitlines()), problem
     assert refused > 0  # the mutations do break pages
 
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 
 import pytest
 
-from generator.docs_diff import FindingKind, PageError, SpecError, compare
+from generator.docs_diff import FindingKind, PageError, SpecError, compare, default_sources
 from generator.docs_diff.model import ApiReference, Operation, Parameter, TypeRef
-from generator.docs_diff.page import parse_docs_type, parse_page_text
+from generator.docs_diff.page import parse_page_text
 from generator.docs_diff.report import finding_message
 from generator.docs_diff.spec_view import spec_from_document
 
+CSHARP_TYPES = default_sources()[0].rendering("dotnet").types
 TABLE_HEAD = "| Method | HTTP request | Description |\n| --- | --- | --- |\n"
 PARAMS_HEAD = "|Name | Type | Description  | Notes |\n|------------- | ------------- | ------------- | -------------|\n"
 
@@ -58,13 +60,13 @@ def error_of(text: str) -> PageError:
     ],
 )
 def test_docs_types(text: str, expected: str) -> None:
-    assert str(parse_docs_type(text)) == expected
+    assert str(CSHARP_TYPES.parse(text)) == expected
 
 
 def test_docs_type_void_and_garbage() -> None:
-    assert parse_docs_type("void") is None
+    assert CSHARP_TYPES.parse("void") is None
     with pytest.raises(ValueError, match="not a type"):
-        parse_docs_type("not a type")
+        CSHARP_TYPES.parse("not a type")
 
 
 def test_minimal_page() -> None:
@@ -131,29 +133,54 @@ def test_notes_with_default_and_values() -> None:
     assert (op.body.type, op.body.required) == (TypeRef.model("Thing"), False)
 
 
-def test_unknown_note_is_an_error_naming_the_line() -> None:
+def problems(text: str) -> list[tuple[int | None, str | None, str | None, str]]:
+    """What the page states in a form the reader cannot read: (line, operation, parameter, message)."""
+    return [(p.line, p.operation, p.parameter, p.message) for p in parse(text).problems]
+
+
+def test_an_unknown_note_is_named_at_its_line_and_not_compared() -> None:
     params = PARAMS_HEAD + "| **id** | **string**| Thing id | [deprecated] |\n"
-    err = error_of(page(params=params))
-    assert (err.path, err.line) == ("page.md", 22)
-    assert "unrecognised note '[deprecated]'" in err.message
-    assert str(err).startswith("page.md:22: malformed parameter row")
+    docs = parse(page(params=params))
+    assert problems(page(params=params)) == [
+        (22, "getThing", "id", "note '[deprecated]' is not one the page layout knows")
+    ]
+    (param,) = docs.operations[0].parameters
+    assert param.unread == {"required", "default", "allowed_values"}
+    spec_op = Operation("getThing", "GET", "/things/{id}", "Get a thing", TypeRef.model("Thing"))
+    spec_param = Parameter("id", "path", TypeRef.primitive("string"), "Thing id", required=True, default="x")
+    spec_ref = ApiReference(
+        "spec", (replace(spec_op, permissions=docs.operations[0].permissions, parameters=(spec_param,)),)
+    )
+    findings = compare(spec_ref, docs)
+    assert [(f.kind, f.docs_line) for f in findings] == [(FindingKind.NOT_READ, 22)]
+    # A note it knows, before one it does not, is still read.
+    params = PARAMS_HEAD + "| **id** | **string**| Thing id | |\n| **q** | **string**| Query | [optional] [beta] |\n"
+    (_, q) = parse(page(params=params)).operations[0].parameters
+    assert (q.required, q.unread) == (False, {"default", "allowed_values"})
 
 
 def test_parameter_name_must_be_an_identifier() -> None:
     params = PARAMS_HEAD + "| **the id** | **string**| Thing id |  |\n"
-    assert "name 'the id'" in error_of(page(params=params)).message
+    ((line, op, param, message),) = problems(page(params=params))
+    assert (line, op, param) == (22, "getThing", None)
+    assert "names 'the id', which is not a name" in message
+    # Which parameters the operation has is not known, so none is reported removed.
+    assert "parameters" in parse(page(params=params)).operations[0].unread
 
 
 def test_unknown_parameter_type() -> None:
     params = PARAMS_HEAD + "| **id** | **string or int**| Thing id |  |\n"
-    assert "unrecognised type of parameter id" in error_of(page(params=params)).message
+    assert problems(page(params=params)) == [(22, "getThing", "id", "type 'string or int' is not a .NET (C#) type")]
+    (param,) = parse(page(params=params)).operations[0].parameters
+    assert (str(param.type), param.unread, param.required) == ("unknown", {"type"}, True)
 
 
 def test_operations_row_needs_method_and_path() -> None:
     row = "| [**GetThing**](X.html#getthing) | /things/{id} | Get a thing |\n"
-    err = error_of(page(row=row))
-    assert err.line == 5
-    assert "is not 'METHOD /path'" in err.message
+    assert problems(page(row=row)) == [
+        (5, "getThing", None, "its operations row's HTTP request '/things/{id}' is not 'METHOD /path'")
+    ]
+    assert parse(page(row=row)).operations[0].unread == {"http"}
 
 
 def test_table_and_sections_must_match() -> None:
@@ -168,14 +195,18 @@ def test_table_and_sections_must_match() -> None:
     )
 
 
-def test_section_needs_a_parameters_part() -> None:
+def test_a_section_without_a_parameters_part_is_silent_on_them() -> None:
     section = "## [**Thing**](Thing.html) GetThing (string id)\n\nGet a thing\n"
-    assert "has no Parameters section" in error_of(page(section=section)).message
+    (op,) = parse(page(section=section)).operations
+    assert op.parameters == ()
+    assert op.silent_on("parameters") == "its section has no Parameters part"
 
 
 def test_parameters_table_header() -> None:
     params = "| Name | Type |\n| --- | --- |\n| **id** | **string** |\n"
-    assert "parameters table header" in error_of(page(params=params)).message
+    ((line, op, _, message),) = problems(page(params=params))
+    assert (line, op) == (20, "getThing")
+    assert message.startswith("its parameters table header ['name', 'type'] is not Name|Type|Description|Notes")
 
 
 def test_heading_must_name_a_listed_method() -> None:
@@ -300,3 +331,35 @@ def test_findings_are_sorted() -> None:
     spec_side = op(Parameter("b", "query", STRING), Parameter("a", "query", STRING))
     docs_side = op()
     assert [f.parameter for f in compare(spec_side, docs_side)] == ["a", "b"]
+
+
+def test_tables_as_a_lenient_renderer_reads_them() -> None:
+    """A delimiter row of another width, spaces, an escaped pipe, an entity, an escaped underscore,
+    a row without its closing pipe or its empty Notes cell."""
+    params = (
+        "| Name | Type | Description | Notes |\n|---|---|\n"
+        "|   **id**   |   **string**   |  Thing \\| id &amp; more  |   |\n"
+        "| **page\\_size** | **int?**| Size | [optional] [default to 25]\n"
+        "| **q** | **string**| Query\n"
+    )
+    docs = parse(page(params=params))
+    assert docs.problems == ()
+    (op,) = docs.operations
+    assert [(p.name, p.description, p.required, p.default) for p in op.parameters] == [
+        ("id", "Thing | id & more", True, None),
+        ("pageSize", "Size", False, "25"),
+        ("q", "Query", True, None),
+    ]
+
+
+def test_an_operations_row_without_a_name_is_named_and_nothing_is_missing() -> None:
+    extra = "| [**Get Other**](X.html#getother) | **GET** /others | Get another |\n"
+    row = "| [**GetThing**](X.html#getthing) | **GET** /things/{id} | Get a thing |\n" + extra
+    docs = parse(page(row=row))
+    assert problems(page(row=row)) == [
+        (6, None, None, "an operations row names 'Get Other', which is not a name: it is not read")
+    ]
+    assert not docs.complete
+    other = Operation("getOther", "GET", "/others", "Get another")
+    findings = compare(ApiReference("spec", (*docs.operations, other)), docs)
+    assert [(f.kind, f.docs_line) for f in findings] == [(FindingKind.NOT_READ, 6)]  # getOther is not "removed"
