@@ -46,7 +46,7 @@ from ._adaptive import AutoSplit
 from ._arguments import ExportArguments, one_call
 from ._consumer import ExportState, ExportView, Failure, HandOut, HandsOut, HandsOutAsync, Item, PageItem
 from ._producer import AsyncSubQueryRun, JsonResults, ModelResults, ResultsReader, SubQueryRun
-from ._reader import OneReader, current_task, current_thread
+from ._reader import OneReader
 
 __all__ = ["AsyncBulkExport", "BulkExport", "export_audits", "export_audits_async"]
 
@@ -291,7 +291,7 @@ class _ThreadedBulk(ExportView[RecordT], HandsOut[RecordT]):
     def __init__(self, arguments: ExportArguments, reader: ResultsReader[RecordT]) -> None:
         self._engine = _Threads(arguments, reader)
         self._state = self._engine.state
-        self._one_reader = OneReader(current_thread)
+        self._one_reader = OneReader()
         # Dropping the export stops its workers (they never refer to it, so it can be collected).
         self._finalizer = weakref.finalize(self, self._engine.stop, wait=False)
 
@@ -306,7 +306,7 @@ class _ThreadedBulk(ExportView[RecordT], HandsOut[RecordT]):
 
     def _hand_out(self, limit: int | None) -> HandOut[RecordT] | None:
         self._engine.check_open()
-        with self._one_reader.reading():
+        with self._one_reader:
             return self._engine.hand_out(limit)
 
     def close(self) -> None:
@@ -451,7 +451,7 @@ class AsyncBulkExport(ExportView[AuditLogMessage], HandsOutAsync[AuditLogMessage
     def __init__(self, arguments: ExportArguments) -> None:
         self._engine = _Tasks(arguments, ModelResults())
         self._state = self._engine.state
-        self._one_reader = OneReader(current_task)
+        self._one_reader = OneReader(tasks=True)
         self._finalizer = weakref.finalize(self, self._engine.cancel_soon)
 
     @property
@@ -465,7 +465,7 @@ class AsyncBulkExport(ExportView[AuditLogMessage], HandsOutAsync[AuditLogMessage
 
     async def _hand_out(self, limit: int | None) -> HandOut[AuditLogMessage] | None:
         self._engine.check_open()
-        with self._one_reader.reading():
+        with self._one_reader:
             return await self._engine.hand_out(limit)
 
     def __aiter__(self) -> AsyncBulkExport:

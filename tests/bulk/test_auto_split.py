@@ -22,6 +22,7 @@ from genesys_cloud_audit import (
     resume_audits,
 )
 from genesys_cloud_audit.errors import BadRequestError
+from genesys_cloud_audit.workflows._checkpoint import digest
 
 from emulator import Emulator, EmulatorConfig
 from tests.support.clients import emulator_clients, emulator_fixtures
@@ -232,9 +233,10 @@ def test_async_adaptive_export_interrupted_and_resumed(client: Client, emu: Emul
 
 
 def tampered(saved: str, change: Callable[[dict[str, Any]], None]) -> str:
+    """`saved` changed, and signed again (as by someone who knows the format): the plan checks must see it."""
     data = ExportCheckpoint.from_json(saved).to_dict()
     change(data)
-    return ExportCheckpoint.from_dict(data).to_json()
+    return ExportCheckpoint.from_dict({**data, "digest": digest(data)}).to_json()
 
 
 def test_a_checkpoint_of_another_plan_is_refused_before_any_request(client: Client, emu: Emulator) -> None:

@@ -21,8 +21,8 @@ def query(emulator: Emulator, *args: str) -> list[str]:
     return ["query", "--base-url", emulator.base_url, *args]
 
 
-def assert_usage_error(emulator: Emulator, args: list[str], *words: str) -> str:
-    result = run_cli(args, env=LOCAL_ONLY)
+def assert_usage_error(emulator: Emulator, args: list[str], *words: str, cwd: Path | None = None) -> str:
+    result = run_cli(args, env=LOCAL_ONLY, cwd=cwd)
     assert result.returncode == 2, result.stderr
     assert len(result.stderr.splitlines()) <= 2 and "Traceback" not in result.stderr
     for word in words:
@@ -49,10 +49,11 @@ def assert_usage_error(emulator: Emulator, args: list[str], *words: str) -> str:
     ],
 )
 def test_a_single_valued_option_given_twice_is_a_usage_error(
-    emulator: Emulator, repeated: list[str], named: str
+    emulator: Emulator, tmp_path: Path, repeated: list[str], named: str
 ) -> None:
-    stderr = assert_usage_error(emulator, query(emulator, "--interval", WHOLE_SPAN, *repeated), named)
-    assert "hunter2" not in stderr
+    args = query(emulator, "--interval", WHOLE_SPAN, *repeated)
+    stderr = assert_usage_error(emulator, args, named, cwd=tmp_path)  # (a relative -o lands in tmp_path)
+    assert "hunter2" not in stderr and list(tmp_path.iterdir()) == []
 
 
 def test_a_repeatable_option_still_repeats(emulator: Emulator) -> None:
@@ -66,9 +67,9 @@ def test_a_repeatable_option_still_repeats(emulator: Emulator) -> None:
     [["--service", ""], ["--service", "  "], ["--region", ""], ["--base-url", ""], ["--client-id", ""],
      ["-o", ""], ["--split", ""], ["--interval", ""]],
 )  # fmt: skip
-def test_an_empty_value_is_refused(emulator: Emulator, empty: list[str]) -> None:
+def test_an_empty_value_is_refused(emulator: Emulator, tmp_path: Path, empty: list[str]) -> None:
     interval = [] if empty[0] == "--interval" else ["--interval", WHOLE_SPAN]
-    assert_usage_error(emulator, query(emulator, *interval, *empty), empty[0])
+    assert_usage_error(emulator, query(emulator, *interval, *empty), empty[0], cwd=tmp_path)
 
 
 def test_resume_on_a_finished_export_says_so_and_changes_nothing(emulator: Emulator, tmp_path: Path) -> None:

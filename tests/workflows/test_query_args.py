@@ -133,6 +133,15 @@ def test_what_is_sent_is_rfc_3339_with_a_four_digit_year() -> None:
     assert format_interval(last) == "9999-12-31T23:00:00.000Z/9999-12-31T23:59:59.999Z"
 
 
+def test_a_moment_between_milliseconds_is_sent_as_the_next_one() -> None:
+    """Records carry milliseconds: r >= 10:00:00.0004 and r < 10:00:00.0015 select the records of .001 only,
+    as >= .001 and < .002 do (truncating would have taken .000 in and left .001 out)."""
+    start = datetime(2026, 1, 1, 10, 0, 0, 400, tzinfo=UTC)
+    end = datetime(2026, 1, 1, 10, 0, 0, 1500, tzinfo=UTC)
+    assert format_interval((start, end)) == "2026-01-01T10:00:00.001Z/2026-01-01T10:00:00.002Z"
+    assert format_interval("2026-01-01T10:00:00.0004Z/PT1S") == "2026-01-01T10:00:00.001Z/2026-01-01T10:00:01.001Z"
+
+
 def test_filters_sorts_and_query_fields() -> None:
     built = build_filters([("entitytype", "User"), ("NewProperty", "x")]) or []
     assert [f.to_dict() for f in built] == [{"property": "EntityType", "value": "User"},

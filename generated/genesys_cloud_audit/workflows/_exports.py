@@ -33,7 +33,7 @@ from ._consumer import ExportState, ExportView, HandOut, HandsOut, HandsOutAsync
 from ._producer import AsyncSubQueryRun, JsonResults, ModelResults, ResultsReader, SubQueryRun, SubQueryRunBase
 from ._progress import ProgressCallback
 from ._query_args import ReadSettings
-from ._reader import Consumer, OneReader, current_task, current_thread
+from ._reader import OneReader
 
 __all__ = [
     "AsyncAuditExport",
@@ -62,6 +62,7 @@ class _Export(ExportView[RecordT], Generic[RecordT, RunT]):
     how its pages are read, and the report of progress."""
 
     _run: RunT | None = None
+    _read_by_tasks = False  # who reads it: a thread, or (the async export) an asyncio task
 
     def __init__(
         self,
@@ -75,12 +76,7 @@ class _Export(ExportView[RecordT], Generic[RecordT, RunT]):
         self.settings = settings
         self._state = ExportState[RecordT](plan, progress=progress)
         self._reader = reader
-        self._one_reader = OneReader(self._consumer)
-
-    @staticmethod
-    def _consumer() -> Consumer:
-        """Who is reading: the thread (the async export: the task)."""
-        return current_thread()
+        self._one_reader = OneReader(tasks=self._read_by_tasks)
 
     def _head_run(self) -> RunT:
         if self._run is None:
@@ -127,7 +123,7 @@ class _SyncExport(_Export[RecordT, SubQueryRun[RecordT]], HandsOut[RecordT]):
 
     def start(self) -> str:
         """Creates the query if needed and waits until it has succeeded; returns its transaction id."""
-        with self._one_reader.reading(claim=False):
+        with self._one_reader.starting():
             if self._state.finished:
                 return str(self.transaction_id)
             try:
@@ -152,7 +148,7 @@ class _SyncExport(_Export[RecordT, SubQueryRun[RecordT]], HandsOut[RecordT]):
         self._state.receive(item)
 
     def _hand_out(self, limit: int | None) -> HandOut[RecordT] | None:
-        with self._one_reader.reading():
+        with self._one_reader:
             while (out := self._state.hand_out(limit)) is None and not self._state.finished:
                 self._receive()
             return out
@@ -204,10 +200,7 @@ class AsyncAuditExport(
     """`AuditExport` for `async for`; cancelling the task stops the waiting or paging."""
 
     _items: AsyncGenerator[PageItem[AuditLogMessage] | PartEnd, None] | None = None
-
-    @staticmethod
-    def _consumer() -> Consumer:
-        return current_task()
+    _read_by_tasks = True
 
     def __init__(
         self, client: Client, plan: ExportCheckpoint, settings: ReadSettings, progress: ProgressCallback | None = None
@@ -219,7 +212,7 @@ class AsyncAuditExport(
 
     async def start(self) -> str:
         """Creates the query if needed and waits until it has succeeded; returns its transaction id."""
-        with self._one_reader.reading(claim=False):
+        with self._one_reader.starting():
             if self._state.finished:
                 return str(self.transaction_id)
             try:
@@ -242,7 +235,7 @@ class AsyncAuditExport(
         self._state.receive(item)
 
     async def _hand_out(self, limit: int | None) -> HandOut[AuditLogMessage] | None:
-        with self._one_reader.reading():
+        with self._one_reader:
             while (out := self._state.hand_out(limit)) is None and not self._state.finished:
                 await self._receive()
             return out

@@ -52,13 +52,21 @@ _SORT_ALIASES = {"asc": "ascending", "desc": "descending"}
 
 
 def format_instant(moment: datetime) -> str:
-    """`moment` in UTC as Genesys writes instants (RFC 3339, four-digit year): YYYY-MM-DDTHH:MM:SS.mmmZ."""
+    """`moment` in UTC as Genesys writes instants (RFC 3339, four-digit year): YYYY-MM-DDTHH:MM:SS.mmmZ.
+
+    A moment between two milliseconds is written as the next one: records carry milliseconds, so as a
+    start or an end it selects the same records (the last millisecond there is stays the last)."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise IntervalError(f"{moment.isoformat()} has no time zone; give an aware datetime (e.g. tzinfo=UTC)")
     try:
         utc = moment.astimezone(UTC)
     except OverflowError:
         raise IntervalError(f"{moment.isoformat()} is outside the years 1 to 9999 in UTC") from None
+    if utc.microsecond % 1000:
+        try:
+            utc += timedelta(microseconds=1000 - utc.microsecond % 1000)
+        except OverflowError:
+            utc = utc.replace(microsecond=999_000)
     return (
         f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}."
         f"{utc.microsecond // 1000:03d}Z"
