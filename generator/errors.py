@@ -31,6 +31,7 @@ class GenerationError(Exception):
         self.file = file
         self.line = line
         self.pointer = pointer
+        self.notices: object = None  # what the build said before it failed (generator.notices.Notices), if any
         super().__init__(str(self))
 
     def __str__(self) -> str:

@@ -9,52 +9,64 @@ from pathlib import Path
 from generator.build import build_tree
 from generator.errors import GenerationError
 from generator.inputs.files import Inputs
+from generator.notices import Notices
 from generator.output.target import Target, inspect_previous, inspect_target, remove_tree, replace_tree
 from generator.output.tree_diff import TreeDiff, diff_trees
 from generator.verify.background import Background
 from generator.verify.tree import located, verify_tree
 
-__all__ = ["CheckResult", "check", "generate"]
+__all__ = ["CheckResult", "GenerateResult", "check", "generate"]
 
 
 @dataclass(frozen=True)
 class CheckResult:
     changes: TreeDiff
     remedy: str  # what fixes the differences
+    notices: Notices
 
 
-def generate(inputs: Inputs, target: Path, background: Background | None = None) -> TreeDiff:
+@dataclass(frozen=True)
+class GenerateResult:
+    changes: TreeDiff
+    notices: Notices
+
+
+def generate(inputs: Inputs, target: Path, background: Background | None = None) -> GenerateResult:
     """Regenerates `target` (replaced whole, only after a complete, verified build); returns what changed.
+
+    Verified: every name defined and every module importing in a clean interpreter. That the build is a pure
+    function of its inputs is `check`'s to prove, with a second build under another hash seed.
 
     `background` holds the verifying processes for these inputs, if the caller started them already.
     """
-    with background or Background(inputs) as helpers:
+    with background or Background(inputs, reproduce=False) as helpers:
         return _generate(inputs, target, helpers)
 
 
 def check(inputs: Inputs, target: Path, background: Background | None = None) -> CheckResult:
-    """Builds and verifies a fresh tree in a temporary folder and compares it with `target`."""
+    """Builds and verifies a fresh tree in a temporary folder, proves it reproducible with a second build, and
+    compares it with `target`."""
     with background or Background(inputs) as helpers:
         _check_inputs(inputs)
         place = inspect_target(target, inputs.paths)
         with tempfile.TemporaryDirectory(prefix="genesys-audit-check-") as scratch:
             fresh = Path(scratch) / "tree"
-            _build_verified(inputs, fresh, helpers, label=place.path)
+            notices = _build_verified(inputs, fresh, helpers, label=place.path)
             objection = place.objection or inspect_previous(place, fresh)[0]
             changes = diff_trees(place.path, fresh, label=place.path.name)
     if objection is not None:
-        return CheckResult(changes, f"generate would refuse it: {objection}")
-    return CheckResult(changes, "run `python -m generator generate` and commit; never edit it by hand")
+        return CheckResult(changes, f"generate would refuse it: {objection}", notices)
+    return CheckResult(changes, "run `python -m generator generate` and commit; never edit it by hand", notices)
 
 
-def _generate(inputs: Inputs, target: Path, helpers: Background) -> TreeDiff:
+def _generate(inputs: Inputs, target: Path, helpers: Background) -> GenerateResult:
     _check_inputs(inputs)
     place = _replaceable(target, inputs)
     scratch = _scratch_beside(target, place.path)
     keep_scratch = False
     try:
         fresh = scratch / "tree"
-        _build_verified(inputs, fresh, helpers, label=place.path)
+        notices = _build_verified(inputs, fresh, helpers, label=place.path)
         objection, by_products = inspect_previous(place, fresh)
         if objection is not None:
             raise objection
@@ -78,7 +90,7 @@ def _generate(inputs: Inputs, target: Path, helpers: Background) -> TreeDiff:
     finally:
         if not keep_scratch:
             remove_tree(scratch)
-    return changes
+    return GenerateResult(changes, notices)
 
 
 def _check_inputs(inputs: Inputs) -> None:
@@ -109,11 +121,20 @@ def _scratch_beside(target: Path, path: Path) -> Path:
         ) from None
 
 
-def _build_verified(inputs: Inputs, fresh: Path, helpers: Background, *, label: Path) -> None:
-    """Builds into `fresh` and proves it: it verifies (see verify) and the second build matches it."""
+def _build_verified(inputs: Inputs, fresh: Path, helpers: Background, *, label: Path) -> Notices:
+    """Builds into `fresh` and proves it: it verifies (see verify) and the second build, if any, matches it.
+
+    A GenerationError carries the notices found before it (`notices`): a warning often explains it."""
+    notices = Notices(strict=inputs.strict)
     try:
-        build_tree(inputs, fresh)
+        try:
+            build_tree(inputs, fresh, notices)
+        except GenerationError as error:
+            raise located(error, fresh, label=label, templates=inputs.templates, runtime=inputs.runtime) from None
+        verify_tree(fresh, label=label, templates=inputs.templates, runtime=inputs.runtime, probe=helpers.import_probe)
+        if helpers.second_build is not None:
+            helpers.second_build.compare(fresh, label=label)
     except GenerationError as error:
-        raise located(error, fresh, label=label, templates=inputs.templates, runtime=inputs.runtime) from None
-    verify_tree(fresh, label=label, templates=inputs.templates, runtime=inputs.runtime, probe=helpers.import_probe)
-    helpers.second_build.compare(fresh, label=label)
+        error.notices = notices
+        raise
+    return notices

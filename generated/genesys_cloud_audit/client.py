@@ -4,8 +4,10 @@
 """The client every operation of Genesys Cloud Audit API takes."""
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from ._core._security import SecurityScheme
 from ._genesys._client import Client as _BaseClient
 
 if TYPE_CHECKING:
@@ -22,7 +24,8 @@ class Client(_BaseClient):
 
     DEFAULT_BASE_URL = "https://api.mypurecloud.com"
     TOKEN_URL = "https://login.mypurecloud.com/oauth/token"
-    USER_AGENT = "genesys-cloud-audit-python/0.1.0"
+    SECURITY_SCHEMES = MappingProxyType({"PureCloudOAuth": SecurityScheme("oauth2")})
+    USER_AGENT = "genesys-cloud-audit-python/0.2.0"
 
     def decode_error_body(self, body: Mapping[str, Any]) -> "ErrorBody":
         """An error response's body as the spec's error model (ErrorBody)."""

@@ -25,9 +25,10 @@ from packaging.version import InvalidVersion, Version
 
 from generator.errors import GenerationError
 from generator.inputs.toml_file import TomlFile, read_toml
+from generator.notices import Notices
 from generator.spec import SpecDocument
 
-__all__ = ["ApiConfig", "config_path", "load_api_config"]
+__all__ = ["ApiConfig", "config_path", "load_api_config", "nearest_version"]
 
 _KEYS = {"package": str, "distribution": str, "version": str, "layers": list, "ignore_extensions": list}
 _PACKAGE = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -48,7 +49,7 @@ def config_path(spec: Path) -> Path:
     return spec.with_suffix(".toml")
 
 
-def load_api_config(spec: SpecDocument, *, needed: Collection[str] = ()) -> ApiConfig:
+def load_api_config(spec: SpecDocument, notices: Notices | None = None, *, needed: Collection[str] = ()) -> ApiConfig:
     """The spec's config, its names checked; `needed` are the modules the package imports (see module doc)."""
     path = config_path(spec.path)
     config = read_toml(path, "API config") if path.is_file() else TomlFile(path, "", {})
@@ -79,9 +80,20 @@ def load_api_config(spec: SpecDocument, *, needed: Collection[str] = ()) -> ApiC
     try:
         Version(version)
     except InvalidVersion:
-        raise problem(
-            "version", f"version {version!r} is not a PEP 440 version (such as 1.2.0), which pip needs"
-        ) from None
+        if "version" in config.data:
+            raise problem(
+                "version", f"version {version!r} is not a PEP 440 version (such as 1.2.0), which pip needs"
+            ) from None
+        nearest = nearest_version(version)
+        if notices is not None:
+            notices.notice(
+                spec.error(
+                    f"version {version!r} is not one pip reads (PEP 440); the package is version {nearest} (set "
+                    f"version in {path.name} to choose another)",
+                    ("info", "version"),
+                )
+            )
+        version = nearest
     layers = config.data.get("layers", [])
     if not all(isinstance(name, str) and name for name in layers) or len(set(layers)) != len(layers):
         raise config.error("layers must be a list of distinct layer names", "layers")
@@ -90,6 +102,24 @@ def load_api_config(spec: SpecDocument, *, needed: Collection[str] = ()) -> ApiC
         raise config.error("ignore_extensions must be a list of x- extension names", "ignore_extensions")
     source = path if path.is_file() else None
     return ApiConfig(package, distribution, version, tuple(layers), tuple(ignored), source)
+
+
+_RELEASE = re.compile(r"^[vV]?(\d+(?:[.\-_]\d+)*)(.*)$")
+_PRE_RELEASE = re.compile(r"(snapshot|dev|alpha|beta|rc|pre)[.\-_]?(\d*)")
+_MARKERS = {"snapshot": ".dev", "dev": ".dev", "alpha": "a", "beta": "b", "rc": "rc", "pre": "rc"}
+
+
+def nearest_version(text: str) -> str:
+    """The PEP 440 version nearest to a version pip cannot read: its release numbers, and a pre-release
+    or development marker when the rest names one (1.0.27-SNAPSHOT -> 1.0.27.dev0, 2.1-beta -> 2.1b0,
+    2023-10-16 -> 2023.10.16); 0.1.0 when it has no number to start from."""
+    match = _RELEASE.match(text.strip())
+    if match is None:
+        return "0.1.0"
+    release, rest = re.sub(r"[-_]", ".", match.group(1)), match.group(2).lower()
+    marker = _PRE_RELEASE.search(rest)
+    suffix = f"{_MARKERS[marker.group(1)]}{marker.group(2) or 0}" if marker else ""
+    return str(Version(release + suffix))
 
 
 def _words(title: str) -> list[str]:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from generator.inputs.operation_names import OperationNames
 from generator.spec import OperationRef, Part, SpecDocument
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "Permissions",
     "RetrySafety",
     "Waiter",
+    "near_miss",
     "read_extensions",
 ]
 
@@ -115,7 +117,7 @@ class PageNumberPaging(_Paging):
 
 @dataclass(frozen=True)
 class Waiter:
-    status_operation: str
+    status_operation: str  # the Python name of the operation polled
     id_field: str
     id_parameter: str
     state_field: str
@@ -175,10 +177,38 @@ def _fields(spec: SpecDocument, value: Any, name: str, parts: tuple[Part, ...]) 
     return value
 
 
+def near_miss(key: str) -> str | None:
+    """The extension of ours that `key` looks like a misspelling of (x-paginaton -> x-pagination), or None.
+
+    Extensions of other tools are ignored, but one a few letters away from ours (two, or a quarter of the
+    name) is almost certainly ours mistyped, which would silently drop a helper."""
+    if key in EXTENSIONS or key in DOCUMENTATION_ONLY or not key.startswith("x-"):
+        return None
+    lowered = key.lower().replace("_", "-")
+    for ours in (*EXTENSIONS, *DOCUMENTATION_ONLY):
+        if lowered == ours or _distance(lowered, ours) <= max(2, len(ours) // 4):
+            return ours
+    return None
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance (the strings are short extension names)."""
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        current = [i]
+        for j, y in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]
+
+
 def read_extensions(
-    spec: SpecDocument, operation: OperationRef, by_id: dict[str, OperationRef], ignored: Sequence[str] = ()
+    spec: SpecDocument, operation: OperationRef, names: OperationNames, ignored: Sequence[str] = ()
 ) -> Extensions:
-    """The operation's extensions, validated and cross-referenced; GenerationError at the first problem."""
+    """The operation's extensions, validated and cross-referenced; GenerationError at the first problem.
+
+    Only the generator's own extensions are read; another tool's (`x-swagger-router-controller`) is ignored,
+    unless it is so close to one of ours that it must be a misspelling of it."""
     node, parts = operation.node, operation.parts
     for key, value in node.items():
         if key in DOCUMENTATION_ONLY:
@@ -186,11 +216,12 @@ def read_extensions(
             if not isinstance(value, kind):
                 raise spec.error(f"{key} must be a {kind.__name__}, not {type(value).__name__}", (*parts, key))
             continue
-        if key.startswith("x-") and key not in EXTENSIONS and key not in ignored:
+        meant = near_miss(key) if key not in ignored else None
+        if meant is not None:
             raise spec.error(
-                f"unknown extension {key!r} (the generator reads {', '.join([*EXTENSIONS, *DOCUMENTATION_ONLY])}; "
-                "list other documentation-only "
-                "extensions under ignore_extensions in the API config)",
+                f"unknown extension {key!r}: did you mean {meant!r}? (extensions of other tools are ignored, but "
+                "this one is too close to the generator's own; list it under ignore_extensions in the API config "
+                "if it is not a misspelling)",
                 (*parts, key),
             )
     pagination = None
@@ -200,7 +231,7 @@ def read_extensions(
         )
     waiter = None
     if "x-waiter" in node:
-        waiter = _waiter(spec, operation, by_id, _fields(spec, node["x-waiter"], "x-waiter", (*parts, "x-waiter")))
+        waiter = _waiter(spec, operation, names, _fields(spec, node["x-waiter"], "x-waiter", (*parts, "x-waiter")))
     return Extensions(pagination, waiter, _retry(spec, operation), _permissions(spec, operation))
 
 
@@ -393,11 +424,9 @@ def _check_redirect(
             )
 
 
-def _waiter(
-    spec: SpecDocument, operation: OperationRef, by_id: dict[str, OperationRef], fields: dict[str, Any]
-) -> Waiter:
+def _waiter(spec: SpecDocument, operation: OperationRef, names: OperationNames, fields: dict[str, Any]) -> Waiter:
     where = (*operation.parts, "x-waiter")
-    status = by_id.get(fields["statusOperation"])
+    status = names.with_id(fields["statusOperation"])
     if status is None:
         raise spec.error(
             f"x-waiter.statusOperation names {fields['statusOperation']!r}, which is no operationId of the spec",
@@ -446,6 +475,6 @@ def _waiter(
         covers_enum,
     )
     return Waiter(
-        fields["statusOperation"], fields["idField"], fields["idParameter"], fields["stateField"],
+        names.of(status), fields["idField"], fields["idParameter"], fields["stateField"],
         tuple(fields["success"]), tuple(fields["failure"]), tuple(fields["pending"]),
     )  # fmt: skip

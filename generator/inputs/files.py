@@ -20,6 +20,7 @@ class Inputs:
     runtime: Path = settings.RUNTIME_DIR
     config: Path = settings.CONFIG_FILE
     ruff_config: Path = settings.RUFF_CONFIG
+    strict: bool = False  # refuse what would otherwise be left out with a warning
 
     @property
     def overrides(self) -> Path:

@@ -9,36 +9,44 @@ runtime core can send, the vendor extensions), whose problems are all reported t
 
 from __future__ import annotations
 
+import itertools
 import keyword
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from openapi_python_client.schema import OpenAPI
 from openapi_python_client.strings import ClassName, PythonIdentifier
-from openapi_spec_validator import OpenAPIV31SpecValidator
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from pydantic import ValidationError as PydanticValidationError
 
 from generator.errors import GenerationError, Problems
 from generator.inputs.extensions import Extensions, read_extensions
-from generator.inputs.runtime_support import check_runtime_support
-from generator.spec import OperationRef, Part, SpecDocument, format_pointer, load_spec
+from generator.inputs.operation_names import FIELD_PREFIX, OperationNames, module_problem, name_operations
+from generator.inputs.runtime_support import BodyChoice, check_runtime_support
+from generator.notices import Notices
+from generator.render.enum_members import enum_members
+from generator.spec import Part, SpecDocument, load_spec
 
-__all__ = ["MAX_MODULE_NAME", "CheckedSpec", "check_spec", "normal_tag"]
+__all__ = ["CheckedSpec", "check_spec", "normal_tag", "openapi_version"]
 
-FIELD_PREFIX = "field_"  # generator/openapi-python-client.yaml's field_prefix
-_OPERATION_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
-# A file name has at most 255 bytes on common file systems, and Python's cache file adds ~17 to a module's.
-MAX_MODULE_NAME = 200
+_OPENAPI_VERSION = re.compile(r"^3\.([01])\.\d+(-.+)?$")
 
 
 @dataclass(frozen=True)
 class CheckedSpec:
-    """A spec that passed every check, with each operation's validated extensions (by operationId)."""
+    """A spec that passed every check: its OpenAPI version ("3.0" or "3.1"), each operation's Python name,
+    the validated extensions of each operation generated (by name), and the operations left out."""
 
     document: SpecDocument
+    version: str
+    names: OperationNames
     extensions: dict[str, Extensions]
+    omitted: frozenset[tuple[str, str]] = frozenset()  # (path, method)
+    bodies: dict[tuple[str, str], BodyChoice] = field(default_factory=dict)  # the request body each one sends
 
     @property
     def data(self) -> dict[str, Any]:
@@ -49,29 +57,85 @@ class CheckedSpec:
         return self.document.path
 
 
-def check_spec(spec: SpecDocument | Path, *, ignore_extensions: tuple[str, ...] = ()) -> CheckedSpec:
-    """Checks the spec (loading it first when given a path); returns it when every check passes."""
+def check_spec(
+    spec: SpecDocument | Path, *, ignore_extensions: tuple[str, ...] = (), notices: Notices | None = None
+) -> CheckedSpec:
+    """Checks the spec (loading it first when given a path); returns it when every check passes.
+
+    What generates nothing but does not stop the build (a derived name, a part left out) goes to `notices`.
+    """
     if isinstance(spec, Path):
         spec = load_spec(spec)
-    _check_refs(spec)
+    notices = notices if notices is not None else Notices()
+    version = openapi_version(spec)
+    mappings = _Mappings.of(spec.data)
+    _check_refs(spec, mappings)
     problems: list[GenerationError] = []
-    by_id = _operation_ids(spec, problems)  # before the validator, which names duplicates without a line
+    names = name_operations(spec, problems, notices)  # before the validator, which names duplicates without a line
     if problems:
         raise Problems.of(problems)
-    _check_openapi_schema(spec)
-    problems.extend(_required_properties(spec))
-    problems.extend(_name_clashes(spec))
+    _check_openapi_schema(spec, version, notices)
+    problems.extend(_required_properties(spec, mappings))
+    problems.extend(_name_clashes(spec, mappings))
     problems.extend(_module_names(spec))
-    problems.extend(check_runtime_support(spec))
+    _enum_member_names(spec, mappings, notices)
+    support = check_runtime_support(spec, notices)
+    omitted = support.omitted
     extensions: dict[str, Extensions] = {}
-    for operation_id, operation in by_id.items():
+    for operation in spec.operations():
+        if (operation.path, operation.method) in omitted:
+            continue
         try:
-            extensions[operation_id] = read_extensions(spec, operation, by_id, ignore_extensions)
+            extensions[names.of(operation)] = read_extensions(spec, operation, names, ignore_extensions)
         except GenerationError as error:
             problems.append(error)
     if problems:
         raise Problems.of(problems)
-    return CheckedSpec(spec, extensions)
+    notices.refuse_warnings()
+    return CheckedSpec(spec, version, names, extensions, omitted, support.bodies)
+
+
+def openapi_version(spec: SpecDocument) -> str:
+    """ "3.0" or "3.1", from the document's `openapi` field; anything else is refused in one line."""
+    if "swagger" in spec.data and "openapi" not in spec.data:
+        raise spec.error(
+            f"this is a Swagger {spec.data['swagger']} document; the generator reads OpenAPI 3.0 and 3.1: convert "
+            "it first (for example `npx swagger2openapi spec.yaml -o openapi.yaml`)",
+            ("swagger",),
+        )
+    written = spec.data.get("openapi")
+    match = _OPENAPI_VERSION.match(written) if isinstance(written, str) else None
+    if match is None:
+        shown = f"{written!r}" if "openapi" in spec.data else "missing"
+        raise spec.error(
+            f"openapi version {shown}: the generator reads OpenAPI 3.0.x and 3.1.x documents (a string such as '3.1.0')",
+            ("openapi",) if "openapi" in spec.data else (),
+        )
+    return f"3.{match.group(1)}"
+
+
+@dataclass(frozen=True)
+class _Mappings:
+    """Every mapping of the document with its path, found in one walk: the checks below read these lists
+    instead of walking the document again (a large spec has hundreds of thousands of values)."""
+
+    refs: list[tuple[tuple[Part, ...], dict[str, Any]]]  # holding a $ref
+    objects: list[tuple[tuple[Part, ...], dict[str, Any]]]  # a schema with properties, outside examples
+    enums: list[tuple[tuple[Part, ...], dict[str, Any]]]  # a schema with an enum, outside what generates nothing
+
+    @classmethod
+    def of(cls, data: Any) -> _Mappings:
+        found = cls([], [], [])
+        for parts, node in _walk(data):
+            if not isinstance(node, dict):
+                continue
+            if "$ref" in node:
+                found.refs.append((parts, node))
+            if isinstance(node.get("properties"), dict) and "example" not in parts:
+                found.objects.append((parts, node))
+            if isinstance(node.get("enum"), list) and not _generates_nothing(parts):
+                found.enums.append((parts, node))
+        return found
 
 
 def _walk(node: Any, parts: tuple[Part, ...] = ()) -> Iterator[tuple[tuple[Part, ...], Any]]:
@@ -85,24 +149,94 @@ def _walk(node: Any, parts: tuple[Part, ...] = ()) -> Iterator[tuple[tuple[Part,
             yield from _walk(value, (*parts, index))
 
 
-def _check_refs(spec: SpecDocument) -> None:
-    """Every $ref is local and resolves, and no chain of $refs leads back to itself."""
-    for parts, node in _walk(spec.data):
-        if isinstance(node, dict) and "$ref" in node:
-            if (parts and parts[-1] == "properties") or "example" in parts or "examples" in parts:
-                continue  # a property named "$ref", or an example, is data
-            spec.deref(node, parts)
+def _generates_nothing(parts: tuple[Part, ...]) -> bool:
+    """Whether a value at `parts` is data or documentation the generator never reads: an example, a vendor
+    extension, a callback or webhook (what the API calls, not what the client calls)."""
+    return any(
+        part in ("example", "examples", "callbacks", "webhooks") or (isinstance(part, str) and part.startswith("x-"))
+        for part in parts
+    )
 
 
-def _check_openapi_schema(spec: SpecDocument) -> None:
+def _check_refs(spec: SpecDocument, mappings: _Mappings) -> None:
+    """Every $ref the generator follows is local and resolves, and no chain of $refs leads back to itself."""
+    for parts, node in mappings.refs:
+        if (parts and parts[-1] == "properties") or _generates_nothing(parts):
+            continue  # a property named "$ref", an example or documentation is data
+        spec.deref(node, parts)
+
+
+def _check_openapi_schema(spec: SpecDocument, version: str, notices: Notices) -> None:
+    """The document against the OpenAPI schema of its version.
+
+    A document that breaks the schema but still has the structure openapi-python-client reads (a keyword
+    of the other version, a field that OpenAPI does not define, a default of the wrong type) generates as
+    stock openapi-python-client would generate it, with each problem as a warning; one whose structure
+    it cannot read (a response given as a string, an unknown type) is refused at its line."""
+    validator = OpenAPIV30SpecValidator if version == "3.0" else OpenAPIV31SpecValidator
     try:
-        error = next(iter(OpenAPIV31SpecValidator(spec.data).iter_errors()), None)
+        errors = list(itertools.islice(validator(_without_documentation(spec.data)).iter_errors(), _MAX_WARNINGS + 1))
     except RecursionError:
         raise GenerationError("the OpenAPI validator recursed without end (a $ref cycle?)", file=spec.path) from None
-    if error is None:
+    except Exception as failure:  # the validator's own failure (a reference it cannot follow): still an answer
+        raise GenerationError(
+            f"the OpenAPI validator could not check the document: {type(failure).__name__}: {_first_line(str(failure))}",
+            file=spec.path,
+        ) from None
+    if not errors:
         return
-    parts = _locate(spec, list(error.absolute_path), error.instance)
-    raise spec.error(f"not valid OpenAPI 3.1: {str(error.message).splitlines()[0]}", parts)
+    located = [(_locate(spec, list(error.absolute_path), error.instance), error) for error in errors]
+    if not _readable_by_upstream(spec.data):
+        parts, error = located[0]
+        raise spec.error(f"not valid OpenAPI {version}: {str(error.message).splitlines()[0]}", parts)
+    for parts, error in located[:_MAX_WARNINGS]:
+        notices.warning(
+            spec.error(
+                f"not valid OpenAPI {version}: {_first_line(str(error.message))}; read as openapi-python-client "
+                "reads it",
+                parts,
+            )
+        )
+    if len(located) > _MAX_WARNINGS:
+        notices.warning(spec.error(f"not valid OpenAPI {version} in more places than these", ()))
+
+
+_MAX_WARNINGS = 5
+
+
+def _first_line(message: str) -> str:
+    line = message.splitlines()[0] if message else ""
+    return line if len(line) <= 200 else line[:197] + "..."
+
+
+def _readable_by_upstream(data: dict[str, Any]) -> bool:
+    """Whether openapi-python-client's own model of an OpenAPI document accepts `data`."""
+    try:
+        OpenAPI.model_validate(data)
+    except (PydanticValidationError, RecursionError):
+        return False
+    return True
+
+
+def _without_documentation(node: Any) -> Any:
+    """The document without the vendor extensions that hold a $ref to another file: the validator would
+    follow it, although documentation generates nothing (a component that happens to be named x-... is kept)."""
+    if isinstance(node, dict):
+        return {
+            key: _without_documentation(value)
+            for key, value in node.items()
+            if not (isinstance(key, str) and key.startswith("x-") and _external_ref(value))
+        }
+    if isinstance(node, list):
+        return [_without_documentation(value) for value in node]
+    return node
+
+
+def _external_ref(node: Any) -> bool:
+    return any(
+        isinstance(value, dict) and isinstance(value.get("$ref"), str) and not value["$ref"].startswith("#")
+        for _, value in _walk(node)
+    )
 
 
 def _locate(spec: SpecDocument, relative: list[Part], instance: Any) -> list[Part]:
@@ -113,63 +247,12 @@ def _locate(spec: SpecDocument, relative: list[Part], instance: Any) -> list[Par
     return relative
 
 
-def _operation_ids(spec: SpecDocument, problems: list[GenerationError]) -> dict[str, OperationRef]:
-    """Operations by operationId; each id names a module and functions, so it must be a usable name."""
-    by_id: dict[str, OperationRef] = {}
-    modules: dict[str, OperationRef] = {}
-    for operation in spec.operations():
-        where = (*operation.parts, "operationId")
-        operation_id = operation.node.get("operationId")
-        if operation_id is not None and not isinstance(operation_id, str):
-            problems.append(spec.error(f"operationId must be a string, not {type(operation_id).__name__}", where))
-            continue
-        if not operation_id:
-            problems.append(spec.error("operation has no operationId (it names the generated module)", operation.parts))
-            continue
-        if not _OPERATION_ID.match(operation_id):
-            problems.append(
-                spec.error(
-                    f"operationId {operation_id!r} must start with a letter and hold only letters, digits, _ . -",
-                    where,
-                )
-            )
-            continue
-        module = str(PythonIdentifier(operation_id, FIELD_PREFIX))
-        if keyword.iskeyword(module.rstrip("_")) or module.startswith(FIELD_PREFIX):
-            problems.append(spec.error(f"operationId {operation_id!r} is not usable as a module name", where))
-            continue
-        unusable = _module_problem(module)
-        if unusable is not None:
-            problems.append(spec.error(f"operationId {operation_id!r} becomes {unusable}", where))
-            continue
-        first = by_id.get(operation_id) or modules.get(module)
-        if first is not None:
-            first_where = (*first.parts, "operationId")
-            what = (
-                f"duplicate operationId {operation_id!r}"
-                if first.node["operationId"] == operation_id
-                else f"operationId {operation_id!r} becomes module {module!r}, as does {first.node['operationId']!r}"
-            )
-            problems.append(
-                spec.error(f"{what} (first at line {spec.line(first_where)}, {format_pointer(first_where)})", where)
-            )
-            continue
-        by_id[operation_id] = operation
-        modules[module] = operation
-    return by_id
-
-
-def _schemas(spec: SpecDocument) -> Iterator[tuple[tuple[Part, ...], dict[str, Any]]]:
-    """Every object schema with properties, wherever it is written (components, inline)."""
-    for parts, node in _walk(spec.data):
-        if isinstance(node, dict) and isinstance(node.get("properties"), dict) and "example" not in parts:
-            yield parts, node
-
-
-def _required_properties(spec: SpecDocument) -> Iterator[GenerationError]:
-    for parts, schema in _schemas(spec):
+def _required_properties(spec: SpecDocument, mappings: _Mappings) -> Iterator[GenerationError]:
+    """A required property the schema does not define is most likely a misspelt one. A schema that takes
+    properties from elsewhere (a $ref beside it, allOf, anyOf, oneOf) is not judged."""
+    for parts, schema in mappings.objects:
         required = schema.get("required")
-        if not isinstance(required, list):
+        if not isinstance(required, list) or any(key in schema for key in ("$ref", "allOf", "anyOf", "oneOf")):
             continue
         for index, name in enumerate(required):
             if name not in schema["properties"]:
@@ -180,13 +263,41 @@ def _required_properties(spec: SpecDocument) -> Iterator[GenerationError]:
                 )
 
 
-def _name_clashes(spec: SpecDocument) -> Iterator[GenerationError]:
-    """Properties of one schema, or parameters of one operation, that become the same Python name."""
-    for parts, schema in _schemas(spec):
+def _enum_member_names(spec: SpecDocument, mappings: _Mappings, notices: Notices) -> None:
+    """A notice for each enum value whose member name had to differ from the one it would be given (another
+    value of the enum took it): the value itself is kept as written."""
+    for parts, node in mappings.enums:
+        values = [value for value in node["enum"] if isinstance(value, str | int) and not isinstance(value, bool)]
+        if len(values) != len(node["enum"]) - node["enum"].count(None):
+            continue  # mixed types: openapi-python-client names the schema
+        names = node.get("x-enum-varnames")
+        positions = [index for index, value in enumerate(node["enum"]) if value is not None]
+        for (name, value, wanted), index in zip(
+            enum_members(values, names if isinstance(names, list) else ()), positions, strict=True
+        ):
+            if name != wanted:
+                notices.notice(
+                    spec.error(
+                        f"enum value {value!r} is the member {name}: {wanted} is taken by another value",
+                        (*parts, "enum", index),
+                    )
+                )
+
+
+def _keeps_its_name(first: str, second: str) -> bool:
+    """Whether openapi-python-client resolves a clash of two names by keeping both as written (mixedCase and
+    mixed_case): it can when both are identifiers."""
+    return all(name.isidentifier() and not keyword.iskeyword(name) for name in (first, second))
+
+
+def _name_clashes(spec: SpecDocument, mappings: _Mappings) -> Iterator[GenerationError]:
+    """Properties of one schema, or parameters of one operation, that become the same Python name and
+    cannot keep their own (see `_keeps_its_name`)."""
+    for parts, schema in mappings.objects:
         seen: dict[str, str] = {}
         for name in schema["properties"]:
             python = str(PythonIdentifier(name, FIELD_PREFIX))
-            if python in seen:
+            if python in seen and not _keeps_its_name(seen[python], name):
                 yield spec.error(
                     f"properties {seen[python]!r} and {name!r} both become the attribute {python!r}",
                     (*parts, "properties", name),
@@ -200,7 +311,7 @@ def _name_clashes(spec: SpecDocument) -> Iterator[GenerationError]:
             if not isinstance(name, str):
                 continue
             python = str(PythonIdentifier(name, FIELD_PREFIX))
-            if python in seen and seen[python] != name:
+            if python in seen and seen[python] != name and not _keeps_its_name(seen[python], name):
                 yield spec.error(
                     f"parameters {seen[python]!r} and {name!r} both become the argument {python!r}",
                     (*operation.parts, "parameters", index),
@@ -214,14 +325,6 @@ def normal_tag(tag: str) -> str:
     return unicodedata.normalize("NFKC", tag)
 
 
-def _module_problem(module: str) -> str | None:
-    """Why a module or folder name would not work, as the end of a sentence, or None."""
-    size = len(module.encode("utf-8"))
-    if size > MAX_MODULE_NAME:
-        return f"the module name {module!r} ({size} bytes), longer than the {MAX_MODULE_NAME} a module name may have"
-    return None
-
-
 def _module_names(spec: SpecDocument) -> Iterator[GenerationError]:
     """Tags name folders and component schemas name modules and classes: each name must fit a file name,
     and no two schemas may become one class or module (openapi-python-client would refuse one of them)."""
@@ -231,7 +334,7 @@ def _module_names(spec: SpecDocument) -> Iterator[GenerationError]:
         if not (isinstance(tags, list) and tags and isinstance(tags[0], str)) or tags[0] in seen_tags:
             continue
         seen_tags.add(tags[0])
-        unusable = _module_problem(str(PythonIdentifier(normal_tag(tags[0]), "tag")))
+        unusable = module_problem(str(PythonIdentifier(normal_tag(tags[0]), "tag")))
         if unusable is not None:
             yield spec.error(f"tag {tags[0]!r} becomes {unusable}", (*operation.parts, "tags", 0))
     schemas = (spec.data.get("components") or {}).get("schemas")
@@ -240,7 +343,7 @@ def _module_names(spec: SpecDocument) -> Iterator[GenerationError]:
         where = ("components", "schemas", name)
         class_name = str(ClassName(name, FIELD_PREFIX))
         module = str(PythonIdentifier(class_name, FIELD_PREFIX))
-        unusable = _module_problem(module)
+        unusable = module_problem(module)
         if unusable is not None:
             yield spec.error(f"schema {name!r} becomes {unusable}", where)
         for kind, taken_name in (("class", class_name), ("module", module)):

@@ -19,8 +19,10 @@ from openapi_python_client.schema.untrusted_string import UntrustedString
 from openapi_python_client.strings import PythonIdentifier, safe_for_docstring
 
 from generator.errors import GenerationError
-from generator.inputs.extensions import CursorPaging, Extensions, PageNumberPaging, Permissions
-from generator.spec import SpecDocument
+from generator.inputs.extensions import CursorPaging, PageNumberPaging, Permissions
+from generator.inputs.runtime_support import BodyChoice, is_json, is_text
+from generator.inputs.spec_check import CheckedSpec
+from generator.spec import OperationRef, SpecDocument
 
 __all__ = ["CursorPager", "NumberPager", "OperationView", "SuccessResponse", "WaiterView", "operation_views"]
 
@@ -73,6 +75,14 @@ class WaiterView:
 
 
 @dataclass(frozen=True)
+class WireParameter:
+    """How a parameter goes on the wire, when it differs from its location's default."""
+
+    style: str | None  # "json" for a parameter given as application/json content
+    explode: bool | None
+
+
+@dataclass(frozen=True)
 class OperationView:
     operation_id: str
     tag: str  # the api/ subpackage
@@ -88,6 +98,18 @@ class OperationView:
     pager: CursorPager | NumberPager | None
     waiter: WaiterView | None
     parameter_docs: dict[str, str]  # python name -> its Args: line
+    body: BodyChoice | None  # the request body media type sent, and its encoding
+    form_styles: dict[str, str]  # form body property -> its encoding style, where it is deepObject
+    wire: dict[tuple[str, str], WireParameter]  # (location, name) -> style and explode, where not the default
+    security: tuple[tuple[str, ...], ...]  # the security alternatives, each the scheme names it needs
+    accept: str | None  # the Accept header when a success response is not JSON
+
+    def param_args(self, location: str, name: object) -> str:
+        """The style and explode arguments of the core's Param for a parameter ('' for the defaults)."""
+        wire = self.wire.get((location, name.get_untrusted_value() if isinstance(name, UntrustedString) else str(name)))
+        if wire is None:
+            return ""
+        return f", {wire.style!r}, {wire.explode!r}"
 
     @property
     def helpers(self) -> tuple[str, ...]:
@@ -113,12 +135,16 @@ def _successes(endpoint: Endpoint) -> tuple[SuccessResponse, ...]:
     default = endpoint.responses.default
     if not found and default is not None:
         found.append(_success((200, 299), default))
+    if not found:  # only errors are documented: a success says nothing more than that it succeeded
+        found.append(SuccessResponse(200, 299, "None", None, "none"))
     return tuple(found)
 
 
 def _success(status: tuple[int, int], response: Any) -> SuccessResponse:
     body = _BODIES[str(response.source["return_type"])]
-    kind = "None" if body == "none" else response.prop.get_type_string().as_unembedded_code()
+    kind = {"none": "None", "text": "str", "bytes": "bytes"}.get(body)
+    if kind is None:
+        kind = response.prop.get_type_string().as_unembedded_code()
     return SuccessResponse(status[0], status[1], kind, response.prop, body)
 
 
@@ -184,7 +210,9 @@ def _pager(endpoint: Endpoint, paging: CursorPaging | PageNumberPaging, prefix: 
 def _parameter_docs(endpoint: Endpoint, spec_parameters: dict[str, str]) -> dict[str, str]:
     """Each parameter's Args: line; a description written on the parameter counts as its own."""
     docs = {}
-    for prop in endpoint.path_parameters + endpoint.query_parameters + endpoint.header_parameters:
+    for prop in (
+        endpoint.path_parameters + endpoint.query_parameters + endpoint.header_parameters + endpoint.cookie_parameters
+    ):
         name = prop.name.get_untrusted_value() if isinstance(prop.name, UntrustedString) else str(prop.name)
         description = prop.description or spec_parameters.get(name, "")
         doc = f"{prop.python_name} ({safe_for_docstring(prop.get_type_string())}): {safe_for_docstring(description)}"
@@ -194,41 +222,100 @@ def _parameter_docs(endpoint: Endpoint, spec_parameters: dict[str, str]) -> dict
     return docs
 
 
-def _spec_parameter_descriptions(spec: SpecDocument) -> dict[str, dict[str, str]]:
-    """operationId -> parameter name -> the description written on the parameter itself."""
-    found: dict[str, dict[str, str]] = {}
-    for operation in spec.operations():
-        item = spec.data["paths"][operation.path]
-        descriptions: dict[str, str] = {}
-        for base, parameters in ((("paths", operation.path, "parameters"), item.get("parameters") or []),
-                                 ((*operation.parts, "parameters"), operation.node.get("parameters") or [])):  # fmt: skip
-            for index, parameter in enumerate(parameters):
-                resolved, _ = spec.deref(parameter, (*base, index))
-                if isinstance(resolved, dict) and isinstance(resolved.get("description"), str):
-                    descriptions[str(resolved.get("name"))] = resolved["description"]
-        found[str(operation.node.get("operationId"))] = descriptions
+def _wire(spec: SpecDocument, operation: OperationRef) -> dict[tuple[str, str], WireParameter]:
+    """(location, name) -> how each parameter is written, where it is not its location's default."""
+    found: dict[tuple[str, str], WireParameter] = {}
+    for parameter in _parameters(spec, operation):
+        location, name = str(parameter.get("in")), str(parameter.get("name"))
+        if isinstance(parameter.get("content"), dict):
+            found[(location, name)] = WireParameter("json", None)
+            continue
+        default = _DEFAULT_STYLES.get(location, "simple")
+        style = str(parameter.get("style") or default)
+        explode = parameter.get("explode")
+        exploded = bool(explode) if isinstance(explode, bool) else style in ("form", "deepObject")
+        if style != default or exploded != (style in ("form", "deepObject")):
+            found[(location, name)] = WireParameter(style, exploded)
     return found
 
 
-def operation_views(
-    openapi: GeneratorData, spec: SpecDocument, extensions: dict[str, Extensions], field_prefix: str
-) -> dict[str, OperationView]:
+_DEFAULT_STYLES = {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}
+
+
+def _parameters(spec: SpecDocument, operation: OperationRef) -> list[dict[str, Any]]:
+    """The operation's parameters, dereferenced, with path-item ones it does not override."""
+    item = spec.data["paths"][operation.path]
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for base, parameters in ((("paths", operation.path, "parameters"), item.get("parameters") or []),
+                             ((*operation.parts, "parameters"), operation.node.get("parameters") or [])):  # fmt: skip
+        for index, parameter in enumerate(parameters):
+            resolved, _ = spec.deref(parameter, (*base, index))
+            if isinstance(resolved, dict):
+                found[(str(resolved.get("in")), str(resolved.get("name")))] = resolved
+    return list(found.values())
+
+
+def _security(spec: SpecDocument, operation: OperationRef) -> tuple[tuple[str, ...], ...]:
+    security = operation.node["security"] if "security" in operation.node else spec.data.get("security")
+    return tuple(tuple(map(str, requirement)) for requirement in security or () if isinstance(requirement, dict))
+
+
+def _accept(spec: SpecDocument, operation: OperationRef) -> str | None:
+    """The Accept header: the media types of the 2xx responses the client reads (as upstream_view picks them),
+    when one of them is not JSON (None: the client's default, application/json)."""
+    types: list[str] = []
+    for status, response in (operation.node.get("responses") or {}).items():
+        if not str(status).startswith("2"):
+            continue
+        resolved, _ = spec.deref(response, (*operation.parts, "responses", status))
+        content = [str(media) for media in ((resolved.get("content") or {}) if isinstance(resolved, dict) else {})]
+        if any(is_json(media) for media in content):
+            read = ["application/json"]
+        elif any(is_text(media) for media in content):
+            read = [media for media in content if is_text(media)]
+        else:
+            read = content
+        types.extend(media for media in read if media not in types)
+    if not types or types == ["application/json"]:
+        return None
+    return ", ".join(types)
+
+
+def _form_styles(spec: SpecDocument, operation: OperationRef, body: BodyChoice | None) -> dict[str, str]:
+    if body is None or body.kind != "form":
+        return {}
+    resolved, _ = spec.deref(operation.node["requestBody"], (*operation.parts, "requestBody"))
+    media = resolved["content"][body.media_type]
+    encoding = media.get("encoding") if isinstance(media, dict) else None
+    return {
+        str(name): "deepObject"
+        for name, value in (encoding or {}).items()
+        if isinstance(value, dict) and value.get("style") == "deepObject"
+    }
+
+
+def operation_views(openapi: GeneratorData, checked: CheckedSpec, field_prefix: str) -> dict[str, OperationView]:
     """A view of every parsed operation, by its Python module name."""
-    ids = {str(PythonIdentifier(operation_id, field_prefix)): operation_id for operation_id in extensions}
+    spec, extensions = checked.document, checked.extensions
     tags = {str(endpoint.name): tag for tag, endpoint in _endpoints(openapi)}
     endpoints = {str(endpoint.name): endpoint for _, endpoint in _endpoints(openapi)}
-    descriptions = _spec_parameter_descriptions(spec)
-    paths = {str(ref.node.get("operationId")): ref.path for ref in spec.operations()}
     views: dict[str, OperationView] = {}
     for module, endpoint in endpoints.items():
-        operation_id = ids.get(module)
-        if operation_id is None:
+        found = extensions.get(module)
+        operation = checked.names.operations.get(module)
+        if found is None or operation is None:
             raise GenerationError(f"openapi-python-client parsed an operation {module!r} the spec check did not see")
-        found = extensions[operation_id]
+        operation_id = str(operation.node.get("operationId") or module)
+        descriptions = {
+            str(parameter.get("name")): parameter["description"]
+            for parameter in _parameters(spec, operation)
+            if isinstance(parameter.get("description"), str)
+        }
+        body = checked.bodies.get((operation.path, operation.method))
         successes = _successes(endpoint)
         waiter = None
         if found.waiter is not None:
-            status_module = str(PythonIdentifier(found.waiter.status_operation, field_prefix))
+            status_module = found.waiter.status_operation
             status = endpoints[status_module]
             waiter = WaiterView(
                 status_module=status_module,
@@ -248,7 +335,7 @@ def operation_views(
             module=module,
             summary=endpoint.summary.get_untrusted_value() or operation_id,
             method=endpoint.method.upper(),
-            path=paths[operation_id],
+            path=operation.path,
             retry_safe=found.retry.safe,
             retry_reason=found.retry.reason,
             permissions=found.permissions,
@@ -256,6 +343,11 @@ def operation_views(
             return_type=_union(successes),
             pager=_pager(endpoint, found.pagination, field_prefix) if found.pagination else None,
             waiter=waiter,
-            parameter_docs=_parameter_docs(endpoint, descriptions.get(operation_id, {})),
+            parameter_docs=_parameter_docs(endpoint, descriptions),
+            body=body,
+            form_styles=_form_styles(spec, operation, body),
+            wire=_wire(spec, operation),
+            security=_security(spec, operation),
+            accept=_accept(spec, operation),
         )
     return views

@@ -12,11 +12,15 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from openapi_python_client.strings import PythonIdentifier
+
 from generator.errors import GenerationError
 from generator.inputs.api_config import ApiConfig
 from generator.inputs.layers import CORE, Layer
+from generator.inputs.runtime_support import supported_scheme
+from generator.spec import HTTP_METHODS, parse_ref, resolve
 
-__all__ = ["Export", "PackagePlan", "plan_package"]
+__all__ = ["CredentialArgument", "Export", "PackagePlan", "plan_package"]
 
 _GENERATED_CLIENT = "Client"
 
@@ -27,6 +31,16 @@ class Export:
 
     module: str
     names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CredentialArgument:
+    """A keyword argument of the generated Client taking the credential of one security scheme."""
+
+    argument: str  # the Python keyword
+    scheme: str  # the scheme's name in the spec
+    type: str  # its annotation
+    doc: str
 
 
 @dataclass(frozen=True)
@@ -41,6 +55,10 @@ class PackagePlan:
     error_exports: tuple[Export, ...]
     client_base: Export  # the one class the generated Client subclasses
     client_attributes: tuple[tuple[str, str], ...]  # (class attribute, Python literal)
+    credential_arguments: tuple[CredentialArgument, ...]  # API keys, HTTP basic and bearer credentials
+    token_schemes: tuple[str, ...]  # OAuth 2 and OpenID Connect schemes, met by access_token or client credentials
+    environment: tuple[tuple[str, str], ...]  # (keyword argument, environment variable) that from_env reads
+    core_client: bool  # the generated Client subclasses the core's own (no platform layer in between)
     dependencies: tuple[str, ...]
     scripts: tuple[tuple[str, str], ...]  # (command, "package.module:function")
 
@@ -88,6 +106,7 @@ def plan_package(config: ApiConfig, layers: list[Layer], document: dict[str, Any
             if command in scripts:
                 raise GenerationError(f"two layers define the command {command!r}", file=layer.folder / "layer.toml")
             scripts[command] = f"{config.package}.{layer.package}.{target}"
+    arguments = _credential_arguments(document)
     return PackagePlan(
         package=config.package,
         distribution=config.distribution,
@@ -98,7 +117,15 @@ def plan_package(config: ApiConfig, layers: list[Layer], document: dict[str, Any
         root_exports=_grouped(root),
         error_exports=_grouped(errors),
         client_base=Export(f".{client_layer.package}.{client_module}", (client_class,)),
-        client_attributes=_client_attributes(config, document, platform=client_layer.name != CORE),
+        client_attributes=_client_attributes(config, document, arguments, platform=client_layer.name != CORE),
+        credential_arguments=arguments,
+        token_schemes=tuple(
+            name
+            for name, scheme in _security_schemes(document).items()
+            if scheme["type"] in ("oauth2", "openIdConnect")
+        ),
+        environment=_environment(config, arguments) if client_layer.name == CORE else (),
+        core_client=client_layer.name == CORE,
         dependencies=tuple(dependencies),
         scripts=tuple(sorted(scripts.items())),
     )
@@ -111,7 +138,9 @@ def _grouped(names: dict[str, str]) -> tuple[Export, ...]:
     return tuple(Export(module, tuple(sorted(found))) for module, found in sorted(modules.items()))
 
 
-def _client_attributes(config: ApiConfig, document: dict[str, Any], *, platform: bool) -> tuple[tuple[str, str], ...]:
+def _client_attributes(
+    config: ApiConfig, document: dict[str, Any], arguments: tuple[CredentialArgument, ...], *, platform: bool
+) -> tuple[tuple[str, str], ...]:
     """The spec's facts as class attributes of the generated Client (values as Python literals)."""
     attributes: list[tuple[str, str]] = []
     server = _server_url(document)
@@ -120,14 +149,103 @@ def _client_attributes(config: ApiConfig, document: dict[str, Any], *, platform:
     token_url = _token_url(document)
     if token_url is not None:
         attributes.append(("TOKEN_URL", repr(token_url)))
-    if not _has_security(document):
+    if not _every_operation_needs_credentials(document):
         attributes.append(("REQUIRES_AUTH", "False"))
+    schemes = _schemes(document)
+    if schemes:
+        listed = ", ".join(f"{name!r}: {literal}" for name, literal in schemes.items())
+        attributes.append(("SECURITY_SCHEMES", f"MappingProxyType({{{listed}}})"))
     attributes.append(("USER_AGENT", repr(f"{config.distribution}-python/{config.version}")))
     if not platform:  # a platform layer names its own variables
-        prefix = config.package.upper()
-        names = {key: f"{prefix}_{key.upper()}" for key in ("base_url", "client_id", "client_secret", "access_token")}
+        names = dict(_environment(config, arguments))
         attributes.append(("ENVIRONMENT", f"MappingProxyType({names!r})"))
     return tuple(attributes)
+
+
+def _environment(config: ApiConfig, arguments: tuple[CredentialArgument, ...]) -> tuple[tuple[str, str], ...]:
+    """The environment variables `Client.from_env` reads, by keyword argument: the base URL, OAuth 2 client
+    credentials or a token, and each API key or bearer token (HTTP basic, a pair, is given in code)."""
+    prefix = config.package.upper()
+    names = [(key, f"{prefix}_{key.upper()}") for key in ("base_url", "client_id", "client_secret", "access_token")]
+    names += [(a.argument, f"{prefix}_{a.argument.upper()}") for a in arguments if a.type != _BASIC]
+    return tuple(names)
+
+
+_BASIC = "tuple[str, str | Secret] | None"
+# The generated Client's own keyword arguments, which a scheme's argument may not take.
+_RESERVED = frozenset(
+    {"base_url", "region", "client_id", "client_secret", "access_token", "auth", "token_url", "timeout", "retry",
+     "rate_limit", "httpx_args", "credentials", "self", "options"}
+)  # fmt: skip
+
+
+def _security_schemes(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The spec's security schemes that the runtime supports, $refs followed, in name order."""
+    found = (document.get("components") or {}).get("securitySchemes") or {}
+    schemes: dict[str, dict[str, Any]] = {}
+    for name in sorted(found):
+        scheme = found[name]
+        while isinstance(scheme, dict) and isinstance(scheme.get("$ref"), str):
+            scheme = resolve(document, parse_ref(scheme["$ref"]) or [])
+        if isinstance(scheme, dict) and supported_scheme(scheme):
+            schemes[str(name)] = scheme
+    return schemes
+
+
+def _schemes(document: dict[str, Any]) -> dict[str, str]:
+    """Each supported scheme as a `SecurityScheme(...)` literal, by name."""
+    literals = {}
+    for name, scheme in _security_schemes(document).items():
+        kind = scheme["type"]
+        if kind == "apiKey":
+            literals[name] = f"SecurityScheme('apiKey', {scheme['in']!r}, {str(scheme['name'])!r})"
+        elif kind == "http":
+            literals[name] = f"SecurityScheme({str(scheme['scheme']).lower()!r})"
+        else:
+            literals[name] = "SecurityScheme('oauth2')"
+    return literals
+
+
+def _credential_arguments(document: dict[str, Any]) -> tuple[CredentialArgument, ...]:
+    """A keyword argument for each scheme with a credential of its own (API keys, HTTP basic and bearer);
+    OAuth 2 and OpenID Connect take the client's access_token or client credentials instead."""
+    arguments: list[CredentialArgument] = []
+    taken = set(_RESERVED)
+    for name, scheme in _security_schemes(document).items():
+        kind = scheme["type"]
+        if kind not in ("apiKey", "http"):
+            continue
+        argument = str(PythonIdentifier(name, "scheme"))
+        while argument in taken:
+            argument += "_credential"
+        taken.add(argument)
+        if kind == "apiKey":
+            doc = f"the API key sent in the {scheme['in']} {scheme['name']!r}"
+            arguments.append(CredentialArgument(argument, name, "str | Secret | None", doc))
+        elif str(scheme["scheme"]).lower() == "basic":
+            arguments.append(CredentialArgument(argument, name, _BASIC, "HTTP basic credentials: (username, password)"))
+        else:
+            arguments.append(CredentialArgument(argument, name, "str | Secret | None", "the bearer token"))
+    return tuple(arguments)
+
+
+def _effective_security(document: dict[str, Any], operation: dict[str, Any]) -> list[Any]:
+    security = operation["security"] if "security" in operation else document.get("security")
+    return security if isinstance(security, list) else []
+
+
+def _every_operation_needs_credentials(document: dict[str, Any]) -> bool:
+    """Whether every operation's security has no empty alternative (then a client without credentials is useless)."""
+    found = False
+    for item in (document.get("paths") or {}).values():
+        for method, operation in item.items() if isinstance(item, dict) else []:
+            if method not in HTTP_METHODS or not isinstance(operation, dict):
+                continue
+            security = _effective_security(document, operation)
+            if not security or any(not requirement for requirement in security):
+                return False
+            found = True
+    return found
 
 
 def _server_url(document: dict[str, Any]) -> str | None:
@@ -156,13 +274,3 @@ def _token_url(document: dict[str, Any]) -> str | None:
         if isinstance(flow, dict) and isinstance(flow.get("tokenUrl"), str):
             return str(flow["tokenUrl"])
     return None
-
-
-def _has_security(document: dict[str, Any]) -> bool:
-    if any(document.get("security") or []):
-        return True
-    for item in (document.get("paths") or {}).values():
-        for operation in item.values() if isinstance(item, dict) else []:
-            if isinstance(operation, dict) and any(operation.get("security") or []):
-                return True
-    return False

@@ -25,11 +25,13 @@ from openapi_python_client.parser.errors import GeneratorError
 from openapi_python_client.parser.properties import Class
 from openapi_python_client.schema.untrusted_string import UntrustedString
 
-from generator.errors import GenerationError, Problems
+from generator.errors import GenerationError
 from generator.inputs.spec_check import CheckedSpec
+from generator.notices import Notices
 from generator.plan.operations import OperationView, operation_views
 from generator.plan.package_plan import PackagePlan
 from generator.render import text
+from generator.render.enum_members import raw_enum_values
 from generator.render.package_files import Rendered
 from generator.render.upstream_view import upstream_view
 from generator.settings import PINNED_VERSIONS
@@ -70,10 +72,12 @@ def _finalize(value: Any) -> Any:
 
 
 def render_client(
-    checked: CheckedSpec, templates: Path, config_file: Path, plan: PackagePlan, output: Path
+    checked: CheckedSpec, templates: Path, config_file: Path, plan: PackagePlan, output: Path, notices: Notices
 ) -> Rendered:
     """Renders the client into `output` (which must not exist).
 
+    What openapi-python-client leaves out (a schema or an operation it cannot generate) is a warning in
+    `notices`, as stock openapi-python-client warns of it; a document it cannot read at all is an error.
     Returns what the package's own files need of the rendering: its operations, its error model.
     """
     names = {
@@ -92,12 +96,12 @@ def render_client(
     captured = io.StringIO()
     views: dict[str, OperationView] = {}
     try:
-        with contextlib.redirect_stdout(captured), _readable_untrusted_strings():
-            openapi = GeneratorData.from_dict(upstream_view(checked.data), config=config)
+        with contextlib.redirect_stdout(captured), _readable_untrusted_strings(), raw_enum_values():
+            openapi = GeneratorData.from_dict(upstream_view(checked), config=config)
             if isinstance(openapi, GeneratorError):
-                problems: list[GeneratorError] = [openapi]
+                raise _upstream_problem(openapi, checked.document, "cannot read the document")
             else:
-                views = operation_views(openapi, checked.document, checked.extensions, config.field_prefix)
+                views = operation_views(openapi, checked, config.field_prefix)
                 project = Project(openapi=openapi, config=config, custom_template_path=templates)
                 project.env.globals["operation"] = lambda endpoint: views[str(endpoint.name)]
                 project.env.filters.update(py=repr, comment=text.comment)
@@ -115,9 +119,42 @@ def render_client(
         raise GenerationError(f"template syntax error: {error.message}", file=where, line=error.lineno) from None
     except Exception as error:  # a template failing while it renders: name it and its line
         raise _template_failure(error, templates, checked.path) from None
-    if problems:
-        raise Problems.of([_upstream_problem(problem, checked.document) for problem in problems])
+    for problem in problems:
+        notices.warning(_upstream_problem(problem, checked.document))
+    _leave_out_unbuilt_references(checked, output / plan.package, views, notices)
+    notices.refuse_warnings()
     return Rendered(operations=_summaries(views), error_model=_error_model(checked, config))
+
+
+_MODEL_IMPORT = re.compile(r"^from \.\.\.models\.(\w+) import", re.MULTILINE)
+
+
+def _leave_out_unbuilt_references(
+    checked: CheckedSpec, package: Path, views: dict[str, OperationView], notices: Notices
+) -> None:
+    """An operation whose module imports a model openapi-python-client did not build (it removed the schema
+    after a problem it warned of, but not every operation using it) is left out with a warning: its module
+    could not be imported."""
+    for module, view in sorted(views.items()):
+        path = package / "api" / view.tag / f"{module}.py"
+        if not path.is_file():
+            continue
+        missing = sorted(
+            name
+            for name in set(_MODEL_IMPORT.findall(path.read_text(encoding="utf-8")))
+            if not (package / "models" / f"{name}.py").is_file()
+        )
+        if missing:
+            operation = checked.names.operations[module]
+            notices.warning(
+                checked.document.error(
+                    f"{view.method} {view.path} is left out: openapi-python-client refers to the model module "
+                    f"{missing[0]}, which it did not build (see its warning above)",
+                    operation.parts,
+                )
+            )
+            path.unlink()
+            del views[module]
 
 
 def _template_failure(error: Exception, templates: Path, spec: Path) -> GenerationError:
@@ -149,10 +186,10 @@ _SCHEMA = re.compile(r"/components/schemas/([A-Za-z0-9._-]+)")
 _ENDPOINT = re.compile(r"\b(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE) (/\S*)")
 
 
-def _upstream_problem(problem: GeneratorError, spec: SpecDocument) -> GenerationError:
+def _upstream_problem(problem: GeneratorError, spec: SpecDocument, verb: str = "leaves this out") -> GenerationError:
     """What openapi-python-client could not generate, at the schema or operation it names when there is one."""
     what = " ".join(f"{problem.header or ''}: {problem.detail or ''}".strip(": ").split())
-    message = f"openapi-python-client {PINNED_VERSIONS['openapi-python-client']} cannot generate this: {what}"
+    message = f"openapi-python-client {PINNED_VERSIONS['openapi-python-client']} {verb}: {what}"
     schema = _SCHEMA.search(what)
     if schema is not None and schema.group(1) in ((spec.data.get("components") or {}).get("schemas") or {}):
         return spec.error(message, ("components", "schemas", schema.group(1)))

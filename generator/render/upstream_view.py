@@ -1,8 +1,15 @@
-"""The spec as openapi-python-client is given it, adjusted where the generated client would otherwise break.
+"""The spec as openapi-python-client is given it, adjusted to what the client sends and reads.
 
-- A request body or response offering JSON among other media types offers only its first JSON one: the
-  client sends and accepts JSON (inputs.runtime_support refuses a body without a JSON form), and
-  openapi-python-client refuses some of the others (application/xml) outright.
+- Each operation carries its Python name as its operationId (see inputs.operation_names); operations
+  the runtime cannot serve (inputs.runtime_support) are not there at all.
+- A request body offers only the media type the client sends. A text body is shown as a JSON string
+  (so the function takes a `str`) and a binary one as application/octet-stream (so it takes a `File`);
+  the endpoint template writes each in its real media type.
+- A response offers only the media type the client reads: its first JSON one; else text (text/*, XML) as
+  text/plain, read as `str`; else anything else (images, PDFs, octet-stream) as application/octet-stream,
+  read as `bytes`. openapi-python-client would otherwise leave out a response it does not know.
+- A parameter given as JSON `content` is shown with that content's schema (openapi-python-client skips a
+  parameter without a schema, which would silently drop it); the template sends it as JSON text.
 - Tags, which name the `api/` folders, are in NFKC form (see spec_check.normal_tag), so that the folder
   is the one `import` looks for.
 
@@ -13,51 +20,109 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.inputs.runtime_support import is_json
-from generator.inputs.spec_check import normal_tag
-from generator.spec import HTTP_METHODS
+from generator.inputs.runtime_support import BodyChoice, is_json, is_text
+from generator.inputs.spec_check import CheckedSpec, normal_tag
+from generator.spec import HTTP_METHODS, OperationRef, SpecDocument
 
 __all__ = ["upstream_view"]
 
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+_TEXT = {"schema": {"type": "string"}}
 
-def upstream_view(data: dict[str, Any]) -> dict[str, Any]:
-    """`data` adjusted as the module docstring says."""
 
-    def narrowed(holder: Any) -> Any:
-        content = holder.get("content") if isinstance(holder, dict) else None
-        if not isinstance(content, dict) or len(content) < 2:
-            return holder
-        first = next((media for media in content if is_json(str(media))), None)
-        return holder if first is None else {**holder, "content": {first: content[first]}}
-
-    def operation(node: Any) -> Any:
-        if not isinstance(node, dict):
-            return node
-        changed = dict(node)
-        if isinstance(node.get("tags"), list):
-            changed["tags"] = [normal_tag(tag) if isinstance(tag, str) else tag for tag in node["tags"]]
-        if "requestBody" in node:
-            changed["requestBody"] = narrowed(node["requestBody"])
-        if isinstance(node.get("responses"), dict):
-            changed["responses"] = {status: narrowed(response) for status, response in node["responses"].items()}
-        return changed
-
+def upstream_view(checked: CheckedSpec) -> dict[str, Any]:
+    """The checked spec adjusted as the module docstring says."""
+    spec = checked.document
+    data = spec.data
     result = dict(data)
     if isinstance(data.get("paths"), dict):
-        result["paths"] = {
-            route: {key: operation(value) if key in HTTP_METHODS else value for key, value in item.items()}
-            if isinstance(item, dict)
-            else item
-            for route, item in data["paths"].items()
-        }
+        paths: dict[str, Any] = {}
+        for route, item in data["paths"].items():
+            if not isinstance(item, dict):
+                paths[route] = item
+                continue
+            view: dict[str, Any] = {}
+            for key, value in item.items():
+                if key not in HTTP_METHODS or not isinstance(value, dict):
+                    view[key] = _parameters(spec, value) if key == "parameters" else value
+                elif (route, key) not in checked.omitted:
+                    operation = OperationRef(route, key, value)
+                    view[key] = _operation(checked, operation, checked.bodies.get((route, key)))
+            paths[route] = view
+        result["paths"] = paths
     components = data.get("components")
-    if isinstance(components, dict):
+    if isinstance(components, dict) and isinstance(components.get("responses"), dict):
         result["components"] = {
             **components,
-            **{
-                kind: {name: narrowed(value) for name, value in components[kind].items()}
-                for kind in ("requestBodies", "responses")
-                if isinstance(components.get(kind), dict)
-            },
+            "responses": {name: _response(spec, value) for name, value in components["responses"].items()},
         }
     return result
+
+
+def _operation(checked: CheckedSpec, operation: OperationRef, body: BodyChoice | None) -> dict[str, Any]:
+    spec, node = checked.document, operation.node
+    changed = dict(node)
+    changed["operationId"] = checked.names.of(operation)
+    if isinstance(node.get("tags"), list):
+        changed["tags"] = [normal_tag(tag) if isinstance(tag, str) else tag for tag in node["tags"]]
+    if "requestBody" in node:
+        resolved, _ = spec.deref(node["requestBody"], (*operation.parts, "requestBody"))
+        changed["requestBody"] = _request_body(spec, resolved, body)
+    if isinstance(node.get("responses"), dict):
+        changed["responses"] = {status: _response(spec, response) for status, response in node["responses"].items()}
+    if isinstance(node.get("parameters"), list):
+        changed["parameters"] = _parameters(spec, node["parameters"])
+    return changed
+
+
+def _request_body(spec: SpecDocument, body: Any, choice: BodyChoice | None) -> Any:
+    content = body.get("content") if isinstance(body, dict) else None
+    if choice is None or not isinstance(content, dict):
+        return body
+    media = content[choice.media_type]
+    if choice.kind == "text":
+        schema = media.get("schema") if isinstance(media, dict) else None
+        shown = {"application/json": {"schema": schema if schema is not None else _TEXT["schema"]}}
+    elif choice.kind == "binary":
+        shown = {"application/octet-stream": _BINARY}
+    else:
+        shown = {choice.media_type: media}
+    return {**body, "content": shown}
+
+
+def _response(spec: SpecDocument, response: Any) -> Any:
+    """The response with the one media type the client reads (see the module docstring)."""
+    if isinstance(response, dict) and "$ref" in response:
+        return response  # components/responses are adjusted where they are defined
+    content = response.get("content") if isinstance(response, dict) else None
+    if not isinstance(content, dict) or not content:
+        return response
+    media_types = [str(media) for media in content]
+    first_json = next((media for media in media_types if is_json(media)), None)
+    if first_json is not None:
+        shown = {first_json: content[first_json]}
+    elif any(is_text(media) for media in media_types):
+        shown = {"text/plain": _TEXT}
+    else:
+        shown = {"application/octet-stream": _BINARY}
+    return {**response, "content": shown}
+
+
+def _parameters(spec: SpecDocument, parameters: Any) -> Any:
+    """Parameters, those given as JSON content shown with that content's schema."""
+    if not isinstance(parameters, list):
+        return parameters
+    shown = []
+    for parameter in parameters:
+        resolved = parameter
+        if isinstance(parameter, dict) and "$ref" in parameter:
+            resolved, _ = spec.deref(parameter, ())
+        content = resolved.get("content") if isinstance(resolved, dict) else None
+        if isinstance(content, dict) and content and "schema" not in resolved:
+            media = next(iter(content.values()))
+            schema = media.get("schema") if isinstance(media, dict) else None
+            view = {key: value for key, value in resolved.items() if key != "content"}
+            shown.append({**view, "schema": schema if schema is not None else {}})
+        else:
+            shown.append(parameter)
+    return shown

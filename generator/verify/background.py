@@ -1,7 +1,9 @@
 """The processes that verify a build, started before the generator loads so that they use the other core.
 
-`Background` holds the second build (second_build) and a warmed-up import probe (import_check);
-the command line starts it first thing, and generate / check start their own when not handed one.
+`Background` holds a warmed-up import probe (import_check) and, for `check`, the second build that proves the
+output reproducible (second_build); the command line starts it first thing, and generate / check start
+their own when not handed one. `generate` leaves reproducibility to `check` (which CI runs): a second
+build costs as much as the first.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ __all__ = ["Background"]
 
 
 class Background:
-    def __init__(self, inputs: Inputs) -> None:
-        self.second_build = SecondBuild(inputs)
+    """The verifying processes of one run: an import probe, and for `check` a second build (`reproduce`)."""
+
+    def __init__(self, inputs: Inputs, *, reproduce: bool = True) -> None:
+        self.second_build = SecondBuild(inputs) if reproduce else None
         try:
             self.import_probe = ImportProbe(
                 imported_modules(inputs.runtime, inputs.templates, UPSTREAM_TEMPLATES)
@@ -26,7 +30,8 @@ class Background:
                 else ()
             )
         except BaseException:
-            self.second_build.stop()
+            if self.second_build is not None:
+                self.second_build.stop()
             raise
 
     def stop(self) -> None:
@@ -34,7 +39,8 @@ class Background:
         try:
             self.import_probe.stop()
         finally:
-            self.second_build.stop()
+            if self.second_build is not None:
+                self.second_build.stop()
 
     def __enter__(self) -> Background:
         return self

@@ -53,6 +53,8 @@ class SecondBuild:
             ("--ruff-config", inputs.ruff_config),
         ):
             command += [option, str(path.resolve())]
+        if inputs.strict:
+            command.append("--strict")
         self._process = subprocess.Popen(
             command,
             cwd=_PACKAGE_ROOT,
@@ -122,9 +124,15 @@ def _worker(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator.verify.second_build")
     for option in ("--spec", "--templates", "--runtime", "--config", "--ruff-config", "--output"):
         parser.add_argument(option, type=Path, required=True)
+    parser.add_argument("--strict", action="store_true")
     args = parser.parse_args(argv)
     inputs = Inputs(
-        spec=args.spec, templates=args.templates, runtime=args.runtime, config=args.config, ruff_config=args.ruff_config
+        spec=args.spec,
+        templates=args.templates,
+        runtime=args.runtime,
+        config=args.config,
+        ruff_config=args.ruff_config,
+        strict=args.strict,
     )
     try:
         build_tree(inputs, args.output)

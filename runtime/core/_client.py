@@ -18,7 +18,7 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from types import MappingProxyType, TracebackType
@@ -41,7 +41,9 @@ from ._public import publish
 from ._ratelimit import RateLimiter
 from ._retry import RetryPolicy, RetryWait, is_retryable
 from ._secrets import Secret
+from ._security import Applied, Credential, SecurityScheme, apply, hold
 from ._urls import check_base_url, resolve_token_url
+from ._wire import Param, cookie_header, header_values, query_pairs
 
 if TYPE_CHECKING:
     import asyncio
@@ -82,13 +84,33 @@ class ClientOptions(TypedDict, total=False):
 
 @dataclass(frozen=True)
 class ApiRequest:
-    """One call as a generated endpoint module describes it."""
+    """One call as a generated endpoint module describes it.
+
+    Attributes:
+        url: The path with its parameters written in (`expand_path`), relative to the base URL.
+        query, headers, cookies: The parameters of each location, with JSON-ready values (see `_wire`).
+        json: A JSON body (None: no JSON body).
+        content: A body already encoded (a form, text or bytes), sent with `content_type`.
+        files: A multipart/form-data body: (field name, (file name, content, media type)) parts.
+        content_type: The body's media type when it is not what httpx writes (`application/problem+json`).
+        security: The alternatives of security schemes the spec allows (each a tuple of scheme names,
+            all needed; an empty one means no credentials); None sends the client's token, if any.
+        accept: The Accept header, when the operation answers with something other than JSON.
+        retry_safe: Whether resending after a failure is harmless.
+    """
 
     operation_id: str
     method: str
     url: str
-    params: Mapping[str, Any] | None = None
+    query: Sequence[Param] = ()
+    headers: Sequence[Param] = ()
+    cookies: Sequence[Param] = ()
     json: Any = None
+    content: bytes | None = None
+    files: Sequence[tuple[str, Any]] | None = None
+    content_type: str | None = None
+    security: Sequence[Sequence[str]] | None = None
+    accept: str | None = None
     retry_safe: bool = True
 
 
@@ -126,6 +148,9 @@ class Client:
             (default `DEFAULT_RATE_LIMIT`), or a `RateLimiter` to share between clients using one
             token; None sends unthrottled.
         httpx_args: Extra keyword arguments for the underlying httpx clients.
+        credentials: A credential for each security scheme of the spec that uses one, by scheme name
+            (`SECURITY_SCHEMES`): an API key or token as a string, HTTP basic as (username, password).
+            The generated client takes them as keyword arguments named after the schemes.
 
     Use it as a context manager (``with`` or ``async with``) or call `close` / `aclose`.
     """
@@ -134,8 +159,10 @@ class Client:
     DEFAULT_BASE_URL: ClassVar[str | None] = None
     #: The token URL of the spec's OAuth 2 client-credentials flow.
     TOKEN_URL: ClassVar[str | None] = None
-    #: Whether the spec declares any security: without it a client needs no credentials.
+    #: Whether every operation of the spec needs credentials: then a client without any is refused.
     REQUIRES_AUTH: ClassVar[bool] = True
+    #: The spec's security schemes, by name (see `credentials`).
+    SECURITY_SCHEMES: ClassVar[Mapping[str, SecurityScheme]] = MappingProxyType({})
     DEFAULT_RATE_LIMIT: ClassVar[int | None] = None
     USER_AGENT: ClassVar[str] = "openapi-client-python"
     #: Environment variables `from_env` reads, by keyword argument (client_id, client_secret, ...).
@@ -154,6 +181,7 @@ class Client:
         retry: RetryPolicy | None = None,
         rate_limit: int | RateLimiter | Literal[_Default.RATE_LIMIT] | None = _DEFAULT_RATE_LIMIT,
         httpx_args: Mapping[str, Any] | None = None,
+        credentials: Mapping[str, Credential | None] | None = None,
     ) -> None:
         url = base_url or self.DEFAULT_BASE_URL
         if not url:
@@ -172,16 +200,27 @@ class Client:
         elif client_id and client_secret:
             url = check_base_url(token_url) if token_url else self._token_url()
             self.auth = ClientCredentials(client_id, client_secret, url)
-        elif not self.REQUIRES_AUTH:
+        elif not self.REQUIRES_AUTH or (credentials and any(value is not None for value in credentials.values())):
             self.auth = Anonymous()
         else:
-            raise ConfigurationError("give client_id and client_secret, access_token or auth")
+            raise ConfigurationError(f"give {self._credential_options()}")
+        self._credentials = hold(self.SECURITY_SCHEMES, credentials or {})
         self._lock = threading.Lock()
         self._http: httpx.Client | None = None
         # An httpx.AsyncClient belongs to one event loop: one per loop, dropped with the loop.
         self._async_http: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
             weakref.WeakKeyDictionary()
         )
+
+    @classmethod
+    def _credential_options(cls) -> str:
+        """The ways to give this client credentials, for an error message."""
+        schemes = cls.SECURITY_SCHEMES
+        own = [f"{name}= ({scheme.describe()})" for name, scheme in schemes.items() if not scheme.bearer]
+        own += [f"{name}= ({scheme.describe()})" for name, scheme in schemes.items() if scheme.kind == "bearer"]
+        if not schemes or any(scheme.bearer for scheme in schemes.values()):
+            own.append("client_id and client_secret, access_token or auth")
+        return ", or ".join(own)
 
     def _token_url(self) -> str:
         """Where client credentials are exchanged for a token (see `resolve_token_url`)."""
@@ -209,7 +248,9 @@ class Client:
             if value and key not in overrides:
                 settings[key] = value
         settings.update(overrides)
-        if cls.REQUIRES_AUTH and not (settings.get("access_token") or settings.get("auth")):
+        # Any credential besides client credentials (a token, an API key: the generated client's own arguments).
+        other = set(settings) - {"base_url", "region", "client_id", "client_secret"}
+        if cls.REQUIRES_AUTH and not any(settings.get(key) for key in other):
             for key in ("client_id", "client_secret"):
                 if not settings.get(key):
                     name = cls.ENVIRONMENT.get(key)
@@ -360,17 +401,27 @@ class Client:
 
                 await asyncio.sleep(delay)
 
+    def _security(self, request: ApiRequest) -> Applied:
+        """The credentials `request` carries (see `_security`); ConfigurationError when none the spec allows are held."""
+        if request.security is None:
+            return Applied(uses_token=True)
+        has_token = not isinstance(self.auth, Anonymous)
+        return apply(request.operation_id, request.security, self.SECURITY_SCHEMES, self._credentials, has_token)
+
     def _attempt(self, request: ApiRequest, timeout: httpx.Timeout) -> httpx.Response:
         http = self._sync_http()
         started = time.perf_counter()
-        with _fetching_token(request):
-            token = self.auth.token(http)
+        applied = self._security(request)
+        token = None
+        if applied.uses_token:
+            with _fetching_token(request):
+                token = self.auth.token(http)
         for renewal in range(_RENEWALS + 1):
             self._throttle(request)
-            built = _build(http, request, token, timeout)
+            built = _build(http, request, applied, token, timeout)
             with _sending(request, started):
                 response = http.send(built)
-            if not self._renew_after(request, response, renewal):
+            if not self._renew_after(request, response, renewal, applied):
                 break
             self.auth.invalidate(token)
             response.close()
@@ -381,14 +432,17 @@ class Client:
     async def _aattempt(self, request: ApiRequest, timeout: httpx.Timeout) -> httpx.Response:
         http = self._async_http_client()
         started = time.perf_counter()
-        with _fetching_token(request):
-            token = await self.auth.atoken(http)
+        applied = self._security(request)
+        token = None
+        if applied.uses_token:
+            with _fetching_token(request):
+                token = await self.auth.atoken(http)
         for renewal in range(_RENEWALS + 1):
             await self._athrottle(request)
-            built = _build(http, request, token, timeout)
+            built = _build(http, request, applied, token, timeout)
             with _sending(request, started):
                 response = await http.send(built)
-            if not self._renew_after(request, response, renewal):
+            if not self._renew_after(request, response, renewal, applied):
                 break
             self.auth.invalidate(token)
             await response.aclose()
@@ -396,9 +450,9 @@ class Client:
                 token = await self.auth.atoken(http)
         return self._check(request, response, started)
 
-    def _renew_after(self, request: ApiRequest, response: httpx.Response, renewals: int) -> bool:
+    def _renew_after(self, request: ApiRequest, response: httpx.Response, renewals: int, applied: Applied) -> bool:
         """Whether a 401 calls for another token: a renewable one, at most `_RENEWALS` times a call."""
-        if response.status_code != 401 or not self.auth.renewable or renewals >= _RENEWALS:
+        if response.status_code != 401 or not applied.uses_token or not self.auth.renewable or renewals >= _RENEWALS:
             return False
         logger.info("%s: token refused (401); renewing it (%d of %d)", request.operation_id, renewals + 1, _RENEWALS)
         return True
@@ -423,23 +477,46 @@ class Client:
         return response
 
 
-def _httpx_request(request: ApiRequest, token: Secret | None, timeout: httpx.Timeout) -> dict[str, Any]:
+def _httpx_request(
+    request: ApiRequest, applied: Applied, token: Secret | None, timeout: httpx.Timeout
+) -> dict[str, Any]:
     args: dict[str, Any] = {"method": request.method, "url": request.url, "timeout": timeout}
+    headers = header_values(request.headers) if request.headers else {}
+    headers.update(applied.headers)
     if token is not None:
-        args["headers"] = {"Authorization": "Bearer " + token.reveal()}
-    if request.params:
-        args["params"] = request.params
+        headers["Authorization"] = "Bearer " + token.reveal()
+    crumbs = [cookie_header(request.cookies) if request.cookies else None, *applied.cookies]
+    if any(crumbs):
+        headers["Cookie"] = "; ".join(crumb for crumb in crumbs if crumb)
+    query = query_pairs(request.query) if request.query else []
+    query += applied.query
+    if query:
+        args["params"] = query
     if request.json is not None:
         args["json"] = request.json
+    elif request.content is not None:
+        args["content"] = request.content
+    elif request.files is not None:
+        args["files"] = list(request.files)
+    if request.accept is not None:
+        headers["Accept"] = request.accept
+    if request.content_type is not None and request.files is None:
+        headers["Content-Type"] = request.content_type
+    if headers:
+        args["headers"] = headers
     return args
 
 
 def _build(
-    http: httpx.Client | httpx.AsyncClient, request: ApiRequest, token: Secret | None, timeout: httpx.Timeout
+    http: httpx.Client | httpx.AsyncClient,
+    request: ApiRequest,
+    applied: Applied,
+    token: Secret | None,
+    timeout: httpx.Timeout,
 ) -> httpx.Request:
     """The httpx request; ConfigurationError when the arguments cannot make one (nothing was sent)."""
     try:
-        return http.build_request(**_httpx_request(request, token, timeout))
+        return http.build_request(**_httpx_request(request, applied, token, timeout))
     except (httpx.InvalidURL, TypeError, ValueError) as error:  # a bad URL, parameter or JSON value (NaN)
         raise ConfigurationError(f"{request.operation_id}: cannot build the request: {error}") from error
 

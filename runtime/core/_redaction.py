@@ -70,6 +70,26 @@ _CREDENTIAL_KEY: Final = re.compile(
 )
 
 
+# Names a spec gives its API keys (`X-Api-Key`), redacted as the credential keys above are.
+_spec_keys: set[str] = set()
+_spec_key_pattern: re.Pattern[str] | None = None
+
+
+def watch_key(name: str) -> None:
+    """Makes `redact` remove the value assigned to `name` (an API key's header, query or cookie name)."""
+    global _spec_key_pattern
+    with _live_lock:
+        if name in _spec_keys:
+            return
+        _spec_keys.add(name)
+        names = "|".join(sorted((re.escape(key) for key in _spec_keys), key=len, reverse=True))
+        _spec_key_pattern = re.compile(
+            rf"(?P<key>[\"']?(?<![\w-])(?:{names})(?![\w-]))(?P<sep>\\?[\"']?\s*[:=]\s*\\?[\"']?)"
+            r"(?P<value>[^\s\"'&,;<>\\}\]]+)",
+            re.I,
+        )
+
+
 def redact(text: str) -> str:
     """`text` with every credential it holds replaced by ``<redacted>``."""
     if not text:
@@ -80,7 +100,11 @@ def redact(text: str) -> str:
     if "://" in text:
         text = _USERINFO.sub(rf"\g<scheme>{REDACTED}@", text)
     text = _AUTH_SCHEME.sub(_credentials_after_scheme, text)
-    return _CREDENTIAL_KEY.sub(_credentials_after_key, text)
+    text = _CREDENTIAL_KEY.sub(_credentials_after_key, text)
+    pattern = _spec_key_pattern
+    if pattern is not None:
+        text = pattern.sub(lambda match: match["key"] + match["sep"] + REDACTED, text)
+    return text
 
 
 def _credentials_after_key(match: re.Match[str]) -> str:

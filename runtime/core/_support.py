@@ -26,7 +26,9 @@ from ._enums import unknown_member
 from ._errors import DecodingError, http_status
 from ._models import MapModel, Model, OpenModel
 from ._paging import AsyncCursorPages, AsyncNumberedPages, CursorPages, NumberedPages, first_page
+from ._security import SecurityScheme
 from ._waiter import WaitPolicy, wait_for_state, wait_for_state_async
+from ._wire import Param, expand_path, file_content, form_body, multipart_parts
 
 __all__ = [
     "ApiRequest",
@@ -38,7 +40,9 @@ __all__ = [
     "Model",
     "NumberedPages",
     "OpenModel",
+    "Param",
     "RequestOptions",
+    "SecurityScheme",
     "WaitPolicy",
     "check_bool",
     "check_bool_list",
@@ -52,9 +56,13 @@ __all__ = [
     "decode_data",
     "decode_json",
     "decode_response",
+    "expand_path",
+    "file_content",
     "first_page",
+    "form_body",
     "format_datetime",
     "http_status",
+    "multipart_parts",
     "parse_json",
     "require_field",
     "unexpected_status",

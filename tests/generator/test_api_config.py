@@ -14,6 +14,7 @@ from generator import settings
 from generator.errors import GenerationError
 from generator.inputs.api_config import ApiConfig, load_api_config
 from generator.inputs.imports import package_dependencies
+from generator.notices import Notices
 from generator.spec import load_spec
 
 
@@ -94,11 +95,26 @@ def test_a_config_value_that_cannot_be_installed_or_imported_is_refused(
     assert expected in message, message
 
 
-def test_a_version_from_the_spec_that_pip_refuses_names_the_spec_line_and_the_remedy(tmp_path: Path) -> None:
-    spec = _spec(tmp_path, version="2023-10-16")
-    message = _refused(spec)
-    assert message.startswith(f"{spec}:4: at /info/version: "), message
-    assert "set version in widgets.toml" in message, message
+@pytest.mark.parametrize(
+    ("written", "nearest"),
+    [("2023-10-16", "2023.10.16"), ("1.0.27-SNAPSHOT", "1.0.27.dev0"), ("4.0.0-M1", "4.0.0"), ("latest", "0.1.0"),
+     ("2.1-beta-SNAPSHOT", "2.1b0"), ("3.2.1.final", "3.2.1")],
+)  # fmt: skip
+def test_a_version_from_the_spec_that_pip_refuses_becomes_the_nearest_with_a_notice(
+    tmp_path: Path, written: str, nearest: str
+) -> None:
+    spec = _spec(tmp_path, version=written)
+    notices = Notices()
+    config = load_api_config(load_spec(spec), notices)
+    assert config.version == nearest
+    [said] = [str(notice) for notice in notices.items]
+    assert said.startswith(f"notice: {spec}:4: at /info/version: version {written!r} is not one pip reads"), said
+    assert f"the package is version {nearest} (set version in widgets.toml" in said, said
+
+
+def test_a_version_the_config_gives_must_be_valid(tmp_path: Path) -> None:
+    spec = _spec(tmp_path, config='version = "2023-10-16"\n')
+    assert "version '2023-10-16' is not a PEP 440 version" in _refused(spec)
 
 
 @pytest.mark.parametrize(("version", "kept"), [("v2", "v2"), ("1.0.0-beta.1", "1.0.0-beta.1"), ("2.0", "2.0")])

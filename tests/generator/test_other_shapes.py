@@ -110,7 +110,7 @@ ended = end_session.sync(client=client)
 print(json.dumps({{
     "tree": [tree.name, [child.name for child in tree.children]],
     "replaced": replaced, "detailed": [detailed.status_code, detailed.parsed],
-    "health": health, "logo": [type(logo).__name__, logo.payload.read().hex()],
+    "health": health, "logo": [type(logo).__name__, logo.hex()],
     "ended": [type(ended).__name__, ended.id],
 }}))
 """
@@ -130,7 +130,7 @@ def test_each_kind_of_response_is_read_as_it_is_sent(shapes: Path, server: Scrip
         "replaced": None,
         "detailed": [204, None],
         "health": "OK",
-        "logo": ["File", "89504e4700"],
+        "logo": ["bytes", "89504e4700"],
         "ended": ["Base", "session-1"],
     }
     put = server.requests_to("/trees/oak", "PUT")[0]

@@ -1,7 +1,8 @@
-"""generator.inputs.runtime_support: a spec asking for what the runtime core cannot send is refused at its place.
+"""generator.inputs.runtime_support: what each operation sends, and the operations left out because the runtime
+core cannot send what they need.
 
-Without the check these generated a client that imported and type-checked, and then silently left a
-header parameter out, sent a file upload as JSON, or sent an API key as a bearer token.
+An operation the core cannot serve is left out with a warning at its place (never generated into a function that
+silently drops a parameter, sends a file as JSON or an API key as a bearer token); --strict refuses it instead.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import yaml
 
 from generator.errors import GenerationError
 from generator.inputs.runtime_support import is_json
-from generator.inputs.spec_check import check_spec
+from generator.inputs.spec_check import CheckedSpec, check_spec
+from generator.notices import Notices
 
 BASE: dict[str, Any] = {
     "openapi": "3.1.0",
@@ -42,16 +44,22 @@ BASE: dict[str, Any] = {
 }
 
 
-def _check(tmp_path: Path, edit: Any) -> str | None:
+def _write(tmp_path: Path, edit: Any) -> Path:
     spec = copy.deepcopy(BASE)
     edit(spec)
     path = tmp_path / "pets.yaml"
     path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _check(tmp_path: Path, edit: Any, *, strict: bool = False) -> tuple[CheckedSpec | None, list[str]]:
+    """The checked spec (None when refused) and what was said: each notice and warning, or the error's lines."""
+    notices = Notices(strict=strict)
     try:
-        check_spec(path)
+        checked = check_spec(_write(tmp_path, edit), notices=notices)
     except GenerationError as error:
-        return str(error)
-    return None
+        return None, str(error).splitlines()
+    return checked, [str(notice) for notice in notices.items]
 
 
 def _operation(spec: dict[str, Any]) -> dict[str, Any]:
@@ -63,92 +71,132 @@ def _line(tmp_path: Path, needle: str) -> int:
     return next(i for i, line in enumerate((tmp_path / "pets.yaml").read_text().splitlines(), 1) if needle in line)
 
 
+KEY = ("/pets/{petId}", "post")
+
+
 @pytest.mark.parametrize("where", ["header", "cookie"])
-def test_a_header_or_cookie_parameter_is_refused(tmp_path: Path, where: str) -> None:
+def test_header_and_cookie_parameters_are_sent(tmp_path: Path, where: str) -> None:
     def edit(spec: dict[str, Any]) -> None:
         _operation(spec)["parameters"] = [{"name": "X-Trace", "in": where, "schema": {"type": "string"}}]
 
-    message = _check(tmp_path, edit)
-    assert message == (
-        f"{tmp_path / 'pets.yaml'}:{_line(tmp_path, '- name: X-Trace')}: at /paths/~1pets~1{{petId}}/post/parameters/0: "
-        f"{where} parameter 'X-Trace' cannot be sent: the runtime core sends path and query parameters, a JSON body "
-        "and a bearer token, so updatePet would silently leave it out"
-    ), message
-
-
-def test_a_path_level_header_parameter_is_refused_where_it_is_written(tmp_path: Path) -> None:
-    def edit(spec: dict[str, Any]) -> None:
-        spec["paths"]["/pets/{petId}"]["parameters"].append({"name": "X-Tenant", "in": "header", "schema": {}})
-
-    message = _check(tmp_path, edit)
-    assert message is not None and "at /paths/~1pets~1{petId}/parameters/1: header parameter 'X-Tenant'" in message
+    checked, said = _check(tmp_path, edit)
+    assert checked is not None and KEY not in checked.omitted and not said, said
 
 
 @pytest.mark.parametrize(
-    "media", ["multipart/form-data", "application/octet-stream", "application/x-www-form-urlencoded"]
-)
-def test_a_body_without_a_json_form_is_refused(tmp_path: Path, media: str) -> None:
+    ("content", "chosen", "kind"),
+    [
+        ({"application/xml": {"schema": {"type": "object"}}, "application/json": {"schema": {"type": "object"}}},
+         "application/json", "json"),
+        ({"multipart/form-data": {"schema": {"type": "object"}}}, "multipart/form-data", "multipart"),
+        ({"application/x-www-form-urlencoded": {"schema": {"type": "object"}}},
+         "application/x-www-form-urlencoded", "form"),
+        ({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+         "application/octet-stream", "binary"),
+        ({"image/png": {}}, "image/png", "binary"),
+        ({"text/plain": {"schema": {"type": "string"}}, "application/octet-stream": {}}, "text/plain", "text"),
+        ({"application/vnd.api+json": {"schema": {"type": "object"}}}, "application/vnd.api+json", "json"),
+    ],
+)  # fmt: skip
+def test_the_body_media_type_the_client_sends(tmp_path: Path, content: dict[str, Any], chosen: str, kind: str) -> None:
     def edit(spec: dict[str, Any]) -> None:
-        _operation(spec)["requestBody"] = {"content": {media: {"schema": {"type": "string", "format": "binary"}}}}
+        _operation(spec)["requestBody"] = {"content": content}
 
-    message = _check(tmp_path, edit)
-    assert message is not None, media
+    checked, said = _check(tmp_path, edit)
+    assert checked is not None, said
+    body = checked.bodies[KEY]
+    assert (body.media_type, body.kind) == (chosen, kind)
+
+
+def test_a_body_the_client_cannot_write_leaves_the_operation_out_with_a_warning(tmp_path: Path) -> None:
+    def edit(spec: dict[str, Any]) -> None:
+        _operation(spec)["requestBody"] = {"content": {"application/xml": {"schema": {"type": "object"}}}}
+
+    checked, said = _check(tmp_path, edit)
+    assert checked is not None and KEY in checked.omitted
+    assert said == [
+        f"warning: {tmp_path / 'pets.yaml'}:{_line(tmp_path, 'application/xml:') - 1}: at "
+        "/paths/~1pets~1{petId}/post/requestBody/content: POST /pets/{petId} is left out: a request body of type "
+        "application/xml whose schema the client cannot write in that format"
+    ], said
+
+
+def test_strict_refuses_what_would_be_left_out(tmp_path: Path) -> None:
+    def edit(spec: dict[str, Any]) -> None:
+        _operation(spec)["requestBody"] = {"content": {"application/xml": {"schema": {"type": "object"}}}}
+
+    checked, said = _check(tmp_path, edit, strict=True)
+    assert checked is None
+    assert len(said) == 1 and said[0].endswith("cannot write in that format (--strict refuses it)"), said
     assert (
-        f"at /paths/~1pets~1{{petId}}/post/requestBody/content: a request body of type {media} cannot be sent"
-        in message
+        f"pets.yaml:{_line(tmp_path, 'application/xml:') - 1}: at /paths/~1pets~1{{petId}}/post/requestBody" in said[0]
     )
 
 
-def test_a_body_that_also_offers_json_passes(tmp_path: Path) -> None:
-    def edit(spec: dict[str, Any]) -> None:
-        _operation(spec)["requestBody"]["content"]["application/xml"] = {"schema": {"type": "object"}}
-
-    assert _check(tmp_path, edit) is None
-
-
 @pytest.mark.parametrize(
-    ("security", "passes"),
+    ("security", "served"),
     [
         ([{"oauth": []}], True),
         ([{"bearer": []}], True),
-        ([{"key": []}, {"bearer": []}], True),  # an alternative the core can send
-        ([{}, {"key": []}], True),  # authentication is optional
-        ([{"key": []}], False),
-        ([{"basic": []}], False),
-        ([{"oauth": [], "key": []}], False),  # both at once
+        ([{"key": []}], True),
+        ([{"basic": []}], True),
+        ([{"oauth": [], "key": []}], True),  # both at once
+        ([{}, {"tls": []}], True),  # authentication is optional
+        ([{"tls": []}, {"key": []}], True),  # an alternative the core can send
+        ([{"tls": []}], False),
+        ([{"digest": []}], False),
+        ([{"digest": [], "key": []}], False),  # the one alternative needs both
     ],
 )
-def test_security_needs_one_requirement_a_bearer_token_meets(
-    tmp_path: Path, security: list[dict[str, list[str]]], passes: bool
+def test_security_needs_one_alternative_the_core_can_send(
+    tmp_path: Path, security: list[dict[str, list[str]]], served: bool
 ) -> None:
     def edit(spec: dict[str, Any]) -> None:
+        spec["components"]["securitySchemes"]["tls"] = {"type": "mutualTLS"}
+        spec["components"]["securitySchemes"]["digest"] = {"type": "http", "scheme": "digest"}
         _operation(spec)["security"] = security
 
-    message = _check(tmp_path, edit)
-    if passes:
-        assert message is None, message
-    else:
-        assert message is not None
-        assert "at /paths/~1pets~1{petId}/post/security: every security requirement needs" in message, message
-        assert "which the runtime core cannot send: it authenticates with a bearer token only" in message
+    checked, said = _check(tmp_path, edit)
+    assert checked is not None
+    assert (KEY not in checked.omitted) is served, said
+    if not served:
+        assert len(said) == 1 and "at /paths/~1pets~1{petId}/post/security: POST /pets/{petId} is left out" in said[0]
+        assert "which the runtime core cannot send" in said[0], said
 
 
-def test_an_api_key_for_the_whole_spec_is_named_once_at_the_root(tmp_path: Path) -> None:
+def test_security_for_the_whole_spec_is_named_at_the_root(tmp_path: Path) -> None:
     def edit(spec: dict[str, Any]) -> None:
-        spec["security"] = [{"key": []}]
+        spec["components"]["securitySchemes"]["tls"] = {"type": "mutualTLS"}
+        spec["security"] = [{"tls": []}]
 
-    message = _check(tmp_path, edit)
-    assert message is not None and len(message.splitlines()) == 1, message
-    assert "at /security: every security requirement needs 'key' (an API key in the header 'X-Api-Key')" in message
+    checked, said = _check(tmp_path, edit)
+    assert checked is not None and KEY in checked.omitted
+    assert (
+        len(said) == 1
+        and "at /security: POST /pets/{petId} is left out: every security requirement needs 'tls'" in said[0]
+    )
 
 
-def test_an_undefined_security_scheme_is_named(tmp_path: Path) -> None:
+def test_an_undefined_security_scheme_cannot_be_met(tmp_path: Path) -> None:
     def edit(spec: dict[str, Any]) -> None:
         _operation(spec)["security"] = [{"petstore_auth": []}]
 
-    message = _check(tmp_path, edit)
-    assert message is not None
-    assert "names the security scheme 'petstore_auth', which components/securitySchemes does not define" in message
+    checked, said = _check(tmp_path, edit)
+    assert checked is not None and KEY in checked.omitted
+    assert (
+        len(said) == 1
+        and (
+            "at /paths/~1pets~1{petId}/post/security: POST /pets/{petId} is left out: every security requirement needs "
+            "'petstore_auth' (not defined in components/securitySchemes)"
+        )
+        in said[0]
+    ), said
+
+    def with_another(spec: dict[str, Any]) -> None:
+        _operation(spec)["security"] = [{"petstore_auth": []}, {"key": []}]
+
+    checked, said = _check(tmp_path, with_another)
+    assert checked is not None and KEY not in checked.omitted and not said, said
 
 
 @pytest.mark.parametrize(
@@ -161,36 +209,36 @@ def test_json_media_types(media: str, json: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("schema", "kind"),
+    "schema",
     [
-        ({"type": "object", "properties": {"a": {"type": "string"}}}, "an object"),
-        ({"type": "array", "items": {"$ref": "#/components/schemas/Tag"}}, "an array of objects"),
-        ({"additionalProperties": {"type": "string"}}, "an object"),
+        {"type": "object", "properties": {"a": {"type": "string"}}},
+        {"additionalProperties": {"type": "string"}},
+        {"type": "array", "items": {"type": "string"}},
+        {"type": "integer"},
     ],
 )
-def test_a_query_parameter_of_objects_is_refused_at_its_schema(
-    tmp_path: Path, schema: dict[str, Any], kind: str
-) -> None:
+def test_query_parameters_of_values_objects_and_arrays_are_sent(tmp_path: Path, schema: dict[str, Any]) -> None:
+    def edit(spec: dict[str, Any]) -> None:
+        _operation(spec)["parameters"] = [{"name": "tags", "in": "query", "schema": schema, "style": "form"}]
+
+    checked, said = _check(tmp_path, edit)
+    assert checked is not None and KEY not in checked.omitted and not said, said
+
+
+def test_an_array_of_objects_has_no_serialisation_and_leaves_the_operation_out(tmp_path: Path) -> None:
     def edit(spec: dict[str, Any]) -> None:
         spec["components"]["schemas"] = {"Tag": {"type": "object", "properties": {"name": {"type": "string"}}}}
-        _operation(spec)["parameters"] = [{"name": "tags", "in": "query", "schema": schema}]
-
-    message = _check(tmp_path, edit)
-    assert (
-        message is not None
-        and (
-            f"at /paths/~1pets~1{{petId}}/post/parameters/0/schema: query parameter 'tags' is {kind}, which cannot be "
-            "sent: the runtime core sends a parameter as a string, number or boolean, or an array of them"
-        )
-        in message
-    ), message
-
-
-def test_query_parameters_of_values_and_arrays_of_values_pass(tmp_path: Path) -> None:
-    def edit(spec: dict[str, Any]) -> None:
         _operation(spec)["parameters"] = [
-            {"name": "names", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
-            {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+            {"name": "tags", "in": "query", "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Tag"}}}
         ]
 
-    assert _check(tmp_path, edit) is None
+    checked, said = _check(tmp_path, edit)
+    assert checked is not None and KEY in checked.omitted
+    assert (
+        len(said) == 1
+        and (
+            "at /paths/~1pets~1{petId}/post/parameters/0/schema: POST /pets/{petId} is left out: query parameter 'tags' "
+            "is an array of objects, which OpenAPI gives no way to serialise"
+        )
+        in said[0]
+    ), said

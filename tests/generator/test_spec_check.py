@@ -13,10 +13,11 @@ import pytest
 from generator import settings
 from generator.errors import GenerationError
 from generator.inputs.extensions import CursorPaging, PageNumberPaging
-from generator.inputs.spec_check import check_spec
+from generator.inputs.spec_check import CheckedSpec, check_spec
+from generator.notices import Notices
 
 SPEC_TEXT = settings.SPEC_FILE.read_text(encoding="utf-8")
-RESULTS = "getAuditsQueryTransactionIdResults"
+RESULTS = "get_audits_query_transaction_id_results"
 
 
 def _check(tmp_path: Path, text: str) -> None:
@@ -55,10 +56,10 @@ def _line_of(text: str, needle: str, occurrence: int = 1) -> int:
 def test_the_real_spec_passes_with_its_extensions_read() -> None:
     checked = check_spec(settings.SPEC_FILE)
     assert isinstance(checked.extensions[RESULTS].pagination, CursorPaging)
-    assert isinstance(checked.extensions["postAuditsQueryRealtime"].pagination, PageNumberPaging)
-    waiter = checked.extensions["postAuditsQuery"].waiter
-    assert waiter is not None and waiter.status_operation == "getAuditsQueryTransactionId"
-    assert checked.extensions["postAuditsQuery"].retry.safe
+    assert isinstance(checked.extensions["post_audits_query_realtime"].pagination, PageNumberPaging)
+    waiter = checked.extensions["post_audits_query"].waiter
+    assert waiter is not None and waiter.status_operation == "get_audits_query_transaction_id"
+    assert checked.extensions["post_audits_query"].retry.safe
     assert all(extensions.retry.reason for extensions in checked.extensions.values())
 
 
@@ -69,14 +70,8 @@ def test_the_real_spec_passes_with_its_extensions_read() -> None:
          "operationId: get_audits_query_realtime_servicemapping",
          "operationId 'get_audits_query_realtime_servicemapping' becomes module "
          "'get_audits_query_realtime_servicemapping', as does 'getAuditsQueryRealtimeServicemapping' (first at line"),
-        ("operationId: getAuditsQueryServicemapping", "operationId: __init__", "operationId: __init__",
-         "operationId '__init__' must start with a letter"),
-        ("operationId: getAuditsQueryServicemapping", "operationId: 'get\"Mapping'", "operationId: 'get",
-         "must start with a letter and hold only letters, digits"),
         ("operationId: getAuditsQueryServicemapping", "operationId: [a, b]", "operationId: [a, b]",
          "operationId must be a string, not list"),
-        ("operationId: getAuditsQueryServicemapping", "operationId: class", "operationId: class",
-         "operationId 'class' is not usable as a module name"),
     ],
 )  # fmt: skip
 def test_operation_ids_must_make_usable_unique_module_names(
@@ -117,7 +112,7 @@ def test_operation_ids_must_make_usable_unique_module_names(
         ("        success: [Succeeded]\n", "        success: Succeeded\n", "success: Succeeded",
          "x-waiter.success must be a list, not str"),
         ("        failure: [Failed, Cancelled]\n", "", "x-waiter:", "x-waiter needs 'failure'"),
-        ("      x-waiter:\n", "      x-waiter: yes\n      x-unused:\n", "x-unused", "unknown extension 'x-unused'"),
+        ("      x-waiter:\n", "      x-waiter: yes\n      x-waiterr:\n", "x-waiterr", "unknown extension 'x-waiterr': did you mean 'x-waiter'?"),
         ("      x-waiter:\n        statusOperation: getAuditsQueryTransactionId\n        idField: id\n"
          "        idParameter: transactionId\n        stateField: state\n        success: [Succeeded]\n"
          "        failure: [Failed, Cancelled]\n        pending: [Queued, Running]\n",
@@ -129,7 +124,7 @@ def test_operation_ids_must_make_usable_unique_module_names(
          "x-retry-safe.safe must be a bool, not str"),
         ("      x-retry-safe:\n        safe: true\n        reason: >-\n          Creating",
          "      x-paginate: {}\n      x-retry-safe:\n        safe: true\n        reason: >-\n          Creating",
-         "x-paginate", "unknown extension 'x-paginate'"),
+         "x-paginate", "unknown extension 'x-paginate': did you mean 'x-pagination'?"),
     ],
 )  # fmt: skip
 def test_extensions_are_checked_against_their_schema_and_the_spec(
@@ -158,12 +153,92 @@ def test_a_required_property_must_be_defined(tmp_path: Path) -> None:
     assert "/components/schemas/AuditQueryRequest/required/1" in message
 
 
-def test_properties_that_become_one_attribute_are_refused(tmp_path: Path) -> None:
+def test_properties_that_become_one_attribute_keep_their_names_when_they_can(tmp_path: Path) -> None:
+    # openapi-python-client keeps both as written (page_size, pageSize) when both are identifiers.
     text = _mutated(
         "        pageSize:\n          type: integer\n",
         "        page_size: {type: string}\n        pageSize:\n          type: integer\n",
     )
-    assert "properties 'page_size' and 'pageSize' both become the attribute 'page_size'" in _message(tmp_path, text)
+    _check(tmp_path, text)
+    text = _mutated(
+        "        pageSize:\n          type: integer\n",
+        "        page-size: {type: string}\n        pageSize:\n          type: integer\n",
+    )
+    assert "properties 'page-size' and 'pageSize' both become the attribute 'page_size'" in _message(tmp_path, text)
+
+
+def test_a_duplicate_operation_id_is_refused_at_the_second(tmp_path: Path) -> None:
+    text = _mutated("operationId: getAuditsQueryServicemapping", "operationId: getAuditsQueryRealtimeServicemapping")
+    message = _message(tmp_path, text)
+    lines = [
+        i + 1 for i, line in enumerate(text.splitlines()) if "operationId: getAuditsQueryRealtimeServicemapping" in line
+    ]
+    assert f"spec.yaml:{max(lines)}:" in message and f"(first at line {min(lines)}," in message, message
+    assert "duplicate operationId 'getAuditsQueryRealtimeServicemapping'" in message, message
+
+
+@pytest.mark.parametrize("foreign", ["x-swagger-router-controller", "x-amazon-apigateway-integration", "x-codegen"])
+def test_extensions_of_other_tools_are_ignored(tmp_path: Path, foreign: str) -> None:
+    text = _mutated("      x-waiter:\n", f"      {foreign}: {{anything: [1, 2]}}\n      x-waiter:\n")
+    _check(tmp_path, text)
+
+
+def _said(tmp_path: Path, text: str) -> tuple[CheckedSpec, list[str]]:
+    path = tmp_path / "spec.yaml"
+    path.write_text(text, encoding="utf-8")
+    notices = Notices()
+    return check_spec(path, notices=notices), [str(notice) for notice in notices.items]
+
+
+@pytest.mark.parametrize(
+    ("written", "named", "why"),
+    [
+        ("__init__", "get_api_v2_audits_query_servicemapping",
+         "operationId '__init__' makes no usable module name; derived from the method and path instead"),
+        ("'get\"Mapping'", "get_mapping", "operationId 'get\"Mapping' is not an identifier"),
+        ("class", "get_api_v2_audits_query_servicemapping",
+         "operationId 'class' makes no usable module name; derived from the method and path instead"),
+        ("find pet by id", "find_pet_by_id", "operationId 'find pet by id' is not an identifier"),
+        ("getAuditsQueryServicemapping" + "AndMore" * 30, "get_api_v2_audits_query_servicemapping",
+         "longer than the 200 a module name may have; derived from the method and path instead"),
+    ],
+)  # fmt: skip
+def test_an_operation_id_that_makes_no_module_name_is_replaced_with_a_notice(
+    tmp_path: Path, written: str, named: str, why: str
+) -> None:
+    text = _mutated("operationId: getAuditsQueryServicemapping", f"operationId: {written}")
+    checked, said = _said(tmp_path, text)
+    operation = checked.names.operations[named]
+    assert (operation.path, operation.method) == ("/api/v2/audits/query/servicemapping", "get")
+    [notice] = said
+    line = _line_of(text, f"operationId: {written}")
+    assert notice.startswith(
+        f"notice: {tmp_path / 'spec.yaml'}:{line}: at /paths/~1api~1v2~1audits~1query~1servicemapping/get/operationId: named {named}: "
+    ), notice
+    assert why in notice, notice
+
+
+def test_operations_without_operation_ids_are_named_from_method_and_path_uniquely(tmp_path: Path) -> None:
+    text = _mutated("      operationId: getAuditsQueryServicemapping\n", "")
+    text = text.replace(
+        "      operationId: getAuditsQueryRealtimeServicemapping\n",
+        "      operationId: get_api_v2_audits_query_servicemapping\n",
+    )
+    checked, said = _said(tmp_path, text)
+    # The operationId keeps its name; the operation without one takes the next free name.
+    assert (
+        checked.names.of_path("/api/v2/audits/query/realtime/servicemapping", "get")
+        == "get_api_v2_audits_query_servicemapping"
+    )
+    assert (
+        checked.names.of_path("/api/v2/audits/query/servicemapping", "get")
+        == "get_api_v2_audits_query_servicemapping_2"
+    )
+    assert said == [
+        f"notice: {tmp_path / 'spec.yaml'}:{_line_of(text, '/api/v2/audits/query/servicemapping:') + 1}: at "
+        "/paths/~1api~1v2~1audits~1query~1servicemapping/get: named get_api_v2_audits_query_servicemapping_2: the "
+        "operation has no operationId; derived from its method and path (get_api_v2_audits_query_servicemapping is taken)"
+    ], said
 
 
 def test_several_problems_are_reported_together_one_per_line(tmp_path: Path) -> None:
@@ -198,15 +273,6 @@ def test_schemas_that_become_one_class_are_refused_naming_both(tmp_path: Path) -
         f"schemas 'Audit_Expand_Field' and 'AuditExpandField' both become the class 'AuditExpandField' "
         f"(first at line {_line_of(text, 'Audit_Expand_Field')})"
     ) in message, message
-
-
-def test_a_module_name_too_long_for_a_file_name_is_refused(tmp_path: Path) -> None:
-    long_id = "getAuditsQueryServicemapping" + "AndMore" * 30
-    text = _mutated("operationId: getAuditsQueryServicemapping", f"operationId: {long_id}")
-    message = _message(tmp_path, text)
-    assert f"spec.yaml:{_line_of(text, long_id)}:" in message
-    assert "becomes the module name 'get_audits_query_servicemapping_and_more_and_more" in message, message
-    assert "(301 bytes), longer than the 200 a module name may have" in message, message
 
 
 def test_a_tag_too_long_for_a_folder_name_is_refused(tmp_path: Path) -> None:

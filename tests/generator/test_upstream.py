@@ -1,4 +1,4 @@
-"""generator.render.upstream: what openapi-python-client cannot generate is named at the spec's place.
+"""generator.render.upstream: what openapi-python-client leaves out is named at the spec's place.
 
 Run through the command line, so that a file the build could not write is named where it would live,
 never in the scratch folder, and the output is left as it was.
@@ -6,6 +6,7 @@ never in the scratch folder, and the output is left as it was.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import yaml
@@ -13,13 +14,13 @@ import yaml
 from tests.support.generator_runs import run_generate
 
 
-def _generate(tmp_path: Path, spec: dict[str, object]) -> tuple[Path, list[str]]:
+def _generate(tmp_path: Path, spec: dict[str, object], *options: str, code: int = 2) -> tuple[Path, list[str]]:
     path = tmp_path / "odd.yaml"
     path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     output = tmp_path / "client"
-    result = run_generate("--spec", path, "--output", output)
-    assert result.returncode == 2, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr and not output.exists()
+    result = run_generate("--spec", path, "--output", output, *options)
+    assert result.returncode == code, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and output.exists() == (code == 0)
     assert not list(tmp_path.glob(".generate-*"))
     return path, result.stderr.splitlines()
 
@@ -52,18 +53,24 @@ def test_what_upstream_refuses_is_named_at_the_schema_and_the_operation(tmp_path
             "ThingKind": {"type": "string", "enum": ["x"]},
         },
     )
-    path, lines = _generate(tmp_path, spec)
+    # Generated without them, as stock openapi-python-client generates it, each a warning at its place ...
+    path, lines = _generate(tmp_path, spec, code=0)
     text = path.read_text().splitlines()
     thing = text.index("    Thing:") + 1
     get = text.index("    get:") + 1
-    assert lines == [
-        f"error: {path}:{get}: at /paths/~1things/get: openapi-python-client 0.29.1 cannot generate this: WARNING "
+    said = [
+        f"{path}:{get}: at /paths/~1things/get: openapi-python-client 0.29.1 leaves this out: WARNING "
         "parsing GET /things within default.: Cannot parse response for status code 200 (Could not find reference "
         "in parsed models or enums), response will be omitted from generated client",
-        f"error: {path}:{thing}: at /components/schemas/Thing: openapi-python-client 0.29.1 cannot generate this: "
+        f"{path}:{thing}: at /components/schemas/Thing: openapi-python-client 0.29.1 leaves this out: "
         "Unable to process schema /components/schemas/Thing:: Found conflicting enums named ThingKind with "
         "incompatible values. Failure to process schema has resulted in the removal of: /components/schemas/Thing",
-    ], lines
+    ]
+    assert lines == [*(f"warning: {line}" for line in said), "2 warnings (--strict refuses what they name)"], lines
+    # ... and refused in the same words with --strict.
+    shutil.rmtree(tmp_path / "client")
+    _, lines = _generate(tmp_path, spec, "--strict")
+    assert lines == [f"error: {line} (--strict refuses it)" for line in said], lines
 
 
 def test_a_derived_file_name_too_long_for_the_file_system_is_named_where_it_would_be(tmp_path: Path) -> None:

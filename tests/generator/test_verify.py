@@ -48,10 +48,20 @@ def test_a_sound_tree_passes_and_gets_no_bytecode(tree: Path) -> None:
 
 
 def test_a_failing_import_names_the_deepest_place_in_the_tree(tree: Path) -> None:
-    (tree / "tiny" / "core.py").write_text("def f():\n    return missing\n\nVALUE = f()\n")
+    (tree / "tiny" / "core.py").write_text("def f():\n    return {}['missing']\n\nVALUE = f()\n")
     message = verify(tree)
-    assert message.startswith("generated/tiny/core.py:2: importing tiny fails: NameError: name 'missing'"), message
+    assert message.startswith("generated/tiny/core.py:2: importing tiny fails: KeyError: 'missing'"), message
     assert "1 more modules fail to import" in message  # tiny.core itself, imported next
+
+
+def test_an_undefined_name_is_found_before_the_line_runs(tree: Path) -> None:
+    # Importing the module does not call f, so only the check of names finds it.
+    (tree / "tiny" / "core.py").write_text("def f():\n    return missing\n\nVALUE = 1\n")
+    message = verify(tree)
+    assert message.startswith(
+        "generated/tiny/core.py:2: Undefined name `missing` (F821): the code would fail with NameError when this "
+        "line runs"
+    ), message
 
 
 def test_the_tree_shadows_an_installed_package_of_the_same_name(tmp_path: Path) -> None:

@@ -13,5 +13,6 @@ __all__ = []
 def format_datetime(value: datetime.datetime) -> str:
     """ISO-8601; UTC with whole milliseconds as ``2026-11-01T10:00:00.123Z``, like the API's own."""
     if value.utcoffset() == datetime.timedelta(0) and value.microsecond % 1000 == 0:
-        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+        # isoformat pads the year to four digits (0999), as RFC 3339 requires; strftime's %Y does not.
+        return value.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
     return value.isoformat()

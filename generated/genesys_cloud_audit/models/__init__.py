@@ -76,7 +76,7 @@ __all__ = (
     "PropertyChange",
 )
 
-_MODULES = {
+_MODULES: dict[str, str] = {
     "AddressableEntityRef": ".addressable_entity_ref",
     "AuditExpandField": ".audit_expand_field",
     "AuditLogMessage": ".audit_log_message",

@@ -57,30 +57,34 @@ class AddressableEntityRef(
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        field: str | None = None
+        field_: str | None = None
         try:
-            field = "id"
+            field_ = "id"
             _id = src_dict.get("id")
             id = UNSET if _id is None else check_str(_id)
-            field = "selfUri"
+            field_ = "selfUri"
             _self_uri = src_dict.get("selfUri")
             self_uri = UNSET if _self_uri is None else check_str(_self_uri)
-            field = None
-            extra = (
+            field_ = None
+            extra_ = (
                 None
                 if _KNOWN_FIELDS.issuperset(src_dict)
-                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+                else {
+                    key_: value_
+                    for key_, value_ in src_dict.items()
+                    if key_ not in _KNOWN_FIELDS and value_ is not None
+                }
             )
-        except DecodingError as error:
-            raise error.within("AddressableEntityRef", field) from None
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except DecodingError as error_:
+            raise error_.within("AddressableEntityRef", field_) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as error_:
             if not isinstance(src_dict, Mapping):
-                field = None
-            raise DecodingError.from_exception("AddressableEntityRef", field, error) from None
-        addressable_entity_ref = cls(
+                field_ = None
+            raise DecodingError.from_exception("AddressableEntityRef", field_, error_) from None
+        model_ = cls(
             id,
             self_uri,
         )
-        if extra is not None:
-            addressable_entity_ref.additional_properties = extra
-        return addressable_entity_ref
+        if extra_ is not None:
+            model_.additional_properties = extra_
+        return model_

@@ -224,86 +224,90 @@ class AuditLogMessage(
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        field: str | None = None
+        field_: str | None = None
         try:
-            field = "id"
+            field_ = "id"
             _id = src_dict.get("id")
             id = UNSET if _id is None else check_str(_id)
-            field = "userHomeOrgId"
+            field_ = "userHomeOrgId"
             _user_home_org_id = src_dict.get("userHomeOrgId")
             user_home_org_id = UNSET if _user_home_org_id is None else check_str(_user_home_org_id)
-            field = "user"
+            field_ = "user"
             _user = src_dict.get("user")
             user = UNSET if _user is None else DomainEntityRef.from_dict(_user)
-            field = "client"
+            field_ = "client"
             _client = src_dict.get("client")
             client = UNSET if _client is None else AddressableEntityRef.from_dict(_client)
-            field = "remoteIp"
+            field_ = "remoteIp"
             _remote_ip = src_dict.get("remoteIp")
             remote_ip = UNSET if _remote_ip is None else check_str_list(_remote_ip)
-            field = "serviceName"
+            field_ = "serviceName"
             _service_name = src_dict.get("serviceName")
             service_name = UNSET if _service_name is None else check_str(_service_name)
-            field = "level"
+            field_ = "level"
             _level = src_dict.get("level")
             level = UNSET if _level is None else AuditLogMessageLevel.decode(_level)
-            field = "eventDate"
+            field_ = "eventDate"
             _event_date = src_dict.get("eventDate")
             event_date = UNSET if _event_date is None else datetime.datetime.fromisoformat(_event_date)
-            field = "message"
+            field_ = "message"
             _message = src_dict.get("message")
             message = UNSET if _message is None else MessageInfo.from_dict(_message)
-            field = "action"
+            field_ = "action"
             _action = src_dict.get("action")
             action = UNSET if _action is None else check_str(_action)
-            field = "entity"
+            field_ = "entity"
             _entity = src_dict.get("entity")
             entity = UNSET if _entity is None else DomainEntityRef.from_dict(_entity)
-            field = "entityType"
+            field_ = "entityType"
             _entity_type = src_dict.get("entityType")
             entity_type = UNSET if _entity_type is None else check_str(_entity_type)
-            field = "status"
+            field_ = "status"
             _status = src_dict.get("status")
             status = UNSET if _status is None else AuditLogMessageStatus.decode(_status)
-            field = "application"
+            field_ = "application"
             _application = src_dict.get("application")
             application = UNSET if _application is None else check_str(_application)
-            field = "initiatingAction"
+            field_ = "initiatingAction"
             _initiating_action = src_dict.get("initiatingAction")
             initiating_action = UNSET if _initiating_action is None else InitiatingAction.from_dict(_initiating_action)
-            field = "transactionInitiator"
+            field_ = "transactionInitiator"
             _transaction_initiator = src_dict.get("transactionInitiator")
             transaction_initiator = UNSET if _transaction_initiator is None else check_bool(_transaction_initiator)
-            field = "propertyChanges"
+            field_ = "propertyChanges"
             _property_changes = src_dict.get("propertyChanges")
             property_changes = (
                 UNSET
                 if _property_changes is None
                 else [PropertyChange.from_dict(item) for item in check_list(_property_changes)]
             )
-            field = "context"
+            field_ = "context"
             _context = src_dict.get("context")
             context = UNSET if _context is None else AuditLogMessageContext.from_dict(_context)
-            field = "entityChanges"
+            field_ = "entityChanges"
             _entity_changes = src_dict.get("entityChanges")
             entity_changes = (
                 UNSET
                 if _entity_changes is None
                 else [EntityChange.from_dict(item) for item in check_list(_entity_changes)]
             )
-            field = None
-            extra = (
+            field_ = None
+            extra_ = (
                 None
                 if _KNOWN_FIELDS.issuperset(src_dict)
-                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+                else {
+                    key_: value_
+                    for key_, value_ in src_dict.items()
+                    if key_ not in _KNOWN_FIELDS and value_ is not None
+                }
             )
-        except DecodingError as error:
-            raise error.within("AuditLogMessage", field) from None
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except DecodingError as error_:
+            raise error_.within("AuditLogMessage", field_) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as error_:
             if not isinstance(src_dict, Mapping):
-                field = None
-            raise DecodingError.from_exception("AuditLogMessage", field, error) from None
-        audit_log_message = cls(
+                field_ = None
+            raise DecodingError.from_exception("AuditLogMessage", field_, error_) from None
+        model_ = cls(
             id,
             user_home_org_id,
             user,
@@ -324,9 +328,9 @@ class AuditLogMessage(
             context,
             entity_changes,
         )
-        if extra is not None:
-            audit_log_message.additional_properties = extra
-        return audit_log_message
+        if extra_ is not None:
+            model_.additional_properties = extra_
+        return model_
 
 
 # Models this one refers to, imported after its class so that models referring to each other load.

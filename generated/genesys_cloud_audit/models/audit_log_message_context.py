@@ -31,13 +31,13 @@ class AuditLogMessageContext(MapModel[str]):
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Decodes the JSON object `src_dict`, dropping null values; DecodingError names a value of the wrong type."""
-        field: str | None = None
+        field_: str | None = None
         try:
-            values = check_str_values(src_dict)
-        except DecodingError as error:
-            raise error.within("AuditLogMessageContext", field) from None
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            raise DecodingError.from_exception("AuditLogMessageContext", field, error) from None
-        audit_log_message_context = cls()
-        audit_log_message_context.additional_properties = values if values is not src_dict else dict(values)
-        return audit_log_message_context
+            values_ = check_str_values(src_dict)
+        except DecodingError as error_:
+            raise error_.within("AuditLogMessageContext", field_) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as error_:
+            raise DecodingError.from_exception("AuditLogMessageContext", field_, error_) from None
+        model_ = cls()
+        model_.additional_properties = values_ if values_ is not src_dict else dict(values_)
+        return model_

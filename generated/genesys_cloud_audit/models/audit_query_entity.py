@@ -57,30 +57,34 @@ class AuditQueryEntity(
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        field: str | None = None
+        field_: str | None = None
         try:
-            field = "name"
+            field_ = "name"
             _name = src_dict.get("name")
             name = UNSET if _name is None else check_str(_name)
-            field = "actions"
+            field_ = "actions"
             _actions = src_dict.get("actions")
             actions = UNSET if _actions is None else check_str_list(_actions)
-            field = None
-            extra = (
+            field_ = None
+            extra_ = (
                 None
                 if _KNOWN_FIELDS.issuperset(src_dict)
-                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+                else {
+                    key_: value_
+                    for key_, value_ in src_dict.items()
+                    if key_ not in _KNOWN_FIELDS and value_ is not None
+                }
             )
-        except DecodingError as error:
-            raise error.within("AuditQueryEntity", field) from None
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except DecodingError as error_:
+            raise error_.within("AuditQueryEntity", field_) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as error_:
             if not isinstance(src_dict, Mapping):
-                field = None
-            raise DecodingError.from_exception("AuditQueryEntity", field, error) from None
-        audit_query_entity = cls(
+                field_ = None
+            raise DecodingError.from_exception("AuditQueryEntity", field_, error_) from None
+        model_ = cls(
             name,
             actions,
         )
-        if extra is not None:
-            audit_query_entity.additional_properties = extra
-        return audit_query_entity
+        if extra_ is not None:
+            model_.additional_properties = extra_
+        return model_

@@ -75,38 +75,42 @@ class AuditQueryExecutionLargeResultsResponse(
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        field: str | None = None
+        field_: str | None = None
         try:
-            field = "id"
+            field_ = "id"
             _id = src_dict.get("id")
             id = UNSET if _id is None else check_str(_id)
-            field = "pageSize"
+            field_ = "pageSize"
             _page_size = src_dict.get("pageSize")
             page_size = UNSET if _page_size is None else check_int(_page_size)
-            field = "cursor"
+            field_ = "cursor"
             _cursor = src_dict.get("cursor")
             cursor = UNSET if _cursor is None else check_str(_cursor)
-            field = "downloadUrl"
+            field_ = "downloadUrl"
             _download_url = src_dict.get("downloadUrl")
             download_url = UNSET if _download_url is None else check_str(_download_url)
-            field = None
-            extra = (
+            field_ = None
+            extra_ = (
                 None
                 if _KNOWN_FIELDS.issuperset(src_dict)
-                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+                else {
+                    key_: value_
+                    for key_, value_ in src_dict.items()
+                    if key_ not in _KNOWN_FIELDS and value_ is not None
+                }
             )
-        except DecodingError as error:
-            raise error.within("AuditQueryExecutionLargeResultsResponse", field) from None
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except DecodingError as error_:
+            raise error_.within("AuditQueryExecutionLargeResultsResponse", field_) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as error_:
             if not isinstance(src_dict, Mapping):
-                field = None
-            raise DecodingError.from_exception("AuditQueryExecutionLargeResultsResponse", field, error) from None
-        audit_query_execution_large_results_response = cls(
+                field_ = None
+            raise DecodingError.from_exception("AuditQueryExecutionLargeResultsResponse", field_, error_) from None
+        model_ = cls(
             id,
             page_size,
             cursor,
             download_url,
         )
-        if extra is not None:
-            audit_query_execution_large_results_response.additional_properties = extra
-        return audit_query_execution_large_results_response
+        if extra_ is not None:
+            model_.additional_properties = extra_
+        return model_

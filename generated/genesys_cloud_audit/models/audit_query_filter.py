@@ -58,34 +58,38 @@ class AuditQueryFilter(
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        field: str | None = None
+        field_: str | None = None
         try:
-            field = "property"
+            field_ = "property"
             _property_ = src_dict["property"]
             if _property_ is None:
                 raise KeyError("property")
             property_ = AuditQueryFilterProperty.decode(_property_)
-            field = "value"
+            field_ = "value"
             _value = src_dict["value"]
             if _value is None:
                 raise KeyError("value")
             value = check_str(_value)
-            field = None
-            extra = (
+            field_ = None
+            extra_ = (
                 None
                 if _KNOWN_FIELDS.issuperset(src_dict)
-                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+                else {
+                    key_: value_
+                    for key_, value_ in src_dict.items()
+                    if key_ not in _KNOWN_FIELDS and value_ is not None
+                }
             )
-        except DecodingError as error:
-            raise error.within("AuditQueryFilter", field) from None
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except DecodingError as error_:
+            raise error_.within("AuditQueryFilter", field_) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as error_:
             if not isinstance(src_dict, Mapping):
-                field = None
-            raise DecodingError.from_exception("AuditQueryFilter", field, error) from None
-        audit_query_filter = cls(
+                field_ = None
+            raise DecodingError.from_exception("AuditQueryFilter", field_, error_) from None
+        model_ = cls(
             property_,
             value,
         )
-        if extra is not None:
-            audit_query_filter.additional_properties = extra
-        return audit_query_filter
+        if extra_ is not None:
+            model_.additional_properties = extra_
+        return model_

@@ -60,35 +60,39 @@ class AuditQueryService(
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        field: str | None = None
+        field_: str | None = None
         try:
-            field = "name"
+            field_ = "name"
             _name = src_dict.get("name")
             name = UNSET if _name is None else check_str(_name)
-            field = "entities"
+            field_ = "entities"
             _entities = src_dict.get("entities")
             entities = (
                 UNSET if _entities is None else [AuditQueryEntity.from_dict(item) for item in check_list(_entities)]
             )
-            field = None
-            extra = (
+            field_ = None
+            extra_ = (
                 None
                 if _KNOWN_FIELDS.issuperset(src_dict)
-                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+                else {
+                    key_: value_
+                    for key_, value_ in src_dict.items()
+                    if key_ not in _KNOWN_FIELDS and value_ is not None
+                }
             )
-        except DecodingError as error:
-            raise error.within("AuditQueryService", field) from None
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except DecodingError as error_:
+            raise error_.within("AuditQueryService", field_) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as error_:
             if not isinstance(src_dict, Mapping):
-                field = None
-            raise DecodingError.from_exception("AuditQueryService", field, error) from None
-        audit_query_service = cls(
+                field_ = None
+            raise DecodingError.from_exception("AuditQueryService", field_, error_) from None
+        model_ = cls(
             name,
             entities,
         )
-        if extra is not None:
-            audit_query_service.additional_properties = extra
-        return audit_query_service
+        if extra_ is not None:
+            model_.additional_properties = extra_
+        return model_
 
 
 # Models this one refers to, imported after its class so that models referring to each other load.

@@ -48,31 +48,35 @@ class AuditQueryServiceMapping(
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        field: str | None = None
+        field_: str | None = None
         try:
-            field = "services"
+            field_ = "services"
             _services = src_dict.get("services")
             services = (
                 UNSET if _services is None else [AuditQueryService.from_dict(item) for item in check_list(_services)]
             )
-            field = None
-            extra = (
+            field_ = None
+            extra_ = (
                 None
                 if _KNOWN_FIELDS.issuperset(src_dict)
-                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+                else {
+                    key_: value_
+                    for key_, value_ in src_dict.items()
+                    if key_ not in _KNOWN_FIELDS and value_ is not None
+                }
             )
-        except DecodingError as error:
-            raise error.within("AuditQueryServiceMapping", field) from None
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except DecodingError as error_:
+            raise error_.within("AuditQueryServiceMapping", field_) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as error_:
             if not isinstance(src_dict, Mapping):
-                field = None
-            raise DecodingError.from_exception("AuditQueryServiceMapping", field, error) from None
-        audit_query_service_mapping = cls(
+                field_ = None
+            raise DecodingError.from_exception("AuditQueryServiceMapping", field_, error_) from None
+        model_ = cls(
             services,
         )
-        if extra is not None:
-            audit_query_service_mapping.additional_properties = extra
-        return audit_query_service_mapping
+        if extra_ is not None:
+            model_.additional_properties = extra_
+        return model_
 
 
 # Models this one refers to, imported after its class so that models referring to each other load.

@@ -58,34 +58,38 @@ class AuditQuerySort(
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        field: str | None = None
+        field_: str | None = None
         try:
-            field = "name"
+            field_ = "name"
             _name = src_dict["name"]
             if _name is None:
                 raise KeyError("name")
             name = AuditQuerySortName.decode(_name)
-            field = "sortOrder"
+            field_ = "sortOrder"
             _sort_order = src_dict["sortOrder"]
             if _sort_order is None:
                 raise KeyError("sortOrder")
             sort_order = AuditQuerySortSortOrder.decode(_sort_order)
-            field = None
-            extra = (
+            field_ = None
+            extra_ = (
                 None
                 if _KNOWN_FIELDS.issuperset(src_dict)
-                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+                else {
+                    key_: value_
+                    for key_, value_ in src_dict.items()
+                    if key_ not in _KNOWN_FIELDS and value_ is not None
+                }
             )
-        except DecodingError as error:
-            raise error.within("AuditQuerySort", field) from None
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except DecodingError as error_:
+            raise error_.within("AuditQuerySort", field_) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as error_:
             if not isinstance(src_dict, Mapping):
-                field = None
-            raise DecodingError.from_exception("AuditQuerySort", field, error) from None
-        audit_query_sort = cls(
+                field_ = None
+            raise DecodingError.from_exception("AuditQuerySort", field_, error_) from None
+        model_ = cls(
             name,
             sort_order,
         )
-        if extra is not None:
-            audit_query_sort.additional_properties = extra
-        return audit_query_sort
+        if extra_ is not None:
+            model_.additional_properties = extra_
+        return model_

@@ -103,41 +103,45 @@ class AuditRealtimeQueryRequest(
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        field: str | None = None
+        field_: str | None = None
         try:
-            field = "interval"
+            field_ = "interval"
             _interval = src_dict["interval"]
             if _interval is None:
                 raise KeyError("interval")
             interval = check_str(_interval)
-            field = "serviceName"
+            field_ = "serviceName"
             _service_name = src_dict.get("serviceName")
             service_name = UNSET if _service_name is None else check_str(_service_name)
-            field = "filters"
+            field_ = "filters"
             _filters = src_dict.get("filters")
             filters = UNSET if _filters is None else [AuditQueryFilter.from_dict(item) for item in check_list(_filters)]
-            field = "sort"
+            field_ = "sort"
             _sort = src_dict.get("sort")
             sort = UNSET if _sort is None else [AuditQuerySort.from_dict(item) for item in check_list(_sort)]
-            field = "pageNumber"
+            field_ = "pageNumber"
             _page_number = src_dict.get("pageNumber")
             page_number = UNSET if _page_number is None else check_int(_page_number)
-            field = "pageSize"
+            field_ = "pageSize"
             _page_size = src_dict.get("pageSize")
             page_size = UNSET if _page_size is None else check_int(_page_size)
-            field = None
-            extra = (
+            field_ = None
+            extra_ = (
                 None
                 if _KNOWN_FIELDS.issuperset(src_dict)
-                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+                else {
+                    key_: value_
+                    for key_, value_ in src_dict.items()
+                    if key_ not in _KNOWN_FIELDS and value_ is not None
+                }
             )
-        except DecodingError as error:
-            raise error.within("AuditRealtimeQueryRequest", field) from None
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except DecodingError as error_:
+            raise error_.within("AuditRealtimeQueryRequest", field_) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as error_:
             if not isinstance(src_dict, Mapping):
-                field = None
-            raise DecodingError.from_exception("AuditRealtimeQueryRequest", field, error) from None
-        audit_realtime_query_request = cls(
+                field_ = None
+            raise DecodingError.from_exception("AuditRealtimeQueryRequest", field_, error_) from None
+        model_ = cls(
             interval,
             service_name,
             filters,
@@ -145,9 +149,9 @@ class AuditRealtimeQueryRequest(
             page_number,
             page_size,
         )
-        if extra is not None:
-            audit_realtime_query_request.additional_properties = extra
-        return audit_realtime_query_request
+        if extra_ is not None:
+            model_.additional_properties = extra_
+        return model_
 
 
 # Models this one refers to, imported after its class so that models referring to each other load.

@@ -86,47 +86,51 @@ class AuditRealtimeQueryResultsResponse(
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        field: str | None = None
+        field_: str | None = None
         try:
-            field = "entities"
+            field_ = "entities"
             _entities = src_dict.get("entities")
             entities = (
                 UNSET if _entities is None else [AuditLogMessage.from_dict(item) for item in check_list(_entities)]
             )
-            field = "pageSize"
+            field_ = "pageSize"
             _page_size = src_dict.get("pageSize")
             page_size = UNSET if _page_size is None else check_int(_page_size)
-            field = "pageNumber"
+            field_ = "pageNumber"
             _page_number = src_dict.get("pageNumber")
             page_number = UNSET if _page_number is None else check_int(_page_number)
-            field = "total"
+            field_ = "total"
             _total = src_dict.get("total")
             total = UNSET if _total is None else check_int(_total)
-            field = "pageCount"
+            field_ = "pageCount"
             _page_count = src_dict.get("pageCount")
             page_count = UNSET if _page_count is None else check_int(_page_count)
-            field = None
-            extra = (
+            field_ = None
+            extra_ = (
                 None
                 if _KNOWN_FIELDS.issuperset(src_dict)
-                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+                else {
+                    key_: value_
+                    for key_, value_ in src_dict.items()
+                    if key_ not in _KNOWN_FIELDS and value_ is not None
+                }
             )
-        except DecodingError as error:
-            raise error.within("AuditRealtimeQueryResultsResponse", field) from None
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except DecodingError as error_:
+            raise error_.within("AuditRealtimeQueryResultsResponse", field_) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as error_:
             if not isinstance(src_dict, Mapping):
-                field = None
-            raise DecodingError.from_exception("AuditRealtimeQueryResultsResponse", field, error) from None
-        audit_realtime_query_results_response = cls(
+                field_ = None
+            raise DecodingError.from_exception("AuditRealtimeQueryResultsResponse", field_, error_) from None
+        model_ = cls(
             entities,
             page_size,
             page_number,
             total,
             page_count,
         )
-        if extra is not None:
-            audit_realtime_query_results_response.additional_properties = extra
-        return audit_realtime_query_results_response
+        if extra_ is not None:
+            model_.additional_properties = extra_
+        return model_
 
 
 # Models this one refers to, imported after its class so that models referring to each other load.

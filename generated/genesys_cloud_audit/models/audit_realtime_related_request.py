@@ -72,37 +72,41 @@ class AuditRealtimeRelatedRequest(
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        field: str | None = None
+        field_: str | None = None
         try:
-            field = "auditId"
+            field_ = "auditId"
             _audit_id = src_dict.get("auditId")
             audit_id = UNSET if _audit_id is None else check_str(_audit_id)
-            field = "trustorOrgId"
+            field_ = "trustorOrgId"
             _trustor_org_id = src_dict.get("trustorOrgId")
             trustor_org_id = UNSET if _trustor_org_id is None else check_str(_trustor_org_id)
-            field = "sort"
+            field_ = "sort"
             _sort = src_dict.get("sort")
             sort = UNSET if _sort is None else [AuditQuerySort.from_dict(item) for item in check_list(_sort)]
-            field = None
-            extra = (
+            field_ = None
+            extra_ = (
                 None
                 if _KNOWN_FIELDS.issuperset(src_dict)
-                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+                else {
+                    key_: value_
+                    for key_, value_ in src_dict.items()
+                    if key_ not in _KNOWN_FIELDS and value_ is not None
+                }
             )
-        except DecodingError as error:
-            raise error.within("AuditRealtimeRelatedRequest", field) from None
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except DecodingError as error_:
+            raise error_.within("AuditRealtimeRelatedRequest", field_) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as error_:
             if not isinstance(src_dict, Mapping):
-                field = None
-            raise DecodingError.from_exception("AuditRealtimeRelatedRequest", field, error) from None
-        audit_realtime_related_request = cls(
+                field_ = None
+            raise DecodingError.from_exception("AuditRealtimeRelatedRequest", field_, error_) from None
+        model_ = cls(
             audit_id,
             trustor_org_id,
             sort,
         )
-        if extra is not None:
-            audit_realtime_related_request.additional_properties = extra
-        return audit_realtime_related_request
+        if extra_ is not None:
+            model_.additional_properties = extra_
+        return model_
 
 
 # Models this one refers to, imported after its class so that models referring to each other load.

@@ -74,38 +74,42 @@ class Detail(
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        field: str | None = None
+        field_: str | None = None
         try:
-            field = "errorCode"
+            field_ = "errorCode"
             _error_code = src_dict.get("errorCode")
             error_code = UNSET if _error_code is None else check_str(_error_code)
-            field = "fieldName"
+            field_ = "fieldName"
             _field_name = src_dict.get("fieldName")
             field_name = UNSET if _field_name is None else check_str(_field_name)
-            field = "entityId"
+            field_ = "entityId"
             _entity_id = src_dict.get("entityId")
             entity_id = UNSET if _entity_id is None else check_str(_entity_id)
-            field = "entityName"
+            field_ = "entityName"
             _entity_name = src_dict.get("entityName")
             entity_name = UNSET if _entity_name is None else check_str(_entity_name)
-            field = None
-            extra = (
+            field_ = None
+            extra_ = (
                 None
                 if _KNOWN_FIELDS.issuperset(src_dict)
-                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+                else {
+                    key_: value_
+                    for key_, value_ in src_dict.items()
+                    if key_ not in _KNOWN_FIELDS and value_ is not None
+                }
             )
-        except DecodingError as error:
-            raise error.within("Detail", field) from None
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except DecodingError as error_:
+            raise error_.within("Detail", field_) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as error_:
             if not isinstance(src_dict, Mapping):
-                field = None
-            raise DecodingError.from_exception("Detail", field, error) from None
-        detail = cls(
+                field_ = None
+            raise DecodingError.from_exception("Detail", field_, error_) from None
+        model_ = cls(
             error_code,
             field_name,
             entity_id,
             entity_name,
         )
-        if extra is not None:
-            detail.additional_properties = extra
-        return detail
+        if extra_ is not None:
+            model_.additional_properties = extra_
+        return model_

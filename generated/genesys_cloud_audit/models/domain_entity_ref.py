@@ -64,34 +64,38 @@ class DomainEntityRef(
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        field: str | None = None
+        field_: str | None = None
         try:
-            field = "id"
+            field_ = "id"
             _id = src_dict.get("id")
             id = UNSET if _id is None else check_str(_id)
-            field = "name"
+            field_ = "name"
             _name = src_dict.get("name")
             name = UNSET if _name is None else check_str(_name)
-            field = "selfUri"
+            field_ = "selfUri"
             _self_uri = src_dict.get("selfUri")
             self_uri = UNSET if _self_uri is None else check_str(_self_uri)
-            field = None
-            extra = (
+            field_ = None
+            extra_ = (
                 None
                 if _KNOWN_FIELDS.issuperset(src_dict)
-                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+                else {
+                    key_: value_
+                    for key_, value_ in src_dict.items()
+                    if key_ not in _KNOWN_FIELDS and value_ is not None
+                }
             )
-        except DecodingError as error:
-            raise error.within("DomainEntityRef", field) from None
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except DecodingError as error_:
+            raise error_.within("DomainEntityRef", field_) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as error_:
             if not isinstance(src_dict, Mapping):
-                field = None
-            raise DecodingError.from_exception("DomainEntityRef", field, error) from None
-        domain_entity_ref = cls(
+                field_ = None
+            raise DecodingError.from_exception("DomainEntityRef", field_, error_) from None
+        model_ = cls(
             id,
             name,
             self_uri,
         )
-        if extra is not None:
-            domain_entity_ref.additional_properties = extra
-        return domain_entity_ref
+        if extra_ is not None:
+            model_.additional_properties = extra_
+        return model_

@@ -87,42 +87,46 @@ class EntityChange(
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        field: str | None = None
+        field_: str | None = None
         try:
-            field = "entityId"
+            field_ = "entityId"
             _entity_id = src_dict.get("entityId")
             entity_id = UNSET if _entity_id is None else check_str(_entity_id)
-            field = "entityName"
+            field_ = "entityName"
             _entity_name = src_dict.get("entityName")
             entity_name = UNSET if _entity_name is None else check_str(_entity_name)
-            field = "entityType"
+            field_ = "entityType"
             _entity_type = src_dict.get("entityType")
             entity_type = UNSET if _entity_type is None else check_str(_entity_type)
-            field = "oldValues"
+            field_ = "oldValues"
             _old_values = src_dict.get("oldValues")
             old_values = UNSET if _old_values is None else check_str_list(_old_values)
-            field = "newValues"
+            field_ = "newValues"
             _new_values = src_dict.get("newValues")
             new_values = UNSET if _new_values is None else check_str_list(_new_values)
-            field = None
-            extra = (
+            field_ = None
+            extra_ = (
                 None
                 if _KNOWN_FIELDS.issuperset(src_dict)
-                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+                else {
+                    key_: value_
+                    for key_, value_ in src_dict.items()
+                    if key_ not in _KNOWN_FIELDS and value_ is not None
+                }
             )
-        except DecodingError as error:
-            raise error.within("EntityChange", field) from None
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except DecodingError as error_:
+            raise error_.within("EntityChange", field_) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as error_:
             if not isinstance(src_dict, Mapping):
-                field = None
-            raise DecodingError.from_exception("EntityChange", field, error) from None
-        entity_change = cls(
+                field_ = None
+            raise DecodingError.from_exception("EntityChange", field_, error_) from None
+        model_ = cls(
             entity_id,
             entity_name,
             entity_type,
             old_values,
             new_values,
         )
-        if extra is not None:
-            entity_change.additional_properties = extra
-        return entity_change
+        if extra_ is not None:
+            model_.additional_properties = extra_
+        return model_

@@ -140,54 +140,58 @@ class ErrorBody(
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        field: str | None = None
+        field_: str | None = None
         try:
-            field = "message"
+            field_ = "message"
             _message = src_dict.get("message")
             message = UNSET if _message is None else check_str(_message)
-            field = "code"
+            field_ = "code"
             _code = src_dict.get("code")
             code = UNSET if _code is None else check_str(_code)
-            field = "status"
+            field_ = "status"
             _status = src_dict.get("status")
             status = UNSET if _status is None else check_int(_status)
-            field = "entityId"
+            field_ = "entityId"
             _entity_id = src_dict.get("entityId")
             entity_id = UNSET if _entity_id is None else check_str(_entity_id)
-            field = "entityName"
+            field_ = "entityName"
             _entity_name = src_dict.get("entityName")
             entity_name = UNSET if _entity_name is None else check_str(_entity_name)
-            field = "messageWithParams"
+            field_ = "messageWithParams"
             _message_with_params = src_dict.get("messageWithParams")
             message_with_params = UNSET if _message_with_params is None else check_str(_message_with_params)
-            field = "messageParams"
+            field_ = "messageParams"
             _message_params = src_dict.get("messageParams")
             message_params = UNSET if _message_params is None else ErrorBodyMessageParams.from_dict(_message_params)
-            field = "contextId"
+            field_ = "contextId"
             _context_id = src_dict.get("contextId")
             context_id = UNSET if _context_id is None else check_str(_context_id)
-            field = "details"
+            field_ = "details"
             _details = src_dict.get("details")
             details = UNSET if _details is None else [Detail.from_dict(item) for item in check_list(_details)]
-            field = "errors"
+            field_ = "errors"
             _errors = src_dict.get("errors")
             errors = UNSET if _errors is None else [ErrorBody.from_dict(item) for item in check_list(_errors)]
-            field = "limit"
+            field_ = "limit"
             _limit = src_dict.get("limit")
             limit = UNSET if _limit is None else Limit.from_dict(_limit)
-            field = None
-            extra = (
+            field_ = None
+            extra_ = (
                 None
                 if _KNOWN_FIELDS.issuperset(src_dict)
-                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+                else {
+                    key_: value_
+                    for key_, value_ in src_dict.items()
+                    if key_ not in _KNOWN_FIELDS and value_ is not None
+                }
             )
-        except DecodingError as error:
-            raise error.within("ErrorBody", field) from None
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except DecodingError as error_:
+            raise error_.within("ErrorBody", field_) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as error_:
             if not isinstance(src_dict, Mapping):
-                field = None
-            raise DecodingError.from_exception("ErrorBody", field, error) from None
-        error_body = cls(
+                field_ = None
+            raise DecodingError.from_exception("ErrorBody", field_, error_) from None
+        model_ = cls(
             message,
             code,
             status,
@@ -200,9 +204,9 @@ class ErrorBody(
             errors,
             limit,
         )
-        if extra is not None:
-            error_body.additional_properties = extra
-        return error_body
+        if extra_ is not None:
+            model_.additional_properties = extra_
+        return model_
 
 
 # Models this one refers to, imported after its class so that models referring to each other load.

@@ -31,13 +31,13 @@ class ErrorBodyMessageParams(MapModel[str]):
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         """Decodes the JSON object `src_dict`, dropping null values; DecodingError names a value of the wrong type."""
-        field: str | None = None
+        field_: str | None = None
         try:
-            values = check_str_values(src_dict)
-        except DecodingError as error:
-            raise error.within("ErrorBodyMessageParams", field) from None
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            raise DecodingError.from_exception("ErrorBodyMessageParams", field, error) from None
-        error_body_message_params = cls()
-        error_body_message_params.additional_properties = values if values is not src_dict else dict(values)
-        return error_body_message_params
+            values_ = check_str_values(src_dict)
+        except DecodingError as error_:
+            raise error_.within("ErrorBodyMessageParams", field_) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as error_:
+            raise DecodingError.from_exception("ErrorBodyMessageParams", field_, error_) from None
+        model_ = cls()
+        model_.additional_properties = values_ if values_ is not src_dict else dict(values_)
+        return model_

@@ -58,30 +58,34 @@ class InitiatingAction(
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        field: str | None = None
+        field_: str | None = None
         try:
-            field = "transactionId"
+            field_ = "transactionId"
             _transaction_id = src_dict.get("transactionId")
             transaction_id = UNSET if _transaction_id is None else check_str(_transaction_id)
-            field = "actionContext"
+            field_ = "actionContext"
             _action_context = src_dict.get("actionContext")
             action_context = UNSET if _action_context is None else check_str(_action_context)
-            field = None
-            extra = (
+            field_ = None
+            extra_ = (
                 None
                 if _KNOWN_FIELDS.issuperset(src_dict)
-                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+                else {
+                    key_: value_
+                    for key_, value_ in src_dict.items()
+                    if key_ not in _KNOWN_FIELDS and value_ is not None
+                }
             )
-        except DecodingError as error:
-            raise error.within("InitiatingAction", field) from None
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except DecodingError as error_:
+            raise error_.within("InitiatingAction", field_) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as error_:
             if not isinstance(src_dict, Mapping):
-                field = None
-            raise DecodingError.from_exception("InitiatingAction", field, error) from None
-        initiating_action = cls(
+                field_ = None
+            raise DecodingError.from_exception("InitiatingAction", field_, error_) from None
+        model_ = cls(
             transaction_id,
             action_context,
         )
-        if extra is not None:
-            initiating_action.additional_properties = extra
-        return initiating_action
+        if extra_ is not None:
+            model_.additional_properties = extra_
+        return model_

@@ -62,34 +62,38 @@ class Limit(
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        field: str | None = None
+        field_: str | None = None
         try:
-            field = "key"
+            field_ = "key"
             _key = src_dict.get("key")
             key = UNSET if _key is None else check_str(_key)
-            field = "namespace"
+            field_ = "namespace"
             _namespace = src_dict.get("namespace")
             namespace = UNSET if _namespace is None else check_str(_namespace)
-            field = "value"
+            field_ = "value"
             _value = src_dict.get("value")
             value = UNSET if _value is None else check_int(_value)
-            field = None
-            extra = (
+            field_ = None
+            extra_ = (
                 None
                 if _KNOWN_FIELDS.issuperset(src_dict)
-                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+                else {
+                    key_: value_
+                    for key_, value_ in src_dict.items()
+                    if key_ not in _KNOWN_FIELDS and value_ is not None
+                }
             )
-        except DecodingError as error:
-            raise error.within("Limit", field) from None
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except DecodingError as error_:
+            raise error_.within("Limit", field_) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as error_:
             if not isinstance(src_dict, Mapping):
-                field = None
-            raise DecodingError.from_exception("Limit", field, error) from None
-        limit = cls(
+                field_ = None
+            raise DecodingError.from_exception("Limit", field_, error_) from None
+        model_ = cls(
             key,
             namespace,
             value,
         )
-        if extra is not None:
-            limit.additional_properties = extra
-        return limit
+        if extra_ is not None:
+            model_.additional_properties = extra_
+        return model_

@@ -75,43 +75,47 @@ class MessageInfo(
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        field: str | None = None
+        field_: str | None = None
         try:
-            field = "localizableMessageCode"
+            field_ = "localizableMessageCode"
             _localizable_message_code = src_dict.get("localizableMessageCode")
             localizable_message_code = (
                 UNSET if _localizable_message_code is None else check_str(_localizable_message_code)
             )
-            field = "message"
+            field_ = "message"
             _message = src_dict.get("message")
             message = UNSET if _message is None else check_str(_message)
-            field = "messageWithParams"
+            field_ = "messageWithParams"
             _message_with_params = src_dict.get("messageWithParams")
             message_with_params = UNSET if _message_with_params is None else check_str(_message_with_params)
-            field = "messageParams"
+            field_ = "messageParams"
             _message_params = src_dict.get("messageParams")
             message_params = UNSET if _message_params is None else MessageInfoMessageParams.from_dict(_message_params)
-            field = None
-            extra = (
+            field_ = None
+            extra_ = (
                 None
                 if _KNOWN_FIELDS.issuperset(src_dict)
-                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+                else {
+                    key_: value_
+                    for key_, value_ in src_dict.items()
+                    if key_ not in _KNOWN_FIELDS and value_ is not None
+                }
             )
-        except DecodingError as error:
-            raise error.within("MessageInfo", field) from None
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except DecodingError as error_:
+            raise error_.within("MessageInfo", field_) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as error_:
             if not isinstance(src_dict, Mapping):
-                field = None
-            raise DecodingError.from_exception("MessageInfo", field, error) from None
-        message_info = cls(
+                field_ = None
+            raise DecodingError.from_exception("MessageInfo", field_, error_) from None
+        model_ = cls(
             localizable_message_code,
             message,
             message_with_params,
             message_params,
         )
-        if extra is not None:
-            message_info.additional_properties = extra
-        return message_info
+        if extra_ is not None:
+            model_.additional_properties = extra_
+        return model_
 
 
 # Models this one refers to, imported after its class so that models referring to each other load.

@@ -71,34 +71,38 @@ class PropertyChange(
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        field: str | None = None
+        field_: str | None = None
         try:
-            field = "property"
+            field_ = "property"
             _property_ = src_dict.get("property")
             property_ = UNSET if _property_ is None else check_str(_property_)
-            field = "oldValues"
+            field_ = "oldValues"
             _old_values = src_dict.get("oldValues")
             old_values = UNSET if _old_values is None else check_str_list(_old_values)
-            field = "newValues"
+            field_ = "newValues"
             _new_values = src_dict.get("newValues")
             new_values = UNSET if _new_values is None else check_str_list(_new_values)
-            field = None
-            extra = (
+            field_ = None
+            extra_ = (
                 None
                 if _KNOWN_FIELDS.issuperset(src_dict)
-                else {key: value for key, value in src_dict.items() if key not in _KNOWN_FIELDS and value is not None}
+                else {
+                    key_: value_
+                    for key_, value_ in src_dict.items()
+                    if key_ not in _KNOWN_FIELDS and value_ is not None
+                }
             )
-        except DecodingError as error:
-            raise error.within("PropertyChange", field) from None
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except DecodingError as error_:
+            raise error_.within("PropertyChange", field_) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as error_:
             if not isinstance(src_dict, Mapping):
-                field = None
-            raise DecodingError.from_exception("PropertyChange", field, error) from None
-        property_change = cls(
+                field_ = None
+            raise DecodingError.from_exception("PropertyChange", field_, error_) from None
+        model_ = cls(
             property_,
             old_values,
             new_values,
         )
-        if extra is not None:
-            property_change.additional_properties = extra
-        return property_change
+        if extra_ is not None:
+            model_.additional_properties = extra_
+        return model_

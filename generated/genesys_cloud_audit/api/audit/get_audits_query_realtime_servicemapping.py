@@ -5,7 +5,13 @@ from typing import Any
 
 import httpx
 
-from ..._core._support import ApiRequest, RequestOptions, decode_response, http_status, unexpected_status
+from ..._core._support import (
+    ApiRequest,
+    RequestOptions,
+    decode_response,
+    http_status,
+    unexpected_status,
+)
 from ...client import Client
 from ...models.audit_query_service_mapping import AuditQueryServiceMapping
 from ...types import Response
@@ -13,12 +19,11 @@ from ...types import Response
 
 def _build_request() -> ApiRequest:
 
-    _kwargs: dict[str, Any] = {}
     return ApiRequest(
         operation_id="getAuditsQueryRealtimeServicemapping",
         method="GET",
         url="/api/v2/audits/query/realtime/servicemapping",
-        json=_kwargs.get("json"),
+        security=(("PureCloudOAuth",),),
         # Resent after a failure: Reads the service mapping; nothing changes on the server.
         retry_safe=True,
     )

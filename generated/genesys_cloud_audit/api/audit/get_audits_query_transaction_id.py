@@ -2,11 +2,18 @@
 # Do not edit: change those inputs and regenerate.
 
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
-from ..._core._support import ApiRequest, RequestOptions, decode_response, http_status, unexpected_status
+from ..._core._support import (
+    ApiRequest,
+    Param,
+    RequestOptions,
+    decode_response,
+    expand_path,
+    http_status,
+    unexpected_status,
+)
 from ...client import Client
 from ...models.audit_query_execution_status_response import AuditQueryExecutionStatusResponse
 from ...types import Response
@@ -16,14 +23,11 @@ def _build_request(
     transaction_id: str,
 ) -> ApiRequest:
 
-    _kwargs: dict[str, Any] = {}
     return ApiRequest(
         operation_id="getAuditsQueryTransactionId",
         method="GET",
-        url="/api/v2/audits/query/{transaction_id}".format(
-            transaction_id=quote(str(transaction_id), safe=""),
-        ),
-        json=_kwargs.get("json"),
+        url=expand_path("/api/v2/audits/query/{transactionId}", (Param("transactionId", transaction_id),)),
+        security=(("PureCloudOAuth",),),
         # Resent after a failure: Reads a query's state; nothing changes on the server.
         retry_safe=True,
     )

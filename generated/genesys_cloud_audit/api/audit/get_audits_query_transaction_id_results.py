@@ -2,7 +2,6 @@
 # Do not edit: change those inputs and regenerate.
 
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -10,8 +9,10 @@ from ..._core._support import (
     ApiRequest,
     AsyncCursorPages,
     CursorPages,
+    Param,
     RequestOptions,
     decode_response,
+    expand_path,
     http_status,
     unexpected_status,
 )
@@ -30,12 +31,6 @@ def _build_request(
     expand: list[AuditExpandField] | Unset = UNSET,
     allow_redirect: bool | Unset = UNSET,
 ) -> ApiRequest:
-    params: dict[str, Any] = {}
-
-    params["cursor"] = cursor
-
-    params["pageSize"] = page_size
-
     json_expand: list[str] | Unset = UNSET
     if not isinstance(expand, Unset):
         json_expand = []
@@ -43,21 +38,17 @@ def _build_request(
             expand_item = expand_item_data.value
             json_expand.append(expand_item)
 
-    params["expand"] = json_expand
-
-    params["allowRedirect"] = allow_redirect
-
-    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
-
-    _kwargs: dict[str, Any] = {}
     return ApiRequest(
         operation_id="getAuditsQueryTransactionIdResults",
         method="GET",
-        url="/api/v2/audits/query/{transaction_id}/results".format(
-            transaction_id=quote(str(transaction_id), safe=""),
+        url=expand_path("/api/v2/audits/query/{transactionId}/results", (Param("transactionId", transaction_id),)),
+        query=(
+            Param("cursor", cursor),
+            Param("pageSize", page_size),
+            Param("expand", json_expand),
+            Param("allowRedirect", allow_redirect),
         ),
-        params=params,
-        json=_kwargs.get("json"),
+        security=(("PureCloudOAuth",),),
         # Resent after a failure: Reads one page of a query's results; reading it again answers the same
         # page.
         retry_safe=True,

@@ -28,14 +28,14 @@ def _build_request(
     body: AuditQueryRequest,
 ) -> ApiRequest:
 
-    _kwargs: dict[str, Any] = {}
-    _kwargs["json"] = body.to_dict()
+    json_body = body.to_dict()
 
     return ApiRequest(
         operation_id="postAuditsQuery",
         method="POST",
         url="/api/v2/audits/query",
-        json=_kwargs.get("json"),
+        json=json_body,
+        security=(("PureCloudOAuth",),),
         # Resent after a failure: Creating an audit query changes nothing but the query itself: a repeated
         # create at worst leaves one unused query behind, which expires on its own, and the client reads
         # only the one it was answered with.

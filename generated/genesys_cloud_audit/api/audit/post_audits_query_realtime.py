@@ -10,6 +10,7 @@ from ..._core._support import (
     ApiRequest,
     AsyncNumberedPages,
     NumberedPages,
+    Param,
     RequestOptions,
     decode_response,
     first_page,
@@ -29,8 +30,6 @@ def _build_request(
     body: AuditRealtimeQueryRequest,
     expand: list[AuditExpandField] | Unset = UNSET,
 ) -> ApiRequest:
-    params: dict[str, Any] = {}
-
     json_expand: list[str] | Unset = UNSET
     if not isinstance(expand, Unset):
         json_expand = []
@@ -38,19 +37,15 @@ def _build_request(
             expand_item = expand_item_data.value
             json_expand.append(expand_item)
 
-    params["expand"] = json_expand
-
-    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
-
-    _kwargs: dict[str, Any] = {}
-    _kwargs["json"] = body.to_dict()
+    json_body = body.to_dict()
 
     return ApiRequest(
         operation_id="postAuditsQueryRealtime",
         method="POST",
         url="/api/v2/audits/query/realtime",
-        params=params,
-        json=_kwargs.get("json"),
+        query=(Param("expand", json_expand),),
+        json=json_body,
+        security=(("PureCloudOAuth",),),
         # Resent after a failure: A realtime query only reads: answering the same page twice changes
         # nothing on the server.
         retry_safe=True,

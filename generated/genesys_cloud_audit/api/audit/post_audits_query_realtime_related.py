@@ -5,7 +5,14 @@ from typing import Any
 
 import httpx
 
-from ..._core._support import ApiRequest, RequestOptions, decode_response, http_status, unexpected_status
+from ..._core._support import (
+    ApiRequest,
+    Param,
+    RequestOptions,
+    decode_response,
+    http_status,
+    unexpected_status,
+)
 from ...client import Client
 from ...models.audit_expand_field import AuditExpandField
 from ...models.audit_realtime_related_request import AuditRealtimeRelatedRequest
@@ -18,8 +25,6 @@ def _build_request(
     body: AuditRealtimeRelatedRequest,
     expand: list[AuditExpandField] | Unset = UNSET,
 ) -> ApiRequest:
-    params: dict[str, Any] = {}
-
     json_expand: list[str] | Unset = UNSET
     if not isinstance(expand, Unset):
         json_expand = []
@@ -27,19 +32,15 @@ def _build_request(
             expand_item = expand_item_data.value
             json_expand.append(expand_item)
 
-    params["expand"] = json_expand
-
-    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
-
-    _kwargs: dict[str, Any] = {}
-    _kwargs["json"] = body.to_dict()
+    json_body = body.to_dict()
 
     return ApiRequest(
         operation_id="postAuditsQueryRealtimeRelated",
         method="POST",
         url="/api/v2/audits/query/realtime/related",
-        params=params,
-        json=_kwargs.get("json"),
+        query=(Param("expand", json_expand),),
+        json=json_body,
+        security=(("PureCloudOAuth",),),
         # Resent after a failure: A related-audits query only reads: asking again answers the same records
         # and changes nothing on the server.
         retry_safe=True,
