@@ -49,6 +49,7 @@ from ._adaptive import AutoSplit
 from ._arguments import ExportArguments, one_call
 from ._consumer import ExportState, ExportView, Failure, HandOut, HandsOut, HandsOutAsync, Item, PageItem
 from ._producer import AsyncSubQueryRun, JsonResults, ModelResults, ResultsReader, SubQueryRun
+from ._query_args import ReadSettings
 from ._reader import OneReader
 
 __all__ = ["AsyncBulkExport", "BulkExport", "export_audits", "export_audits_async"]
@@ -288,8 +289,41 @@ class _Threads(_Bulk[RecordT]):
                 thread.join(_JOIN_TIMEOUT)
 
 
-class _ThreadedBulk(ExportView[RecordT], HandsOut[RecordT]):
+class _Settings(ExportView[RecordT]):
+    """What a split export was asked for, as its engine holds it."""
+
+    _engine: _Bulk[RecordT]
+
+    @property
+    def client(self) -> Client:
+        """The client every request goes through."""
+        return self._engine.client
+
+    @property
+    def settings(self) -> ReadSettings:
+        """How its queries are read (page size, user expansion, waiting, per-call options)."""
+        return self._engine.settings
+
+    @property
+    def concurrency(self) -> int:
+        """Sub-queries run at once."""
+        return self._engine.concurrency
+
+    @property
+    def ordered(self) -> bool:
+        """Whether records come out in interval order (else as pages arrive)."""
+        return self._engine.ordered
+
+    @property
+    def buffer_pages(self) -> int:
+        """Pages fetched ahead of the reader, per worker."""
+        return self._engine.buffer_pages
+
+
+class _ThreadedBulk(_Settings[RecordT], HandsOut[RecordT]):
     """A split export fetched by worker threads, whatever form its records take."""
+
+    _engine: _Threads[RecordT]
 
     def __init__(self, arguments: ExportArguments, reader: ResultsReader[RecordT]) -> None:
         self._engine = _Threads(arguments, reader)
@@ -297,15 +331,6 @@ class _ThreadedBulk(ExportView[RecordT], HandsOut[RecordT]):
         self._one_reader = OneReader()
         # Dropping the export stops its workers (they never refer to it, so it can be collected).
         self._finalizer = weakref.finalize(self, self._engine.stop, wait=False)
-
-    @property
-    def client(self) -> Client:
-        return self._engine.client
-
-    @property
-    def concurrency(self) -> int:
-        """Sub-queries run at once."""
-        return self._engine.concurrency
 
     def _hand_out(self, limit: int | None) -> HandOut[RecordT] | None:
         self._engine.check_open()
@@ -447,24 +472,17 @@ class _Tasks(_Bulk[AuditLogMessage]):
                 self._loop.call_soon_threadsafe(task.cancel)
 
 
-class AsyncBulkExport(ExportView[AuditLogMessage], HandsOutAsync[AuditLogMessage], AsyncIterator[AuditLogMessage]):
+class AsyncBulkExport(_Settings[AuditLogMessage], HandsOutAsync[AuditLogMessage], AsyncIterator[AuditLogMessage]):
     """`BulkExport` for `async for`, fetched by asyncio tasks; `aclose()` (or `async with`) cancels them and
     waits for them, as does cancelling the task reading it; an export dropped unclosed cancels them."""
+
+    _engine: _Tasks
 
     def __init__(self, arguments: ExportArguments) -> None:
         self._engine = _Tasks(arguments, ModelResults())
         self._state = self._engine.state
         self._one_reader = OneReader(tasks=True)
         self._finalizer = weakref.finalize(self, self._engine.cancel_soon)
-
-    @property
-    def client(self) -> Client:
-        return self._engine.client
-
-    @property
-    def concurrency(self) -> int:
-        """Sub-queries run at once."""
-        return self._engine.concurrency
 
     async def _hand_out(self, limit: int | None) -> HandOut[AuditLogMessage] | None:
         self._engine.check_open()
