@@ -71,7 +71,7 @@ def _closed() -> ConfigurationError:
     )
 
 
-class _Bulk(Generic[RecordT]):
+class _Engine(Generic[RecordT]):
     """The engine of a split export, what the sync and async forms share: the state machine, the work
     list, and how pages are read. It never refers to the export object the caller holds."""
 
@@ -140,7 +140,7 @@ class _Bulk(Generic[RecordT]):
         raise NotImplementedError
 
 
-class _Threads(_Bulk[RecordT]):
+class _Threads(_Engine[RecordT]):
     """A split export's engine with worker threads."""
 
     _threads: list[threading.Thread] | None = None
@@ -289,10 +289,11 @@ class _Threads(_Bulk[RecordT]):
                 thread.join(_JOIN_TIMEOUT)
 
 
-class _Settings(ExportView[RecordT]):
-    """What a split export was asked for, as its engine holds it."""
+class _Bulk(ExportView[RecordT]):
+    """What the sync and async split exports show: the export's state (`ExportView`) and what it was
+    asked for, as its engine holds it."""
 
-    _engine: _Bulk[RecordT]
+    _engine: _Engine[RecordT]
 
     @property
     def client(self) -> Client:
@@ -320,7 +321,7 @@ class _Settings(ExportView[RecordT]):
         return self._engine.buffer_pages
 
 
-class _ThreadedBulk(_Settings[RecordT], HandsOut[RecordT]):
+class _ThreadedBulk(_Bulk[RecordT], HandsOut[RecordT]):
     """A split export fetched by worker threads, whatever form its records take."""
 
     _engine: _Threads[RecordT]
@@ -374,7 +375,7 @@ class JsonBulkExport(_ThreadedBulk[bytes]):
         super().__init__(arguments, JsonResults())
 
 
-class _Tasks(_Bulk[AuditLogMessage]):
+class _Tasks(_Engine[AuditLogMessage]):
     """A split export's engine with asyncio tasks."""
 
     _tasks: list[asyncio.Task[None]] | None = None
@@ -472,7 +473,7 @@ class _Tasks(_Bulk[AuditLogMessage]):
                 self._loop.call_soon_threadsafe(task.cancel)
 
 
-class AsyncBulkExport(_Settings[AuditLogMessage], HandsOutAsync[AuditLogMessage], AsyncIterator[AuditLogMessage]):
+class AsyncBulkExport(_Bulk[AuditLogMessage], HandsOutAsync[AuditLogMessage], AsyncIterator[AuditLogMessage]):
     """`BulkExport` for `async for`, fetched by asyncio tasks; `aclose()` (or `async with`) cancels them and
     waits for them, as does cancelling the task reading it; an export dropped unclosed cancels them."""
 
