@@ -12,6 +12,7 @@ from generator.inputs.api_config import load_api_config
 from generator.inputs.files import Inputs
 from generator.inputs.imports import package_dependencies
 from generator.inputs.layers import load_layers
+from generator.inputs.openapi_schema import SchemaCheck
 from generator.inputs.spec_check import check_spec
 from generator.inputs.templates_check import check_templates
 from generator.notices import Notices
@@ -26,14 +27,16 @@ from generator.spec import load_spec
 __all__ = ["build_tree"]
 
 
-def build_tree(inputs: Inputs, output: Path, notices: Notices | None = None) -> Notices:
+def build_tree(
+    inputs: Inputs, output: Path, notices: Notices | None = None, schema_check: SchemaCheck | None = None
+) -> Notices:
     """Builds the complete client in `output` (which must not exist yet); returns what the user should be told
     (`notices`, when given, collects it as the build goes, so that it is there even when the build fails)."""
     check_pinned_versions()
     notices = notices if notices is not None else Notices(strict=inputs.strict)
     document = load_spec(inputs.spec)
     api = load_api_config(document, notices, needed=package_dependencies(inputs.runtime, inputs.templates))
-    checked = check_spec(document, ignore_extensions=api.ignore_extensions, notices=notices)
+    checked = check_spec(document, ignore_extensions=api.ignore_extensions, notices=notices, schema_check=schema_check)
     layers = load_layers(inputs.runtime, list(api.layers))
     plan = plan_package(api, layers, checked.data)
     check_templates(inputs.templates, inputs.overrides)

@@ -116,6 +116,8 @@ def _report(notices: Notices, *, failed: bool = False) -> None:
             f"{warnings} warning{'s' if warnings != 1 else ''} (--strict refuses what they name)",
             file=sys.stderr,
         )
+
+
 def _check_release(inputs: Inputs, output: Path, shown: str) -> int:
     """The step after a clean tree: its version and changelog are what `release` would make of it."""
     from generator.release._release import check_release
