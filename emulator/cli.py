@@ -200,8 +200,42 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive,
         default=REALTIME_DAYS,
         metavar="DAYS",
-        help=f"how many days before --data-end realtime queries reach back, as the API's {REALTIME_DAYS} do "
-        f"(default {REALTIME_DAYS})",
+        help=f"how many days before the present (--now, the wall clock with --live, else --data-end) realtime "
+        f"queries reach back, as the API's {REALTIME_DAYS} do (default {REALTIME_DAYS})",
+    )
+    arrival = parser.add_mutually_exclusive_group()
+    arrival.add_argument(
+        "--now",
+        type=_instant,
+        default=None,
+        metavar="TIME",
+        help="the emulator's present: queries see no record dated after it (move it with PATCH "
+        '/_emulator/config {"now": ...}); default: every record is visible',
+    )
+    arrival.add_argument(
+        "--live", action="store_true", help="the present is the wall clock: records arrive as their time comes"
+    )
+    add(
+        "--late-percent",
+        type=_number(float, 0, 100),
+        default=0.0,
+        metavar="P",
+        help="with --now or --live: this percentage of the records becomes visible late, after newer ones",
+    )
+    add(
+        "--late-by",
+        type=_number(float, 0.001, 366 * 86400),
+        default=1800.0,
+        metavar="SECONDS",
+        help="how long after its eventDate a late record becomes visible, at most (default 1800)",
+    )
+    add(
+        "--history-every",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="every Nth record updates one of 4 tracked Routing queues, its old and new values chained "
+        "change after change (default 0: none)",
     )
     add("--log-requests", action="store_true", help="log every request to stderr")
     return parser
@@ -230,6 +264,11 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
         redirect_over=args.redirect_over,
         record_cache=args.record_cache,
         realtime_days=args.realtime_days,
+        now=args.now,
+        live=args.live,
+        late_percent=args.late_percent,
+        late_by=args.late_by,
+        history_every=args.history_every,
     )
 
 

@@ -6,7 +6,6 @@ import dataclasses
 import re
 import time
 import urllib.parse
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from emulator.auth import TokenStore, parse_basic_auth
@@ -24,6 +23,7 @@ from emulator.queries import (
     parse_realtime_paging,
     parse_related,
 )
+from emulator.timeline import present_ms
 
 if TYPE_CHECKING:
     from emulator.state import EmulatorState
@@ -91,6 +91,7 @@ def post_query(app: EmulatorState, request: Request) -> Response:
         fail=config.fail_queries,
         pending_polls=config.pending_polls,
         succeed_after=config.succeed_after_seconds,
+        present=present_ms(config),
     )
     app.stats.event("queries_created")
     return Response.json(202, tx.status_body("Queued"))
@@ -193,16 +194,18 @@ def get_query_results(app: EmulatorState, request: Request, transaction_id: str)
 
 def post_realtime_query(app: EmulatorState, request: Request) -> Response:
     """POST /api/v2/audits/query/realtime: one numbered page, synchronously, of the records inside the
-    query's interval and the last ``realtime_days`` (14) before the end of the data (the API's window)."""
+    query's interval and the last ``realtime_days`` (14) before the present (the API's window): `now`, the
+    wall clock when `live`, else the end of the data."""
     expand = _expand_user(request)
     body = request.json_body()
     query = parse_query(body)
-    days = app.config.realtime_days  # the API reaches back 14 days; the emulator's present is its data's end
+    present = present_ms(app.config)
+    days = app.config.realtime_days  # the API reaches back 14 days from the present (else the data's end)
     if days is not None:
-        window_start = to_millis(app.config.data_end - timedelta(days=days))
-        query = dataclasses.replace(query, start_ms=max(query.start_ms, window_start))
+        since = (present if present is not None else to_millis(app.config.data_end)) - days * 86_400_000
+        query = dataclasses.replace(query, start_ms=max(query.start_ms, since))
     page_number, page_size = parse_realtime_paging(body)
-    indices, total = Selection(app.dataset, query).numbered_page(page_number, page_size)
+    indices, total = Selection(app.dataset, query, present).numbered_page(page_number, page_size)
     paging = {
         "pageSize": page_size,
         "pageNumber": page_number,
@@ -218,10 +221,13 @@ def post_related_query(app: EmulatorState, request: Request) -> Response:
     query = parse_related(request.json_body())
     dataset = app.dataset
     index = dataset.index_of(query.audit_id)
+    present = present_ms(app.config)
+    if index is not None and present is not None and dataset.visible_ms(index) > present:
+        index = None  # not visible yet
     if index is None or (query.trustor_org_id is not None and query.trustor_org_id != dataset.org_id):
         where = f" in organization {query.trustor_org_id}" if query.trustor_org_id is not None else ""
         raise ApiError(404, f"Audit {query.audit_id} was not found{where}", "not.found")
-    related = dataset.related(index)
+    related = [i for i in dataset.related(index) if present is None or dataset.visible_ms(i) <= present]
     if query.descending:
         related.reverse()
     return Response.json(200, {"entities": [dataset.record(i, expand_user=expand) for i in related]})

@@ -6,7 +6,7 @@ import hashlib
 import threading
 
 from emulator.auth import TokenStore
-from emulator.config import EmulatorConfig
+from emulator.config import RUNTIME_SETTINGS, EmulatorConfig
 from emulator.cursors import CursorCodec
 from emulator.data import AuditDataset
 from emulator.faults import FaultSet
@@ -29,6 +29,9 @@ class EmulatorState:
             start=config.span_start,
             end=config.data_end,
             cache_records=config.record_cache,
+            late_percent=config.late_percent,
+            late_by_ms=round(config.late_by * 1000),
+            history_every=config.history_every,
         )
         self.tokens = TokenStore()
         self.transactions = TransactionStore(config.seed, config.max_transactions)
@@ -38,12 +41,8 @@ class EmulatorState:
         self.stats = Stats()
         self._validator: SpecValidator | None = None
         self._validator_lock = threading.Lock()
-        self._initial_settings = {
-            name: getattr(config, name)
-            for name in ("pending_polls", "succeed_after_seconds", "fail_queries", "token_ttl",
-                         "token_max_requests", "rate_limit_rpm", "rate_limit_window", "validate",
-                         "strict", "redirect_over")
-        }  # fmt: skip
+        # Every setting PATCH /_emulator/config may change, as it started (reset puts each back).
+        self._initial_settings = {name: getattr(config, name) for name in sorted(RUNTIME_SETTINGS)}
         if config.validate:
             self.validator()
 

@@ -101,3 +101,18 @@ def test_the_control_api_refuses_a_fault_it_cannot_use(client: httpx.Client) -> 
         assert response.status_code == 400, response.text
     with pytest.raises(ValueError, match="finite"):
         parse_fault("delay:seconds=inf")
+
+
+def test_the_realtime_window_ends_at_the_emulators_present(client: httpx.Client, emulator: Emulator) -> None:
+    present = DATA_END - timedelta(days=10)
+    client.patch("/_emulator/config", json={"now": present.isoformat()}).raise_for_status()
+    window = format_interval((present - timedelta(days=14), present))
+    whole = client.post(REALTIME, json={"interval": WHOLE_SPAN, "pageSize": 500}).json()
+    assert 0 < whole["total"] == len(ids(client, window))
+
+
+def test_a_reset_puts_every_runtime_setting_back(client: httpx.Client, emulator: Emulator) -> None:
+    before = client.get("/_emulator/config").json()
+    client.patch("/_emulator/config", json={"realtime_days": None, "pending_polls": 9}).raise_for_status()
+    client.post("/_emulator/reset").raise_for_status()
+    assert client.get("/_emulator/config").json() == before
