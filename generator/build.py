@@ -11,6 +11,7 @@ from pathlib import Path
 from generator.inputs.api_config import load_api_config
 from generator.inputs.files import Inputs
 from generator.inputs.imports import package_dependencies
+from generator.inputs.layer_imports import check_layer_imports
 from generator.inputs.layers import load_layers
 from generator.inputs.spec_check import check_spec
 from generator.inputs.templates_check import check_templates
@@ -34,6 +35,7 @@ def build_tree(inputs: Inputs, output: Path, notices: Notices | None = None) -> 
     api = load_api_config(document, notices, needed=package_dependencies(inputs.runtime, inputs.templates))
     checked = check_spec(document, ignore_extensions=api.ignore_extensions, notices=notices)
     layers = load_layers(inputs.runtime, list(api.layers))
+    check_layer_imports(layers)
     plan = plan_package(api, layers, checked.data)
     check_templates(inputs.templates, inputs.overrides)
     rendered = render_client(checked, inputs.templates, inputs.config, plan, output, notices)
