@@ -137,7 +137,11 @@ def _judge(
     first = found.module.split(".")[0] if found.module else ""
     targets = [first] if first else list(found.names)
     for target in targets:
-        if not first and target not in GENERATED_MODULES and target not in {other.package for other in by_name.values()}:
+        if (
+            not first
+            and target not in GENERATED_MODULES
+            and target not in {other.package for other in by_name.values()}
+        ):
             target = "root"  # a name of the package root itself (its __version__, a re-export)
         if target in allowed_layers:
             continue
