@@ -35,11 +35,11 @@ def build_tree(inputs: Inputs, output: Path, notices: Notices | None = None) -> 
     api = load_api_config(document, notices, needed=package_dependencies(inputs.runtime, inputs.templates))
     checked = check_spec(document, ignore_extensions=api.ignore_extensions, notices=notices)
     layers = load_layers(inputs.runtime, list(api.layers))
-    check_layer_imports(layers)
     plan = plan_package(api, layers, checked.data)
     check_templates(inputs.templates, inputs.overrides)
     rendered = render_client(checked, inputs.templates, inputs.config, plan, output, notices)
     place_layers(layers, output / plan.package)
+    check_layer_imports(layers)  # after the layers found their places: a layer landing on a module says so first
     write_package_files(plan, rendered, inputs.templates, output)
     layer_folders = [output / plan.package / layer.package for layer in layers]
     escape_bidi_controls(p for p in sorted(output.rglob("*.py")) if not any(p.is_relative_to(f) for f in layer_folders))

@@ -70,6 +70,8 @@ def generate_layers(inputs: Inputs, target: Path) -> TreeDiff:
         if objection is not None:
             raise objection
         changes = diff_trees(place.path, fresh, label=place.path.name)
+        if changes.clean:
+            return changes
         stranded = replace_tree(fresh, place.path, scratch / "previous", by_products)
         if stranded:
             keep = True
