@@ -1,4 +1,4 @@
-"""`python -m generator`: generate, check, docs-diff."""
+"""`python -m generator`: generate, check, docs-diff, release."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     for name, text in (
         ("generate", "rebuild generated/ (in a temporary folder, then swapped in whole)"),
-        ("check", "exit 1 with a unified diff if generated/ differs from a fresh build"),
+        ("check", "exit 1 with a unified diff if generated/ differs from a fresh build, or its release is stale"),
+        ("release", "version generated/ by what changed since the last release, write its changelog entry, regenerate"),
     ):
         command = commands.add_parser(name, help=text, description=text)
         command.add_argument("--spec", type=Path, default=settings.SPEC_FILE, help="the OpenAPI document")
@@ -45,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
             help="refuse what would be left out with a warning (an operation the runtime cannot serve, an invalid "
             "part of the document) instead of generating the rest",
         )
+        if name == "release":
+            from generator.release.cli import add_release_arguments
+
+            add_release_arguments(command)
     docs = commands.add_parser(
         "docs-diff",
         help="compare an API reference page (Markdown) with spec/",
@@ -65,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         from generator.docs_diff import main as docs_diff_main
 
         return docs_diff_main(args.args)
+    if args.command == "release":
+        from generator.release.cli import run_release
+
+        return run_release(args, Inputs(spec=args.spec, templates=args.templates, runtime=args.runtime))
     # The verifying processes (a second build, an import probe) start first, so that they load on
     # the other core while this process loads the generator.
     inputs = Inputs(spec=args.spec, templates=args.templates, runtime=args.runtime, strict=args.strict)
@@ -117,8 +126,7 @@ def _run(args: argparse.Namespace, inputs: Inputs, background: Background) -> in
             print(f"error: {line}", file=sys.stderr)
         return 2
     if result.changes.clean:
-        print(f"{shown} is up to date")
-        return 0
+        return _check_release(inputs, args.output, shown)
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors="surrogateescape")  # a file name that is not UTF-8 is written as git does
     sys.stdout.write(result.changes.patch)
@@ -140,6 +148,22 @@ def _report(notices: Notices, *, failed: bool = False) -> None:
             f"{warnings} warning{'s' if warnings != 1 else ''} (--strict refuses what they name)",
             file=sys.stderr,
         )
+
+
+def _check_release(inputs: Inputs, output: Path, shown: str) -> int:
+    """The step after a clean tree: its version and changelog are what `release` would make of it."""
+    from generator.release._release import check_release
+
+    try:
+        problems = check_release(inputs, output)
+    except GenerationError as error:
+        problems = str(error).splitlines()
+    if problems:
+        for line in problems:
+            print(f"error: {printable(line)}", file=sys.stderr)
+        return 1
+    print(f"{shown} is up to date")
+    return 0
 
 
 def _summary(changes: TreeDiff, added: str, removed: str) -> str:

@@ -130,7 +130,7 @@ def _build_verified(inputs: Inputs, fresh: Path, helpers: Background, *, label: 
     notices = Notices(strict=inputs.strict)
     try:
         try:
-            build_tree(inputs, fresh, notices)
+            build_tree(inputs, fresh, notices, helpers.schema_check)
         except GenerationError as error:
             raise located(error, fresh, label=label, templates=inputs.templates, runtime=inputs.runtime) from None
         verify_tree(fresh, label=label, templates=inputs.templates, runtime=inputs.runtime, probe=helpers.import_probe)

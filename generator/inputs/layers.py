@@ -39,6 +39,7 @@ _KEYS = {
     "errors": list,
     "client": str,
     "scripts": dict,
+    "readme": str,
 }
 _REQUIRED = ("name", "summary", "package", "requires")
 # The templates import the core from here: `from <package>._core._support import ...`.
@@ -60,6 +61,7 @@ class Layer:
     client: tuple[str, str] | None  # (module, class) generated clients subclass
     scripts: tuple[tuple[str, str], ...]  # (command, "module:function") relative to `package`
     sources: tuple[Path, ...]  # the files copied into the package (the manifest and leftovers excluded), sorted
+    readme: str = ""  # Markdown the package's README shows for the layer (its `readme` file, not copied)
 
     def files(self) -> list[Path]:
         return list(self.sources)
@@ -129,8 +131,29 @@ def _load(runtime: Path, name: str) -> Layer:
         errors=tuple(_public(folder, module, manifest) for module in _strings(record, "errors")),
         client=_client(folder, client, manifest) if client else None,
         scripts=tuple(sorted(_scripts(folder, data.get("scripts", {}), record))),
-        sources=tuple(_sources(folder)),
+        sources=tuple(p for p in _sources(folder) if p != _readme_path(folder, data, record)),
+        readme=_readme(folder, data, record),
     )
+
+
+def _readme_path(folder: Path, data: dict[str, Any], record: TomlFile) -> Path | None:
+    name = data.get("readme")
+    if not isinstance(name, str):
+        return None
+    path: Path = folder / name
+    if "/" in name or "\\" in name or not path.is_file():
+        raise record.error(f"readme {name!r} is not a file in the layer's folder", "readme")
+    return path
+
+
+def _readme(folder: Path, data: dict[str, Any], record: TomlFile) -> str:
+    path = _readme_path(folder, data, record)
+    if path is None:
+        return ""
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise GenerationError(f"cannot read the layer's readme: {error}", file=path) from None
 
 
 def _check_keys(record: TomlFile) -> None:

@@ -9,9 +9,7 @@ runtime core can send, the vendor extensions), whose problems are all reported t
 
 from __future__ import annotations
 
-import itertools
 import keyword
-import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,11 +18,12 @@ from typing import Any
 
 from openapi_python_client.schema import OpenAPI
 from openapi_python_client.strings import ClassName, PythonIdentifier
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 from pydantic import ValidationError as PydanticValidationError
 
+from generator import settings
 from generator.errors import GenerationError, Problems
 from generator.inputs.extensions import Extensions, read_extensions
+from generator.inputs.openapi_schema import MAX_ERRORS, SchemaCheck, openapi_version, schema_errors
 from generator.inputs.operation_names import FIELD_PREFIX, OperationNames, module_problem, name_operations
 from generator.inputs.runtime_support import BodyChoice, check_runtime_support
 from generator.notices import Notices
@@ -32,8 +31,6 @@ from generator.render.enum_members import enum_members
 from generator.spec import Part, SpecDocument, load_spec
 
 __all__ = ["CheckedSpec", "check_spec", "normal_tag", "openapi_version"]
-
-_OPENAPI_VERSION = re.compile(r"^3\.([01])\.\d+(-.+)?$")
 
 
 @dataclass(frozen=True)
@@ -58,7 +55,11 @@ class CheckedSpec:
 
 
 def check_spec(
-    spec: SpecDocument | Path, *, ignore_extensions: tuple[str, ...] = (), notices: Notices | None = None
+    spec: SpecDocument | Path,
+    *,
+    ignore_extensions: tuple[str, ...] = (),
+    notices: Notices | None = None,
+    schema_check: SchemaCheck | None = None,
 ) -> CheckedSpec:
     """Checks the spec (loading it first when given a path); returns it when every check passes.
 
@@ -74,7 +75,7 @@ def check_spec(
     names = name_operations(spec, problems, notices)  # before the validator, which names duplicates without a line
     if problems:
         raise Problems.of(problems)
-    _check_openapi_schema(spec, version, notices)
+    _check_openapi_schema(spec, version, notices, schema_check)
     problems.extend(_required_properties(spec, mappings))
     problems.extend(_name_clashes(spec, mappings))
     problems.extend(_module_names(spec))
@@ -93,25 +94,6 @@ def check_spec(
         raise Problems.of(problems)
     notices.refuse_warnings()
     return CheckedSpec(spec, version, names, extensions, omitted, support.bodies)
-
-
-def openapi_version(spec: SpecDocument) -> str:
-    """ "3.0" or "3.1", from the document's `openapi` field; anything else is refused in one line."""
-    if "swagger" in spec.data and "openapi" not in spec.data:
-        raise spec.error(
-            f"this is a Swagger {spec.data['swagger']} document; the generator reads OpenAPI 3.0 and 3.1: convert "
-            "it first (for example `npx swagger2openapi spec.yaml -o openapi.yaml`)",
-            ("swagger",),
-        )
-    written = spec.data.get("openapi")
-    match = _OPENAPI_VERSION.match(written) if isinstance(written, str) else None
-    if match is None:
-        shown = f"{written!r}" if "openapi" in spec.data else "missing"
-        raise spec.error(
-            f"openapi version {shown}: the generator reads OpenAPI 3.0.x and 3.1.x documents (a string such as '3.1.0')",
-            ("openapi",) if "openapi" in spec.data else (),
-        )
-    return f"3.{match.group(1)}"
 
 
 @dataclass(frozen=True)
@@ -166,42 +148,36 @@ def _check_refs(spec: SpecDocument, mappings: _Mappings) -> None:
         spec.deref(node, parts)
 
 
-def _check_openapi_schema(spec: SpecDocument, version: str, notices: Notices) -> None:
-    """The document against the OpenAPI schema of its version.
+def _check_openapi_schema(spec: SpecDocument, version: str, notices: Notices, schema_check: SchemaCheck | None) -> None:
+    """The document against the OpenAPI schema of its version (openapi_schema: in the background when the
+    command line started a `schema_check`).
 
     A document that breaks the schema but still has the structure openapi-python-client reads (a keyword
     of the other version, a field that OpenAPI does not define, a default of the wrong type) generates as
     stock openapi-python-client would generate it, with each problem as a warning; one whose structure
     it cannot read (a response given as a string, an unknown type) is refused at its line."""
-    validator = OpenAPIV30SpecValidator if version == "3.0" else OpenAPIV31SpecValidator
     try:
-        errors = list(itertools.islice(validator(_without_documentation(spec.data)).iter_errors(), _MAX_WARNINGS + 1))
-    except RecursionError:
-        raise GenerationError("the OpenAPI validator recursed without end (a $ref cycle?)", file=spec.path) from None
-    except Exception as failure:  # the validator's own failure (a reference it cannot follow): still an answer
-        raise GenerationError(
-            f"the OpenAPI validator could not check the document: {type(failure).__name__}: {_first_line(str(failure))}",
-            file=spec.path,
-        ) from None
+        if schema_check is None:
+            errors = schema_errors(spec.data, version)
+        else:
+            errors = schema_check.result(spec.data, version, timeout=settings.VERIFY_TIMEOUT)
+    except GenerationError as failure:
+        raise GenerationError(failure.message, file=spec.path) from None
     if not errors:
         return
-    located = [(_locate(spec, list(error.absolute_path), error.instance), error) for error in errors]
+    located = [(_locate(spec, error.path, error.instance, error.schema), error) for error in errors]
     if not _readable_by_upstream(spec.data):
         parts, error = located[0]
-        raise spec.error(f"not valid OpenAPI {version}: {str(error.message).splitlines()[0]}", parts)
-    for parts, error in located[:_MAX_WARNINGS]:
+        raise spec.error(f"not valid OpenAPI {version}: {_first_line(error.message)}", parts)
+    for parts, error in located[: MAX_ERRORS - 1]:
         notices.warning(
             spec.error(
-                f"not valid OpenAPI {version}: {_first_line(str(error.message))}; read as openapi-python-client "
-                "reads it",
+                f"not valid OpenAPI {version}: {_first_line(error.message)}; read as openapi-python-client reads it",
                 parts,
             )
         )
-    if len(located) > _MAX_WARNINGS:
+    if len(located) >= MAX_ERRORS:
         notices.warning(spec.error(f"not valid OpenAPI {version} in more places than these", ()))
-
-
-_MAX_WARNINGS = 5
 
 
 def _first_line(message: str) -> str:
@@ -218,29 +194,15 @@ def _readable_by_upstream(data: dict[str, Any]) -> bool:
     return True
 
 
-def _without_documentation(node: Any) -> Any:
-    """The document without the vendor extensions that hold a $ref to another file: the validator would
-    follow it, although documentation generates nothing (a component that happens to be named x-... is kept)."""
-    if isinstance(node, dict):
-        return {
-            key: _without_documentation(value)
-            for key, value in node.items()
-            if not (isinstance(key, str) and key.startswith("x-") and _external_ref(value))
-        }
-    if isinstance(node, list):
-        return [_without_documentation(value) for value in node]
-    return node
+def _locate(spec: SpecDocument, relative: list[Part], instance: Any, schema: Any = None) -> list[Part]:
+    """The full path of an error the validator reported relative to a nested schema.
 
-
-def _external_ref(node: Any) -> bool:
-    return any(
-        isinstance(value, dict) and isinstance(value.get("$ref"), str) and not value["$ref"].startswith("#")
-        for _, value in _walk(node)
-    )
-
-
-def _locate(spec: SpecDocument, relative: list[Part], instance: Any) -> list[Part]:
-    """The full path of an error the validator reported relative to a nested schema."""
+    An error with no path of its own (a schema's default that breaks the schema) is placed at the schema
+    the validator names: its `default` when that is the value at fault."""
+    if not relative and isinstance(schema, dict):
+        for parts, node in _walk(spec.data):
+            if node == schema and not _generates_nothing(parts):
+                return [*parts, "default"] if "default" in node and node["default"] == instance else list(parts)
     for parts, node in _walk(spec.data):
         if len(parts) >= len(relative) and list(parts[len(parts) - len(relative) :]) == relative and node == instance:
             return list(parts)

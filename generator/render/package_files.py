@@ -1,4 +1,4 @@
-"""Writes the package's own files (root __init__, client, errors, pyproject.toml, README.md) from
+"""Writes the package's own files (root __init__, client, errors, pyproject.toml, README.md, LICENSE) from
 templates/package/, over whatever openapi-python-client rendered at those paths.
 
 These are not upstream overrides: the templates lay out a `PackagePlan` the generator built, with a
@@ -27,6 +27,7 @@ PACKAGE_TEMPLATES = {
     "errors.py.jinja": "{package}/errors.py",
     "pyproject.toml.jinja": "pyproject.toml",
     "README.md.jinja": "README.md",
+    "LICENSE.jinja": "LICENSE",
 }
 
 

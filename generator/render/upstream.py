@@ -17,12 +17,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateError, TemplateSyntaxError, Undefined
+import jinja2
+from jinja2 import FileSystemBytecodeCache, TemplateError, TemplateSyntaxError, Undefined
 from openapi_python_client import Project
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 from openapi_python_client.parser.properties import Class
+from openapi_python_client.parser.properties.protocol import PropertyProtocol
+from openapi_python_client.schema import ParameterLocation
 from openapi_python_client.schema.untrusted_string import UntrustedString
 
 from generator.errors import GenerationError
@@ -71,6 +74,12 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+# Compiled templates, kept between runs (Jinja's own cache: a private folder of this user's, each entry keyed by
+# the template's file and the checksum of its source), so that a run compiles only what changed. The pattern
+# names what the compiled code depends on besides the source: Jinja and this module's environment settings.
+_BYTECODE_CACHE = FileSystemBytecodeCache(pattern=f"__genesys_audit_generator_jinja{jinja2.__version__}_v1_%s.cache")
+
+
 def render_client(
     checked: CheckedSpec, templates: Path, config_file: Path, plan: PackagePlan, output: Path, notices: Notices
 ) -> Rendered:
@@ -96,7 +105,12 @@ def render_client(
     captured = io.StringIO()
     views: dict[str, OperationView] = {}
     try:
-        with contextlib.redirect_stdout(captured), _readable_untrusted_strings(), raw_enum_values():
+        with (
+            contextlib.redirect_stdout(captured),
+            _readable_untrusted_strings(),
+            raw_enum_values(),
+            _headers_of_any_type(),
+        ):
             openapi = GeneratorData.from_dict(upstream_view(checked), config=config)
             if isinstance(openapi, GeneratorError):
                 raise _upstream_problem(openapi, checked.document, "cannot read the document")
@@ -107,6 +121,7 @@ def render_client(
                 project.env.filters.update(py=repr, comment=text.comment)
                 project.env.finalize = _finalize
                 project.env.undefined = _PrintedUndefined
+                project.env.bytecode_cache = _BYTECODE_CACHE
                 problems = list(project.build())
     except GenerationError:
         raise
@@ -211,6 +226,19 @@ def _readable_untrusted_strings() -> Iterator[None]:
         yield
     finally:
         delattr(UntrustedString, "__format__")
+
+
+@contextlib.contextmanager
+def _headers_of_any_type() -> Iterator[None]:
+    """openapi-python-client refuses a header parameter that is not a string, number, boolean or enum (a list,
+    a date-time, an object): its own templates write headers with str(). The runtime core writes any value
+    in the header's simple style, so while it runs, every type may be a header."""
+    original = PropertyProtocol._allowed_locations
+    PropertyProtocol._allowed_locations = {*original, ParameterLocation.HEADER}
+    try:
+        yield
+    finally:
+        PropertyProtocol._allowed_locations = original
 
 
 def _error_model(checked: CheckedSpec, config: Config) -> tuple[str, str] | None:

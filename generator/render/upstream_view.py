@@ -12,6 +12,10 @@
   parameter without a schema, which would silently drop it); the template sends it as JSON text.
 - Tags, which name the `api/` folders, are in NFKC form (see spec_check.normal_tag), so that the folder
   is the one `import` looks for.
+- Schemas say what JSON Schema means where openapi-python-client reads them otherwise: an array without
+  `items` holds anything (`items: {}`; upstream would drop the response), and a `format: binary` string
+  outside a file upload (a JSON body's property) is a string, since JSON carries no bytes (upstream
+  would make it a file that cannot decode).
 
 Only the objects on the way to a changed one are copied; the checked spec itself is left as it is.
 """
@@ -56,7 +60,7 @@ def upstream_view(checked: CheckedSpec) -> dict[str, Any]:
             **components,
             "responses": {name: _response(spec, value) for name, value in components["responses"].items()},
         }
-    return result
+    return _normal_schemas(result, _file_schemas(spec))
 
 
 def _operation(checked: CheckedSpec, operation: OperationRef, body: BodyChoice | None) -> dict[str, Any]:
@@ -126,3 +130,64 @@ def _parameters(spec: SpecDocument, parameters: Any) -> Any:
         else:
             shown.append(parameter)
     return shown
+
+
+_FILE_MEDIA = ("multipart/form-data", "application/octet-stream")
+
+
+def _file_schemas(spec: SpecDocument) -> set[str]:
+    """The component schemas a file upload reaches (multipart bodies), where `format: binary` means a file."""
+    pending: list[Any] = []
+    for operation in spec.operations():
+        body = operation.node.get("requestBody")
+        resolved, _ = spec.deref(body, (*operation.parts, "requestBody")) if body is not None else (None, ())
+        content = resolved.get("content") if isinstance(resolved, dict) else None
+        if isinstance(content, dict) and isinstance(content.get("multipart/form-data"), dict):
+            pending.append(content["multipart/form-data"].get("schema"))
+    schemas = (spec.data.get("components") or {}).get("schemas") or {}
+    found: set[str] = set()
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                name = ref.rsplit("/", 1)[1]
+                if name not in found and name in schemas:
+                    found.add(name)
+                    pending.append(schemas[name])
+            pending.extend(value for key, value in node.items() if not str(key).startswith("x-"))
+        elif isinstance(node, list):
+            pending.extend(node)
+    return found
+
+
+def _normal_schemas(data: dict[str, Any], file_schemas: set[str]) -> dict[str, Any]:
+    """The document with its schemas read as JSON Schema means them (see the module docstring)."""
+
+    def walk(node: Any, files: bool, key: Any = None) -> Any:
+        if isinstance(node, list):
+            return [walk(item, files) for item in node]
+        if not isinstance(node, dict) or key in ("example", "examples") or str(key).startswith("x-"):
+            return node
+        changed = {k: walk(v, files or k in _FILE_MEDIA, k) for k, v in node.items()}
+        types = node.get("type")
+        kinds = {types} if isinstance(types, str) else set(types) if isinstance(types, list) else set()
+        if "array" in kinds and "items" not in node and "prefixItems" not in node:
+            changed["items"] = {}
+        if not files and "string" in kinds and node.get("format") == "binary":
+            del changed["format"]
+        return changed
+
+    result = {key: walk(value, False, key) for key, value in data.items() if key != "components"}
+    components = data.get("components")
+    if isinstance(components, dict):
+        schemas = components.get("schemas")
+        result["components"] = {
+            **{key: walk(value, False, key) for key, value in components.items() if key != "schemas"},
+            **(
+                {"schemas": {name: walk(schema, name in file_schemas) for name, schema in schemas.items()}}
+                if isinstance(schemas, dict)
+                else {}
+            ),
+        }
+    return result

@@ -1,6 +1,7 @@
 """The processes that verify a build, started before the generator loads so that they use the other core.
 
-`Background` holds a warmed-up import probe (import_check) and, for `check`, the second build that proves the
+`Background` holds the validation of the spec against the OpenAPI schema (inputs.openapi_schema), a warmed-up
+import probe (import_check) and, for `check`, the second build that proves the
 output reproducible (second_build); the command line starts it first thing, and generate / check start
 their own when not handed one. `generate` leaves reproducibility to `check` (which CI runs): a second
 build costs as much as the first.
@@ -12,6 +13,7 @@ from typing import Any
 
 from generator.inputs.files import Inputs
 from generator.inputs.imports import UPSTREAM_TEMPLATES, imported_modules
+from generator.inputs.openapi_schema import SchemaCheck
 from generator.verify.import_check import ImportProbe
 from generator.verify.second_build import SecondBuild
 
@@ -22,6 +24,7 @@ class Background:
     """The verifying processes of one run: an import probe, and for `check` a second build (`reproduce`)."""
 
     def __init__(self, inputs: Inputs, *, reproduce: bool = True) -> None:
+        self.schema_check = SchemaCheck(inputs.spec)
         self.second_build = SecondBuild(inputs) if reproduce else None
         try:
             self.import_probe = ImportProbe(
@@ -30,6 +33,7 @@ class Background:
                 else ()
             )
         except BaseException:
+            self.schema_check.stop()
             if self.second_build is not None:
                 self.second_build.stop()
             raise
@@ -38,6 +42,7 @@ class Background:
         """Ends whatever still runs and removes the temporary folders; safe to call more than once."""
         try:
             self.import_probe.stop()
+            self.schema_check.stop()
         finally:
             if self.second_build is not None:
                 self.second_build.stop()

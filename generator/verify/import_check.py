@@ -66,14 +66,27 @@ class ImportProbe:
             stderr=subprocess.DEVNULL,
             text=True,
         )
+        self._names: list[str] | None = None
+
+    def start(self, places: Places) -> None:
+        """Hands the tree over: the probe imports every module while this process goes on (see `check`)."""
+        self._names = list(modules_of(places.tree))
+        request = json.dumps({"tree": str(places.tree.resolve()), "modules": self._names})
+        assert self._process.stdin is not None
+        try:
+            self._process.stdin.write(request + "\n")
+            self._process.stdin.close()
+        except OSError:
+            pass  # the probe died: check reports how
 
     def check(self, places: Places, timeout: float = settings.VERIFY_TIMEOUT) -> None:
-        """Imports every module of `places.tree`; raises GenerationError for the first that fails."""
-        names = list(modules_of(places.tree))
-        request = json.dumps({"tree": str(places.tree.resolve()), "modules": names})
+        """Imports every module of `places.tree` (handed over by `start`, or now); raises GenerationError for
+        the first that fails."""
+        if self._names is None:
+            self.start(places)
+        names = self._names or []
         try:
-            self._process.communicate(request + "\n", timeout=timeout)
-            status: int | None = self._process.returncode
+            status: int | None = self._process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             status = None
         text = self._results.read_text(encoding="utf-8") if self._results.exists() else ""

@@ -51,6 +51,7 @@ def verify_tree(
     probe = probe or ImportProbe()
     try:
         _check_pyproject(places)
+        probe.start(places)  # the probe imports the tree on the other core while the checks below run
         for path in sorted(p for p in tree.rglob("*") if p.is_file()):
             found = find_repr(path)
             if found is not None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator import settings
 from generator.inputs.api_config import config_path
+from generator.release import changelog_path
 
 __all__ = ["PACKAGE", "Workspace", "copy_generation", "generate_client", "run_generate", "snapshot"]
 
@@ -76,6 +77,8 @@ class Workspace:
         spec = inputs / "audit-api.yaml"
         shutil.copyfile(settings.SPEC_FILE, spec)
         shutil.copyfile(config_path(settings.SPEC_FILE), config_path(spec))  # the package's names and layers
+        if changelog_path(settings.SPEC_FILE).exists():  # the release history: generated/CHANGELOG.md
+            shutil.copyfile(changelog_path(settings.SPEC_FILE), changelog_path(spec))
         templates = inputs / "templates"
         shutil.copytree(settings.TEMPLATES_DIR, templates)
         cwd = root / "cwd"
