@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from bench.archive import archive_section
 from bench.auto_split import kept_section
 from bench.pages import PAGE_COUNT, PAGE_SIZE, ensure_pages
 from bench.sdk import SDK_VERSION
@@ -634,6 +635,6 @@ def main(argv: list[str] | None = None) -> None:
     results["generate"] = _generate()
     results["total_runtime_s"] = round(time.perf_counter() - started, 1)
     (BENCH / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    report = _markdown(results) + kept_section(BENCH / "RESULTS.md")
+    report = _markdown(results) + kept_section(BENCH / "RESULTS.md") + archive_section(BENCH / "RESULTS.md")
     (BENCH / "RESULTS.md").write_text(report)
     print(report)

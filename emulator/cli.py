@@ -177,6 +177,40 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep the JSON of the N records served last in memory, so pages asked for again are "
         "answered faster (about 1.4 kB a record; default 0: off)",
     )
+    arrival = parser.add_mutually_exclusive_group()
+    arrival.add_argument(
+        "--now",
+        type=_instant,
+        default=None,
+        metavar="TIME",
+        help="the emulator's present: queries see no record dated after it (move it with PATCH "
+        '/_emulator/config {"now": ...}); default: every record is visible',
+    )
+    arrival.add_argument(
+        "--live", action="store_true", help="the present is the wall clock: records arrive as their time comes"
+    )
+    add(
+        "--late-percent",
+        type=float,
+        default=0.0,
+        metavar="P",
+        help="with --now or --live: this percentage of the records becomes visible late, after newer ones",
+    )
+    add(
+        "--late-by",
+        type=float,
+        default=1800.0,
+        metavar="SECONDS",
+        help="how long after its eventDate a late record becomes visible, at most (default 1800)",
+    )
+    add(
+        "--history-every",
+        type=int,
+        default=0,
+        metavar="N",
+        help="every Nth record updates one of 4 tracked Routing queues, its old and new values chained "
+        "change after change (default 0: none)",
+    )
     add("--log-requests", action="store_true", help="log every request to stderr")
     return parser
 
@@ -203,6 +237,11 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
         log_requests=args.log_requests,
         redirect_over=args.redirect_over,
         record_cache=args.record_cache,
+        now=args.now,
+        live=args.live,
+        late_percent=args.late_percent,
+        late_by=args.late_by,
+        history_every=args.history_every,
     )
 
 

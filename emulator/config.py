@@ -37,6 +37,7 @@ RUNTIME_SETTINGS: Final = frozenset(
         "validate",
         "strict",
         "redirect_over",
+        "now",
     }
 )
 
@@ -79,9 +80,18 @@ class EmulatorConfig:
     redirect_over: int | None = None
     # How many records' JSON to keep for pages asked for again (0: none).
     record_cache: int = 0
+    # Records arriving over time (see emulator.timeline): the present, fixed (`now`) or the wall clock
+    # (`live`); None and False: every record is visible. `late_percent` of the records become visible
+    # up to `late_by` seconds after their eventDate.
+    now: datetime | None = None
+    live: bool = False
+    late_percent: float = 0.0
+    late_by: float = 1800.0
+    # Every Nth record changes one of a few tracked queues, its property values chained (0: none).
+    history_every: int = 0
 
     def __post_init__(self) -> None:
-        for name in ("data_end", "data_start"):
+        for name in ("data_end", "data_start", "now"):
             value = getattr(self, name)
             if value is not None and value.tzinfo is None:
                 raise ValueError(f"{name} must be timezone-aware")
@@ -93,6 +103,12 @@ class EmulatorConfig:
             _check_setting("redirect_over", self.redirect_over)
         if self.span_start >= self.data_end:
             raise ValueError("data_start must be before data_end")
+        if self.live and self.now is not None:
+            raise ValueError("now and live do not go together (live: the present is the wall clock)")
+        if not 0 <= self.late_percent <= 100 or not 0 < self.late_by <= 366 * 86400:
+            raise ValueError("late_percent must be 0 to 100 and late_by more than 0 s, at most a year")
+        if self.history_every < 0:
+            raise ValueError("history_every must not be negative")
 
     @property
     def span_start(self) -> datetime:
@@ -105,8 +121,10 @@ class EmulatorConfig:
             raise ValueError(f"not changeable at runtime: {', '.join(sorted(unknown))}")
         for name, value in changes.items():
             _check_setting(name, value)
+        if changes.get("now") is not None and self.live:
+            raise ValueError("now cannot be set on a live emulator (its present is the wall clock)")
         for name, value in changes.items():
-            setattr(self, name, value)
+            setattr(self, name, _instant(value) if name == "now" and isinstance(value, str) else value)
 
 
 def _check_setting(name: str, value: Any) -> None:
@@ -118,9 +136,24 @@ def _check_setting(name: str, value: Any) -> None:
         ok = value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0)
     elif name in ("token_max_requests", "rate_limit_rpm"):
         ok = value is None or (isinstance(value, int) and not isinstance(value, bool) and value > 0)
+    elif name == "now":
+        ok = value is None or (isinstance(value, datetime) and value.tzinfo is not None)
+        if isinstance(value, str):
+            try:
+                ok = _instant(value).tzinfo is not None
+            except ValueError:
+                ok = False
     elif name == "succeed_after_seconds":
         ok = value is None or (isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0)
     else:  # rate_limit_window
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
     if not ok:
         raise ValueError(f"bad value for {name}: {value!r}")
+
+
+def _instant(text: str) -> datetime:
+    """An aware ISO-8601 date-time (`now` given as JSON); ValueError for anything else."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(f"{text!r} has no time zone")
+    return moment

@@ -7,7 +7,8 @@ POST   /_emulator/faults           add a rule: {"spec": "503:count=2"} or its fi
 DELETE /_emulator/faults           remove every rule
 DELETE /_emulator/faults/{id}      remove one rule
 GET    /_emulator/config           the current settings
-PATCH  /_emulator/config           change runtime settings, e.g. {"rate_limit_rpm": 5}
+PATCH  /_emulator/config           change runtime settings, e.g. {"rate_limit_rpm": 5}, or move the
+                                   present: {"now": "2026-10-15T12:00:00Z"} (see emulator.timeline)
 POST   /_emulator/tokens/expire    make every issued token invalid
 GET    /_emulator/downloads/...    the records behind a results page's downloadUrl (presigned:
                                    no token; a JSON array of AuditLogMessage, the emulator's own
@@ -43,7 +44,7 @@ def _json_object(request: Request) -> dict[str, Any]:
 def _settings(app: EmulatorState) -> dict[str, Any]:
     config = dataclasses.asdict(app.config)
     config["faults"] = [rule.to_json() for rule in app.config.faults]
-    for name in ("data_start", "data_end"):
+    for name in ("data_start", "data_end", "now"):
         config[name] = config[name].isoformat() if config[name] else None
     config["span_start"] = app.config.span_start.isoformat()
     config["org_id"] = app.dataset.org_id

@@ -4,6 +4,12 @@ Record ``i`` is a pure function of ``(seed, i)`` and the organization's
 time span, so any slice of a huge organization can be produced without
 materialising the rest.  Event times are non-decreasing in ``i``, which lets
 an interval be mapped to an index range by bisection.
+
+Two opt-in shapes serve an archive's tests: ``late_percent`` of the records
+become visible up to ``late_by_ms`` after their eventDate (``visible_ms``), and
+with ``history_every`` every Nth record is an Update of one of a few tracked
+queues whose property values form a chain (each change's old value is the new
+value of that property's previous change), so an entity's history is checkable.
 """
 
 from __future__ import annotations
@@ -61,6 +67,11 @@ _ACTION_CONTEXTS: Final = ("BulkUpdate", "Import", "ApiCall", "Archy")
 _CHANGED_PROPERTIES: Final = (
     "name", "description", "state", "enabled", "divisionId", "version",
 )  # fmt: skip
+# The entities whose changes `history_every` tracks: queues of one service, a few properties each.
+_TRACKED_SERVICE: Final = "Routing"
+_TRACKED_TYPE: Final = "Queue"
+_TRACKED_ENTITIES: Final = 4
+_TRACKED_PROPERTIES: Final = ("name", "description", "acwTimeoutMs")
 _PAST_TENSE: Final = {
     "Add": "added", "Remove": "removed", "Stop": "stopped",
     "Checkin": "checked in", "Checkout": "checked out", "Deny": "denied",
@@ -141,11 +152,29 @@ class RecordKey(NamedTuple):
 class AuditDataset:
     """The audit trail of one organization: ``count`` records over a time span."""
 
-    def __init__(self, *, seed: int, count: int, start: datetime, end: datetime, cache_records: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        seed: int,
+        count: int,
+        start: datetime,
+        end: datetime,
+        cache_records: int = 0,
+        late_percent: float = 0.0,
+        late_by_ms: int = 0,
+        history_every: int = 0,
+    ) -> None:
         if count < 0:
             raise ValueError("count must not be negative")
         if cache_records < 0:
             raise ValueError("cache_records must not be negative")
+        if not 0 <= late_percent <= 100 or (late_percent and late_by_ms < 1):
+            raise ValueError("late_percent must be 0 to 100, with late_by_ms at least 1 when it is not 0")
+        if history_every < 0:
+            raise ValueError("history_every must not be negative")
+        self._late_per_million = round(late_percent * 10_000)
+        self.late_by_ms = late_by_ms
+        self.history_every = history_every
         self.seed = seed
         self.count = count
         self.start_ms = to_millis(start)
@@ -192,6 +221,21 @@ class AuditDataset:
                 hi = mid
         return lo
 
+    @property
+    def has_late_records(self) -> bool:
+        return self._late_per_million > 0
+
+    def visible_ms(self, index: int) -> int:
+        """When record ``index`` becomes visible to queries: its eventDate, or for a late record
+        (``late_percent`` of them) 1 ms to ``late_by_ms`` after it."""
+        event = self.event_ms(index)
+        if not self._late_per_million:
+            return event
+        roll = _mix(self._seed_key ^ 0x1A7E5 ^ ((index * 0x9E3779B97F4A7C15) & _MASK))
+        if roll % 1_000_000 >= self._late_per_million:
+            return event
+        return event + 1 + (roll >> 24) % self.late_by_ms
+
     def index_range(self, start_ms: int, end_ms: int) -> range:
         """Indices of the records with ``start_ms <= eventDate < end_ms``."""
         if end_ms <= start_ms:
@@ -222,7 +266,33 @@ class AuditDataset:
 
     def key(self, index: int) -> RecordKey:
         """The filterable facts of record ``index``."""
-        return self._key_from(self._stream(index))
+        return self._tracked_key(index, self._key_from(self._stream(index)))
+
+    def tracked_change(self, index: int) -> tuple[int, int] | None:
+        """(queue, change number) of a record that changes a tracked queue (see ``history_every``)."""
+        if not self.history_every or index % self.history_every:
+            return None
+        number = index // self.history_every
+        return number % _TRACKED_ENTITIES, number // _TRACKED_ENTITIES
+
+    def _tracked_key(self, index: int, key: RecordKey) -> RecordKey:
+        tracked = self.tracked_change(index)
+        if tracked is None:
+            return key
+        return key._replace(service=_TRACKED_SERVICE, entity_type=_TRACKED_TYPE, action="Update",
+                            entity_index=tracked[0])  # fmt: skip
+
+    @staticmethod
+    def tracked_value(queue: int, prop: str, change: int) -> str:
+        """The value a tracked queue's property has after its change number ``change``."""
+        return f"{prop} of queue {queue + 1}, revision {change}"
+
+    def _tracked_changes(self, queue: int, change: int) -> list[dict[str, Any]]:
+        """One property per change, in turn; its old value is what its previous change set."""
+        count = len(_TRACKED_PROPERTIES)
+        prop = _TRACKED_PROPERTIES[change % count]
+        old = [self.tracked_value(queue, prop, change - count)] if change >= count else []
+        return [{"property": prop, "oldValues": old, "newValues": [self.tracked_value(queue, prop, change)]}]
 
     def client_id(self, key: RecordKey) -> str:
         return "" if key.client_index < 0 else self.client_ids[key.client_index]
@@ -281,7 +351,8 @@ class AuditDataset:
         if not 0 <= index < self.count:
             raise IndexError(index)
         stream = self._stream(index)
-        key = self._key_from(stream)
+        key = self._tracked_key(index, self._key_from(stream))
+        tracked = self.tracked_change(index)
         user_id = self.user_ids[key.user_index]
         user: dict[str, Any] = {"id": user_id}
         if expand_user:
@@ -347,7 +418,9 @@ class AuditDataset:
             "application": stream.pick(_APPLICATIONS) if is_user else "",
             "initiatingAction": initiating,
             "transactionInitiator": not initiating or index % 4 == 0,
-            "propertyChanges": self._property_changes(stream, key.action),
+            "propertyChanges": (
+                self._tracked_changes(*tracked) if tracked else self._property_changes(stream, key.action)
+            ),
             "context": context,
             "entityChanges": self._entity_changes(stream, key),
         }

@@ -21,6 +21,7 @@ from emulator.queries import (
     parse_realtime_paging,
     parse_related,
 )
+from emulator.timeline import present_ms
 
 if TYPE_CHECKING:
     from emulator.state import EmulatorState
@@ -88,6 +89,7 @@ def post_query(app: EmulatorState, request: Request) -> Response:
         fail=config.fail_queries,
         pending_polls=config.pending_polls,
         succeed_after=config.succeed_after_seconds,
+        present=present_ms(config),
     )
     app.stats.event("queries_created")
     return Response.json(202, tx.status_body("Queued"))
@@ -194,7 +196,7 @@ def post_realtime_query(app: EmulatorState, request: Request) -> Response:
     body = request.json_body()
     query = parse_query(body)
     page_number, page_size = parse_realtime_paging(body)
-    indices, total = Selection(app.dataset, query).numbered_page(page_number, page_size)
+    indices, total = Selection(app.dataset, query, present_ms(app.config)).numbered_page(page_number, page_size)
     paging = {
         "pageSize": page_size,
         "pageNumber": page_number,
@@ -210,10 +212,13 @@ def post_related_query(app: EmulatorState, request: Request) -> Response:
     query = parse_related(request.json_body())
     dataset = app.dataset
     index = dataset.index_of(query.audit_id)
+    present = present_ms(app.config)
+    if index is not None and present is not None and dataset.visible_ms(index) > present:
+        index = None  # not visible yet
     if index is None or (query.trustor_org_id is not None and query.trustor_org_id != dataset.org_id):
         where = f" in organization {query.trustor_org_id}" if query.trustor_org_id is not None else ""
         raise ApiError(404, f"Audit {query.audit_id} was not found{where}", "not.found")
-    related = dataset.related(index)
+    related = [i for i in dataset.related(index) if present is None or dataset.visible_ms(i) <= present]
     if query.descending:
         related.reverse()
     return Response.json(200, {"entities": [dataset.record(i, expand_user=expand) for i in related]})

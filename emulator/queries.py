@@ -230,16 +230,20 @@ class Selection:
     """The records a query selects, in its sort order, addressed by position.
 
     Position ``p`` is the ``p``-th record of the query's interval in sort
-    order; filters then skip some positions.  Nothing is materialised.
+    order; filters then skip some positions.  Nothing is materialised.  With
+    a ``present`` (ms), only the records visible by then are selected: none
+    after it, and no late record before it has become visible.
     """
 
-    def __init__(self, dataset: AuditDataset, query: AuditQuery) -> None:
+    def __init__(self, dataset: AuditDataset, query: AuditQuery, present: int | None = None) -> None:
         self.dataset = dataset
-        self.span = dataset.index_range(query.start_ms, query.end_ms)
+        end = query.end_ms if present is None else min(query.end_ms, present + 1)
+        self.span = dataset.index_range(query.start_ms, end)
         self.descending = query.descending
-        self._predicate = self._compile(query)
+        hidden = present if present is not None and dataset.has_late_records else None
+        self._predicate = self._compile(query, hidden)
 
-    def _compile(self, query: AuditQuery) -> Callable[[RecordKey], bool] | None:
+    def _compile(self, query: AuditQuery, present: int | None) -> Callable[[int], bool] | None:
         ds = self.dataset
         getters: dict[str, Callable[[RecordKey], str]] = {
             "UserId": lambda k: ds.user_ids[k.user_index],
@@ -251,10 +255,15 @@ class Selection:
         }
         tests = [(getters[prop], value) for prop, value in query.filters]
         service = query.service_name
-        if service is None and not tests:
+        if service is None and not tests and present is None:
             return None
 
-        def predicate(key: RecordKey) -> bool:
+        def predicate(index: int) -> bool:
+            if present is not None and ds.visible_ms(index) > present:
+                return False
+            if service is None and not tests:
+                return True
+            key = ds.key(index)
             if service is not None and key.service != service:
                 return False
             return all(get(key) == value for get, value in tests)
@@ -273,7 +282,7 @@ class Selection:
         """(position, record index) of every selected record from ``position`` on."""
         for pos in range(position, self.size):
             index = self.index_at(pos)
-            if self._predicate is None or self._predicate(self.dataset.key(index)):
+            if self._predicate is None or self._predicate(index):
                 yield pos, index
 
     def page(self, position: int, size: int) -> tuple[list[int], int | None]:
@@ -368,6 +377,7 @@ class TransactionStore:
         fail: bool,
         pending_polls: int,
         succeed_after: float | None,
+        present: int | None = None,
     ) -> Transaction:
         outcome = "Succeeded"
         if fail or query.service_name == FAIL_SERVICE:
@@ -378,7 +388,7 @@ class TransactionStore:
             tx = Transaction(
                 id=self._new_id(),
                 query=query,
-                selection=Selection(dataset, query),
+                selection=Selection(dataset, query, present),
                 created=time.monotonic(),
                 start_date=format_instant(int(time.time() * 1000)),
                 outcome=outcome,

@@ -29,6 +29,9 @@ class EmulatorState:
             start=config.span_start,
             end=config.data_end,
             cache_records=config.record_cache,
+            late_percent=config.late_percent,
+            late_by_ms=round(config.late_by * 1000),
+            history_every=config.history_every,
         )
         self.tokens = TokenStore()
         self.transactions = TransactionStore(config.seed, config.max_transactions)
@@ -42,7 +45,7 @@ class EmulatorState:
             name: getattr(config, name)
             for name in ("pending_polls", "succeed_after_seconds", "fail_queries", "token_ttl",
                          "token_max_requests", "rate_limit_rpm", "rate_limit_window", "validate",
-                         "strict", "redirect_over")
+                         "strict", "redirect_over", "now")
         }  # fmt: skip
         if config.validate:
             self.validator()

@@ -10,7 +10,7 @@ one action created.
 
 from typing import TYPE_CHECKING
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 if TYPE_CHECKING:
     from ._core._auth import Anonymous, ClientCredentials, StaticToken, TokenSource
@@ -45,6 +45,18 @@ if TYPE_CHECKING:
     from ._genesys._errors import GenesysCloudError
     from ._genesys._regions import REGIONS
     from .client import Client
+    from .workflows._archive._errors import ArchiveBusyError, ArchiveError, ArchiveFileError, ArchiveWriteError
+    from .workflows._archive._read import (
+        ArchivedRecord,
+        ArchiveStatus,
+        AuditArchive,
+        ChangedProperty,
+        HistoryEntry,
+        RunSummary,
+        ServiceSummary,
+        StreamSummary,
+    )
+    from .workflows._archive._sync import SyncResult, sync_audits
     from .workflows._bulk import AsyncBulkExport, BulkExport, export_audits, export_audits_async
     from .workflows._checkpoint import ExportCheckpoint, PartCheckpoint
     from .workflows._errors import CheckpointError, IntervalError
@@ -64,15 +76,23 @@ if TYPE_CHECKING:
 __all__ = [
     "Anonymous",
     "ApiError",
+    "ArchiveBusyError",
+    "ArchiveError",
+    "ArchiveFileError",
+    "ArchiveStatus",
+    "ArchiveWriteError",
+    "ArchivedRecord",
     "AsyncAuditExport",
     "AsyncBulkExport",
     "AsyncCursorPages",
     "AsyncNumberedPages",
+    "AuditArchive",
     "AuditExport",
     "AuthenticationError",
     "BadRequestError",
     "BulkExport",
     "BulkProgress",
+    "ChangedProperty",
     "Checkpoint",
     "CheckpointError",
     "Client",
@@ -88,6 +108,7 @@ __all__ = [
     "ExportProgress",
     "FiltersArg",
     "GenesysCloudError",
+    "HistoryEntry",
     "IntervalArg",
     "IntervalError",
     "NotFoundError",
@@ -105,10 +126,14 @@ __all__ = [
     "RequestOptions",
     "RequestTimeoutError",
     "RetryPolicy",
+    "RunSummary",
     "Secret",
     "ServerError",
+    "ServiceSummary",
     "SortArg",
     "StaticToken",
+    "StreamSummary",
+    "SyncResult",
     "TokenSource",
     "TransportError",
     "TransportTimeoutError",
@@ -126,6 +151,7 @@ __all__ = [
     "related_audits_async",
     "resume_audits",
     "resume_audits_async",
+    "sync_audits",
 ]
 
 _MODULES = {
@@ -168,6 +194,20 @@ _MODULES = {
     "GenesysCloudError": "._genesys._errors",
     "REGIONS": "._genesys._regions",
     "Client": ".client",
+    "ArchiveBusyError": ".workflows._archive._errors",
+    "ArchiveError": ".workflows._archive._errors",
+    "ArchiveFileError": ".workflows._archive._errors",
+    "ArchiveWriteError": ".workflows._archive._errors",
+    "ArchiveStatus": ".workflows._archive._read",
+    "ArchivedRecord": ".workflows._archive._read",
+    "AuditArchive": ".workflows._archive._read",
+    "ChangedProperty": ".workflows._archive._read",
+    "HistoryEntry": ".workflows._archive._read",
+    "RunSummary": ".workflows._archive._read",
+    "ServiceSummary": ".workflows._archive._read",
+    "StreamSummary": ".workflows._archive._read",
+    "SyncResult": ".workflows._archive._sync",
+    "sync_audits": ".workflows._archive._sync",
     "AsyncBulkExport": ".workflows._bulk",
     "BulkExport": ".workflows._bulk",
     "export_audits": ".workflows._bulk",

@@ -26,6 +26,7 @@ from ._core._errors import (
     WaitTimeoutError,
 )
 from ._genesys._errors import GenesysCloudError
+from .workflows._archive._errors import ArchiveBusyError, ArchiveError, ArchiveFileError, ArchiveWriteError
 from .workflows._errors import CheckpointError, IntervalError
 
 __all__ = [
@@ -50,6 +51,10 @@ __all__ = [
     "WaitFailedError",
     "WaitTimeoutError",
     "GenesysCloudError",
+    "ArchiveBusyError",
+    "ArchiveError",
+    "ArchiveFileError",
+    "ArchiveWriteError",
     "CheckpointError",
     "IntervalError",
 ]

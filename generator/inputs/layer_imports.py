@@ -6,7 +6,7 @@ A module of a layer may import:
 - the layers its manifest `requires` (`from .._core._errors import ...`);
 - the generated modules its manifest lists under `generated` (`from ..api.audit import ...`, `..models`);
 - the standard library, and the distributions its manifest (or a layer it requires) lists under
-  `dependencies`.
+  `dependencies` or as an optional extra.
 
 Anything else (a lower layer importing a higher one, the core importing a generated module or a
 package it does not declare) is refused at its file and line, before anything is built: otherwise the
@@ -77,7 +77,12 @@ def check_layer_imports(layers: list[Layer]) -> None:
     for layer in layers:
         allowed_layers = {layer.package} | {by_name[name].package for name in _below(layer, by_name)}
         external = distribution_modules(
-            dependency for name in (layer.name, *_below(layer, by_name)) for dependency in by_name[name].dependencies
+            dependency
+            for name in (layer.name, *_below(layer, by_name))
+            for dependency in (
+                *by_name[name].dependencies,
+                *(requirement for _, requirements in by_name[name].extras for requirement in requirements),
+            )
         )
         for path in layer.sources:
             if path.suffix != ".py":

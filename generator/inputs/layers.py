@@ -39,12 +39,14 @@ _KEYS = {
     "errors": list,
     "client": str,
     "scripts": dict,
+    "extras": dict,
     "readme": str,
 }
 _REQUIRED = ("name", "summary", "package", "requires")
 # The templates import the core from here: `from <package>._core._support import ...`.
 CORE_PACKAGE = "_core"
 _COMMAND = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # a console script's file name
+_EXTRA = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # an extra's name, normalized as PEP 685 writes it
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class Layer:
     requires: tuple[str, ...]
     dependencies: tuple[str, ...]
     generated: tuple[str, ...]  # the generated modules it imports (api, models, types, client, errors)
+    extras: tuple[tuple[str, tuple[str, ...]], ...]  # (extra, its requirements): optional dependencies
     exports: tuple[tuple[str, tuple[str, ...]], ...]  # (module, its __all__), for the package root
     errors: tuple[tuple[str, tuple[str, ...]], ...]  # the same, for the package's errors module
     client: tuple[str, str] | None  # (module, class) generated clients subclass
@@ -127,6 +130,7 @@ def _load(runtime: Path, name: str) -> Layer:
         requires=tuple(_strings(record, "requires")),
         dependencies=tuple(_strings(record, "dependencies")),
         generated=tuple(_generated(record)),
+        extras=_extras(record),
         exports=tuple(_public(folder, module, manifest) for module in _strings(record, "exports")),
         errors=tuple(_public(folder, module, manifest) for module in _strings(record, "errors")),
         client=_client(folder, client, manifest) if client else None,
@@ -188,6 +192,24 @@ def _strings(record: TomlFile, key: str) -> list[str]:
     if not all(isinstance(value, str) and value for value in values):
         raise record.error(f"{key} must be a list of non-empty strings", key)
     return list(values)
+
+
+def _extras(record: TomlFile) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The layer's optional dependencies: `[extras]` maps an extra's name to its requirements."""
+    found = []
+    for name, requirements in record.data.get("extras", {}).items():
+        if not _EXTRA.match(name):
+            raise record.error(
+                f"extra {name!r} is not a normalized extra name (lower case letters, digits, -)", "extras"
+            )
+        if (
+            not isinstance(requirements, list)
+            or not requirements
+            or not all(isinstance(requirement, str) and requirement for requirement in requirements)
+        ):
+            raise record.error(f"extra {name!r} must be a non-empty list of requirements", "extras")
+        found.append((name, tuple(requirements)))
+    return tuple(sorted(found))
 
 
 def _sources(folder: Path) -> list[Path]:

@@ -60,6 +60,7 @@ class PackagePlan:
     environment: tuple[tuple[str, str], ...]  # (keyword argument, environment variable) that from_env reads
     core_client: bool  # the generated Client subclasses the core's own (no platform layer in between)
     dependencies: tuple[str, ...]
+    extras: tuple[tuple[str, tuple[str, ...]], ...]  # (extra, its requirements), each layer's merged
     scripts: tuple[tuple[str, str], ...]  # (command, "package.module:function")
 
     @property
@@ -100,6 +101,11 @@ def plan_package(config: ApiConfig, layers: list[Layer], document: dict[str, Any
     dependencies: list[str] = []
     for layer in layers:
         dependencies.extend(d for d in layer.dependencies if d not in dependencies)
+    extras: dict[str, list[str]] = {}
+    for layer in layers:
+        for extra, requirements in layer.extras:
+            listed = extras.setdefault(extra, [])
+            listed.extend(r for r in requirements if r not in listed)
     scripts: dict[str, str] = {}
     for layer in layers:
         for command, target in layer.scripts:
@@ -127,6 +133,7 @@ def plan_package(config: ApiConfig, layers: list[Layer], document: dict[str, Any
         environment=_environment(config, arguments) if client_layer.name == CORE else (),
         core_client=client_layer.name == CORE,
         dependencies=tuple(dependencies),
+        extras=tuple((extra, tuple(requirements)) for extra, requirements in sorted(extras.items())),
         scripts=tuple(sorted(scripts.items())),
     )
 

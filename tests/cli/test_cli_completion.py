@@ -47,7 +47,7 @@ def bash_complete(script: Path, line: str, cwd: Path | None = None) -> list[str]
     ("line", "offered"),
     [
         ("genesys-audit ", ["servicemapping", "query", "realtime", "related", "status", "results", "completion",
-                            "-h", "--help", "--version"]),
+                            "sync", "search", "history", "-h", "--help", "--version"]),
         ("genesys-audit re", ["realtime", "related", "results"]),
         ("genesys-audit query --fo", ["--format"]),
         ("genesys-audit query --format ", ["jsonl", "csv", "table"]),
@@ -59,6 +59,9 @@ def bash_complete(script: Path, line: str, cwd: Path | None = None) -> list[str]
         ("genesys-audit results TX --res", ["--resume", "--restart"]),
         ("genesys-audit completion ", ["bash", "zsh"]),
         ("genesys-audit servicemapping --format ", ["table", "json"]),
+        ("genesys-audit sync --format ", ["text", "json"]),
+        ("genesys-audit search --format ", ["table", "jsonl", "csv"]),
+        ("genesys-audit history --fo", ["--format"]),
     ],
 )  # fmt: skip
 def test_bash_completes_commands_options_and_choices(scripts: dict[str, Path], line: str, offered: list[str]) -> None:

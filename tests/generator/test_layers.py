@@ -138,3 +138,24 @@ def test_a_manifest_that_is_not_toml_names_its_line(runtime: Path) -> None:
     manifest.write_text(manifest.read_text() + "\nname = 'again'\n")
     message = _refused(runtime)
     assert re.match(rf"{re.escape(str(manifest))}:\d+: not valid TOML: ", message), message
+
+
+def test_the_audit_layer_declares_its_parquet_extra_and_the_package_carries_it() -> None:
+    layers = load_layers(settings.RUNTIME_DIR, LAYERS)
+    assert dict(layers[-1].extras) == {"parquet": ("pyarrow>=16,<27",)}
+    pyproject = (settings.REPO_ROOT / "generated" / "pyproject.toml").read_text(encoding="utf-8")
+    assert '[project.optional-dependencies]\n"parquet" = [\n    "pyarrow>=16,<27",\n]' in pyproject
+
+
+@pytest.mark.parametrize(
+    ("extras", "problem"),
+    [
+        ('Parquet = ["pyarrow"]', "not a normalized extra name"),
+        ("parquet = []", "non-empty list of requirements"),
+        ('parquet = "pyarrow"', "non-empty list of requirements"),
+    ],
+)
+def test_a_bad_extra_is_refused_at_its_manifest(runtime: Path, extras: str, problem: str) -> None:
+    _edit(runtime / "audit" / "layer.toml", 'parquet = ["pyarrow>=16,<27"]', extras)
+    message = _refused(runtime)
+    assert problem in message and "layer.toml" in message

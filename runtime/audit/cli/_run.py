@@ -25,6 +25,7 @@ from ..._core._errors import (
 )
 from ...errors import GenesysCloudError
 from .._errors import CheckpointError
+from ._archive_cli import explain_sync
 from ._commands import Session, run_command
 from ._parser import PROGRAM
 from ._sinks import UsageError
@@ -82,6 +83,8 @@ def _api_error(error: ApiError, session: Session) -> tuple[str, str | None]:
 
 def explain(error: BaseException, session: Session) -> tuple[str, str | None, int]:
     """The failure in words, the next step (or None), and the exit status."""
+    if session.command == "sync" and (archived := explain_sync(error)) is not None:
+        return archived
     if isinstance(error, CheckpointError):
         step = "pass --restart to discard the interrupted export and start over" if session.to_file else None
         return str(error), step, 1

@@ -32,6 +32,7 @@ from .._progress import ExportProgress
 from .._query_args import MAX_PAGE_SIZE, ReadSettings, format_interval
 from .._realtime import RealtimeExport
 from .._related import related_audits
+from ._archive_cli import sync as archive_sync
 from ._completion import completion_script
 from ._export import Export, JsonRecords, Sink, json_texts, write_export, write_records
 from ._formats import format_for
@@ -396,6 +397,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Session], int]] = {
     "realtime": export,
     "results": export,
     "related": export,
+    "sync": archive_sync,
 }
 
 

@@ -21,6 +21,7 @@ from ...models import AuditQueryFilterProperty
 __all__: list[str] = []
 
 PROGRAM = "genesys-audit"
+_PATHS = ("output", "db", "parquet")  # options completed with file names
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def _option(action: argparse.Action, parser: argparse.ArgumentParser) -> _Option
         if action in group._group_actions:
             excludes.update(flag for other in group._group_actions for flag in other.option_strings)
     flags = tuple(action.option_strings) or (str(action.metavar or action.dest),)
-    return _Option(flags, _summary(action.help), action.nargs != 0, values, action.dest == "output",
+    return _Option(flags, _summary(action.help), action.nargs != 0, values, action.dest in _PATHS,
                    tuple(sorted(excludes)), suffix)  # fmt: skip
 
 

@@ -17,6 +17,8 @@ from typing import NoReturn, TypeVar
 
 from ... import __version__
 from .._limits import AUTO, MAX_SUB_QUERIES
+from ._archive_parser import add_commands as add_archive_commands
+from ._archive_parser import check as check_archive_options
 from ._formats import FORMATS
 
 __all__: list[str] = []
@@ -292,6 +294,7 @@ def _commands(parser: argparse.ArgumentParser) -> None:
         "`genesys-audit completion zsh` as _genesys-audit in a folder of $fpath, then run compinit.",
     )
     completion.add_argument("shell", choices=("bash", "zsh"), help="the shell")
+    add_archive_commands(command, commands.add_parser, parse_filter, number)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -314,6 +317,7 @@ _WITH_SPLIT = (("concurrency", "--concurrency"), ("unordered", "--unordered"), (
 
 def _check_combinations(args: argparse.Namespace, command: argparse.ArgumentParser) -> None:
     """Refuses options that do not go together (a usage error, before anything is sent)."""
+    check_archive_options(args, command)
     if args.command == "query" and args.split is None:
         for dest, option in _WITH_SPLIT:
             if getattr(args, dest):
