@@ -25,6 +25,7 @@ from generator.inputs.layers import Layer, load_layers
 from generator.output.assemble import format_tree, provenance, stamp_headers
 from generator.output.target import inspect_previous, inspect_target, remove_tree, replace_tree
 from generator.output.tree_diff import TreeDiff, diff_trees
+from generator.release._records import changelog_path
 from generator.settings import PROVENANCE_FILE
 from generator.spec import load_spec
 from generator.verify.origins import Places
@@ -45,6 +46,8 @@ def generate_layers(inputs: Inputs, target: Path) -> TreeDiff:
     layers = load_layers(inputs.runtime, list(api.layers))
     check_layer_imports(layers)
     configs = [api.source] if api.source else []
+    history = changelog_path(inputs.spec)  # the release history CHANGELOG.md is written from
+    configs += [history] if history.exists() else []
     record = provenance(inputs=[inputs.spec, *configs, inputs.config, inputs.ruff_config], templates=inputs.templates,
                         layers=layers)  # fmt: skip
     _refuse_other_changes(place.path, record, layers)
