@@ -210,8 +210,8 @@ class SubQueryRunBase(Generic[RecordT]):
         return status
 
     def _wait_arguments(self) -> dict[str, Any]:
-        return {"state_of": lambda status: status.state, "success": _query._SUCCESS_STATES,
-                "failure": _query._FAILURE_STATES, "resource_id": self.transaction_id,
+        return {"state_of": lambda status: status.state, "success": _query.SUCCESS_STATES,
+                "failure": _query.FAILURE_STATES, "resource_id": self.transaction_id,
                 "policy": self.settings.wait_policy}  # fmt: skip
 
     def _item(self, page: Page[Any, RecordT]) -> PageItem[RecordT]:

@@ -19,8 +19,8 @@ from typing import Any, TypeVar
 
 import httpx
 import msgspec
+from msgspec import UnsetType as Unset
 
-from ..types import Unset
 from ._errors import DecodingError, error_from_response
 from ._models import MapModel
 
