@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from types import FrameType
+from typing import Any
 
 from emulator.config import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
     DEFAULT_SPAN,
+    REALTIME_DAYS,
     EmulatorConfig,
     utc_midnight_today,
 )
@@ -51,11 +54,26 @@ def _fault(text: str) -> FaultRule:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be >= 1")
-    return value
+def _number(kind: type[int] | type[float], minimum: float, maximum: float = math.inf) -> Callable[[str], Any]:
+    """A parser of `kind` values from `minimum` to `maximum` (finite: NaN and infinities are refused)."""
+    span = f"from {minimum:g}" + (f" to {maximum:g}" if maximum < math.inf else " up")
+    expected = f"{'a whole number' if kind is int else 'a finite number'} {span}"
+
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        if not (math.isfinite(value) and minimum <= value <= maximum):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+        return value
+
+    return parse
+
+
+_positive = _number(int, 1)
+_count = _number(int, 0)
+_seconds = _number(float, 0)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,13 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
     add = parser.add_argument
     add(
         "--port",
-        type=int,
+        type=_number(int, 0, 65535),
         default=8080,
         help="port on 127.0.0.1; 0 picks a free one (default 8080)",
     )
     add(
         "--records",
-        type=int,
+        type=_count,
         default=10_000,
         help="audit records in the organization (default 10000)",
     )
@@ -102,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add(
         "--token-ttl",
-        type=int,
+        type=_count,
         default=86399,
         help="expires_in of issued tokens, seconds (default 86399)",
     )
@@ -114,13 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add(
         "--pending-polls",
-        type=int,
+        type=_count,
         default=2,
         help="status polls answered 202 (Queued, then Running) before a query ends (default 2)",
     )
     add(
         "--succeed-after",
-        type=float,
+        type=_seconds,
         default=None,
         metavar="SECONDS",
         help="end queries after this many seconds instead of after --pending-polls polls",
@@ -147,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add(
         "--rate-limit-window",
-        type=float,
+        type=_number(float, 0.001),
         default=60.0,
         metavar="SECONDS",
         help="sliding window of --rate-limit (default 60)",
@@ -164,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add(
         "--redirect-over",
-        type=int,
+        type=_count,
         default=None,
         metavar="N",
         help="with allowRedirect=true, answer results of queries over more than N records with "
@@ -172,11 +190,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add(
         "--record-cache",
-        type=int,
+        type=_count,
         default=0,
         metavar="N",
         help="keep the JSON of the N records served last in memory, so pages asked for again are "
         "answered faster (about 1.4 kB a record; default 0: off)",
+    )
+    add(
+        "--realtime-days",
+        type=_positive,
+        default=REALTIME_DAYS,
+        metavar="DAYS",
+        help=f"how many days before the present (--now, the wall clock with --live, else --data-end) realtime "
+        f"queries reach back, as the API's {REALTIME_DAYS} do (default {REALTIME_DAYS})",
     )
     arrival = parser.add_mutually_exclusive_group()
     arrival.add_argument(
@@ -192,21 +218,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add(
         "--late-percent",
-        type=float,
+        type=_number(float, 0, 100),
         default=0.0,
         metavar="P",
         help="with --now or --live: this percentage of the records becomes visible late, after newer ones",
     )
     add(
         "--late-by",
-        type=float,
+        type=_number(float, 0.001, 366 * 86400),
         default=1800.0,
         metavar="SECONDS",
         help="how long after its eventDate a late record becomes visible, at most (default 1800)",
     )
     add(
         "--history-every",
-        type=int,
+        type=_count,
         default=0,
         metavar="N",
         help="every Nth record updates one of 4 tracked Routing queues, its old and new values chained "
@@ -246,6 +272,7 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
         log_requests=args.log_requests,
         redirect_over=args.redirect_over,
         record_cache=args.record_cache,
+        realtime_days=args.realtime_days,
         now=args.now,
         live=args.live,
         late_percent=args.late_percent,
@@ -256,15 +283,19 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.log_requests else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
         config = config_from_args(args)
+    except ValueError as exc:  # options that do not go together (--data-start after --data-end)
+        parser.error(str(exc))
+    try:
         emulator = Emulator(config)
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, OverflowError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     stop = threading.Event()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
@@ -14,6 +15,7 @@ __all__ = [
     "DEFAULT_CLIENT_SECRET",
     "DEFAULT_DATA_END",
     "DEFAULT_SPAN",
+    "REALTIME_DAYS",
     "RUNTIME_SETTINGS",
     "EmulatorConfig",
     "utc_midnight_today",
@@ -24,6 +26,9 @@ DEFAULT_CLIENT_SECRET: Final = "emulator-secret"
 # A fixed end keeps the Python API deterministic; the CLI uses today instead.
 DEFAULT_DATA_END: Final = datetime(2026, 11, 1, tzinfo=UTC)
 DEFAULT_SPAN: Final = timedelta(days=30)
+# How far back a realtime query reaches, in days before the end of the data (the emulator's present):
+# the API's reference page says "14 days worth of audits".
+REALTIME_DAYS: Final = 14
 
 # Settings that POST /_emulator/config may change while the server runs.
 RUNTIME_SETTINGS: Final = frozenset(
@@ -38,6 +43,7 @@ RUNTIME_SETTINGS: Final = frozenset(
         "validate",
         "strict",
         "redirect_over",
+        "realtime_days",
         "now",
     }
 )
@@ -81,6 +87,8 @@ class EmulatorConfig:
     redirect_over: int | None = None
     # How many records' JSON to keep for pages asked for again (0: none).
     record_cache: int = 0
+    # How many days before data_end a realtime query reaches (None: all the data).
+    realtime_days: int | None = REALTIME_DAYS
     # Records arriving over time (see emulator.timeline): the present, fixed (`now`) or the wall clock
     # (`live`); None and False: every record is visible. `late_percent` of the records become visible
     # up to `late_by` seconds after their eventDate.
@@ -102,8 +110,8 @@ class EmulatorConfig:
             raise ValueError("records must not be negative")
         if self.record_cache < 0:
             raise ValueError("record_cache must not be negative")
-        if self.redirect_over is not None:
-            _check_setting("redirect_over", self.redirect_over)
+        for name in ("redirect_over", "realtime_days"):
+            _check_setting(name, getattr(self, name))
         if self.span_start >= self.data_end:
             raise ValueError("data_start must be before data_end")
         if self.live and self.now is not None:
@@ -139,7 +147,7 @@ def _check_setting(name: str, value: Any) -> None:
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
     elif name == "redirect_over":
         ok = value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0)
-    elif name in ("token_max_requests", "rate_limit_rpm"):
+    elif name in ("token_max_requests", "rate_limit_rpm", "realtime_days"):
         ok = value is None or (isinstance(value, int) and not isinstance(value, bool) and value > 0)
     elif name == "now":
         ok = value is None or (isinstance(value, datetime) and value.tzinfo is not None)
@@ -149,9 +157,11 @@ def _check_setting(name: str, value: Any) -> None:
             except ValueError:
                 ok = False
     elif name == "succeed_after_seconds":
-        ok = value is None or (isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0)
+        ok = value is None or (
+            isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < math.inf
+        )
     else:  # rate_limit_window
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < math.inf
     if not ok:
         raise ValueError(f"bad value for {name}: {value!r}")
 

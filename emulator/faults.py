@@ -9,6 +9,7 @@ request independently of the others.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import threading
 from typing import Any, Final
@@ -53,10 +54,15 @@ class FaultRule:
             raise ValueError("a status fault needs a status between 400 and 599")
         if self.every < 1 or self.skip < 0 or (self.count is not None and self.count < 0):
             raise ValueError("every must be >= 1, skip and count >= 0")
-        if self.retry_after < 0 or self.seconds < 0:
-            raise ValueError("retry_after and seconds must not be negative")
+        if self.retry_after < 0:
+            raise ValueError("retry_after must not be negative")
+        if not 0 <= self.seconds < math.inf:  # NaN fails both
+            raise ValueError(f"seconds must be a finite number, not negative, not {self.seconds!r}")
         if self.path is not None:
-            re.compile(self.path)
+            try:
+                re.compile(self.path)
+            except re.error as error:
+                raise ValueError(f"path {self.path!r} is not a regular expression ({error})") from None
 
     def matches(self, method: str, path: str) -> bool:
         if self.method is not None and self.method.upper() != method:
@@ -90,6 +96,9 @@ class FaultRule:
         return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
 
 
+_NUMBERS: Final = {"count": int, "every": int, "skip": int, "retry_after": int, "status": int, "seconds": float}
+
+
 def parse_fault(spec: str) -> FaultRule:
     """Parse ``KIND[:key=value]...``, e.g. ``503:path=/results:count=2``.
 
@@ -109,14 +118,15 @@ def parse_fault(spec: str) -> FaultRule:
         name = name.strip().replace("-", "_")
         if not sep:
             raise ValueError(f"fault option {option!r} is not key=value")
-        if name in ("count", "every", "skip", "retry_after", "status"):
-            values[name] = int(raw)
-        elif name == "seconds":
-            values[name] = float(raw)
-        elif name in ("path", "method"):
+        if name in ("path", "method"):
             values[name] = raw
-        else:
+        elif name not in _NUMBERS:
             raise ValueError(f"unknown fault option {name!r}")
+        else:
+            try:
+                values[name] = _NUMBERS[name](raw)
+            except ValueError:
+                raise ValueError(f"fault option {name} needs a number, not {raw!r}") from None
     return FaultRule(**values)
 
 

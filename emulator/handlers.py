@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 import urllib.parse
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from emulator.auth import TokenStore, parse_basic_auth
 from emulator.catalogue import service_mapping
+from emulator.data import to_millis
 from emulator.errors import ApiError
 from emulator.messages import Request, Response
 from emulator.queries import (
@@ -191,12 +193,19 @@ def get_query_results(app: EmulatorState, request: Request, transaction_id: str)
 
 
 def post_realtime_query(app: EmulatorState, request: Request) -> Response:
-    """POST /api/v2/audits/query/realtime: one numbered page, synchronously."""
+    """POST /api/v2/audits/query/realtime: one numbered page, synchronously, of the records inside the
+    query's interval and the last ``realtime_days`` (14) before the present (the API's window): `now`, the
+    wall clock when `live`, else the end of the data."""
     expand = _expand_user(request)
     body = request.json_body()
     query = parse_query(body)
+    present = present_ms(app.config)
+    days = app.config.realtime_days  # the API reaches back 14 days from the present (else the data's end)
+    if days is not None:
+        since = (present if present is not None else to_millis(app.config.data_end)) - days * 86_400_000
+        query = dataclasses.replace(query, start_ms=max(query.start_ms, since))
     page_number, page_size = parse_realtime_paging(body)
-    indices, total = Selection(app.dataset, query, present_ms(app.config)).numbered_page(page_number, page_size)
+    indices, total = Selection(app.dataset, query, present).numbered_page(page_number, page_size)
     paging = {
         "pageSize": page_size,
         "pageNumber": page_number,

@@ -9,12 +9,12 @@ import math
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from typing import Any, Final
 
 from emulator.catalogue import SERVICE_NAMES
-from emulator.data import AuditDataset, RecordKey, format_instant, to_millis
+from emulator.data import AuditDataset, RecordKey, format_instant
 from emulator.errors import ApiError
+from emulator.intervals import parse_interval
 
 __all__ = [
     "CANCEL_SERVICE",
@@ -69,33 +69,6 @@ class AuditQuery:
         return echoed
 
 
-def _parse_instant(text: str) -> int:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise ApiError(400, f"Invalid date in interval: {text!r}", "invalid.date", field="interval") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return to_millis(moment)
-
-
-def _parse_interval(value: object) -> tuple[int, int]:
-    if not isinstance(value, str):
-        raise ApiError(400, "interval must be a string", "bad.request", field="interval")
-    parts = value.split("/")
-    if len(parts) != 2:
-        raise ApiError(
-            400,
-            "interval must be start/end in ISO-8601",
-            "invalid.date",
-            field="interval",
-        )
-    start, end = (_parse_instant(part.strip()) for part in parts)
-    if end <= start:
-        raise ApiError(400, "interval must end after it starts", "invalid.date", field="interval")
-    return start, end
-
-
 def _object_list(body: dict[str, Any], name: str) -> list[dict[str, Any]]:
     value = body.get(name, [])
     if value is None:
@@ -142,7 +115,7 @@ def parse_query(body: object) -> AuditQuery:
         raise ApiError(400, "The request body must be a JSON object", "bad.request")
     if "interval" not in body:
         raise ApiError(400, "interval is required", "constraint.validation", field="interval")
-    start_ms, end_ms = _parse_interval(body["interval"])
+    start_ms, end_ms = parse_interval(body["interval"])
     service = body.get("serviceName")
     if service is not None:
         if not isinstance(service, str):

@@ -6,7 +6,7 @@ import hashlib
 import threading
 
 from emulator.auth import TokenStore
-from emulator.config import EmulatorConfig
+from emulator.config import RUNTIME_SETTINGS, EmulatorConfig
 from emulator.cursors import CursorCodec
 from emulator.data import AuditDataset
 from emulator.faults import FaultSet
@@ -42,12 +42,8 @@ class EmulatorState:
         self.stats = Stats()
         self._validator: SpecValidator | None = None
         self._validator_lock = threading.Lock()
-        self._initial_settings = {
-            name: getattr(config, name)
-            for name in ("pending_polls", "succeed_after_seconds", "fail_queries", "token_ttl",
-                         "token_max_requests", "rate_limit_rpm", "rate_limit_window", "validate",
-                         "strict", "redirect_over", "now")
-        }  # fmt: skip
+        # Every setting PATCH /_emulator/config may change, as it started (reset puts each back).
+        self._initial_settings = {name: getattr(config, name) for name in sorted(RUNTIME_SETTINGS)}
         if config.validate:
             self.validator()
 

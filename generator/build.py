@@ -11,6 +11,7 @@ from pathlib import Path
 from generator.inputs.api_config import load_api_config
 from generator.inputs.files import Inputs
 from generator.inputs.imports import package_dependencies
+from generator.inputs.layer_imports import check_layer_imports
 from generator.inputs.layers import load_layers
 from generator.inputs.openapi_schema import SchemaCheck
 from generator.inputs.spec_check import check_spec
@@ -42,6 +43,7 @@ def build_tree(
     check_templates(inputs.templates, inputs.overrides)
     rendered = render_client(checked, inputs.templates, inputs.config, plan, output, notices)
     place_layers(layers, output / plan.package)
+    check_layer_imports(layers)  # after the layers found their places: a layer landing on a module says so first
     write_package_files(plan, rendered, inputs.templates, output)
     history = write_changelog(inputs.spec, output, plan.distribution)  # CHANGELOG.md from the release history
     layer_folders = [output / plan.package / layer.package for layer in layers]

@@ -33,6 +33,13 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--templates", type=Path, default=settings.TEMPLATES_DIR, help="custom templates")
         command.add_argument("--runtime", type=Path, default=settings.RUNTIME_DIR, help="hand-written runtime")
         command.add_argument("--output", type=Path, default=settings.GENERATED_DIR, help="the generated tree")
+        if name == "generate":
+            command.add_argument(
+                "--layers-only",
+                action="store_true",
+                help="replace only the runtime layers of the previous generation (fast: for editing runtime/; "
+                "refused when the spec or templates changed since); check still compares with a full build",
+            )
         command.add_argument(
             "--strict",
             action="store_true",
@@ -70,8 +77,25 @@ def main(argv: list[str] | None = None) -> int:
     # The verifying processes (a second build, an import probe) start first, so that they load on
     # the other core while this process loads the generator.
     inputs = Inputs(spec=args.spec, templates=args.templates, runtime=args.runtime, strict=args.strict)
+    if args.command == "generate" and args.layers_only:
+        return _layers_only(args, inputs)
     with Background(inputs, reproduce=args.command == "check") as background:
         return _run(args, inputs, background)
+
+
+def _layers_only(args: argparse.Namespace, inputs: Inputs) -> int:
+    from generator.layers_only import generate_layers
+
+    shown = printable(str(args.output))
+    try:
+        changes = generate_layers(inputs, args.output)
+    except GenerationError as error:
+        for line in str(error).splitlines():
+            print(f"error: {line}", file=sys.stderr)
+        return 2
+    summary = _summary(changes, "added", "removed") if not changes.clean else "no change"
+    print(f"generated {shown} (runtime layers only): {summary}")
+    return 0
 
 
 def _run(args: argparse.Namespace, inputs: Inputs, background: Background) -> int:
@@ -79,6 +103,14 @@ def _run(args: argparse.Namespace, inputs: Inputs, background: Background) -> in
 
     shown = printable(str(args.output))
     try:
+        if args.command == "generate" and args.layers_only:
+            from generator.layers_only import generate_layers
+
+            changes = generate_layers(inputs, args.output)
+            print(
+                f"generated {shown} (layers only): {_summary(changes, 'added', 'removed') if not changes.clean else 'no change'}"
+            )
+            return 0
         if args.command == "generate":
             generated = generate(inputs, args.output, background)
             _report(generated.notices)

@@ -71,6 +71,8 @@ def _generate(inputs: Inputs, target: Path, helpers: Background) -> GenerateResu
         if objection is not None:
             raise objection
         changes = diff_trees(place.path, fresh, label=place.path.name)
+        if changes.clean and place.state == "generation":
+            return GenerateResult(changes, notices)  # nothing to swap: the tree in place is the fresh one
         again = _replaceable(target, inputs)
         if (again.path, again.state) != (place.path, place.state):
             raise GenerationError("changed while generate was building; run it again", file=target)

@@ -1,9 +1,10 @@
 """The hand-written runtime layers (runtime/<name>/layer.toml) and what each adds to a generated package.
 
 A layer is a folder of Python modules copied verbatim into the package (at `package`), with a manifest
-saying which layers it builds on, which requirements and console scripts it adds, which modules' `__all__`
-the package root and its errors module re-export, and which client class generated clients subclass.
-The core is always included; a spec's config names the others.
+saying which layers it builds on, which requirements and console scripts it adds, which generated modules
+it uses, which modules' `__all__` the package root and its errors module re-export, and which client class
+generated clients subclass. The core is always included; a spec's config names the others. What a layer
+may import follows from its manifest (inputs.layer_imports).
 
 A layer folder holds regular files only (a symbolic link would copy something from outside it, and is
 refused); caches and editor leftovers (`__pycache__`, `*.pyc`, hidden files, `*~`, `#...#`) are not
@@ -23,7 +24,7 @@ from typing import Any
 from generator.errors import GenerationError
 from generator.inputs.toml_file import TomlFile, read_toml
 
-__all__ = ["CORE", "Layer", "load_layers"]
+__all__ = ["CORE", "GENERATED_MODULES", "MANIFEST", "Layer", "load_layers"]
 
 CORE = "core"
 MANIFEST = "layer.toml"
@@ -33,6 +34,7 @@ _KEYS = {
     "package": str,
     "requires": list,
     "dependencies": list,
+    "generated": list,
     "exports": list,
     "errors": list,
     "client": str,
@@ -55,6 +57,7 @@ class Layer:
     package: str  # the folder inside the generated package, e.g. "_core"
     requires: tuple[str, ...]
     dependencies: tuple[str, ...]
+    generated: tuple[str, ...]  # the generated modules it imports (api, models, types, client, errors)
     extras: tuple[tuple[str, tuple[str, ...]], ...]  # (extra, its requirements): optional dependencies
     exports: tuple[tuple[str, tuple[str, ...]], ...]  # (module, its __all__), for the package root
     errors: tuple[tuple[str, tuple[str, ...]], ...]  # the same, for the package's errors module
@@ -126,6 +129,7 @@ def _load(runtime: Path, name: str) -> Layer:
         package=package,
         requires=tuple(_strings(record, "requires")),
         dependencies=tuple(_strings(record, "dependencies")),
+        generated=tuple(_generated(record)),
         extras=_extras(record),
         exports=tuple(_public(folder, module, manifest) for module in _strings(record, "exports")),
         errors=tuple(_public(folder, module, manifest) for module in _strings(record, "errors")),
@@ -165,6 +169,22 @@ def _check_keys(record: TomlFile) -> None:
     for key in _REQUIRED:
         if key not in record.data:
             raise record.error(f"missing key {key!r}")
+
+
+# The top-level modules of a generated package, besides the layers' own folders.
+GENERATED_MODULES = ("api", "models", "types", "client", "errors", "root")  # root: the package's __init__
+
+
+def _generated(record: TomlFile) -> list[str]:
+    names = _strings(record, "generated")
+    for name in names:
+        if name not in GENERATED_MODULES:
+            raise record.error(
+                f"generated lists {name!r}; a generated package has {', '.join(GENERATED_MODULES)}", "generated"
+            )
+    if record.data.get("name") == CORE and names:
+        raise record.error("the core layer imports no generated module: it serves any API", "generated")
+    return names
 
 
 def _strings(record: TomlFile, key: str) -> list[str]:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import GenerationError
+from generator.inputs import verdicts
 from generator.spec import SpecDocument
 
 __all__ = ["MAX_ERRORS", "SchemaCheck", "SchemaError", "openapi_version", "schema_errors"]
@@ -110,12 +111,14 @@ class SchemaCheck:
     """Validates a spec file in another process, started at once; `result` waits for its verdict.
 
     The verdict is for the file as it was when the process read it: `result` is handed the document this
-    process read and validates it here instead if the two differ (the file changed in between)."""
+    process read and validates it here instead if the two differ (the file changed in between). A verdict
+    is kept (verdicts.py) for the document's content, so an unchanged spec is not validated again."""
 
     def __init__(self, spec: Path) -> None:
         self._spec = spec
         self._process: subprocess.Popen[str] | None = None
-        if spec.is_file():
+        self._kept = verdicts.recall(spec)
+        if self._kept is None and spec.is_file():
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "generator.inputs.openapi_schema", str(spec.resolve())],
                 cwd=_PACKAGE_ROOT,
@@ -126,9 +129,19 @@ class SchemaCheck:
             )
 
     def result(self, data: dict[str, Any], version: str, timeout: float) -> list[SchemaError]:
+        verdict = self._kept or self._from_process(timeout)
+        if verdict is None or verdict.get("data_digest") != _digest(data) or verdict.get("version") != version:
+            return schema_errors(data, version)  # the file changed, or the process could not read it
+        if self._kept is None:
+            verdicts.keep(self._spec, verdict)
+        if "failure" in verdict:
+            raise GenerationError(verdict["failure"])
+        return [SchemaError(**error) for error in verdict["errors"]]
+
+    def _from_process(self, timeout: float) -> dict[str, Any] | None:
         process, self._process = self._process, None
         if process is None:
-            return schema_errors(data, version)
+            return None
         try:
             output, _ = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -138,12 +151,8 @@ class SchemaCheck:
         try:
             verdict = json.loads(output)
         except ValueError:
-            return schema_errors(data, version)  # the process could not read the spec: this one reads it
-        if verdict.get("data_digest") != _digest(data) or verdict.get("version") != version:
-            return schema_errors(data, version)
-        if "failure" in verdict:
-            raise GenerationError(verdict["failure"])
-        return [SchemaError(**error) for error in verdict["errors"]]
+            return None
+        return verdict if isinstance(verdict, dict) else None
 
     def stop(self) -> None:
         process, self._process = self._process, None

@@ -11,12 +11,20 @@ import subprocess
 import sys
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from generator.errors import GenerationError
 from generator.inputs.layers import Layer
 from generator.settings import HEADER, PINNED_VERSIONS, PROVENANCE_FILE, PROVENANCE_GENERATOR, REPO_ROOT
 
-__all__ = ["check_pinned_versions", "format_tree", "place_layers", "stamp_headers", "write_provenance"]
+__all__ = [
+    "check_pinned_versions",
+    "format_tree",
+    "place_layers",
+    "provenance",
+    "stamp_headers",
+    "write_provenance",
+]
 
 
 def check_pinned_versions() -> None:
@@ -68,8 +76,9 @@ def format_tree(output: Path, ruff_config: Path) -> None:
             raise GenerationError(f"ruff {args[0]} failed on the generated code: {first}")
 
 
-def stamp_headers(output: Path) -> None:
-    for path in sorted(output.rglob("*.py")):
+def stamp_headers(output: Path, only: Path | None = None) -> None:
+    """Puts the generated header on every .py file of `output` (or of its folder `only`)."""
+    for path in sorted((only or output).rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         path.write_text(HEADER + ("\n" if text.strip() else "") + text, encoding="utf-8")
 
@@ -88,10 +97,10 @@ def _digest(paths: list[Path]) -> dict[str, str]:
     }
 
 
-def write_provenance(output: Path, *, inputs: list[Path], templates: Path, layers: list[Layer]) -> None:
-    """Records the pinned versions and the sha256 of every input file the tree was built from."""
+def provenance(*, inputs: list[Path], templates: Path, layers: list[Layer]) -> dict[str, Any]:
+    """The pinned versions and the sha256 of every input file a tree is built from."""
     layer_files = [path for layer in layers for path in [layer.folder / "layer.toml", *layer.files()]]
-    record = {
+    return {
         "generator": PROVENANCE_GENERATOR,
         "versions": dict(sorted(PINNED_VERSIONS.items())),
         "inputs": {
@@ -100,4 +109,9 @@ def write_provenance(output: Path, *, inputs: list[Path], templates: Path, layer
             **_digest(layer_files),
         },
     }
+
+
+def write_provenance(output: Path, *, inputs: list[Path], templates: Path, layers: list[Layer]) -> None:
+    """Records the pinned versions and the sha256 of every input file the tree was built from."""
+    record = provenance(inputs=inputs, templates=templates, layers=layers)
     (output / PROVENANCE_FILE).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -27,7 +27,7 @@ from generator.errors import GenerationError
 from generator.verify.import_check import ImportProbe, modules_of
 from generator.verify.origins import Places
 
-__all__ = ["find_repr", "located", "verify_tree"]
+__all__ = ["check_names", "find_repr", "located", "verify_tree"]
 
 # `<Foo object at 0x7f...>`, `<function f at 0x...>`, `<bound method ... at 0x...>`
 _REPR = re.compile(r"<[^<>\n]{0,200}? at 0x[0-9a-fA-F]{4,}>")
@@ -60,7 +60,7 @@ def verify_tree(
         for path in sorted(tree.rglob("*.py")):
             if path not in imported:
                 _compile(path, places)
-        _check_names(places)
+        check_names(places)
         probe.check(places, timeout)
     finally:
         probe.stop()
@@ -123,7 +123,7 @@ def _check_pyproject(places: Places) -> None:
 _UNDEFINED_NAMES = "F821,F822,F823"
 
 
-def _check_names(places: Places) -> None:
+def check_names(places: Places) -> None:
     """Every name the tree uses is defined (the pinned ruff's pyflakes rules, without fixing anything)."""
     command = [sys.executable, "-m", "ruff", "check", "--isolated", "--select", _UNDEFINED_NAMES,
                "--output-format", "json", "--no-cache", "--target-version", "py311", "."]  # fmt: skip

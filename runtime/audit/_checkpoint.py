@@ -6,22 +6,26 @@ query's transaction id, the page being read (cursor, or page number for a realti
 that page's records were handed out (`skip`), how many records in all, and whether it is done. A
 one-query export has one part; a split export one per sub-interval. The command line's sidecar file is
 the same document with a `file` member (command, format, parameters, and the bytes, records and pages of
-the partial file).
+the partial file). `"split": "auto"` marks an adaptive plan, whose parts were chosen from the data as
+the export went (each part's query may cover more than its interval; only the records inside it are its
+own). `digest` is the SHA-256 of the rest of the document, written as JSON with sorted keys, no spaces
+and ASCII escapes (`json.dumps(..., sort_keys=True, separators=(",", ":"))`).
 
-    {"version": 2, "kind": "query", "query": {"serviceName": "Architect"},
+    {"version": 4, "kind": "query", "query": {"serviceName": "Architect"},
      "parts": [{"interval": "...", "transactionId": "...", "cursor": "...", "skip": 0,
-                "recordsRead": 500, "done": false}]}
+                "recordsRead": 500, "done": false}], "digest": "sha256:..."}
 
-Loading checks every field (type, range, presence, consistency) and names the one that is wrong as a
-JSON pointer. Version 1 documents (the split export's and the command line's) are upgraded as they load.
-Version 3 adds `"split": "auto"`: an adaptive plan, whose parts were chosen from the data as the export
-went (each part's query may cover more than its interval; only the records inside it are its own). A
-checkpoint is written in the oldest version that describes it, so a fixed plan stays readable by
-clients that know only version 2, and one that knows no adaptive plan refuses to resume one.
+Loading checks every field (type, range, presence), their consistency with each other (records skipped
+in a page are records handed out; nothing is skipped or still to read in a finished part), and then the
+digest: any change to a checkpoint, a bit flipped on disk or a value edited by hand, is refused naming
+the field (or `/digest`) as a JSON pointer, before anything is sent. Versions 1 to 3 carry no digest
+(version 1 documents, the split export's and the command line's, are upgraded as they load; version 3
+added the adaptive plan) and still resume after the same field checks; a digest in one is checked too.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -33,8 +37,10 @@ from ._query_args import format_interval, query_fields
 
 __all__ = ["ExportCheckpoint", "PartCheckpoint"]
 
-CHECKPOINT_VERSION = 3
-_FIXED_VERSION = 2  # what a checkpoint of a fixed plan is written as
+CHECKPOINT_VERSION = 4  # 4: the digest; 3: the adaptive plan; 2: one format for every export; 1: before
+_READ_VERSIONS = (2, 3, CHECKPOINT_VERSION)  # read as they are (version 1 is upgraded first)
+_ADAPTIVE_SINCE = 3
+_DIGEST = "digest"
 QUERY = "query"
 REALTIME = "realtime"
 _KINDS = (QUERY, REALTIME)
@@ -129,10 +135,17 @@ def _part(part: PartCheckpoint, kind: str) -> dict[str, Any]:
             "done": part.done}  # fmt: skip
 
 
+def digest(data: Mapping[str, Any]) -> str:
+    """The digest of a checkpoint document: SHA-256 over its canonical JSON without the digest itself."""
+    content = {key: value for key, value in data.items() if key != _DIGEST}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
 def encode(checkpoint: ExportCheckpoint, file: FileFacts | None = None) -> dict[str, Any]:
     """The checkpoint (and the command line's file facts) as a JSON-ready dict of this version."""
     data: dict[str, Any] = {
-        "version": CHECKPOINT_VERSION if checkpoint.adaptive else _FIXED_VERSION,
+        "version": CHECKPOINT_VERSION,
         "kind": checkpoint.kind,
         "query": dict(checkpoint.query),
         "parts": [_part(part, checkpoint.kind) for part in checkpoint.parts],
@@ -142,15 +155,30 @@ def encode(checkpoint: ExportCheckpoint, file: FileFacts | None = None) -> dict[
     if file is not None:
         data["file"] = {"command": file.command, "format": file.format, "parameters": file.parameters,
                         "bytes": file.bytes, "records": file.records, "pages": file.pages}  # fmt: skip
+    data[_DIGEST] = digest(data)
     return data
 
 
 # Decoding
 
 
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise ValueError(f"the member {key!r} appears twice in one object")
+        data[key] = value
+    return data
+
+
+def _constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def parse_json(text: str, origin: str = "checkpoint") -> object:
+    """The JSON document `text`, strictly: no member twice in an object, no NaN or Infinity."""
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_object, parse_constant=_constant)
     except ValueError as error:
         raise CheckpointError(f"{origin}: not JSON ({error})") from None
     except RecursionError:
@@ -209,9 +237,8 @@ class _Reader:
 
 
 def _read_part(reader: _Reader, kind: str) -> PartCheckpoint:
-    interval = reader.text("interval")
-    try:
-        format_interval(interval)
+    try:  # sent as the rule has it (a duration side of an older checkpoint resolved)
+        interval = format_interval(reader.text("interval"))
     except IntervalError as error:
         raise reader.fail("interval", str(error)) from None
     if kind == REALTIME:
@@ -230,7 +257,10 @@ def _read_part(reader: _Reader, kind: str) -> PartCheckpoint:
         raise reader.fail("skip", "records skipped in a finished part")
     if done and part.cursor is not None:
         raise reader.fail("cursor", "a page still to read in a finished part")
-    return replace(part, skip=skip, records_read=reader.count("recordsRead"), done=done)
+    records_read = reader.count("recordsRead")
+    if kind == QUERY and skip > records_read:
+        raise reader.fail("skip", f"{skip} records of the page handed out, but only {records_read} of the part")
+    return replace(part, skip=skip, records_read=records_read, done=done)
 
 
 def _read_file(reader: _Reader, checkpoint: ExportCheckpoint) -> FileFacts:
@@ -253,7 +283,7 @@ def _decode_current(
     reader = _Reader(data, "", origin, version)
     kind = reader.text("kind")
     adaptive = False
-    if version >= CHECKPOINT_VERSION and "split" in data:
+    if version >= _ADAPTIVE_SINCE and "split" in data:
         if data["split"] != AUTO:
             raise reader.fail("split", f"expected {json.dumps(AUTO)} (an adaptive plan) or no split member")
         if kind != QUERY:
@@ -269,7 +299,25 @@ def _decode_current(
         raise reader.fail("query/pageSize", "missing; expected the realtime query's page size")
     checkpoint = ExportCheckpoint(dict(query), parts, kind, adaptive)
     file = _read_file(reader.object("file"), checkpoint) if "file" in data else None
+    _check_digest(reader, data, version)
     return checkpoint, file
+
+
+def _check_digest(reader: _Reader, data: Mapping[str, Any], version: int) -> None:
+    """A checkpoint of version 4 carries the digest of its content (an older one may): it must match."""
+    if _DIGEST not in data and version < CHECKPOINT_VERSION:
+        return
+    given = reader.text(_DIGEST)
+    try:
+        expected = digest(data)
+    except ValueError:  # a value JSON cannot hold (NaN)
+        expected = None
+    if given != expected:
+        raise reader.fail(
+            _DIGEST,
+            "does not match the checkpoint's content: the file was changed or damaged after it was written, so "
+            "it cannot say which records were handed out",
+        )
 
 
 def decode(data: object, origin: str = "checkpoint") -> tuple[ExportCheckpoint, FileFacts | None]:
@@ -278,10 +326,14 @@ def decode(data: object, origin: str = "checkpoint") -> tuple[ExportCheckpoint, 
     if not isinstance(data, dict):
         raise CheckpointError(f"{origin}: expected a JSON object")
     version = data.get("version")
-    if version in (_FIXED_VERSION, CHECKPOINT_VERSION):
+    if version in _READ_VERSIONS and not isinstance(version, bool):
         return _decode_current(data, origin, version)
-    if version == 1:
-        return _decode_current(_upgrade_v1(data, origin), origin, _FIXED_VERSION)
+    if version == 1 and not isinstance(version, bool):
+        if _DIGEST in data:  # version 1 never had one: a later checkpoint whose version was changed
+            raise CheckpointError(
+                f"{origin}: /version: 1, but the checkpoint carries the digest that versions 4 and later have"
+            )
+        return _decode_current(_upgrade_v1(data, origin), origin, 2)
     if version is None and "transactionId" in data:
         raise CheckpointError(
             f"{origin}: a one-query checkpoint of version 0 (written before checkpoints had versions) does not "
@@ -306,7 +358,7 @@ def _upgrade_v1(data: Mapping[str, Any], origin: str) -> dict[str, Any]:
     reader = _Reader(data, "", origin, 1)
     if "command" not in data:
         reader.object("query")
-        return {**data, "version": _FIXED_VERSION, "kind": QUERY}
+        return {**data, "version": 2, "kind": QUERY}
     command = reader.text("command")
     params = reader.object("params")
     interval = params.text("interval")
@@ -323,10 +375,10 @@ def _upgrade_v1(data: Mapping[str, Any], origin: str) -> dict[str, Any]:
     if command == REALTIME:
         query["pageSize"] = params.count("page_size", minimum=1, required=True)
         parts = [{"interval": interval, "pageNumber": reader.count("page_number", minimum=1, default=1), **position}]
-        return {"version": _FIXED_VERSION, "kind": REALTIME, "query": query, "parts": parts, "file": file}
+        return {"version": 2, "kind": REALTIME, "query": query, "parts": parts, "file": file}
     if data.get("parts") is not None:
         split = reader.object("parts")
-        return {"version": _FIXED_VERSION, "kind": QUERY, "query": split.object("query").data,
+        return {"version": 2, "kind": QUERY, "query": split.object("query").data,
                 "parts": split.data.get("parts"), "file": file}  # fmt: skip
     transaction_id = reader.text("transaction_id", required=False)
     if reader.count("skip"):
@@ -335,4 +387,4 @@ def _upgrade_v1(data: Mapping[str, Any], origin: str) -> dict[str, Any]:
     else:
         part = {"interval": interval, "transactionId": transaction_id,
                 "cursor": reader.text("cursor", required=False) if transaction_id else None, **position}  # fmt: skip
-    return {"version": _FIXED_VERSION, "kind": QUERY, "query": query, "parts": [part], "file": file}
+    return {"version": 2, "kind": QUERY, "query": query, "parts": [part], "file": file}

@@ -30,6 +30,7 @@ from ._consumer import ExportState, ExportView, HandOut, HandsOut, HandsOutAsync
 from ._producer import AsyncSubQueryRun, JsonResults, ModelResults, ResultsReader, SubQueryRun, SubQueryRunBase
 from ._progress import ProgressCallback
 from ._query_args import ReadSettings
+from ._reader import OneReader
 
 __all__ = [
     "AsyncAuditExport",
@@ -58,6 +59,7 @@ class _Export(ExportView[RecordT], Generic[RecordT, RunT]):
     how its pages are read, and the report of progress."""
 
     _run: RunT | None = None
+    _read_by_tasks = False  # who reads it: a thread, or (the async export) an asyncio task
 
     def __init__(
         self,
@@ -71,6 +73,7 @@ class _Export(ExportView[RecordT], Generic[RecordT, RunT]):
         self.settings = settings
         self._state = ExportState[RecordT](plan, progress=progress)
         self._reader = reader
+        self._one_reader = OneReader(tasks=self._read_by_tasks)
 
     def _head_run(self) -> RunT:
         if self._run is None:
@@ -117,13 +120,14 @@ class _SyncExport(_Export[RecordT, SubQueryRun[RecordT]], HandsOut[RecordT]):
 
     def start(self) -> str:
         """Creates the query if needed and waits until it has succeeded; returns its transaction id."""
-        if self._state.finished:
-            return str(self.transaction_id)
-        try:
-            return self._head_run().start()
-        except BaseException:
-            self._run = None  # the next call starts afresh from the checkpoint
-            raise
+        with self._one_reader.starting():
+            if self._state.finished:
+                return str(self.transaction_id)
+            try:
+                return self._head_run().start()
+            except BaseException:
+                self._run = None  # the next call starts afresh from the checkpoint
+                raise
 
     def _receive(self) -> None:
         """Reads the next item into the state machine; after a failure the next call starts afresh
@@ -141,9 +145,10 @@ class _SyncExport(_Export[RecordT, SubQueryRun[RecordT]], HandsOut[RecordT]):
         self._state.receive(item)
 
     def _hand_out(self, limit: int | None) -> HandOut[RecordT] | None:
-        while (out := self._state.hand_out(limit)) is None and not self._state.finished:
-            self._receive()
-        return out
+        with self._one_reader:
+            while (out := self._state.hand_out(limit)) is None and not self._state.finished:
+                self._receive()
+            return out
 
 
 class AuditExport(_SyncExport[AuditLogMessage], Iterator[AuditLogMessage]):
@@ -192,6 +197,7 @@ class AsyncAuditExport(
     """`AuditExport` for `async for`; cancelling the task stops the waiting or paging."""
 
     _items: AsyncGenerator[PageItem[AuditLogMessage] | PartEnd, None] | None = None
+    _read_by_tasks = True
 
     def __init__(
         self, client: Client, plan: ExportCheckpoint, settings: ReadSettings, progress: ProgressCallback | None = None
@@ -203,13 +209,14 @@ class AsyncAuditExport(
 
     async def start(self) -> str:
         """Creates the query if needed and waits until it has succeeded; returns its transaction id."""
-        if self._state.finished:
-            return str(self.transaction_id)
-        try:
-            return await self._head_run().start()
-        except BaseException:
-            self._run = None  # the next call starts afresh from the checkpoint
-            raise
+        with self._one_reader.starting():
+            if self._state.finished:
+                return str(self.transaction_id)
+            try:
+                return await self._head_run().start()
+            except BaseException:
+                self._run = None  # the next call starts afresh from the checkpoint
+                raise
 
     async def _receive(self) -> None:
         if self._items is None:
@@ -225,9 +232,10 @@ class AsyncAuditExport(
         self._state.receive(item)
 
     async def _hand_out(self, limit: int | None) -> HandOut[AuditLogMessage] | None:
-        while (out := self._state.hand_out(limit)) is None and not self._state.finished:
-            await self._receive()
-        return out
+        with self._one_reader:
+            while (out := self._state.hand_out(limit)) is None and not self._state.finished:
+                await self._receive()
+            return out
 
     async def detailed_pages(self) -> AsyncIterator[ResultsPage]:
         """The remaining pages, each with its records, the cursor it was read with and the next one."""

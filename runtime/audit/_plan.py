@@ -67,7 +67,7 @@ def split_interval(interval: IntervalArg, span: timedelta, max_parts: int = MAX_
     start, end = interval_bounds(interval)
     parts: list[str] = []
     while start < end:
-        stop = min(start + span, end)
+        stop = end if end - start <= span else start + span  # never past the end: it may be the last instant
         parts.append(f"{format_instant(start)}/{format_instant(stop)}")
         start = stop
     return parts

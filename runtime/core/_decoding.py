@@ -21,8 +21,8 @@ from typing import Any, TypeVar
 
 import httpx
 import msgspec
+from msgspec import UnsetType as Unset
 
-from ..types import Unset
 from ._errors import DecodingError, error_from_response
 from ._models import MapModel
 from ._standins import Facts, Unsupported, learn, stand_in_type

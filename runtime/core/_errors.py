@@ -352,7 +352,7 @@ class RedirectedPageError(Error):
         self.page = page
         super().__init__(
             f"page {page} holds no records but a download link: the server moved them elsewhere because the "
-            "request asked it to (e.g. allowRedirect). Page without that option to get the records, or "
+            "request asked it to. Page without the option that asks for a link to get the records, or "
             "download them from the error's .url"
         )
 

@@ -33,7 +33,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequen
 from dataclasses import dataclass
 from typing import Any, Final, Generic, Protocol, TypeVar
 
-from ..types import Unset
+from msgspec import UnsetType as Unset
+
 from ._errors import ConfigurationError, PagingError, RedirectedPageError
 from ._public import publish
 

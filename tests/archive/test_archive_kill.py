@@ -95,4 +95,5 @@ def test_a_sync_killed_at_ten_random_moments_ends_with_exactly_the_emulators_rec
     assert len(ids) == len(set(ids)) == RECORDS
     assert set(ids) == {data.record_id(index) for index in range(RECORDS)}
     assert integrity(db) == "ok" and not _unfinished(db)
-    assert faulty_emulator.stats()["faults_fired"] > 100
+    stats = faulty_emulator.stats()  # the faults fired throughout: the 429 rule alone answers one request in 20
+    assert stats["faults_fired"] >= stats["requests"] // 20 > 0, stats

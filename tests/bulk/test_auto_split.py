@@ -22,6 +22,7 @@ from genesys_cloud_audit import (
     resume_audits,
 )
 from genesys_cloud_audit.errors import BadRequestError
+from genesys_cloud_audit.workflows._checkpoint import digest
 
 from emulator import Emulator, EmulatorConfig
 from tests.support.clients import emulator_clients, emulator_fixtures
@@ -164,7 +165,7 @@ def test_an_interrupted_adaptive_export_resumes_exactly(client: Client, emu: Emu
     expected, _ = one_query(client, emu, DENSE)
     got, saved = interrupted(client, len(expected) // 2 + 7, ordered=ordered)
     checkpoint = ExportCheckpoint.from_json(saved)
-    assert checkpoint.adaptive and checkpoint.to_dict()["version"] == 3 and checkpoint.to_dict()["split"] == "auto"
+    assert checkpoint.adaptive and checkpoint.to_dict()["version"] == 4 and checkpoint.to_dict()["split"] == "auto"
     assert checkpoint.records_read == len(got) and len(checkpoint.parts) > 1
     got.extend(str(r.id) for r in auto(client, checkpoint=saved, ordered=ordered))
     assert (got if ordered else sorted(got)) == (expected if ordered else sorted(expected))
@@ -232,9 +233,10 @@ def test_async_adaptive_export_interrupted_and_resumed(client: Client, emu: Emul
 
 
 def tampered(saved: str, change: Callable[[dict[str, Any]], None]) -> str:
+    """`saved` changed, and signed again (as by someone who knows the format): the plan checks must see it."""
     data = ExportCheckpoint.from_json(saved).to_dict()
     change(data)
-    return ExportCheckpoint.from_dict(data).to_json()
+    return ExportCheckpoint.from_dict({**data, "digest": digest(data)}).to_json()
 
 
 def test_a_checkpoint_of_another_plan_is_refused_before_any_request(client: Client, emu: Emulator) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from genesys_cloud_audit.workflows._checkpoint import digest
 from genesys_cloud_audit.workflows.cli._formats import format_for
 
 from emulator import Emulator
@@ -172,10 +173,14 @@ def test_an_interrupted_export_names_resume_only_once_there_is_something_to_resu
 # Checkpoints that do not match
 
 
-def tampered(output: Path, change: Any) -> Path:
+def tampered(output: Path, change: Any, *, sign: bool = True) -> Path:
+    """Changes the checkpoint; signed with the digest of what it then says (as someone who knows the format
+    would), so what is refused is the change itself, by the checks behind the digest."""
     path = output.with_name(output.name + ".checkpoint.json")
     data = json.loads(path.read_text())
     change(data)
+    if sign and "digest" in data:  # (a checkpoint of version 1 has none)
+        data["digest"] = digest(data)
     path.write_text(json.dumps(data))
     return path
 
@@ -199,14 +204,16 @@ def both_counts(records: int) -> Any:
     ("change", "named"),
     [
         (set_part(done=True), "/parts/0/cursor: a page still to read in a finished part"),
-        (set_part(skip=1_000_000_000), "/parts/0/skip: 1000000000 records skipped of a page of at most 100"),
+        (set_part(skip=1_000_000_000), "/parts/0/skip: 1000000000 records of the page handed out, but only 300"),
+        (set_part(skip=99, recordsRead=300), "/parts/0/skip: 99 records of a page skipped, but the command line"),
         (set_part(skip=1e9), "/parts/0/skip: expected an integer of at least 0, not 1000000000.0"),
         (set_part(skip=-3), "/parts/0/skip: expected an integer of at least 0"),
         (set_file(bytes="abc"), "/file/bytes: expected an integer"),
         (set_file(bytes=10**9), "holds"),
         (set_file(records=250), "/file/records: 250, but the parts have handed out 300"),
         (both_counts(250), "holds 300 records where its checkpoint says 250"),
-        (both_counts(350), "holds 300 records where its checkpoint says 350"),
+        (both_counts(350), "/file/records: 350 records in 3 pages of at most 100"),
+        (set_file(pages=2), "/file/records: 300 records in 2 pages of at most 100"),
         (lambda data: data["query"].update(serviceName="Routing"), "does not match its own options"),
         (lambda data: data["parts"][0].update(interval="2026-10-01T00:00:00Z/2026-10-02T00:00:00Z"), "interval"),
     ],
@@ -222,6 +229,21 @@ def test_a_checkpoint_that_does_not_match_is_refused_naming_it_and_restart(
     assert refused.returncode == 1 and named in line
     assert line.endswith("pass --restart to discard the interrupted export and start over")
     assert "--resume" not in line and not output.exists()
+    assert emulator.stats()["requests"] == 0
+
+
+@pytest.mark.parametrize("change", [set_part(skip=1), set_part(cursor="another"), set_file(bytes=1),
+                                    lambda data: data.update(digest="sha256:" + "0" * 64)])  # fmt: skip
+def test_a_checkpoint_changed_after_it_was_written_is_refused_by_its_digest(
+    emulator: Emulator, tmp_path: Path, change: Any
+) -> None:
+    output = tmp_path / "audit.jsonl"
+    interrupted(emulator, output)
+    path = tampered(output, change, sign=False)
+    refused = run_cli(export_args(emulator, output, "--resume"))
+    line = one_line(refused.stderr)
+    assert refused.returncode == 1 and f"{path}: /digest: does not match the checkpoint's content" in line
+    assert line.endswith("pass --restart to discard the interrupted export and start over")
     assert emulator.stats()["requests"] == 0
 
 

@@ -18,7 +18,9 @@ FIXTURES = Path(__file__).parents[1] / "fixtures" / "checkpoints" / "v1"
 
 
 def export_args(emulator: Emulator, output: Path, *extra: str) -> list[str]:
-    return ["query", "--base-url", emulator.base_url, "--interval", WHOLE_SPAN, "--page-size", "25",
+    """The export's options: the whole span in pages of 25 unless `extra` gives another (each option once)."""
+    defaults = [option for option in (("--interval", WHOLE_SPAN), ("--page-size", "25")) if option[0] not in extra]
+    return ["query", "--base-url", emulator.base_url, *(word for option in defaults for word in option),
             "--output", str(output), *extra]  # fmt: skip
 
 
@@ -139,7 +141,7 @@ def test_split_auto_stopped_by_an_error_resumes_exactly(emulator: Emulator, tmp_
     emulator.add_fault("400:path=/results:skip=20:count=1")
     assert run_cli(export_args(emulator, output, *AUTO)).returncode == 1
     checkpoint = read_checkpoint(output)
-    assert checkpoint is not None and checkpoint["version"] == 3 and checkpoint["split"] == "auto"
+    assert checkpoint is not None and checkpoint["version"] == 4 and checkpoint["split"] == "auto"
     assert len(checkpoint["parts"]) > 1 and not all(part["done"] for part in checkpoint["parts"])
     resumed = run_cli(export_args(emulator, output, "--resume", *AUTO))
     assert resumed.returncode == 0, resumed.stderr

@@ -78,19 +78,19 @@ def test_million_records_narrow_interval_without_materialising() -> None:
     config = make_config(records=1_000_000, data_start=start, data_end=end)
     with run_emulator(config) as emu, httpx.Client(base_url=emu.base_url) as client:
         client.headers["Authorization"] = f"Bearer {get_token(client)}"
-        interval = "2026-06-01T12:00:00.000Z/2026-06-01T13:00:00.000Z"
+        interval = "2026-12-20T12:00:00.000Z/2026-12-20T13:00:00.000Z"  # inside the realtime window
         records = walk_results(client, run_query(client, {"interval": interval}), pageSize=500)
         dataset = emu.app.dataset
         span = dataset.index_range(
-            int(datetime(2026, 6, 1, 12, tzinfo=UTC).timestamp() * 1000),
-            int(datetime(2026, 6, 1, 13, tzinfo=UTC).timestamp() * 1000),
+            int(datetime(2026, 12, 20, 12, tzinfo=UTC).timestamp() * 1000),
+            int(datetime(2026, 12, 20, 13, tzinfo=UTC).timestamp() * 1000),
         )
         realtime = client.post("/api/v2/audits/query/realtime", json={"interval": interval, "pageSize": 10}).json()
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert 50 < len(records) == len(span) < 300  # ~114 records an hour
     assert [r["id"] for r in records] == [dataset.record(i)["id"] for i in span]
-    assert all("2026-06-01T12:00:00.000Z" <= r["eventDate"] < "2026-06-01T13:00:00.000Z" for r in records)
+    assert all("2026-12-20T12:00:00.000Z" <= r["eventDate"] < "2026-12-20T13:00:00.000Z" for r in records)
     assert dataset.event_ms(span.start - 1) < dataset.event_ms(span.start)
     assert realtime["total"] == len(span)
     assert peak < 60 * 1024 * 1024  # far less than a million records would take

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -39,7 +39,9 @@ INTERVAL = "2026-10-02T00:00:00.000Z/2026-11-01T00:00:00.000Z"
 
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[Emulator]:
-    with run_emulator(EmulatorConfig(records=120, data_end=END, pending_polls=1)) as emu:
+    # All 120 records inside the realtime window (the last 14 days), so both kinds of query see them.
+    with run_emulator(EmulatorConfig(records=120, data_start=END - timedelta(days=14), data_end=END,
+                                     pending_polls=1)) as emu:  # fmt: skip
         yield emu
 
 

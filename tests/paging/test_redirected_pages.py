@@ -44,7 +44,7 @@ def test_paginate_with_allow_redirect_raises_instead_of_yielding_nothing(
         list(pager)
     error = caught.value
     assert error.page == 1 and error.url.startswith(redirecting.base_url)
-    assert error.url not in str(error) and "allowRedirect" in str(error)
+    assert error.url not in str(error) and "asks for a link" in str(error)
     assert pager.items_read == 0 and not pager.done
 
 

@@ -115,3 +115,19 @@ def test_a_server_breaking_the_sort_stops_an_adaptive_export_before_its_records(
         assert next(r.json() for r in server.requests_to("/api/v2/audits/query", "POST"))["sort"] == [
             {"name": "Timestamp", "sortOrder": "ascending"}
         ]
+
+
+LAST = "9999-12-31T23:59:59.999Z"
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_cuts_near_the_last_instant_there_is_stay_inside_it(descending: bool) -> None:
+    """An interval ending at 9999-12-31T23:59:59.999Z: cutting it never steps past the end (OverflowError)."""
+    end = datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)
+    part = f"9999-12-31T00:00:00.000Z/{LAST}"
+    minutes = [1439.99 - i * 0.001 for i in range(500)] if descending else [i * 0.01 for i in range(500)]
+    page = [end.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(minutes=m) for m in minutes]
+    cut = splitter().consider(part, page, 500, parts=1, descending=descending)
+    assert cut is None or all(interval.endswith(LAST) or LAST not in interval for interval in [cut.kept, *cut.new])
+    latest = [end - timedelta(microseconds=i) for i in range(500)]  # the last instants there are
+    assert splitter().consider(part, latest, 500, parts=1, descending=True) is None

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from genesys_cloud_audit import CheckpointError, ConfigurationError, ExportCheckpoint, PartCheckpoint
-from genesys_cloud_audit.workflows._checkpoint import CHECKPOINT_VERSION, FileFacts, decode, encode
+from genesys_cloud_audit.workflows._checkpoint import CHECKPOINT_VERSION, FileFacts, decode, digest, encode
 
 V1 = Path(__file__).parents[1] / "fixtures" / "checkpoints" / "v1"
 DAY = "2026-10-01T00:00:00.000Z/2026-10-02T00:00:00.000Z"
@@ -42,12 +42,79 @@ ADAPTIVE = ExportCheckpoint(
 )
 
 
-def test_a_fixed_plan_is_written_in_version_two_an_adaptive_one_in_version_three() -> None:
-    assert CHECKPOINT_VERSION == 3 and SPLIT.to_dict()["version"] == 2 and "split" not in SPLIT.to_dict()
-    assert ADAPTIVE.to_dict()["version"] == 3 and ADAPTIVE.to_dict()["split"] == "auto"
+def signed(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with the digest of what it now says (a checkpoint changed by someone who knows the format)."""
+    return {**data, "digest": digest(data)}
+
+
+def test_every_checkpoint_is_written_in_version_four_with_its_digest() -> None:
+    for checkpoint in (SPLIT, ADAPTIVE, REALTIME):
+        data = checkpoint.to_dict()
+        assert CHECKPOINT_VERSION == 4 and data["version"] == 4
+        assert data["digest"] == digest(data) and data["digest"].startswith("sha256:") and len(data["digest"]) == 71
+    assert "split" not in SPLIT.to_dict() and ADAPTIVE.to_dict()["split"] == "auto"
     assert ExportCheckpoint.from_json(ADAPTIVE.to_json()) == ADAPTIVE
     facts = FileFacts("query", "jsonl", {"split": "auto"}, bytes=100, records=1487, pages=4)
     assert decode(encode(ADAPTIVE, facts)) == (ADAPTIVE, facts)
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("/parts/1/skip", 14),
+        ("/file/records", 633),  # unchanged: loads
+        ("/parts/1/cursor", "c-8"),
+        ("/parts/0/done", False),
+        ("/query/serviceName", "Routing"),
+        ("/file/bytes", 9001),
+        ("/kind", "query"),  # the same value: nothing changed, so it loads
+        ("/digest", "sha256:" + "0" * 64),
+        ("/digest", ...),
+    ],
+)
+def test_a_change_that_leaves_every_field_plausible_is_refused_by_the_digest(path: str, value: object) -> None:
+    if value in ("query", 633):
+        assert decode(change(path, value)) == (SPLIT, FACTS)
+        return
+    with pytest.raises(CheckpointError, match=r"^audit\.jsonl\.checkpoint\.json: /digest: ") as caught:
+        decode(change(path, value), "audit.jsonl.checkpoint.json")
+    assert caught.value.version == 4 and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_a_later_checkpoint_passed_off_as_an_earlier_version_is_refused(version: int) -> None:
+    with pytest.raises(CheckpointError, match=r"/digest|/version: 1, but the checkpoint carries the digest"):
+        decode(change("/version", version))
+
+
+def test_earlier_versions_without_a_digest_still_load() -> None:
+    for checkpoint, version in ((SPLIT, 2), (ADAPTIVE, 3)):
+        data = {key: value for key, value in checkpoint.to_dict().items() if key != "digest"}
+        assert decode({**data, "version": version})[0] == checkpoint
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ('{"version": 4, "version": 4}', "the member 'version' appears twice"),
+        ('{"version": 4, "kind": "query", "query": {}, "parts": [{"skip": NaN}]}', "NaN is not a JSON number"),
+        ('{"version": 4, "parts": [{"recordsRead": Infinity}]}', "Infinity is not a JSON number"),
+    ],
+)
+def test_json_a_writer_never_writes_is_refused(document: str, message: str) -> None:
+    with pytest.raises(CheckpointError, match=message):
+        ExportCheckpoint.from_json(document)
+
+
+def test_records_skipped_in_a_page_must_have_been_handed_out() -> None:
+    data = change("/parts/1/recordsRead", 13)
+    data["parts"][1]["skip"], data["file"]["records"] = 14, 133
+    with pytest.raises(CheckpointError, match="/parts/1/skip: 14 records of the page handed out, but only 13"):
+        decode(signed(data))
+    unsigned = SPLIT.to_dict()
+    unsigned["parts"][1]["recordsRead"] = 512  # plausible on its own, but not what was written
+    with pytest.raises(CheckpointError, match="/digest: does not match"):
+        decode(unsigned)
 
 
 @pytest.mark.parametrize(
@@ -140,7 +207,7 @@ def test_every_field_is_validated_and_named(path: str, value: object, message: s
         decode(change(path, value), "audit.jsonl.checkpoint.json")
     assert str(caught.value).startswith("audit.jsonl.checkpoint.json: ")
     assert message in str(caught.value)
-    assert caught.value.version == 2 and "\n" not in str(caught.value)
+    assert caught.value.version == 4 and "\n" not in str(caught.value)
 
 
 def test_a_query_not_yet_created_has_no_position() -> None:
@@ -149,7 +216,7 @@ def test_a_query_not_yet_created_has_no_position() -> None:
     with pytest.raises(CheckpointError, match="/parts/1/skip: records skipped in a query that was not created"):
         decode(data)
     data["parts"][1]["skip"] = 0
-    assert decode(data)[0].parts[1].transaction_id is None  # records read before, to skip when it is re-run
+    assert decode(signed(data))[0].parts[1].transaction_id is None  # records read before, to skip when re-run
 
 
 def test_realtime_checkpoints_need_a_page_number_a_page_size_and_one_part() -> None:
@@ -184,15 +251,15 @@ def test_realtime_checkpoints_need_a_page_number_a_page_size_and_one_part() -> N
         ("[1, 2]", "checkpoint: expected a JSON object"),
         ("{}", "/version: missing; not an export checkpoint"),
         ('{"version": "2"}', "/version: missing; not an export checkpoint"),
-        ('{"version": 4, "kind": "query"}', "checkpoint version 4 is not one this client reads"),
+        ('{"version": 5, "kind": "query"}', "checkpoint version 5 is not one this client reads"),
     ],
 )
 def test_what_is_not_a_checkpoint_of_a_known_version_is_refused(document: str, message: str) -> None:
     with pytest.raises(CheckpointError, match=message) as caught:
         ExportCheckpoint.from_json(document)
     assert isinstance(caught.value, ConfigurationError)
-    if "version 4" in message:
-        assert caught.value.version == 4
+    if "version 5" in message:
+        assert caught.value.version == 5
 
 
 def test_version_0_one_query_checkpoints_are_refused_naming_their_version() -> None:
@@ -210,7 +277,7 @@ def test_version_1_split_export_checkpoint_is_upgraded() -> None:
         (p["transactionId"], p["cursor"], p["skip"], p["recordsRead"], p["done"]) for p in old["parts"]
     ]
     assert checkpoint.records_read == 151
-    assert ExportCheckpoint.from_json(checkpoint.to_json()) == checkpoint  # and saved in version 2
+    assert ExportCheckpoint.from_json(checkpoint.to_json()) == checkpoint  # and saved in version 4
 
 
 def load_v1(name: str) -> tuple[dict[str, Any], ExportCheckpoint, FileFacts]:

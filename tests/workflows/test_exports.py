@@ -181,7 +181,7 @@ def test_a_failed_sub_query_of_a_split_export_is_the_only_one_run_again(emu: Emu
 
 def test_a_checkpoint_that_skips_a_whole_page_is_refused(client: Client) -> None:
     export = query_audits(client, interval=SPAN, page_size=100)
-    part = replace(export.checkpoint().parts[0], transaction_id="tx", cursor="c", skip=100)
+    part = replace(export.checkpoint().parts[0], transaction_id="tx", cursor="c", skip=100, records_read=100)
     with pytest.raises(CheckpointError, match="/parts/0/skip: 100 records skipped of a page of at most 100"):
         resume_audits(client, replace(export.checkpoint(), parts=(part,)), page_size=100)
     assert resume_audits(client, replace(export.checkpoint(), parts=(replace(part, skip=99),)), page_size=100)

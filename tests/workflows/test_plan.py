@@ -53,16 +53,23 @@ def test_bad_spans_are_refused(span: object) -> None:
 
 @pytest.mark.parametrize(
     "interval",
-    ["P7D/2026-10-08T00:00:00Z", "2026-10-01T00:00:00/2026-10-02T00:00:00", (START, START - timedelta(hours=1))],
+    ["P7D/P1D", "2026-10-01T00:00:00/2026-10-02T00:00:00", (START, START - timedelta(hours=1))],
 )
 def test_a_split_needs_two_aware_instants_in_order(interval: object) -> None:
     with pytest.raises(IntervalError):
         split_interval(interval, timedelta(days=1))  # type: ignore[arg-type]
 
 
+def test_a_split_of_an_interval_with_a_duration_side_cuts_the_resolved_interval() -> None:
+    assert split_interval("P2D/2026-10-03T00:00:00Z", timedelta(days=1)) == [
+        "2026-10-01T00:00:00.000Z/2026-10-02T00:00:00.000Z",
+        "2026-10-02T00:00:00.000Z/2026-10-03T00:00:00.000Z",
+    ]
+
+
 def test_one_query_plan_has_one_part_and_the_query_without_its_interval() -> None:
     plan = one_query_plan("P7D/2026-10-08T00:00:00Z", "Architect", {"action": "Delete"}, "desc")
-    assert plan.parts == (PartCheckpoint("P7D/2026-10-08T00:00:00Z"),)
+    assert plan.parts == (PartCheckpoint("2026-10-01T00:00:00.000Z/2026-10-08T00:00:00.000Z"),)  # resolved
     assert dict(plan.query) == {"serviceName": "Architect", "filters": [{"property": "Action", "value": "Delete"}],
                                 "sort": [{"name": "Timestamp", "sortOrder": "descending"}]}  # fmt: skip
     assert dict(one_query_plan((START, START + timedelta(days=1)), None, None, None).query) == {}
@@ -175,3 +182,13 @@ def test_an_existing_query_is_planned_from_its_status() -> None:
 def test_a_status_that_cannot_be_planned_is_a_decoding_error(status: dict[str, str], problem: str) -> None:
     with pytest.raises(DecodingError, match=problem):
         existing_query_plan(AuditQueryExecutionStatusResponse.from_dict(status))
+
+
+def test_spans_up_to_the_last_instant_there_is_never_overflow() -> None:
+    end = "9999-12-31T23:59:59.999Z"
+    parts = split_interval(f"9999-12-01T00:00:00Z/{end}", timedelta(days=7))
+    assert len(parts) == 5 and parts[-1] == f"9999-12-29T00:00:00.000Z/{end}"
+    plan = split_plan(f"2026-10-01T00:00:00Z/{end}", "auto", None, None, None, None)
+    assert plan.parts[0].interval == f"2026-10-01T00:00:00.000Z/{end}"
+    with pytest.raises(IntervalError, match="outside the years 1 to 9999"):
+        split_interval("9999-12-31T00:00:00Z/P2D", timedelta(days=1))

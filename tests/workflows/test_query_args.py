@@ -69,13 +69,77 @@ def test_aware_instants_with_any_offset_and_durations_for_one_side() -> None:
     assert format_interval(" 2026-01-01T00:00:00+02:00/2026-01-01T01:00:00Z ") == (
         "2026-01-01T00:00:00+02:00/2026-01-01T01:00:00Z"
     )
-    assert format_interval("P7D/2026-01-08T00:00:00Z") == "P7D/2026-01-08T00:00:00Z"
     start, end = interval_bounds("2026-01-01T02:00:00+02:00/2026-01-01T01:00:00Z")
     assert (end - start) == timedelta(hours=1)
-    with pytest.raises(IntervalError, match="duration"):
-        interval_bounds("P7D/2026-01-08T00:00:00Z")
     with pytest.raises(IntervalError, match="pair of aware datetimes"):
         format_interval((START,))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "sent"),
+    [
+        ("P7D/2026-01-08T00:00:00Z", "2026-01-01T00:00:00.000Z/2026-01-08T00:00:00.000Z"),
+        ("2026-01-01T00:00:00Z/PT12H", "2026-01-01T00:00:00.000Z/2026-01-01T12:00:00.000Z"),
+        ("P2W/2026-01-15T00:00:00Z", "2026-01-01T00:00:00.000Z/2026-01-15T00:00:00.000Z"),
+        ("P1M/2026-03-31T00:00:00Z", "2026-02-28T00:00:00.000Z/2026-03-31T00:00:00.000Z"),  # the month's last day
+        ("2024-02-29T00:00:00Z/P1Y", "2024-02-29T00:00:00.000Z/2025-02-28T00:00:00.000Z"),
+        ("P1Y2M3DT4H5M6.5S/2026-01-01T00:00:00Z", "2024-10-28T19:54:53.500Z/2026-01-01T00:00:00.000Z"),
+        ("PT0,25S/2026-01-01T00:00:00Z", "2025-12-31T23:59:59.750Z/2026-01-01T00:00:00.000Z"),
+        ("P1M/2026-03-31T00:00:00+02:00", "2026-02-27T22:00:00.000Z/2026-03-30T22:00:00.000Z"),  # in its own zone
+    ],
+)
+def test_a_duration_side_is_resolved_before_sending(text: str, sent: str) -> None:
+    assert format_interval(text) == sent
+    start, end = interval_bounds(text)
+    assert format_interval((start, end)) == sent  # the same instants, whichever form is given
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("Pgarbage/2026-01-08T00:00:00Z", "not an ISO-8601 duration"),
+        ("PT-5H/2026-01-08T00:00:00Z", "not an ISO-8601 duration"),
+        ("P/2026-01-08T00:00:00Z", "not an ISO-8601 duration"),
+        ("PT/2026-01-08T00:00:00Z", "not an ISO-8601 duration"),
+        ("P1.5M/2026-01-08T00:00:00Z", "not an ISO-8601 duration"),  # a fraction of a month has no meaning
+        ("P1W2D/2026-01-08T00:00:00Z", "not an ISO-8601 duration"),
+        ("PT1.0001S/2026-01-08T00:00:00Z", "not an ISO-8601 duration"),  # finer than a millisecond
+        ("P7D/P1D", "two durations"),
+        ("P0D/2026-01-08T00:00:00Z", "ends"),
+        ("P3000Y/2026-01-08T00:00:00Z", "outside the years 1 to 9999"),
+        ("2026-01-01T00:00:00Z/P8000Y", "outside the years 1 to 9999"),
+        ("2026-01-01T00:00:00Z/P999999999999D", "longer than any interval"),
+        ("2026-01-01T00:00:00Z/9999-12-31T23:30:00-05:00", "outside the years 1 to 9999"),
+        ("0001-01-01T00:30:00+01:00/2026-01-01T00:00:00Z", "outside the years 1 to 9999"),
+    ],
+)
+def test_a_bad_duration_or_an_instant_out_of_range_is_an_interval_error(text: str, problem: str) -> None:
+    with pytest.raises(IntervalError, match=problem):
+        format_interval(text)
+
+
+def test_what_is_sent_is_rfc_3339_with_a_four_digit_year() -> None:
+    early = (datetime(999, 1, 1, tzinfo=UTC), datetime(999, 1, 2, tzinfo=UTC))
+    assert format_interval(early) == "0999-01-01T00:00:00.000Z/0999-01-02T00:00:00.000Z"
+    assert format_interval("0999-01-01T00:00:00Z/0999-01-02T00:00:00Z") == "0999-01-01T00:00:00Z/0999-01-02T00:00:00Z"
+    # other ISO-8601 forms Python reads are sent in the one form (no seconds, basic format, a space, week dates)
+    assert format_interval("2026-01-01T00:00Z / 20260102T000000Z") == (
+        "2026-01-01T00:00:00.000Z/2026-01-02T00:00:00.000Z"
+    )
+    assert format_interval("2026-W01-1 00:00:00+01:00/2026-01-01T00:00:00Z") == (
+        "2025-12-28T23:00:00.000Z/2026-01-01T00:00:00.000Z"
+    )
+    last = (datetime(9999, 12, 31, 23, tzinfo=UTC), datetime.max.replace(tzinfo=UTC))
+    assert format_interval(last) == "9999-12-31T23:00:00.000Z/9999-12-31T23:59:59.999Z"
+
+
+def test_a_moment_between_milliseconds_is_sent_as_the_next_one() -> None:
+    """Records carry milliseconds: r >= 10:00:00.0004 and r < 10:00:00.0015 select the records of .001 only,
+    as >= .001 and < .002 do (truncating would have taken .000 in and left .001 out)."""
+    start = datetime(2026, 1, 1, 10, 0, 0, 400, tzinfo=UTC)
+    end = datetime(2026, 1, 1, 10, 0, 0, 1500, tzinfo=UTC)
+    assert format_interval((start, end)) == "2026-01-01T10:00:00.001Z/2026-01-01T10:00:00.002Z"
+    assert format_interval("2026-01-01T10:00:00.0004Z/PT1S") == "2026-01-01T10:00:00.001Z/2026-01-01T10:00:01.001Z"
 
 
 def test_filters_sorts_and_query_fields() -> None:

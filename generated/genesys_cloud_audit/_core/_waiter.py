@@ -22,7 +22,8 @@ from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from typing import TypeVar
 
-from ..types import Unset
+from msgspec import UnsetType as Unset
+
 from ._errors import ConfigurationError, WaitFailedError, WaitTimeoutError
 from ._logging import logger
 from ._public import publish

@@ -127,9 +127,9 @@ class AutoSplit:
         if count < 2:
             return None
         if descending:
-            boundary = _floor_ms(last) + _MILLISECOND
-            if boundary >= end:
+            if _floor_ms(last) >= end - _MILLISECOND:  # (adding first could pass the last instant there is)
                 return None
+            boundary = _floor_ms(last) + _MILLISECOND
             kept, rest = (boundary, end), (start, boundary)
         else:
             boundary = _floor_ms(last)

@@ -20,24 +20,37 @@ each sub-query's query id and position; `export_audits(..., checkpoint=saved)` r
 The sub-queries' runs (`_producer`) are driven by worker threads or asyncio tasks that put their pages
 on bounded queues; the caller's iteration drives the export's state machine (`_consumer`), reading from
 the queue it names.
+
+The workers belong to the export's engine (`_Threads`, `_Tasks`), which never refers to the export
+object the caller holds. So an export that is dropped without being closed (a `for` loop left with
+`break`) is collected as usual, and collecting it stops the workers: a thread stops before its next
+request, at its next poll or while waiting for buffer room; a task is cancelled. Closing (or leaving
+`with`) does the same and waits for them. An export read from a second thread or task at once refuses
+it (see `_reader`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import threading
+import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from types import TracebackType
 from typing import Generic, Self, TypeVar
 
+from .._core._errors import ConfigurationError
+from ..client import Client
 from ..models.audit_log_message import AuditLogMessage
 from . import _arguments
 from ._adaptive import AutoSplit
 from ._arguments import ExportArguments, one_call
 from ._consumer import ExportState, ExportView, Failure, HandOut, HandsOut, HandsOutAsync, Item, PageItem
 from ._producer import AsyncSubQueryRun, JsonResults, ModelResults, ResultsReader, SubQueryRun
+from ._query_args import ReadSettings
+from ._reader import OneReader
 
 __all__ = ["AsyncBulkExport", "BulkExport", "export_audits", "export_audits_async"]
 
@@ -48,12 +61,19 @@ _JOIN_TIMEOUT = 30.0
 
 
 class _Stopped(Exception):
-    """The export was closed while a worker waited for buffer space."""
+    """The export was closed (or dropped) while a worker ran: it stops where it is."""
 
 
-class _Bulk(ExportView[RecordT], Generic[RecordT]):
-    """What the sync and async split exports share: the state machine, the work list, progress, and
-    how pages are read."""
+def _closed() -> ConfigurationError:
+    return ConfigurationError(
+        "this split export was closed, or stopped by an error: nothing more comes out of it; resume from its "
+        "checkpoint() with a new export"
+    )
+
+
+class _Engine(Generic[RecordT]):
+    """The engine of a split export, what the sync and async forms share: the state machine, the work
+    list, and how pages are read. It never refers to the export object the caller holds."""
 
     def __init__(self, arguments: ExportArguments, reader: ResultsReader[RecordT]) -> None:
         self.client = arguments.client
@@ -61,12 +81,13 @@ class _Bulk(ExportView[RecordT], Generic[RecordT]):
         self.concurrency = arguments.concurrency
         self.ordered = arguments.ordered
         self.buffer_pages = arguments.buffer_pages
-        self._state = ExportState[RecordT](arguments.plan, ordered=arguments.ordered,
-                                           progress=arguments.progress)  # fmt: skip
-        self._events = self._state.reporter
+        self.state = ExportState[RecordT](arguments.plan, ordered=arguments.ordered,
+                                          progress=arguments.progress)  # fmt: skip
+        self._events = self.state.reporter
         self._reader = reader
-        self._work: deque[int] = deque(self._state.pending())
+        self._work: deque[int] = deque(self.state.pending())
         self._failed = False
+        self.closed = False  # closed, dropped or failed: no more records come out
         self._held: dict[int, int] = {}  # pages on each sub-query's queue (ordered)
         self._running = 0  # sub-queries being run by a worker
         self._alive = 0  # workers started and not yet ended
@@ -79,12 +100,17 @@ class _Bulk(ExportView[RecordT], Generic[RecordT]):
     def _workers(self) -> int:
         return min(self.concurrency, len(self._work))
 
+    def check_open(self) -> None:
+        """Raises ConfigurationError when the export was closed before its end (a finished one simply ends)."""
+        if self.closed and not self.state.finished:
+            raise _closed()
+
     def _claim(self) -> int | None:
         """The next sub-query to run, unless the export failed or ran out of work."""
         if self._failed or not self._work:
             return None
         index = self._work.popleft()
-        self._state.started[index] = True
+        self.state.started[index] = True
         self._running += 1
         return index
 
@@ -98,7 +124,7 @@ class _Bulk(ExportView[RecordT], Generic[RecordT]):
         order, so the pages held by it and by every sub-query before it must leave room. The one being
         handed out can always go on (the consumer drains it), and nothing else can hold pages up."""
         held = 0
-        for ahead in self._state.order_through(index):
+        for ahead in self.state.order_through(index):
             held += self._held.get(ahead, 0)
         return held < self._budget
 
@@ -106,7 +132,7 @@ class _Bulk(ExportView[RecordT], Generic[RecordT]):
         """Puts the sub-queries a cut added in the work list, which stays in hand-out order (so the first
         sub-query without a worker is always the next to get one, and a worker held up by the budget
         never waits on one that has none); returns how many more workers to start."""
-        rank = self._state.ranks()
+        rank = self.state.ranks()
         self._work = deque(sorted([*self._work, *added], key=rank.__getitem__))
         return max(0, min(len(self._work), self.concurrency - self._alive))
 
@@ -114,14 +140,17 @@ class _Bulk(ExportView[RecordT], Generic[RecordT]):
         raise NotImplementedError
 
 
-class _ThreadedBulk(_Bulk[RecordT], HandsOut[RecordT]):
-    """A split export fetched by worker threads, whatever form its records take."""
+class _Threads(_Engine[RecordT]):
+    """A split export's engine with worker threads."""
 
     _threads: list[threading.Thread] | None = None
 
-    def _begin(self) -> None:
+    def __init__(self, arguments: ExportArguments, reader: ResultsReader[RecordT]) -> None:
+        super().__init__(arguments, reader)
         self._stop = threading.Event()
         self._work_lock = threading.Lock()
+
+    def _begin(self) -> None:
         self._queues: dict[int, queue.Queue[Item[RecordT]]] = {}
         self._room = threading.Condition()
         self._shared = queue.Queue[Item[RecordT]](self._budget)
@@ -149,6 +178,8 @@ class _ThreadedBulk(_Bulk[RecordT], HandsOut[RecordT]):
         return self._queues.setdefault(index, queue.Queue[Item[RecordT]]())
 
     def _put(self, index: int, item: Item[RecordT]) -> None:
+        if self._stop.is_set():
+            raise _Stopped
         if self.ordered:
             with self._room:
                 while isinstance(item, PageItem) and not self._fits(index):
@@ -166,6 +197,11 @@ class _ThreadedBulk(_Bulk[RecordT], HandsOut[RecordT]):
             except queue.Full:
                 pass
         raise _Stopped
+
+    def _pause(self, seconds: float) -> None:
+        """A worker's wait between status polls, cut short when the export stops."""
+        if self._stop.wait(seconds):
+            raise _Stopped
 
     def _worker(self) -> None:
         try:
@@ -186,10 +222,13 @@ class _ThreadedBulk(_Bulk[RecordT], HandsOut[RecordT]):
             return None if self._stop.is_set() else self._claim()
 
     def _run(self, index: int) -> None:
-        run = SubQueryRun(self.client, self._state, index, self.settings, self._reader, self._events, self._splitter)
+        run = SubQueryRun(self.client, self.state, index, self.settings, self._reader, self._events, self._splitter)
+        run.sleep = self._pause
         try:
             for item in run.items():
                 self._put(index, item)
+                if self._stop.is_set():  # before the next request
+                    raise _Stopped
         except _Stopped:
             raise
         except BaseException as error:  # handed to the consumer, which raises it
@@ -197,23 +236,37 @@ class _ThreadedBulk(_Bulk[RecordT], HandsOut[RecordT]):
                 self._failed = True
             self._put(index, Failure(error))
 
-    def _hand_out(self, limit: int | None) -> HandOut[RecordT] | None:
+    def hand_out(self, limit: int | None) -> HandOut[RecordT] | None:
         if self._threads is None:
             self._begin()
-        while (out := self._state.hand_out(limit)) is None and not self._state.finished:
-            source = self._state.source()
-            item = (self._shared if source is None else self._queue(source)).get()
-            try:
-                self._state.receive(item)
-            except BaseException:
-                self.close()
-                raise
-            finally:
-                if source is not None:
-                    self._taken(source, item)
+        state = self.state
+        try:
+            while (out := state.hand_out(limit)) is None and not state.finished:
+                source = state.source()
+                item = self._take(self._shared if source is None else self._queue(source))
+                try:
+                    state.receive(item)
+                finally:
+                    if source is not None:
+                        self._taken(source, item)
+        except Exception:
+            self.stop(wait=True)
+            raise
+        except BaseException:  # Ctrl-C: the workers stop by themselves, nobody waits for them
+            self.stop(wait=False)
+            raise
         if out is None:
-            self.close()
+            self.stop(wait=True)
         return out
+
+    def _take(self, source: queue.Queue[Item[RecordT]]) -> Item[RecordT]:
+        """The next item of `source`; ConfigurationError once the export is closed (from another thread)."""
+        while True:
+            try:
+                return source.get(timeout=_PUT_TIMEOUT)
+            except queue.Empty:
+                if self.closed:
+                    raise _closed() from None
 
     def _taken(self, source: int, item: Item[RecordT]) -> None:
         """A page left sub-query `source`'s queue (or the head moved on): room for the workers waiting."""
@@ -222,15 +275,72 @@ class _ThreadedBulk(_Bulk[RecordT], HandsOut[RecordT]):
                 self._held[source] -= 1
             self._room.notify_all()
 
+    def stop(self, *, wait: bool) -> None:
+        """Stops the workers (a request in flight completes, nothing more is sent); with `wait`, waits
+        for them. Safe to call from any thread, any number of times, and from a finalizer."""
+        self.closed = True
+        self._stop.set()
+        if self._threads is None or not wait:
+            return
+        with self._work_lock:
+            threads = list(self._threads)
+        for thread in threads:
+            if thread is not threading.current_thread():
+                thread.join(_JOIN_TIMEOUT)
+
+
+class _Bulk(ExportView[RecordT]):
+    """What the sync and async split exports show: the export's state (`ExportView`) and what it was
+    asked for, as its engine holds it."""
+
+    _engine: _Engine[RecordT]
+
+    @property
+    def client(self) -> Client:
+        """The client every request goes through."""
+        return self._engine.client
+
+    @property
+    def settings(self) -> ReadSettings:
+        """How its queries are read (page size, user expansion, waiting, per-call options)."""
+        return self._engine.settings
+
+    @property
+    def concurrency(self) -> int:
+        """Sub-queries run at once."""
+        return self._engine.concurrency
+
+    @property
+    def ordered(self) -> bool:
+        """Whether records come out in interval order (else as pages arrive)."""
+        return self._engine.ordered
+
+    @property
+    def buffer_pages(self) -> int:
+        """Pages fetched ahead of the reader, per worker."""
+        return self._engine.buffer_pages
+
+
+class _ThreadedBulk(_Bulk[RecordT], HandsOut[RecordT]):
+    """A split export fetched by worker threads, whatever form its records take."""
+
+    _engine: _Threads[RecordT]
+
+    def __init__(self, arguments: ExportArguments, reader: ResultsReader[RecordT]) -> None:
+        self._engine = _Threads(arguments, reader)
+        self._state = self._engine.state
+        self._one_reader = OneReader()
+        # Dropping the export stops its workers (they never refer to it, so it can be collected).
+        self._finalizer = weakref.finalize(self, self._engine.stop, wait=False)
+
+    def _hand_out(self, limit: int | None) -> HandOut[RecordT] | None:
+        self._engine.check_open()
+        with self._one_reader:
+            return self._engine.hand_out(limit)
+
     def close(self) -> None:
         """Stops the workers and waits for them: a request in flight completes, nothing more is sent."""
-        if self._threads is not None:
-            self._stop.set()
-            with self._work_lock:
-                threads = list(self._threads)
-            for thread in threads:
-                if thread is not threading.current_thread():
-                    thread.join(_JOIN_TIMEOUT)
+        self._engine.stop(wait=True)
 
     def __enter__(self) -> Self:
         return self
@@ -245,7 +355,8 @@ class BulkExport(_ThreadedBulk[AuditLogMessage], Iterator[AuditLogMessage]):
     """The records of a split export, fetched by worker threads (see `export_audits`).
 
     Iterate it for records, or `batches()` for one page's records at a time. `checkpoint()` and
-    `progress` may be read at any moment. Close it (or use `with`) to stop the workers early; after an
+    `progress` may be read at any moment, from any thread; the records are read by one thread. Close it
+    (or use `with`) to stop the workers early; an export dropped unclosed stops them too. After an
     error the export is over: resume from `checkpoint()`.
     """
 
@@ -264,15 +375,13 @@ class JsonBulkExport(_ThreadedBulk[bytes]):
         super().__init__(arguments, JsonResults())
 
 
-class AsyncBulkExport(_Bulk[AuditLogMessage], HandsOutAsync[AuditLogMessage], AsyncIterator[AuditLogMessage]):
-    """`BulkExport` for `async for`, fetched by asyncio tasks; `aclose()` (or `async with`) cancels them."""
+class _Tasks(_Engine[AuditLogMessage]):
+    """A split export's engine with asyncio tasks."""
 
     _tasks: list[asyncio.Task[None]] | None = None
 
-    def __init__(self, arguments: ExportArguments) -> None:
-        super().__init__(arguments, ModelResults())
-
     def _begin(self) -> None:
+        self._loop = asyncio.get_running_loop()
         self._queues: dict[int, asyncio.Queue[_Item]] = {}
         self._room = asyncio.Condition()
         self._shared = asyncio.Queue[_Item](self._budget)
@@ -283,10 +392,11 @@ class AsyncBulkExport(_Bulk[AuditLogMessage], HandsOutAsync[AuditLogMessage], As
         assert self._tasks is not None
         for _ in range(count):
             self._alive += 1
-            self._tasks.append(asyncio.create_task(self._worker()))
+            self._tasks.append(asyncio.create_task(self._worker(), name=f"audit-export-{len(self._tasks)}"))
 
     def _cut(self, added: list[int]) -> None:
-        self._start_workers(self._queue_work(added))
+        if not self.closed:
+            self._start_workers(self._queue_work(added))
 
     def _queue(self, index: int) -> asyncio.Queue[_Item]:
         return self._queues.setdefault(index, asyncio.Queue[_Item]())
@@ -312,7 +422,7 @@ class AsyncBulkExport(_Bulk[AuditLogMessage], HandsOutAsync[AuditLogMessage], As
             self._alive -= 1
 
     async def _run(self, index: int) -> None:
-        run = AsyncSubQueryRun(self.client, self._state, index, self.settings, self._reader, self._events,
+        run = AsyncSubQueryRun(self.client, self.state, index, self.settings, self._reader, self._events,
                                self._splitter)  # fmt: skip
         try:
             async for item in run.items():
@@ -321,20 +431,22 @@ class AsyncBulkExport(_Bulk[AuditLogMessage], HandsOutAsync[AuditLogMessage], As
             self._failed = True
             await self._put(index, Failure(error))
 
-    async def _hand_out(self, limit: int | None) -> HandOut[AuditLogMessage] | None:
+    async def hand_out(self, limit: int | None) -> HandOut[AuditLogMessage] | None:
         if self._tasks is None:
             self._begin()
-        while (out := self._state.hand_out(limit)) is None and not self._state.finished:
-            source = self._state.source()
-            item = await (self._shared if source is None else self._queue(source)).get()
-            try:
-                self._state.receive(item)
-            except BaseException:
-                await self.aclose()
-                raise
-            finally:
-                if source is not None:
-                    await self._taken(source, item)
+        state = self.state
+        try:
+            while (out := state.hand_out(limit)) is None and not state.finished:
+                source = state.source()
+                item = await (self._shared if source is None else self._queue(source)).get()
+                try:
+                    state.receive(item)
+                finally:
+                    if source is not None:
+                        await self._taken(source, item)
+        except BaseException:  # an error, or the reading task cancelled from outside: the workers go too
+            await self.aclose()
+            raise
         if out is None:
             await self.aclose()
         return out
@@ -345,15 +457,45 @@ class AsyncBulkExport(_Bulk[AuditLogMessage], HandsOutAsync[AuditLogMessage], As
                 self._held[source] -= 1
             self._room.notify_all()
 
+    async def aclose(self) -> None:
+        """Cancels the workers and waits for them to end."""
+        self.closed = True
+        while tasks := [task for task in self._tasks or [] if not task.done()]:  # a cut may have added some
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    def cancel_soon(self) -> None:
+        """Cancels the workers from any thread, without waiting (the export was dropped unclosed)."""
+        self.closed = True
+        for task in list(self._tasks or []):
+            with contextlib.suppress(RuntimeError):  # the loop is closed already: so are its tasks
+                self._loop.call_soon_threadsafe(task.cancel)
+
+
+class AsyncBulkExport(_Bulk[AuditLogMessage], HandsOutAsync[AuditLogMessage], AsyncIterator[AuditLogMessage]):
+    """`BulkExport` for `async for`, fetched by asyncio tasks; `aclose()` (or `async with`) cancels them and
+    waits for them, as does cancelling the task reading it; an export dropped unclosed cancels them."""
+
+    _engine: _Tasks
+
+    def __init__(self, arguments: ExportArguments) -> None:
+        self._engine = _Tasks(arguments, ModelResults())
+        self._state = self._engine.state
+        self._one_reader = OneReader(tasks=True)
+        self._finalizer = weakref.finalize(self, self._engine.cancel_soon)
+
+    async def _hand_out(self, limit: int | None) -> HandOut[AuditLogMessage] | None:
+        self._engine.check_open()
+        with self._one_reader:
+            return await self._engine.hand_out(limit)
+
     def __aiter__(self) -> AsyncBulkExport:
         return self
 
     async def aclose(self) -> None:
         """Cancels the workers and waits for them to end."""
-        while tasks := [task for task in self._tasks or [] if not task.done()]:  # a cut may have added some
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+        await self._engine.aclose()
 
     async def __aenter__(self) -> AsyncBulkExport:
         return self

@@ -16,7 +16,8 @@ so records can come out as models (the default) or as the JSON text the API sent
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Generator, Iterator
+import time
+from collections.abc import AsyncGenerator, Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -212,8 +213,8 @@ class SubQueryRunBase(Generic[RecordT]):
         return status
 
     def _wait_arguments(self) -> dict[str, Any]:
-        return {"state_of": lambda status: status.state, "success": _query._SUCCESS_STATES,
-                "failure": _query._FAILURE_STATES, "resource_id": self.transaction_id,
+        return {"state_of": lambda status: status.state, "success": _query.SUCCESS_STATES,
+                "failure": _query.FAILURE_STATES, "resource_id": self.transaction_id,
                 "policy": self.settings.wait_policy}  # fmt: skip
 
     def _item(self, page: Page[Any, RecordT]) -> PageItem[RecordT]:
@@ -278,6 +279,9 @@ class SubQueryRunBase(Generic[RecordT]):
 class SubQueryRun(SubQueryRunBase[RecordT]):
     """A sub-query's run with blocking calls."""
 
+    #: How it waits between status polls (a worker thread's wait ends early when its export stops).
+    sleep: Callable[[float], None] = staticmethod(time.sleep)
+
     def _poll(self) -> AuditQueryExecutionStatusResponse:
         options = self.settings.request_options
         return self._polled(_status.sync(str(self.transaction_id), client=self.client, request_options=options))
@@ -293,7 +297,9 @@ class SubQueryRun(SubQueryRunBase[RecordT]):
                     self._created(created)
                 with self._forget_if_failed():
                     self._polls = 0
-                    self.status = wait_for_state(self._poll, initial=created, **self._wait_arguments())
+                    self.status = wait_for_state(
+                        self._poll, initial=created, sleep=self.sleep, **self._wait_arguments()
+                    )
                 self._measured(created is not None)
         return str(self.transaction_id)
 

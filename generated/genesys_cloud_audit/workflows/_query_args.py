@@ -8,15 +8,21 @@ Nothing here sends a request: every argument is checked before the first call go
 The interval rule, the same for Python and the command line: an interval is a (start, end) pair of
 aware datetimes, or an ISO-8601 `start/end` string whose date-times carry a time zone (`Z` or an
 offset such as `+02:00`); a naive instant is refused, never guessed, and the end must come after the
-start. A single query also accepts an ISO-8601 duration for one side (`P7D/2026-11-08T00:00:00Z`),
-which Genesys resolves; a split export needs two date-times.
+start. One side may be an ISO-8601 duration (`P7D/2026-11-08T00:00:00Z`, `2026-11-01T00:00:00Z/P1M`):
+the client resolves it against the other side (months and years on the calendar, a day past the new
+month's end becoming its last day), so every export, split ones too, sends two date-times. What is
+sent is always RFC 3339 with a four-digit year: a string already in that form as given, anything else
+(another ISO-8601 form, a datetime, a resolved duration) in UTC to the millisecond. An instant outside
+the years 1 to 9999 in UTC, or a duration reaching past them, is an IntervalError like any other.
 """
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeAlias
 
 from .._core._client import RequestOptions
@@ -46,23 +52,85 @@ _SORT_ALIASES = {"asc": "ascending", "desc": "descending"}
 
 
 def format_instant(moment: datetime) -> str:
-    """`moment` in UTC as Genesys writes instants: YYYY-MM-DDTHH:MM:SS.mmmZ."""
+    """`moment` in UTC as Genesys writes instants (RFC 3339, four-digit year): YYYY-MM-DDTHH:MM:SS.mmmZ.
+
+    A moment between two milliseconds is written as the next one: records carry milliseconds, so as a
+    start or an end it selects the same records (the last millisecond there is stays the last)."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise IntervalError(f"{moment.isoformat()} has no time zone; give an aware datetime (e.g. tzinfo=UTC)")
-    utc = moment.astimezone(UTC)
-    return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        raise IntervalError(f"{moment.isoformat()} is outside the years 1 to 9999 in UTC") from None
+    if utc.microsecond % 1000:
+        try:
+            utc += timedelta(microseconds=1000 - utc.microsecond % 1000)
+        except OverflowError:
+            utc = utc.replace(microsecond=999_000)
+    return (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}."
+        f"{utc.microsecond // 1000:03d}Z"
+    )
 
 
-def _parse_instant(text: str) -> datetime | None:
-    """The instant `text` names, or None for an ISO-8601 duration (which Genesys also accepts)."""
-    if text.startswith("P"):
-        return None
+# A date-time already in the form sent as given: RFC 3339 with a four-digit year, `T`, seconds and a zone.
+_RFC3339 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:[0-9]{2})"
+)
+# An ISO-8601 duration: PnW, or PnYnMnDTnHnMnS with at least one part (seconds may have a decimal fraction).
+_DURATION = re.compile(
+    r"P(?:(?P<weeks>[0-9]{1,12})W|(?=[0-9]|T[0-9])(?:(?P<years>[0-9]{1,12})Y)?(?:(?P<months>[0-9]{1,12})M)?"
+    r"(?:(?P<days>[0-9]{1,12})D)?(?:T(?=[0-9])(?:(?P<hours>[0-9]{1,12})H)?(?:(?P<minutes>[0-9]{1,12})M)?"
+    r"(?:(?P<seconds>[0-9]{1,12}(?:[.,][0-9]{1,3})?)S)?)?)"
+)
+_DURATION_FORM = "PnYnMnDTnHnMnS or PnW, whole numbers, seconds to the millisecond (e.g. P7D, PT12H, P1M)"
+
+
+@dataclass(frozen=True)
+class Duration:
+    """An ISO-8601 duration: calendar months (years are 12) and a fixed length."""
+
+    months: int
+    length: timedelta
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        match = _DURATION.fullmatch(text)
+        if match is None:
+            raise IntervalError(f"{text!r} is not an ISO-8601 duration ({_DURATION_FORM})")
+        part = {name: value or "0" for name, value in match.groupdict().items()}
+        try:
+            length = timedelta(
+                weeks=int(part["weeks"]), days=int(part["days"]), hours=int(part["hours"]),
+                minutes=int(part["minutes"]), seconds=float(part["seconds"].replace(",", ".")),
+            )  # fmt: skip
+        except OverflowError:
+            raise IntervalError(f"{text!r} is longer than any interval can be") from None
+        return cls(12 * int(part["years"]) + int(part["months"]), length)
+
+    def shift(self, moment: datetime, sign: int) -> datetime:
+        """`moment` moved forward (sign 1) or back (-1) by the duration: the months first, on the calendar
+        (a day past the new month's end becomes its last day), then the fixed length."""
+        try:
+            index = moment.year * 12 + moment.month - 1 + sign * self.months
+            year, month = divmod(index, 12)
+            if not 1 <= year <= 9999:
+                raise OverflowError
+            day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+            return moment.replace(year=year, month=month + 1, day=day) + sign * self.length
+        except OverflowError:
+            raise IntervalError(f"the interval reaches outside the years 1 to 9999 ({moment.isoformat()})") from None
+
+
+def _parse_instant(text: str) -> datetime:
+    """The aware date-time `text` names (RFC 3339, or another ISO-8601 form Python reads)."""
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise IntervalError(f"{text!r} is not an ISO-8601 date-time") from None
     if moment.tzinfo is None:
         raise IntervalError(f"{text!r} has no time zone; end it with Z or an offset")
+    format_instant(moment)  # refuses one outside the years 1 to 9999 in UTC
     return moment
 
 
@@ -71,21 +139,33 @@ def _check_order(start: datetime, end: datetime) -> None:
         raise IntervalError(f"the interval ends ({end.isoformat()}) before it starts ({start.isoformat()})")
 
 
-def _halves(text: str) -> tuple[datetime | None, datetime | None]:
-    """The instants of a `start/end` string (None for a duration half), checked in order when both are."""
-    halves = text.strip().split("/")
-    if len(halves) != 2 or not all(half.strip() for half in halves):
+def _halves(text: str) -> tuple[datetime, datetime, str]:
+    """The instants of a `start/end` string, checked in order, and the text to send: as given when both
+    halves are RFC 3339 date-times, else both in UTC (a duration side resolved against the other side)."""
+    halves = [half.strip() for half in text.strip().split("/")]
+    if len(halves) != 2 or not all(halves):
         raise IntervalError(f"{text!r} is not an ISO-8601 interval of the form start/end")
-    start, end = (_parse_instant(half.strip()) for half in halves)
-    if start is not None and end is not None:
-        _check_order(start, end)
-    return start, end
+    durations = [Duration.parse(half) if half.startswith("P") else None for half in halves]
+    if durations[0] is not None and durations[1] is not None:
+        raise IntervalError(f"{text!r} gives two durations; an interval needs at least one date-time")
+    if durations[0] is not None:
+        end = _parse_instant(halves[1])
+        start = durations[0].shift(end, -1)
+    elif durations[1] is not None:
+        start = _parse_instant(halves[0])
+        end = durations[1].shift(start, 1)
+    else:
+        start, end = _parse_instant(halves[0]), _parse_instant(halves[1])
+    _check_order(start, end)
+    if all(_RFC3339.fullmatch(half) for half in halves):
+        return start, end, f"{halves[0]}/{halves[1]}"
+    return start, end, f"{format_instant(start)}/{format_instant(end)}"
 
 
 def _pair(interval: object) -> tuple[datetime, datetime] | None:
     if isinstance(interval, tuple) and len(interval) == 2 and all(isinstance(m, datetime) for m in interval):
         for moment in interval:
-            format_instant(moment)  # refuses a naive datetime
+            format_instant(moment)  # refuses a naive datetime, or one outside the years 1 to 9999
         _check_order(interval[0], interval[1])
         return interval[0], interval[1]
     return None
@@ -97,9 +177,7 @@ _WRONG_TYPE = "interval must be a 'start/end' string or a (start, end) pair of a
 def interval_bounds(interval: IntervalArg) -> tuple[datetime, datetime]:
     """The aware start and end of an interval given as a (start, end) pair or a `start/end` string."""
     if isinstance(interval, str):
-        start, end = _halves(interval)
-        if start is None or end is None:
-            raise IntervalError(f"{interval!r} uses an ISO-8601 duration; give two date-times to split it")
+        start, end, _text = _halves(interval)
         return start, end
     pair = _pair(interval)
     if pair is None:
@@ -108,10 +186,10 @@ def interval_bounds(interval: IntervalArg) -> tuple[datetime, datetime]:
 
 
 def format_interval(interval: IntervalArg) -> str:
-    """The ISO-8601 `start/end` text for a pair of aware datetimes, or a checked `start/end` string."""
+    """The `start/end` text to send for a pair of aware datetimes or a checked `start/end` string: two
+    RFC 3339 date-times with four-digit years (a string's are kept as given when they already are)."""
     if isinstance(interval, str):
-        _halves(interval)
-        return interval.strip()
+        return _halves(interval)[2]
     pair = _pair(interval)
     if pair is None:
         raise IntervalError(_WRONG_TYPE)

@@ -16,7 +16,8 @@ from typing import Any
 
 from .._arguments import check_page_positions
 from .._checkpoint import QUERY, REALTIME, ExportCheckpoint, FileFacts, decode, encode, parse_json
-from .._errors import CheckpointError
+from .._errors import CheckpointError, IntervalError
+from .._query_args import interval_bounds
 from ._formats import FORMATS
 
 __all__: list[str] = []
@@ -63,12 +64,31 @@ def load_checkpoint(path: Path) -> tuple[ExportCheckpoint, FileFacts]:
 
 
 def check_positions(path: Path, checkpoint: ExportCheckpoint, facts: FileFacts) -> None:
-    """Refuses positions the export cannot have reached: a skip of a whole page or more, or, in an export
-    written in order, records of a sub-query handed out before an earlier one had finished."""
+    """Refuses positions the command line cannot have reached. It writes whole pages, so no part has
+    records of a page skipped, and a page holds at most the page size; a realtime export's pages are all
+    full but the last, so its records are those of the pages before the one it reads; and in an export
+    written in order, no sub-query has records out before an earlier one has finished."""
     page_size = facts.parameters.get("page_size")
     if not isinstance(page_size, int) or isinstance(page_size, bool) or not 1 <= page_size <= 500:
         raise CheckpointError(f"{path}: /file/parameters/page_size: expected an integer from 1 to 500")
     check_page_positions(checkpoint, page_size, str(path))
+    for index, part in enumerate(checkpoint.parts):
+        if part.skip:
+            raise CheckpointError(
+                f"{path}: /parts/{index}/skip: {part.skip} records of a page skipped, but the command line writes "
+                "whole pages; not a position it can have reached"
+            )
+        if checkpoint.kind == REALTIME and part.page_number and not part.done:
+            full = (part.page_number - 1) * int(checkpoint.query.get("pageSize", page_size))
+            if part.records_read != full:
+                raise CheckpointError(
+                    f"{path}: /parts/{index}/recordsRead: {part.records_read}, but the {part.page_number - 1} "
+                    f"pages before page {part.page_number} hold {full}"
+                )
+    if facts.records > facts.pages * page_size:
+        raise CheckpointError(
+            f"{path}: /file/records: {facts.records} records in {facts.pages} pages of at most {page_size}"
+        )
     if facts.parameters.get("ordered", True) is not False:
         unfinished = next((index for index, part in enumerate(checkpoint.parts) if not part.done), None)
         for index, part in enumerate(checkpoint.parts):
@@ -102,10 +122,20 @@ def mismatched_options(fresh: FileFacts, stored: FileFacts) -> str:
     differences = []
     for key in sorted(set(given) | set(stored.parameters)):
         now, then = given.get(key), stored.parameters.get(key)
+        if key == "interval" and _same_interval(now, then):
+            continue
         if now != then and not (key == "interval" and given.get("last") != stored.parameters.get("last")):
             option = _OPTIONS.get(key, key)
             differences.append(f"{option} {_shown(key, now)} (it began with {_shown(key, then)})")
     return "; ".join(differences)
+
+
+def _same_interval(now: Any, then: Any) -> bool:
+    """Whether two stored intervals name the same instants (an older version may have written another form)."""
+    try:
+        return isinstance(now, str) and isinstance(then, str) and interval_bounds(now) == interval_bounds(then)
+    except IntervalError:
+        return False
 
 
 def save_checkpoint(path: Path, checkpoint: ExportCheckpoint, facts: FileFacts) -> None:

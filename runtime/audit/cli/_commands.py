@@ -36,7 +36,7 @@ from ._formats import format_for
 from ._interval import last_interval, parse_duration
 from ._parser import build_parser
 from ._progress import Progress, plural
-from ._sinks import ExportFile, Output, StreamSink, UsageError, classify_output
+from ._sinks import ExportFile, Output, StreamSink, UsageError, classify_output, finished_output
 
 __all__: list[str] = []
 
@@ -351,6 +351,12 @@ def export(args: argparse.Namespace, session: Session) -> int:
     facts = FileFacts(command=args.command, format=format_name, parameters=_params(args, format_name))
     _check_split(args, facts.parameters)
     progress = Progress(_progress_enabled(args), quiet=args.quiet)
+    if getattr(args, "resume", False) and output.file is not None and finished_output(output.file):
+        progress.inform(
+            f"nothing to resume: {args.output} exists and no interrupted export of it does (it finished); "
+            "left as it is (pass --restart to export it again)"
+        )
+        return 0
     sink = _open_sink(args, output, facts)
     session.sink = sink
     bound: str | None = None

@@ -48,6 +48,31 @@ def partial_path(output: Path) -> Path:
     return output.with_name(output.name + ".partial")
 
 
+def finished_output(output: Path) -> bool:
+    """Whether `output` was written and no export of it is interrupted: nothing to resume."""
+    return output.exists() and not checkpoint_path(output).exists()
+
+
+#: The longest name an export writes beside FILE (the checkpoint's temporary file).
+_LONGEST_SIDECAR = ".checkpoint.json.tmp"
+
+
+def _check_name_length(text: str, final: Path) -> None:
+    """Refuses an output whose sidecar files' names would be too long for its folder's file system (the
+    export would fail after its query was made); the output's own name is checked by `stat`."""
+    try:
+        limit = os.pathconf(final.parent, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    longest = len(os.fsencode(final.name + _LONGEST_SIDECAR))
+    if limit > 0 and longest > limit:
+        raise _refuse(
+            text,
+            f"the name is too long for the files written beside it ({final.name}{_LONGEST_SIDECAR} would take "
+            f"{longest} bytes; this file system allows {limit}); give a name of at most {limit - len(_LONGEST_SIDECAR)} bytes",
+        )
+
+
 @dataclass(frozen=True)
 class Output:
     """What `--output` names: a regular `file` to write atomically, or a `stream` (its kind, in words)."""
@@ -94,6 +119,7 @@ def classify_output(text: str) -> Output:
         raise _refuse(text, f"the folder {folder} does not exist (create it first)")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise _refuse(text, f"cannot create files in {folder} (permission denied)")
+    _check_name_length(text, final)
     return Output(text, file=final)
 
 

@@ -208,8 +208,9 @@ async def asyncio(
     return _parse_response(await client.asend(request, request_options))
 
 
-_SUCCESS_STATES = frozenset({"Succeeded"})
-_FAILURE_STATES = frozenset({"Failed", "Cancelled"})
+#: The states in which waiting ends successfully, and those in which it ends with WaitFailedError.
+SUCCESS_STATES = frozenset({"Succeeded"})
+FAILURE_STATES = frozenset({"Failed", "Cancelled"})
 
 
 def wait(
@@ -230,8 +231,8 @@ def wait(
     return wait_for_state(
         lambda: _status_operation.sync(transaction_id, client=client, request_options=request_options),
         state_of=lambda status: status.state,
-        success=_SUCCESS_STATES,
-        failure=_FAILURE_STATES,
+        success=SUCCESS_STATES,
+        failure=FAILURE_STATES,
         resource_id=transaction_id,
         policy=policy,
         initial=initial,
@@ -250,8 +251,8 @@ async def wait_async(
     return await wait_for_state_async(
         lambda: _status_operation.asyncio(transaction_id, client=client, request_options=request_options),
         state_of=lambda status: status.state,
-        success=_SUCCESS_STATES,
-        failure=_FAILURE_STATES,
+        success=SUCCESS_STATES,
+        failure=FAILURE_STATES,
         resource_id=transaction_id,
         policy=policy,
         initial=initial,

@@ -22,7 +22,8 @@ MAX_DURATION = timedelta(days=3660)
 
 
 def _format(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = moment.astimezone(UTC)
+    return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S}Z"  # four digits: strftime's %Y may give fewer
 
 
 def parse_duration(duration: str) -> timedelta:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import math
 from collections.abc import Callable, Sequence
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from ... import __version__
 from .._limits import AUTO, MAX_SUB_QUERIES
@@ -38,8 +38,35 @@ command that continues it: usually the same command with --resume, after the las
 Standard output, a FIFO or a device is written as the records come, and cannot be resumed."""
 
 
+class _Once(argparse._StoreAction):
+    """Stores an option's value, refusing an empty one and a second one (the last would silently win;
+    only `--filter` means something when repeated)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[object] | None,
+        option_string: str | None = None,
+    ) -> None:
+        name = option_string or self.metavar or self.dest
+        if isinstance(values, str) and not values.strip():
+            parser.error(f"argument {name}: expected a value, not an empty one")
+        given: set[str] = namespace.__dict__.setdefault("_options_given", set())
+        if self.option_strings and self.dest in given:
+            parser.error(f"argument {'/'.join(self.option_strings)}: given twice; give it once")
+        given.add(self.dest)
+        super().__call__(parser, namespace, values, option_string)
+
+
 class _Parser(argparse.ArgumentParser):
-    """Usage errors in two lines (what is wrong, and where the help is), not the whole usage block."""
+    """Usage errors in two lines (what is wrong, and where the help is), not the whole usage block; every
+    option that takes a value takes it once (`_Once`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", None, _Once)
+        self.register("action", "store", _Once)
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message}\n{self.prog}: see '{self.prog} --help' for the options\n")
@@ -165,7 +192,8 @@ def _query_options(parser: argparse.ArgumentParser, *, realtime: bool) -> None:
         "--interval",
         metavar="START/END",
         help="ISO-8601 interval whose date-times carry a time zone (Z or an offset such as +02:00), e.g. "
-        "2026-01-01T00:00:00Z/2026-01-08T00:00:00Z; a naive instant is refused, as in Python",
+        "2026-01-01T00:00:00Z/2026-01-08T00:00:00Z, one side possibly a duration (P7D/END); a naive instant "
+        "is refused, as in Python",
     )
     window.add_argument(
         "--last", metavar="DURATION", type=duration, help="the window ending now: 7d, 12h, 30m, 2w (up to 3660d)"
