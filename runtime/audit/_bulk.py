@@ -89,8 +89,8 @@ class _Engine(Generic[RecordT]):
         self._running = 0  # sub-queries being run by a worker
         self._alive = 0  # workers started and not yet ended
         self._splitter = (
-            AutoSplit(self.concurrency, arguments.max_sub_queries, lambda: len(self._work) + self._running,
-                      self._cut)
+            AutoSplit(self.state, self.concurrency, arguments.max_sub_queries,
+                      busy=lambda: len(self._work) + self._running, on_cut=self._cut)
             if arguments.plan.adaptive else None
         )  # fmt: skip
 

@@ -201,6 +201,7 @@ class SubQueryRunBase(Generic[RecordT]):
         self._splitter = splitter
         self._polls = 0
         self._previous: datetime | None = None  # the event date of the last record produced (adaptive)
+        self._fresh = not part.records_read  # it reads its interval from its start (what the split learns)
 
     def _created(self, created: AuditQueryExecutionStatusResponse) -> None:
         self.transaction_id = require_field(created.id, "id")
@@ -230,18 +231,20 @@ class SubQueryRunBase(Generic[RecordT]):
 
     def _inside_part(self, page: Page[Any, RecordT]) -> Page[Any, RecordT]:
         """The page's records inside the part's interval, the last of the part once some lie past its end;
-        cuts the part first when the page shows the rest is worth more sub-queries (see `_adaptive`)."""
+        tells the splitter what the page showed, which may cut the part (see `_adaptive`)."""
         interval, descending = self._state.interval(self.index), self._state.descending
         dates = [self._reader.event_date(record) for record in page.items]
         inside = records_inside(dates, interval, descending, self._previous)
         self._previous = dates[-1] if dates else self._previous
-        if inside == len(dates) and not page.last and self._splitter is not None:
-            known = [moment for moment in dates if moment is not None]  # all of them (records_inside checked)
-            cut = self._splitter.consider(interval, known, self.settings.page_size, self._state.count, descending)
-            if cut is not None:
-                self._splitter.added(self._state.cut(self.index, cut.kept, cut.new))
-                inside = records_inside(dates, cut.kept, descending)
-        if inside == len(dates):
+        ends = page.last or inside < len(dates)
+        if self._splitter is not None:
+            known = [moment for moment in dates[:inside] if moment is not None]  # all (records_inside checked)
+            self._splitter.after_page(
+                self.index, interval, known, fresh=self._fresh, ends=ends, descending=descending,
+                page_size=self.settings.page_size,
+            )  # fmt: skip
+            self._fresh = False
+        if not ends:
             return page
         return replace(page, items=page.items[:inside], last=True, next_cursor=None)
 
@@ -273,7 +276,7 @@ class SubQueryRunBase(Generic[RecordT]):
             self._events.query_rerun(self.index, self.transaction_id)
             self._drop = self._produced
             self.transaction_id, self.status, self._cursor, self._skip = None, None, None, 0
-            self._previous = None
+            self._previous, self._fresh = None, False
 
 
 class SubQueryRun(SubQueryRunBase[RecordT]):
