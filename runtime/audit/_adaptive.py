@@ -18,8 +18,9 @@ keeps reading its own query through the first, and each of the others becomes a 
 concurrently, whose pages may cut it again. An interval whose first page is its last (a sparse one)
 is never split, so it costs exactly one query.
 
-Estimates of different parts are not added up: every new sub-query made so far (at a query's
-requests and a page each, whether it found records or came back empty) must fit in `BUDGET` of the
+A part that was cut is cut again only after it has read, since, the pages a new query must take over:
+its piece then has shown that it is as dense as estimated. Estimates of different parts are not added up: every new sub-query made so far (at a query's
+requests and a page each, whether it found records or came back empty) must fit in `ACCOUNT` of the
 pages the records seen so far fill plus the pages estimated for the one part being cut. So however
 wrong the estimates were, what the cuts cost stays a bounded share of what the export reads.
 
@@ -44,8 +45,10 @@ from ._query_args import format_instant, interval_bounds
 
 __all__: list[str] = []
 
-#: The share of the pages they take over that new sub-queries may cost in requests.
+#: The share of the pages it takes over that a new sub-query may cost in requests.
 BUDGET = 0.2
+#: The share of the pages seen (plus one part's estimate) that all new sub-queries together may cost.
+ACCOUNT = 0.15
 #: A query's requests (creation, polls) assumed until one of the export's queries is measured.
 DEFAULT_QUERY_COST = 3.0
 _MILLISECOND = timedelta(milliseconds=1)
@@ -106,6 +109,7 @@ class _Shown:
     origin: datetime
     reached: datetime
     records: int = 0
+    since_cut: int | None = None  # records read since it was last cut (None: never cut)
 
 
 class Evidence:
@@ -121,10 +125,22 @@ class Evidence:
         with self._lock:
             shown = self._parts.setdefault(part, _Shown(origin, origin))
             shown.records += len(dates)
+            if shown.since_cut is not None:
+                shown.since_cut += len(dates)
             if dates:
                 shown.reached = dates[-1]
             if ended_at is not None:
                 shown.reached = ended_at
+
+    def cut(self, part: int) -> None:
+        with self._lock:
+            self._parts[part].since_cut = 0
+
+    def read_since_cut(self, part: int) -> int | None:
+        """Records part `part` read since it was last cut (None when it never was)."""
+        with self._lock:
+            shown = self._parts.get(part)
+            return None if shown is None else shown.since_cut
 
     @property
     def records(self) -> int:
@@ -199,8 +215,12 @@ class AutoSplit:
         self.evidence.page(index, origin, dates, far if ends else None)
         if ends:
             return
+        since = self.evidence.read_since_cut(index)
+        if since is not None and since < self.min_pages * page_size:
+            return  # cut before: it must first show, over a query's worth of pages, that its piece is dense
         cut = self.consider(interval, dates, page_size, descending)
         if cut is not None:
+            self.evidence.cut(index)
             self._on_cut(self._plan.cut(index, cut.kept, cut.new))
 
     def consider(self, interval: str, dates: Sequence[datetime], page_size: int, descending: bool) -> Cut | None:
@@ -222,7 +242,7 @@ class AutoSplit:
                 return None
             pages = density * length.total_seconds() / page_size
             cost = self.query_cost + 1
-            affordable = int((BUDGET * (seen / page_size + pages) - self._spent) / cost)
+            affordable = int((ACCOUNT * (seen / page_size + pages) - self._spent) / cost)
             room = min(self.concurrency - self._busy(), self.max_parts - self._plan.count, affordable)
             pieces = min(room + 1, int(pages / self.min_pages))
             if pieces < 2:

@@ -183,3 +183,23 @@ def test_cuts_near_the_last_instant_there_is_stay_inside_it(descending: bool) ->
     assert cut is not None and cut.kept.endswith(f"/{LAST}") and all(LAST not in interval for interval in cut.new)
     one_ms = [end - timedelta(milliseconds=1)] * 500  # every record in the last millisecond inside: no rest
     assert seen(splitter(), one_ms, part).consider(part, one_ms, 500, descending=False) is None
+
+
+def test_a_part_cut_once_reads_a_query_s_worth_of_pages_before_it_is_cut_again() -> None:
+    """The pages after a cut must show the kept piece is as dense as estimated before it is cut again (a
+    burst ending soon after a cut would otherwise have its empty rest cut into empty queries)."""
+    plan = Plan()
+    split = splitter(busy=1, plan=plan)
+
+    def page(first: float) -> list[datetime]:
+        return at(*[first + i * 0.5 / 499 for i in range(500)])  # 500 records in half a minute
+
+    for n in range(4):
+        interval = plan.cuts[-1][1] if plan.cuts else DAY
+        split.after_page(0, interval, page(n * 0.5), fresh=n == 0, ends=False, descending=False,  # type: ignore[arg-type]
+                         page_size=500)  # fmt: skip
+    assert len(plan.cuts) == 1  # cut on its first page, then held back
+    for n in range(4, 4 + 20):
+        split.after_page(0, plan.cuts[-1][1], page(n * 0.5), fresh=False, ends=False, descending=False,  # type: ignore[arg-type]
+                         page_size=500)  # fmt: skip
+    assert len(plan.cuts) == 2  # 20 pages (the 3-request default: 20 a query) later, dense still: cut again

@@ -37,9 +37,11 @@ import queue
 import threading
 import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
 from types import TracebackType
-from typing import Generic, Self, TypeVar
+from typing import Generic, Self, TypeVar, cast
 
 from .._core._errors import ConfigurationError
 from ..client import Client
@@ -51,6 +53,7 @@ from ._consumer import ExportState, ExportView, Failure, HandOut, HandsOut, Hand
 from ._producer import AsyncSubQueryRun, JsonResults, ModelResults, ResultsReader, SubQueryRun
 from ._query_args import ReadSettings
 from ._reader import OneReader
+from ._spill import Spill, SpillRef
 
 __all__ = ["AsyncBulkExport", "BulkExport", "export_audits", "export_audits_async"]
 
@@ -58,6 +61,14 @@ RecordT = TypeVar("RecordT")
 _Item = Item[AuditLogMessage]
 _PUT_TIMEOUT = 0.1
 _JOIN_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class _SpilledPage(Generic[RecordT]):
+    """A page whose records wait in the spill files (`_spill`): the page without them, and where they are."""
+
+    item: PageItem[RecordT]
+    ref: SpillRef
 
 
 class _Stopped(Exception):
@@ -145,13 +156,17 @@ class _Threads(_Engine[RecordT]):
 
     _threads: list[threading.Thread] | None = None
 
-    def __init__(self, arguments: ExportArguments, reader: ResultsReader[RecordT]) -> None:
+    def __init__(
+        self, arguments: ExportArguments, reader: ResultsReader[RecordT], spill_to: Path | None = None
+    ) -> None:
         super().__init__(arguments, reader)
         self._stop = threading.Event()
         self._work_lock = threading.Lock()
+        # Records are JSON text (`bytes`) when a spill folder is given (see JsonBulkExport).
+        self.spill = Spill(spill_to) if spill_to is not None and self.ordered else None
 
     def _begin(self) -> None:
-        self._queues: dict[int, queue.Queue[Item[RecordT]]] = {}
+        self._queues: dict[int, queue.Queue[Item[RecordT] | _SpilledPage[RecordT]]] = {}
         self._room = threading.Condition()
         self._shared = queue.Queue[Item[RecordT]](self._budget)
         self._threads = []
@@ -172,22 +187,27 @@ class _Threads(_Engine[RecordT]):
             if not self._stop.is_set():
                 self._start_workers(self._queue_work(added))
 
-    def _queue(self, index: int) -> queue.Queue[Item[RecordT]]:
+    def _queue(self, index: int) -> queue.Queue[Item[RecordT] | _SpilledPage[RecordT]]:
         """Sub-query `index`'s own queue (made by whichever of its worker and the consumer needs it first);
-        what it holds is bounded by the budget (see `_fits`)."""
-        return self._queues.setdefault(index, queue.Queue[Item[RecordT]]())
+        the pages it holds in memory are bounded by the budget (see `_fits`), the spilled ones are not."""
+        return self._queues.setdefault(index, queue.Queue[Item[RecordT] | _SpilledPage[RecordT]]())
 
     def _put(self, index: int, item: Item[RecordT]) -> None:
         if self._stop.is_set():
             raise _Stopped
         if self.ordered:
+            spill = False
             with self._room:
                 while isinstance(item, PageItem) and not self._fits(index):
                     if self._stop.is_set():
                         raise _Stopped
+                    if self.spill is not None and item.records:
+                        spill = True  # no waiting: its records go to disk until their turn
+                        break
                     self._room.wait(_PUT_TIMEOUT)
-                self._held[index] = self._held.get(index, 0) + isinstance(item, PageItem)
-            self._queue(index).put(item)
+                else:
+                    self._held[index] = self._held.get(index, 0) + isinstance(item, PageItem)
+            self._queue(index).put(self._spilled(item) if spill else item)
             return
         target = self._shared
         while not self._stop.is_set():
@@ -197,6 +217,19 @@ class _Threads(_Engine[RecordT]):
             except queue.Full:
                 pass
         raise _Stopped
+
+    def _spilled(self, item: Item[RecordT]) -> _SpilledPage[RecordT]:
+        assert self.spill is not None and isinstance(item, PageItem)
+        ref = self.spill.write(cast(Sequence[bytes], item.records))
+        return _SpilledPage(replace(item, page=replace(item.page, response=None, items=())), ref)
+
+    def _restored(self, item: Item[RecordT] | _SpilledPage[RecordT]) -> Item[RecordT]:
+        """The item as it was put, its records read back if they were spilled."""
+        if not isinstance(item, _SpilledPage):
+            return item
+        assert self.spill is not None
+        records = cast(list[RecordT], self.spill.read(item.ref))
+        return replace(item.item, page=replace(item.item.page, items=records))
 
     def _pause(self, seconds: float) -> None:
         """A worker's wait between status polls, cut short when the export stops."""
@@ -245,7 +278,7 @@ class _Threads(_Engine[RecordT]):
                 source = state.source()
                 item = self._take(self._shared if source is None else self._queue(source))
                 try:
-                    state.receive(item)
+                    state.receive(self._restored(item))
                 finally:
                     if source is not None:
                         self._taken(source, item)
@@ -259,7 +292,9 @@ class _Threads(_Engine[RecordT]):
             self.stop(wait=True)
         return out
 
-    def _take(self, source: queue.Queue[Item[RecordT]]) -> Item[RecordT]:
+    def _take(
+        self, source: queue.Queue[Item[RecordT]] | queue.Queue[Item[RecordT] | _SpilledPage[RecordT]]
+    ) -> Item[RecordT] | _SpilledPage[RecordT]:
         """The next item of `source`; ConfigurationError once the export is closed (from another thread)."""
         while True:
             try:
@@ -268,7 +303,7 @@ class _Threads(_Engine[RecordT]):
                 if self.closed:
                     raise _closed() from None
 
-    def _taken(self, source: int, item: Item[RecordT]) -> None:
+    def _taken(self, source: int, item: Item[RecordT] | _SpilledPage[RecordT]) -> None:
         """A page left sub-query `source`'s queue (or the head moved on): room for the workers waiting."""
         with self._room:
             if isinstance(item, PageItem):
@@ -287,6 +322,8 @@ class _Threads(_Engine[RecordT]):
         for thread in threads:
             if thread is not threading.current_thread():
                 thread.join(_JOIN_TIMEOUT)
+        if self.spill is not None and not any(thread.is_alive() for thread in threads):
+            self.spill.close()
 
 
 class _Bulk(ExportView[RecordT]):
@@ -326,8 +363,10 @@ class _ThreadedBulk(_Bulk[RecordT], HandsOut[RecordT]):
 
     _engine: _Threads[RecordT]
 
-    def __init__(self, arguments: ExportArguments, reader: ResultsReader[RecordT]) -> None:
-        self._engine = _Threads(arguments, reader)
+    def __init__(
+        self, arguments: ExportArguments, reader: ResultsReader[RecordT], spill_to: Path | None = None
+    ) -> None:
+        self._engine = _Threads(arguments, reader, spill_to)
         self._state = self._engine.state
         self._one_reader = OneReader()
         # Dropping the export stops its workers (they never refer to it, so it can be collected).
@@ -369,10 +408,14 @@ class BulkExport(_ThreadedBulk[AuditLogMessage], Iterator[AuditLogMessage]):
 
 class JsonBulkExport(_ThreadedBulk[bytes]):
     """`BulkExport` whose records are the JSON text the API sent, `bytes` on one line each (every field
-    and value as received); `batches()` hands them out a page at a time, with the same checkpoint."""
+    and value as received); `batches()` hands them out a page at a time, with the same checkpoint.
 
-    def __init__(self, arguments: ExportArguments) -> None:
-        super().__init__(arguments, JsonResults())
+    With `spill_to` (a folder; the command line gives the output's), an ordered export keeps the pages
+    that do not fit in its buffer on disk until their turn (see `_spill`) instead of holding its workers
+    back: as fast as an unordered export, with the same memory."""
+
+    def __init__(self, arguments: ExportArguments, spill_to: Path | None = None) -> None:
+        super().__init__(arguments, JsonResults(), spill_to)
 
 
 class _Tasks(_Engine[AuditLogMessage]):

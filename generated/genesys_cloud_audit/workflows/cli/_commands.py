@@ -261,7 +261,7 @@ class _Job:
             self.client, span=span, concurrency=concurrency,
             ordered=self.params["ordered"] is not False, checkpoint=self.stored, wait_policy=self.policy,
             progress=self.progress.event, max_sub_queries=cap, **self._query(),
-        ))  # fmt: skip
+        ), spill_to=self.sink.output.parent if isinstance(self.sink, ExportFile) else None)  # fmt: skip
         self.progress.inform(_plan_line(self.client, export.checkpoint(), self.params["split"], concurrency))
         return export
 
