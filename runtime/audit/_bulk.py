@@ -68,6 +68,14 @@ class _SpilledPage(Generic[RecordT]):
     ref: SpillRef
 
 
+def _without_response(item: Item[RecordT]) -> Item[RecordT]:
+    """A page as a split export queues it: its records, without the response model they came in (which
+    nothing after the producer reads), so a page waiting in a buffer holds only what it hands out."""
+    if isinstance(item, PageItem) and item.page.response is not None:
+        return replace(item, page=replace(item.page, response=None))
+    return item
+
+
 class _Stopped(Exception):
     """The export was closed (or dropped) while a worker ran: it stops where it is."""
 
@@ -96,7 +104,8 @@ class _Engine(Generic[RecordT]):
         self._work: deque[int] = deque(self.state.pending())
         self._failed = False
         self.closed = False  # closed, dropped or failed: no more records come out
-        self._held: dict[int, int] = {}  # pages on each sub-query's queue (ordered)
+        self._held: dict[int, int] = {}  # pages on each sub-query's queue in memory (ordered)
+        self.spill: Spill | None = None  # where an ordered export's pages beyond its budget wait (threads)
         self._running = 0  # sub-queries being run by a worker
         self._alive = 0  # workers started and not yet ended
         self._splitter = (
@@ -128,9 +137,12 @@ class _Engine(Generic[RecordT]):
         return self.buffer_pages * self.concurrency
 
     def _fits(self, index: int) -> bool:
-        """Whether sub-query `index` may buffer one more page (ordered): the budget is given in hand-out
-        order, so the pages held by it and by every sub-query before it must leave room. The one being
-        handed out can always go on (the consumer drains it), and nothing else can hold pages up."""
+        """Whether sub-query `index` may buffer one more page in memory (ordered): the budget is given in
+        hand-out order, so the pages held by it and by every sub-query before it must leave room. The one
+        being handed out can always go on (the consumer drains it), and nothing else can hold pages up.
+        With a spill folder only the one being handed out keeps pages in memory (others' wait on disk)."""
+        if self.spill is not None:
+            return index == self.state.head() and self._held.get(index, 0) < self._budget
         held = 0
         for ahead in self.state.order_through(index):
             held += self._held.get(ahead, 0)
@@ -192,6 +204,7 @@ class _Threads(_Engine[RecordT]):
     def _put(self, index: int, item: Item[RecordT]) -> None:
         if self._stop.is_set():
             raise _Stopped
+        item = _without_response(item)
         if self.ordered:
             spill = False
             with self._room:
@@ -288,6 +301,17 @@ class _Threads(_Engine[RecordT]):
         if out is None:
             self.stop(wait=True)
         return out
+
+    def page_ready(self) -> bool:
+        """Whether the next page to hand out has been fetched already, so handing it out will not wait
+        (read by the consumer's thread, the only one taking items)."""
+        state = self.state
+        if self._threads is None or state.finished:
+            return False
+        source = state.source()
+        items = self._shared if source is None else self._queue(source)
+        with items.mutex:
+            return bool(items.queue) and isinstance(items.queue[0], PageItem | _SpilledPage)
 
     def _take(
         self, source: queue.Queue[Item[RecordT]] | queue.Queue[Item[RecordT] | _SpilledPage[RecordT]]
@@ -409,10 +433,15 @@ class JsonBulkExport(_ThreadedBulk[bytes]):
 
     With `spill_to` (a folder; the command line gives the output's), an ordered export keeps the pages
     that do not fit in its buffer on disk until their turn (see `_spill`) instead of holding its workers
-    back: as fast as an unordered export, with the same memory."""
+    back: as fast as an unordered export, with the same memory. `page_ready()` tells a writer whether
+    the next page is fetched already, so it may sync once for several pages."""
 
     def __init__(self, arguments: ExportArguments, spill_to: Path | None = None) -> None:
         super().__init__(arguments, JsonResults(), spill_to)
+
+    def page_ready(self) -> bool:
+        """Whether the next page has been fetched already (handing it out will not wait for the network)."""
+        return self._engine.page_ready()
 
 
 class _Tasks(_Engine[AuditLogMessage]):
@@ -442,6 +471,7 @@ class _Tasks(_Engine[AuditLogMessage]):
         return self._queues.setdefault(index, asyncio.Queue[_Item]())
 
     async def _put(self, index: int, item: _Item) -> None:
+        item = _without_response(item)
         if not self.ordered:
             await self._shared.put(item)
             return
