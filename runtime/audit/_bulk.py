@@ -140,9 +140,10 @@ class _Engine(Generic[RecordT]):
         """Whether sub-query `index` may buffer one more page in memory (ordered): the budget is given in
         hand-out order, so the pages held by it and by every sub-query before it must leave room. The one
         being handed out can always go on (the consumer drains it), and nothing else can hold pages up.
-        With a spill folder only the one being handed out keeps pages in memory (others' wait on disk)."""
+        With a spill folder only the one being handed out keeps pages in memory, `buffer_pages` of them
+        (the rest wait on disk)."""
         if self.spill is not None:
-            return index == self.state.head() and self._held.get(index, 0) < self._budget
+            return index == self.state.head() and self._held.get(index, 0) < self.buffer_pages
         held = 0
         for ahead in self.state.order_through(index):
             held += self._held.get(ahead, 0)

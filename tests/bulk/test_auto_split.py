@@ -271,3 +271,19 @@ def test_on_every_data_shape_the_split_costs_at_most_a_quarter_more_requests(sha
             assert audit_requests(emulator) <= 1.25 * requests, export.checkpoint().parts
             if shape == "even":  # dense: cut (the cuts of the others depend on where the bursts fall)
                 assert len(export.checkpoint().parts) > 1
+
+
+def test_records_all_in_one_millisecond_stay_one_query() -> None:
+    """A dense millisecond cannot be cut further: however many pages it holds, it is one query."""
+    start = END - timedelta(days=1)
+    config = EmulatorConfig(records=1500, seed=3, data_start=start, data_end=start + timedelta(milliseconds=1),
+                            pending_polls=1, validate=False)  # fmt: skip
+    for emulator in serve(config):
+        for make in emulator_clients(rate_limit=None):
+            client = make(emulator)
+            expected, requests = one_query(client, emulator, (start, END))
+            assert len(expected) == 1500
+            emulator.reset()
+            with auto(client, (start, END)) as export:
+                assert [str(r.id) for r in export] == expected
+            assert len(export.checkpoint().parts) == 1 and audit_requests(emulator) == requests

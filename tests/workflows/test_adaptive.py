@@ -4,6 +4,7 @@ density pays for cutting the rest of its part into new sub-queries."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from genesys_cloud_audit import export_audits
@@ -173,33 +174,59 @@ def test_cuts_near_the_last_instant_there_is_stay_inside_it(descending: bool) ->
     """An interval ending at 9999-12-31T23:59:59.999Z: cutting it never steps past the end (OverflowError)."""
     end = datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)
     part = f"9999-12-31T00:00:00.000Z/{LAST}"
-    minutes = [1439.99 - i * 0.001 for i in range(500)] if descending else [i * 0.01 for i in range(500)]
+    minutes = [1439.99 - i * 0.03 for i in range(500)] if descending else [i * 0.03 for i in range(500)]
     page = [end.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(minutes=m) for m in minutes]
     cut = seen(splitter(), page, part, descending).consider(part, page, 500, descending=descending)
     assert cut is not None
     assert all(interval.endswith(LAST) or LAST not in interval for interval in [cut.kept, *cut.new])
     latest = [end - timedelta(microseconds=i) for i in range(500)]  # the last instants there are
-    cut = seen(splitter(), latest, part, True).consider(part, latest, 500, descending=True)
-    assert cut is not None and cut.kept.endswith(f"/{LAST}") and all(LAST not in interval for interval in cut.new)
+    # 500 records in half a millisecond: far too short a time to extrapolate a whole day from.
+    assert seen(splitter(), latest, part, True).consider(part, latest, 500, descending=True) is None
     one_ms = [end - timedelta(milliseconds=1)] * 500  # every record in the last millisecond inside: no rest
     assert seen(splitter(), one_ms, part).consider(part, one_ms, 500, descending=False) is None
 
 
 def test_a_part_cut_once_reads_a_query_s_worth_of_pages_before_it_is_cut_again() -> None:
-    """The pages after a cut must show the kept piece is as dense as estimated before it is cut again (a
-    burst ending soon after a cut would otherwise have its empty rest cut into empty queries)."""
+    """The pages after a cut must show the kept piece is as dense as estimated before it is weighed for
+    another cut (a burst ending soon after a cut would otherwise have its empty rest cut into empty queries)."""
     plan = Plan()
     split = splitter(busy=1, plan=plan)
+    weighed: list[str] = []
+    consider = split.consider
 
-    def page(first: float) -> list[datetime]:
-        return at(*[first + i * 0.5 / 499 for i in range(500)])  # 500 records in half a minute
+    def counting(interval: str, dates: Any, page_size: int, descending: bool, shown: float | None = None) -> Any:
+        weighed.append(interval)
+        return consider(interval, dates, page_size, descending, shown)
 
-    for n in range(4):
-        interval = plan.cuts[-1][1] if plan.cuts else DAY
-        split.after_page(0, interval, page(n * 0.5), fresh=n == 0, ends=False, descending=False,  # type: ignore[arg-type]
-                         page_size=500)  # fmt: skip
-    assert len(plan.cuts) == 1  # cut on its first page, then held back
-    for n in range(4, 4 + 20):
-        split.after_page(0, plan.cuts[-1][1], page(n * 0.5), fresh=False, ends=False, descending=False,  # type: ignore[arg-type]
-                         page_size=500)  # fmt: skip
-    assert len(plan.cuts) == 2  # 20 pages (the 3-request default: 20 a query) later, dense still: cut again
+    split.consider = counting  # type: ignore[method-assign]
+
+    def page(n: int) -> list[datetime]:
+        return at(*[15 * n + i * 15 / 500 for i in range(500)])  # 500 records in 15 minutes
+
+    split.after_page(0, DAY, page(0), fresh=True, ends=False, descending=False, page_size=500)
+    assert len(plan.cuts) == 1 and len(weighed) == 1
+    kept = plan.cuts[0][1]
+    for n in range(1, 16):  # 15 pages: under the 16 a new query must take over (3 requests + 1, at 25%)
+        split.after_page(0, kept, page(n), fresh=False, ends=False, descending=False, page_size=500)
+    assert len(weighed) == 1
+    split.after_page(0, kept, page(16), fresh=False, ends=False, descending=False, page_size=500)
+    assert len(weighed) == 2  # weighed again (the budget spent on the first cut decides)
+
+
+def test_the_first_cut_waits_until_the_time_shown_is_long_enough_to_extrapolate_from() -> None:
+    """A burst at the very start of an interval (an automation's bulk change: 500 records in a second) shows
+    too short a time to extrapolate a day from: no cut, whatever its density; 15 minutes' worth is enough."""
+    burst = at(*[i / 60 / 500 for i in range(500)])
+    assert seen(splitter(), burst).consider(DAY, burst, 500, descending=False) is None  # type: ignore[arg-type]
+    quarter = at(*[i * 15 / 500 for i in range(500)])
+    assert seen(splitter(), quarter).consider(DAY, quarter, 500, descending=False) is not None  # type: ignore[arg-type]
+
+
+def test_a_part_cut_once_extrapolates_only_from_what_it_showed_since() -> None:
+    """After a cut, the piece a part kept is weighed by what it showed since: pages of a burst in under an
+    hour do not say how its next months look (records of a year in bursts would be cut into empty queries)."""
+    year = "2026-10-01T00:00:00.000Z/2027-10-01T00:00:00.000Z"
+    burst = at(*[i * 3 / 500 for i in range(500)])  # 500 records in 3 minutes
+    assert seen(splitter(), burst, year).consider(year, burst, 500, descending=False, shown=50 * 60) is None  # type: ignore[arg-type]
+    weeks = 21 * 86_400  # the same page after three weeks shown at that density would be cut
+    assert seen(splitter(), burst, year).consider(year, burst, 500, descending=False, shown=weeks) is not None  # type: ignore[arg-type]

@@ -21,11 +21,16 @@ keeps reading its own query through the first, and each of the others becomes a 
 concurrently, whose pages may cut it again. An interval whose first page is its last (a sparse one)
 is never split, so it costs exactly one query.
 
-A part that was cut is cut again only after it has read, since, the pages a new query must take over:
-its piece then has shown that it is as dense as estimated. Estimates of different parts are not added up: every new sub-query made so far (at a query's
-requests and a page each, whether it found records or came back empty) must fit in `ACCOUNT` of the
-pages the records seen so far fill plus the pages estimated for the one part being cut. So however
-wrong the estimates were, what the cuts cost stays a bounded share of what the export reads.
+Three rules keep a wrong estimate from being spent on empty queries:
+
+- a cut extrapolates at most `REACH` times as far as the time the part has shown since it began (or
+  was last cut): a burst of records in the first seconds of a long interval is not taken for the rate
+  of the whole interval;
+- a part that was cut is weighed again only after it has read, since, the pages a new query must take
+  over (its piece must first show it is as dense as estimated);
+- estimates of different parts are not added up: every new sub-query made so far (at a query's
+  requests and a page each, whether it found records or came back empty) must fit in `ACCOUNT` of the
+  pages the records seen so far fill plus the pages estimated for the one part being cut.
 
 Every part of an adaptive plan keeps only the records of its own interval: a part cut short still reads
 the query made for its longer interval, so records past its end (in the sort order) are dropped, and the
@@ -49,9 +54,11 @@ from ._query_args import format_instant, interval_bounds
 __all__: list[str] = []
 
 #: The share of the pages it takes over that a new sub-query may cost in requests.
-BUDGET = 0.2
+BUDGET = 0.25
 #: The share of the pages seen (plus one part's estimate) that all new sub-queries together may cost.
 ACCOUNT = 0.15
+#: How many times as far as the time a part has shown since its last cut a cut may extrapolate.
+REACH = 128
 #: A query's requests (creation, polls) assumed until one of the export's queries is measured.
 DEFAULT_QUERY_COST = 3.0
 _MILLISECOND = timedelta(milliseconds=1)
@@ -113,6 +120,12 @@ class _Shown:
     reached: datetime
     records: int = 0
     since_cut: int | None = None  # records read since it was last cut (None: never cut)
+    cut_at: datetime | None = None  # where it stood when it was last cut (None: never cut)
+
+    @property
+    def seconds_since_cut(self) -> float:
+        """The time it has shown since it was last cut (or since it began)."""
+        return abs((self.reached - (self.cut_at or self.origin)).total_seconds())
 
 
 class Evidence:
@@ -137,7 +150,14 @@ class Evidence:
 
     def cut(self, part: int) -> None:
         with self._lock:
-            self._parts[part].since_cut = 0
+            shown = self._parts[part]
+            shown.since_cut, shown.cut_at = 0, shown.reached
+
+    def seconds_since_cut(self, part: int) -> float:
+        """The time part `part` has shown since it was last cut (or since it began)."""
+        with self._lock:
+            shown = self._parts.get(part)
+            return 0.0 if shown is None else shown.seconds_since_cut
 
     def read_since_cut(self, part: int) -> int | None:
         """Records part `part` read since it was last cut (None when it never was)."""
@@ -150,6 +170,11 @@ class Evidence:
         """Records seen, in every part."""
         with self._lock:
             return sum(shown.records for shown in self._parts.values())
+
+    def seconds(self) -> float:
+        """The time shown, in every part."""
+        with self._lock:
+            return sum(abs((shown.reached - shown.origin).total_seconds()) for shown in self._parts.values())
 
     def density(self) -> float | None:
         """Records per second over the time shown (None before any time was)."""
@@ -221,15 +246,18 @@ class AutoSplit:
         since = self.evidence.read_since_cut(index)
         if since is not None and since < self.min_pages * page_size:
             return  # cut before: it must first show, over a query's worth of pages, that its piece is dense
-        cut = self.consider(interval, dates, page_size, descending)
+        cut = self.consider(interval, dates, page_size, descending, self.evidence.seconds_since_cut(index))
         if cut is not None:
             self.evidence.cut(index)
             self._on_cut(self._plan.cut(index, cut.kept, cut.new))
 
-    def consider(self, interval: str, dates: Sequence[datetime], page_size: int, descending: bool) -> Cut | None:
+    def consider(
+        self, interval: str, dates: Sequence[datetime], page_size: int, descending: bool, shown: float | None = None
+    ) -> Cut | None:
         """The cut of the part reading `interval` after a page (not its last) whose records' event dates
-        are `dates` (inside the part, in sort order), or None to read on. A cut returned is counted as
-        spent."""
+        are `dates` (inside the part, in sort order), or None to read on. `shown` is the time (seconds) the
+        part has shown since it was last cut or began (None: all the export has shown). A cut returned is
+        counted as spent."""
         if not dates:
             return None
         start, end = interval_bounds(interval)
@@ -243,6 +271,8 @@ class AutoSplit:
             density, seen = self.evidence.density(), self.evidence.records
             if density is None:
                 return None
+            if (self.evidence.seconds() if shown is None else shown) * REACH < length.total_seconds():
+                return None  # what the part showed since its last cut is too short to extrapolate from
             pages = density * length.total_seconds() / page_size
             cost = self.query_cost + 1
             affordable = int((ACCOUNT * (seen / page_size + pages) - self._spent) / cost)
