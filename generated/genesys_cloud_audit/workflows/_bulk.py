@@ -18,7 +18,7 @@ limiter (shared by all threads and tasks) and its 429 handling apply. `export.ch
 each sub-query's query id and position; `export_audits(..., checkpoint=saved)` resumes exactly.
 
 The sub-queries' runs (`_producer`) are driven by worker threads or asyncio tasks that put their pages
-on bounded queues; the caller's iteration drives the export's state machine (`_consumer`), reading from
+on bounded queues; the caller's iteration drives the export's hand-out machine (`_handout`), reading from
 the queue it names.
 
 The workers belong to the export's engine (`_Threads`, `_Tasks`), which never refers to the export
@@ -49,7 +49,7 @@ from ..models.audit_log_message import AuditLogMessage
 from . import _arguments
 from ._adaptive import AutoSplit
 from ._arguments import ExportArguments, one_call
-from ._consumer import ExportState, ExportView, Failure, HandOut, HandsOut, HandsOutAsync, Item, PageItem
+from ._handout import ExportView, Failure, HandOut, HandOutMachine, HandsOut, HandsOutAsync, Item, PageItem
 from ._producer import AsyncSubQueryRun, JsonResults, ModelResults, ResultsReader, SubQueryRun
 from ._query_args import ReadSettings
 from ._reader import OneReader
@@ -100,11 +100,11 @@ class _Engine(Generic[RecordT]):
         self.concurrency = arguments.concurrency
         self.ordered = arguments.ordered
         self.buffer_pages = arguments.buffer_pages
-        self.state = ExportState[RecordT](arguments.plan, ordered=arguments.ordered,
+        self.state = HandOutMachine[RecordT](arguments.plan, ordered=arguments.ordered,
                                           progress=arguments.progress)  # fmt: skip
         self._events = self.state.reporter
         self._reader = reader
-        self._work: deque[int] = deque(self.state.pending())
+        self._work: deque[int] = deque(self.state.plan.pending())
         self._failed = False
         self.closed = False  # closed, dropped or failed: no more records come out
         self._held: dict[int, int] = {}  # pages on each sub-query's queue in memory (ordered)
@@ -112,7 +112,7 @@ class _Engine(Generic[RecordT]):
         self._running = 0  # sub-queries being run by a worker
         self._alive = 0  # workers started and not yet ended
         self._splitter = (
-            AutoSplit(self.state, self.concurrency, arguments.max_sub_queries,
+            AutoSplit(self.state.plan, self.concurrency, arguments.max_sub_queries,
                       busy=lambda: len(self._work) + self._running, on_cut=self._cut)
             if arguments.plan.adaptive else None
         )  # fmt: skip
@@ -130,7 +130,7 @@ class _Engine(Generic[RecordT]):
         if self._failed or not self._work:
             return None
         index = self._work.popleft()
-        self.state.started[index] = True
+        self.state.plan.start(index)
         self._running += 1
         return index
 
@@ -156,7 +156,7 @@ class _Engine(Generic[RecordT]):
         """Puts the sub-queries a cut added in the work list, which stays in hand-out order (so the first
         sub-query without a worker is always the next to get one, and a worker held up by the budget
         never waits on one that has none); returns how many more workers to start."""
-        rank = self.state.ranks()
+        rank = self.state.plan.ranks()
         self._work = deque(sorted([*self._work, *added], key=rank.__getitem__))
         return max(0, min(len(self._work), self.concurrency - self._alive))
 
@@ -269,7 +269,9 @@ class _Threads(_Engine[RecordT]):
             return None if self._stop.is_set() else self._claim()
 
     def _run(self, index: int) -> None:
-        run = SubQueryRun(self.client, self.state, index, self.settings, self._reader, self._events, self._splitter)
+        run = SubQueryRun(
+            self.client, self.state.plan, index, self.settings, self._reader, self._events, self._splitter
+        )
         run.sleep = self._pause
         try:
             for item in run.items():
@@ -496,7 +498,7 @@ class _Tasks(_Engine[AuditLogMessage]):
             self._alive -= 1
 
     async def _run(self, index: int) -> None:
-        run = AsyncSubQueryRun(self.client, self.state, index, self.settings, self._reader, self._events,
+        run = AsyncSubQueryRun(self.client, self.state.plan, index, self.settings, self._reader, self._events,
                                self._splitter)  # fmt: skip
         try:
             async for item in run.items():
