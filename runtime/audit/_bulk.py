@@ -14,9 +14,11 @@ while the current one is handed out). With
 limiter (shared by all threads and tasks) and its 429 handling apply. `export.checkpoint()` records
 each sub-query's query id and position; `export_audits(..., checkpoint=saved)` resumes exactly.
 
-The sub-queries' runs (`_producer`) are driven by worker threads or asyncio tasks that put their pages
-on bounded queues; the caller's iteration drives the export's hand-out machine (`_handout`), reading from
-the queue it names.
+Flow: producer -> plan -> hand-out -> sink. The sub-queries' runs (`_producer`) are driven by worker
+threads or asyncio tasks that put their pages on bounded queues (or, for an ordered export with a spill
+folder, on disk: `_spill`), changing the plan (`_running_plan`) as they go; the caller's iteration drives
+the export's hand-out machine (`_handout`), reading from the queue it names, and hands the records to
+its sink (the caller's loop, or the command line's file).
 
 The workers belong to the export's engine (`_Threads`, `_Tasks`), which never refers to the export
 object the caller holds. So an export that is dropped without being closed (a `for` loop left with

@@ -1,5 +1,8 @@
 """The producer side of an export: one sub-query run from its checkpoint to its last page.
 
+Flow: producer (this module) -> plan (`_running_plan`) -> hand-out (`_handout`) -> sink. A run records its
+query id in the plan, and in an adaptive export tells the split (`_adaptive`) what each page showed.
+
 A run creates the audit query (unless its checkpoint names one), waits until it has succeeded, then
 reads its results page by page from the checkpoint's position, turning each page into an item for the
 consumer. When the query has vanished (404: it expired, or the server forgot it) the run creates it
