@@ -139,17 +139,18 @@ class _Engine(Generic[RecordT]):
         return self.buffer_pages * self.concurrency
 
     def _fits(self, index: int) -> bool:
-        """Whether sub-query `index` may buffer one more page in memory (ordered): the budget is given in
-        hand-out order, so the pages held by it and by every sub-query before it must leave room. The one
-        being handed out can always go on (the consumer drains it), and nothing else can hold pages up.
-        With a spill folder only the one being handed out keeps pages in memory, `buffer_pages` of them
-        (the rest wait on disk)."""
+        """Whether sub-query `index` may buffer one more page in memory (ordered). The pages held in all
+        stay within the budget: the one being handed out may always hold one (the consumer drains it, and
+        nothing else can hold pages up), and more while the budget has room; the others share what is
+        left but one, so the head never waits on them. With a spill folder only the one being handed out
+        keeps pages in memory, `buffer_pages` of them (the rest wait on disk)."""
+        held = self._held.get(index, 0)
         if self.spill is not None:
-            return index == self.state.head() and self._held.get(index, 0) < self.buffer_pages
-        held = 0
-        for ahead in self.state.order_through(index):
-            held += self._held.get(ahead, 0)
-        return held < self._budget
+            return index == self.state.head() and held < self.buffer_pages
+        total = sum(self._held.values())
+        if index == self.state.head():
+            return held == 0 or total < self._budget
+        return total < self._budget - 1
 
     def _queue_work(self, added: list[int]) -> int:
         """Puts the sub-queries a cut added in the work list, which stays in hand-out order (so the first

@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -187,3 +188,34 @@ def test_the_command_line_names_a_full_disk_and_the_way_on() -> None:
     what, step, status = explain(error, session)
     assert "pages fetched ahead in /data (No space left on device)" in what and status == 1
     assert step is not None and "free some space" in step and "--resume" in step
+
+
+class _Counted(dict[int, int]):
+    """The engine's pages held per sub-query, remembering the most held in all at any moment."""
+
+    most = 0
+
+    def __setitem__(self, key: int, value: int) -> None:
+        super().__setitem__(key, value)
+        self.most = max(self.most, sum(self.values()))
+
+
+@pytest.mark.parametrize("buffer_pages", [1, 2])
+def test_without_a_spill_folder_the_pages_held_in_all_stay_within_the_budget(
+    client: Client, emu: Emulator, buffer_pages: int
+) -> None:
+    expected = expected_ids(client)
+    emu.reset()
+    arguments = _arguments.split(client, interval=DENSE, page_size=PAGE, wait_policy=WAIT, span=timedelta(hours=6),
+                                 buffer_pages=buffer_pages, concurrency=4)  # fmt: skip
+    export = JsonBulkExport(arguments)
+    held = export._engine._held = _Counted()
+    got: list[str] = []
+    with export:
+        for batch in export.batches():
+            got.extend(ids(batch))
+            if len(got) < 3 * PAGE:
+                time.sleep(0.05)  # a slow reader at first: the sub-queries after the head run ahead
+    assert got == expected
+    assert len(export.checkpoint().parts) == 12
+    assert 0 < held.most <= buffer_pages * 4
