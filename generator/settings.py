@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import sys
 from pathlib import Path
 
 __all__ = [
@@ -20,6 +22,7 @@ __all__ = [
     "SPEC_FILE",
     "TEMPLATES_DIR",
     "VERIFY_TIMEOUT",
+    "ruff_command",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +50,21 @@ PINNED_VERSIONS = {
     "openapi-python-client": "0.29.1",
     "ruff": "0.17.6",
 }
+
+
+@functools.cache
+def ruff_command() -> tuple[str, ...]:
+    """How to run the pinned ruff: its binary as the installed package finds it (no Python start-up per
+    call), else `python -m ruff`."""
+    try:
+        from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
+    except ImportError:
+        return (sys.executable, "-m", "ruff")
+    try:
+        return (str(find_ruff_bin()),)
+    except FileNotFoundError:
+        return (sys.executable, "-m", "ruff")
+
 
 # Stamped on every generated .py file (runtime/ files included: they are copied, not edited here).
 HEADER = (

@@ -8,14 +8,13 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 from generator.errors import GenerationError
 from generator.inputs.layers import Layer
-from generator.settings import HEADER, PINNED_VERSIONS, PROVENANCE_FILE, PROVENANCE_GENERATOR, REPO_ROOT
+from generator.settings import HEADER, PINNED_VERSIONS, PROVENANCE_FILE, PROVENANCE_GENERATOR, REPO_ROOT, ruff_command
 
 __all__ = [
     "check_pinned_versions",
@@ -61,7 +60,7 @@ _RUFF_PARSE_ERROR = re.compile(r"Failed to parse (?P<file>.+?):(?P<line>\d+):\d+
 def format_tree(output: Path, ruff_config: Path) -> None:
     """Runs the pinned ruff with only our config (no config file from a parent folder applies)."""
     for args in (["check", "--fix-only", "--quiet"], ["format"]):
-        command = [sys.executable, "-m", "ruff", *args, "--config", str(ruff_config), "--no-cache", "."]
+        command = [*ruff_command(), *args, "--config", str(ruff_config), "--no-cache", "."]
         result = subprocess.run(command, cwd=output, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             output_text = (result.stderr + result.stdout).strip()

@@ -17,13 +17,13 @@ import json
 import os
 import re
 import subprocess
-import sys
 import tomllib
 import warnings
 from pathlib import Path
 
 from generator import settings
 from generator.errors import GenerationError
+from generator.settings import ruff_command
 from generator.verify.import_check import ImportProbe, modules_of
 from generator.verify.origins import Places
 
@@ -125,7 +125,7 @@ _UNDEFINED_NAMES = "F821,F822,F823"
 
 def check_names(places: Places) -> None:
     """Every name the tree uses is defined (the pinned ruff's pyflakes rules, without fixing anything)."""
-    command = [sys.executable, "-m", "ruff", "check", "--isolated", "--select", _UNDEFINED_NAMES,
+    command = [*ruff_command(), "check", "--isolated", "--select", _UNDEFINED_NAMES,
                "--output-format", "json", "--no-cache", "--target-version", "py311", "."]  # fmt: skip
     result = subprocess.run(command, cwd=places.tree, capture_output=True, text=True, check=False)
     try:
