@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from genesys_cloud_audit import CheckpointError, ExportCheckpoint, IntervalError, PartCheckpoint
-from genesys_cloud_audit.workflows._checkpoint import FileFacts
 from genesys_cloud_audit.workflows._query_args import format_interval as check_interval
 from genesys_cloud_audit.workflows.cli._checkpoint import load_checkpoint, save_checkpoint
 from genesys_cloud_audit.workflows.cli._formats import CSV_COLUMNS, _cell, column_value, format_for
 from genesys_cloud_audit.workflows.cli._interval import last_interval
 from genesys_cloud_audit.workflows.cli._parser import number, parse_filter
+from genesys_cloud_audit.workflows.cli._sidecar import FileFacts
 
 
 def test_last_interval_ends_now_to_the_second() -> None:

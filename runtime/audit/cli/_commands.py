@@ -20,7 +20,7 @@ from ...client import Client
 from ...models import AuditQueryExecutionStatusResponse, AuditQueryServiceMapping
 from .. import _arguments
 from .._bulk import JsonBulkExport
-from .._checkpoint import REALTIME, ExportCheckpoint, FileFacts
+from .._checkpoint import REALTIME, ExportCheckpoint
 from .._errors import CheckpointError
 from .._exports import JsonAuditExport
 from .._limits import AUTO, MAX_SUB_QUERIES
@@ -36,6 +36,7 @@ from ._formats import format_for
 from ._interval import last_interval, parse_duration
 from ._parser import build_parser
 from ._progress import Progress, plural
+from ._sidecar import FileFacts
 from ._sinks import ExportFile, Output, StreamSink, UsageError, classify_output, finished_output
 
 __all__: list[str] = []

@@ -25,10 +25,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from .._checkpoint import ExportCheckpoint, FileFacts
+from .._checkpoint import ExportCheckpoint
 from .._errors import CheckpointError
 from ._checkpoint import check_positions, load_checkpoint, mismatched_options, save_checkpoint
 from ._formats import RecordFormat
+from ._sidecar import FileFacts
 from ._writer import OrderedWriter
 
 __all__: list[str] = []
