@@ -120,8 +120,13 @@ def _part(part: PartCheckpoint, kind: str) -> dict[str, Any]:
         if kind == REALTIME
         else {"transactionId": part.transaction_id, "cursor": part.cursor}
     )
-    return {"interval": part.interval, **position, "skip": part.skip, "recordsRead": part.records_read,
-            "done": part.done}  # fmt: skip
+    return {
+        "interval": part.interval,
+        **position,
+        "skip": part.skip,
+        "recordsRead": part.records_read,
+        "done": part.done,
+    }
 
 
 def digest(data: Mapping[str, Any]) -> str:

@@ -21,15 +21,22 @@ FAST_WAIT = WaitPolicy(first_interval=0.02, growth=1.5, max_interval=0.1, deadli
 
 
 def make_config(**overrides: Any) -> EmulatorConfig:
-    settings: dict[str, Any] = {"records": 3000, "seed": 5, "data_start": DATA_START, "data_end": DATA_END,
-                                "pending_polls": 0, "validate": False}  # fmt: skip
+    settings: dict[str, Any] = {
+        "records": 3000,
+        "seed": 5,
+        "data_start": DATA_START,
+        "data_end": DATA_END,
+        "pending_polls": 0,
+        "validate": False,
+    }
     settings.update(overrides)
     return EmulatorConfig(**settings)
 
 
 def client_for(emulator: Emulator) -> Client:
-    return Client(base_url=emulator.base_url, client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET,
-                  retry=FAST_RETRY)  # fmt: skip
+    return Client(
+        base_url=emulator.base_url, client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET, retry=FAST_RETRY
+    )
 
 
 def dataset(emulator: Emulator) -> AuditDataset:

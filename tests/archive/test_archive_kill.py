@@ -39,18 +39,42 @@ KILL_SEED = int(os.environ.get("ARCHIVE_KILL_SEED", "2024"))
 @pytest.fixture(scope="module")
 def faulty_emulator() -> Iterator[EmulatorProcess]:
     with EmulatorProcess(
-        "--records", str(RECORDS), "--seed", str(SEED), "--data-start", START.isoformat(), "--data-end",
-        END.isoformat(), "--no-validate", "--pending-polls", "1", "--record-cache", str(RECORDS),
-        "--fault", "429:every=20:retry_after=0", "--fault", "503:every=20:skip=10", "--fault", "drop:every=100:skip=3",
-        "--fault", "lose:every=100:skip=53",
-    ) as emulator:  # fmt: skip
+        "--records",
+        str(RECORDS),
+        "--seed",
+        str(SEED),
+        "--data-start",
+        START.isoformat(),
+        "--data-end",
+        END.isoformat(),
+        "--no-validate",
+        "--pending-polls",
+        "1",
+        "--record-cache",
+        str(RECORDS),
+        "--fault",
+        "429:every=20:retry_after=0",
+        "--fault",
+        "503:every=20:skip=10",
+        "--fault",
+        "drop:every=100:skip=3",
+        "--fault",
+        "lose:every=100:skip=53",
+    ) as emulator:
         yield emulator
         assert "Traceback" not in emulator.stop()
 
 
 def _sync(db: Path, emulator: EmulatorProcess) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "tests.archive.sync_child", str(db), emulator.base_url, START.isoformat(),
-               END.isoformat()]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "tests.archive.sync_child",
+        str(db),
+        emulator.base_url,
+        START.isoformat(),
+        END.isoformat(),
+    ]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 

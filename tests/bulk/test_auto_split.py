@@ -36,10 +36,12 @@ WAIT = WaitPolicy(first_interval=0.01, growth=1.5, max_interval=0.05, deadline=3
 
 # The organization's 6,000 records fall in the last 3 days, plus a few outside: a sparse year before.
 dense_emulator, emu = emulator_fixtures(
-    EmulatorConfig(records=6000, seed=9, data_start=DENSE[0] - timedelta(hours=6), data_end=END, pending_polls=1,
-                   validate=False),
-    name="dense_emulator", scope="module",
-)  # fmt: skip
+    EmulatorConfig(
+        records=6000, seed=9, data_start=DENSE[0] - timedelta(hours=6), data_end=END, pending_polls=1, validate=False
+    ),
+    name="dense_emulator",
+    scope="module",
+)
 
 
 @pytest.fixture

@@ -24,9 +24,13 @@ CLI = [sys.executable, "-m", "genesys_cloud_audit.workflows.cli"]
 
 def make_config(**overrides: Any) -> EmulatorConfig:
     settings: dict[str, Any] = {
-        "records": RECORDS, "seed": 11, "data_start": DATA_START, "data_end": DATA_END, "pending_polls": 1,
+        "records": RECORDS,
+        "seed": 11,
+        "data_start": DATA_START,
+        "data_end": DATA_END,
+        "pending_polls": 1,
         "validate": False,  # spec validation of every page is slow; the emulator's own tests cover it
-    }  # fmt: skip
+    }
     settings.update(overrides)
     return EmulatorConfig(**settings)
 

@@ -15,8 +15,10 @@ from summarize import summarize  # noqa: E402
 
 
 def test_summarize_counts_by_service_and_action() -> None:
-    records = [{"serviceName": s, "action": a, "eventDate": d} for s, a, d in
-               [("A", "Delete", "2026-01-02"), ("A", "Create", "2026-01-01"), ("B", "Delete", "2026-01-03")]]  # fmt: skip
+    records = [
+        {"serviceName": s, "action": a, "eventDate": d}
+        for s, a, d in [("A", "Delete", "2026-01-02"), ("A", "Create", "2026-01-01"), ("B", "Delete", "2026-01-03")]
+    ]
     lines = summarize(json.dumps(record) for record in records)
     assert lines[0] == "3 audit records from 2026-01-01 to 2026-01-03"
     assert lines[lines.index("by service:") + 1].split() == ["A", "2"]

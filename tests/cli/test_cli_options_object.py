@@ -20,11 +20,29 @@ def options(*argv: str) -> ExportOptions:
 
 
 def test_the_options_carry_the_library_names_and_are_frozen() -> None:
-    given = options("query", "--interval", WEEK, "--service", "Architect", "--filter", "action=Delete",
-                    "--split", "1d", "--unordered", "--client-secret", "s3cret", "-o", "a.csv")  # fmt: skip
+    given = options(
+        "query",
+        "--interval",
+        WEEK,
+        "--service",
+        "Architect",
+        "--filter",
+        "action=Delete",
+        "--split",
+        "1d",
+        "--unordered",
+        "--client-secret",
+        "s3cret",
+        "-o",
+        "a.csv",
+    )
     assert (given.service_name, given.span, given.ordered, given.concurrency) == ("Architect", "1d", False, 8)
-    assert given.query() == {"interval": SENT, "service_name": "Architect", "filters": [("Action", "Delete")],
-                             "sort": None}  # fmt: skip
+    assert given.query() == {
+        "interval": SENT,
+        "service_name": "Architect",
+        "filters": [("Action", "Delete")],
+        "sort": None,
+    }
     assert given.format == "csv" and given.settings().page_size == 500
     with pytest.raises(dataclasses.FrozenInstanceError):
         given.service_name = "Routing"  # type: ignore[misc]
@@ -34,15 +52,27 @@ def test_the_options_carry_the_library_names_and_are_frozen() -> None:
 
 def test_the_checkpoint_stores_them_under_the_names_its_file_has_always_had() -> None:
     given = options("query", "--interval", WEEK, "--service", "Architect", "--split", "auto", "-o", "a.jsonl")
-    assert given.stored() == {"split": "auto", "ordered": True, "interval": SENT, "last": None,
-                              "service": "Architect", "filters": [], "sort": None, "expand_user": False,
-                              "page_size": 500, "format": "jsonl"}  # fmt: skip
+    assert given.stored() == {
+        "split": "auto",
+        "ordered": True,
+        "interval": SENT,
+        "last": None,
+        "service": "Architect",
+        "filters": [],
+        "sort": None,
+        "expand_user": False,
+        "page_size": 500,
+        "format": "jsonl",
+    }
     assert "split" not in options("query", "--interval", WEEK).stored()  # absent: as before splitting
     results = options("results", "tx-1", "--page-size", "20", "--format", "csv")
     assert results.stored() == {"transaction_id": "tx-1", "expand_user": False, "page_size": 20, "format": "csv"}
     related = options("related", "a-1", "--trustor-org", "org-2")
-    assert (related.audit_id, related.trustor_org_id, related.stored()) == ("a-1", "org-2",
-                                                                            {"audit_id": "a-1", "format": "jsonl"})  # fmt: skip
+    assert (related.audit_id, related.trustor_org_id, related.stored()) == (
+        "a-1",
+        "org-2",
+        {"audit_id": "a-1", "format": "jsonl"},
+    )
 
 
 def test_a_resumed_export_keeps_the_interval_it_began_with() -> None:

@@ -40,8 +40,14 @@ def change(path: str, value: object) -> dict[str, Any]:
 def test_round_trip_and_what_the_json_looks_like() -> None:
     data = json.loads(json.dumps(encode_sidecar(SPLIT, FACTS)))
     assert decode_sidecar(data) == (SPLIT, FACTS)
-    assert data["file"] == {"command": "query", "format": "jsonl", "parameters": FACTS.parameters,
-                            "bytes": 9000, "records": 633, "pages": 3}  # fmt: skip
+    assert data["file"] == {
+        "command": "query",
+        "format": "jsonl",
+        "parameters": FACTS.parameters,
+        "bytes": 9000,
+        "records": 633,
+        "pages": 3,
+    }
     assert data["version"] == 4 and data["digest"] == digest(data)
     assert ExportCheckpoint.from_dict(data) == SPLIT  # the library reads it as its checkpoint
     assert decode_sidecar(SPLIT.to_dict()) == (SPLIT, None)  # a library checkpoint has no file facts
@@ -89,8 +95,10 @@ def test_version_1_command_line_query_checkpoint_is_upgraded() -> None:
         {}, (PartCheckpoint(old["params"]["interval"], old["transaction_id"], old["cursor"], 0, 300, False),)
     )
     _, csv, facts = load_v1("query-csv")
-    assert dict(csv.query) == {"filters": [{"property": "Action", "value": "Delete"}],
-                               "sort": [{"name": "Timestamp", "sortOrder": "descending"}]}  # fmt: skip
+    assert dict(csv.query) == {
+        "filters": [{"property": "Action", "value": "Delete"}],
+        "sort": [{"name": "Timestamp", "sortOrder": "descending"}],
+    }
     assert facts.format == "csv" and facts.parameters["expand_user"] is True
     assert csv.parts[0].records_read == 100 and csv.parts[0].cursor is not None
 

@@ -20,8 +20,15 @@ FIXTURES = Path(__file__).parents[1] / "fixtures" / "checkpoints" / "v1"
 def export_args(emulator: Emulator, output: Path, *extra: str) -> list[str]:
     """The export's options: the whole span in pages of 25 unless `extra` gives another (each option once)."""
     defaults = [option for option in (("--interval", WHOLE_SPAN), ("--page-size", "25")) if option[0] not in extra]
-    return ["query", "--base-url", emulator.base_url, *(word for option in defaults for word in option),
-            "--output", str(output), *extra]  # fmt: skip
+    return [
+        "query",
+        "--base-url",
+        emulator.base_url,
+        *(word for option in defaults for word in option),
+        "--output",
+        str(output),
+        *extra,
+    ]
 
 
 def clean_run(emulator: Emulator, output: Path, *extra: str) -> bytes:

@@ -101,10 +101,23 @@ def test_the_cli_exits_with_one_line_and_writes_nothing_twice(scripted_server: S
     scripted_server.set_default("GET", RESULTS, cursor_loop(records_per_page=3, repeat_after=2))
     output = tmp_path / "audit.jsonl"
     result = run_cli(
-        ["query", "--base-url", scripted_server.base_url, "--interval", INTERVAL, "--page-size", "3",
-         "--wait-timeout", "10", "--output", str(output), "--quiet"],
-        env=cli_env(), timeout=60,
-    )  # fmt: skip
+        [
+            "query",
+            "--base-url",
+            scripted_server.base_url,
+            "--interval",
+            INTERVAL,
+            "--page-size",
+            "3",
+            "--wait-timeout",
+            "10",
+            "--output",
+            str(output),
+            "--quiet",
+        ],
+        env=cli_env(),
+        timeout=60,
+    )
     assert result.returncode == 1
     error_lines = [line for line in result.stderr.splitlines() if line.startswith("genesys-audit: error:")]
     assert error_lines == [

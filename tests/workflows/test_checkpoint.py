@@ -158,8 +158,14 @@ def test_round_trip_through_json(checkpoint: ExportCheckpoint) -> None:
 def test_round_trip_with_a_writers_members_and_what_the_json_looks_like() -> None:
     data = json.loads(json.dumps(valid()))
     assert decode(data, "checkpoint", read_note) == (SPLIT, NOTE["note"])
-    assert data["parts"][1] == {"interval": NEXT_DAY, "transactionId": "tx-2", "cursor": "c-7", "skip": 13,
-                                "recordsRead": 513, "done": False}  # fmt: skip
+    assert data["parts"][1] == {
+        "interval": NEXT_DAY,
+        "transactionId": "tx-2",
+        "cursor": "c-7",
+        "skip": 13,
+        "recordsRead": 513,
+        "done": False,
+    }
     assert data["note"]["pages"] == 3
     assert "transactionId" not in encode(REALTIME)["parts"][0]
     assert ExportCheckpoint.from_dict(data) == SPLIT  # a document with added members is a checkpoint too

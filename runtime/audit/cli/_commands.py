@@ -79,9 +79,15 @@ def _status_lines(status: AuditQueryExecutionStatusResponse) -> list[str]:
     fields = status.to_dict()
     filters = ", ".join(f"{item.get('property')}={item.get('value')}" for item in fields.get("filters") or [])
     sort = ", ".join(f"{item.get('name')} {item.get('sortOrder')}" for item in fields.get("sort") or [])
-    rows = [("id", fields.get("id")), ("state", fields.get("state")), ("startDate", fields.get("startDate")),
-            ("interval", fields.get("interval")), ("serviceName", fields.get("serviceName")),
-            ("filters", filters), ("sort", sort)]  # fmt: skip
+    rows = [
+        ("id", fields.get("id")),
+        ("state", fields.get("state")),
+        ("startDate", fields.get("startDate")),
+        ("interval", fields.get("interval")),
+        ("serviceName", fields.get("serviceName")),
+        ("filters", filters),
+        ("sort", sort),
+    ]
     return [f"{name:<12} {value}" for name, value in rows if value]
 
 
@@ -233,8 +239,9 @@ class _Job:
         fresh = _arguments.realtime(
             self.client, expand_user=options.expand_user, page_size=options.page_size, **options.query()
         )
-        arguments = _arguments.ExportArguments(self.client, self._same(fresh.plan), fresh.settings,
-                                               progress=self.progress.event)  # fmt: skip
+        arguments = _arguments.ExportArguments(
+            self.client, self._same(fresh.plan), fresh.settings, progress=self.progress.event
+        )
         return JsonRecords(RealtimeExport(arguments))
 
     def results(self, session: Session) -> Export:
@@ -327,8 +334,13 @@ def export(args: argparse.Namespace, session: Session) -> int:
         with options.connection.client() as client:
             if options.command == "related":
                 assert options.audit_id is not None
-                records = related_audits(client, options.audit_id, trustor_org_id=options.trustor_org_id,
-                                         sort=options.sort, expand_user=options.expand_user)  # fmt: skip
+                records = related_audits(
+                    client,
+                    options.audit_id,
+                    trustor_org_id=options.trustor_org_id,
+                    sort=options.sort,
+                    expand_user=options.expand_user,
+                )
                 write_records(sink, fmt, json_texts(records))
                 sink.finish()
             else:

@@ -44,8 +44,12 @@ class Connection:
 
     def client(self, environ: Mapping[str, str] | None = None) -> Client:
         """`Client.from_env`, with the options given overriding the variables."""
-        given = {"client_id": self.client_id, "client_secret": self.client_secret, "region": self.region,
-                 "base_url": self.base_url}  # fmt: skip
+        given = {
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "region": self.region,
+            "base_url": self.base_url,
+        }
         try:
             return Client.from_env(environ=environ, **{key: value for key, value in given.items() if value})
         except ConfigurationError as error:
@@ -144,8 +148,12 @@ class ExportOptions:
         if self.command == "related":
             return {"audit_id": self.audit_id, "format": self.format}
         if self.command == "results":
-            return {"transaction_id": self.transaction_id, "expand_user": self.expand_user,
-                    "page_size": self.page_size, "format": self.format}  # fmt: skip
+            return {
+                "transaction_id": self.transaction_id,
+                "expand_user": self.expand_user,
+                "page_size": self.page_size,
+                "format": self.format,
+            }
         split = {"split": self.span, "ordered": self.ordered} if self.span else {}  # absent: as before splitting
         return {
             **split,
@@ -167,8 +175,12 @@ class ExportOptions:
 
     def query(self) -> dict[str, Any]:
         """The query's fields, as the library's calls name them."""
-        return {"interval": self.interval, "service_name": self.service_name or None,
-                "filters": list(self.filters), "sort": self.sort or None}  # fmt: skip
+        return {
+            "interval": self.interval,
+            "service_name": self.service_name or None,
+            "filters": list(self.filters),
+            "sort": self.sort or None,
+        }
 
     def wait_policy(self) -> WaitPolicy:
         return WaitPolicy(deadline=self.wait_timeout)
