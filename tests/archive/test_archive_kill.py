@@ -26,7 +26,7 @@ import pytest
 
 from emulator.data import AuditDataset
 from tests.archive.archive_helpers import archived_ids, integrity
-from tests.support.emulator_process import ROOT, EmulatorProcess
+from tests.support.emulator_process import ROOT, EmulatorProcess, large_dataset
 
 RECORDS = 200_000
 SEED = 21
@@ -39,27 +39,9 @@ KILL_SEED = int(os.environ.get("ARCHIVE_KILL_SEED", "2024"))
 @pytest.fixture(scope="module")
 def faulty_emulator() -> Iterator[EmulatorProcess]:
     with EmulatorProcess(
-        "--records",
-        str(RECORDS),
-        "--seed",
-        str(SEED),
-        "--data-start",
-        START.isoformat(),
-        "--data-end",
-        END.isoformat(),
-        "--no-validate",
-        "--pending-polls",
-        "1",
-        "--record-cache",
-        str(RECORDS),
-        "--fault",
-        "429:every=20:retry_after=0",
-        "--fault",
-        "503:every=20:skip=10",
-        "--fault",
-        "drop:every=100:skip=3",
-        "--fault",
-        "lose:every=100:skip=53",
+        *large_dataset(RECORDS, SEED, START, END),
+        *("--fault", "429:every=20:retry_after=0", "--fault", "503:every=20:skip=10"),
+        *("--fault", "drop:every=100:skip=3", "--fault", "lose:every=100:skip=53"),
     ) as emulator:
         yield emulator
         assert "Traceback" not in emulator.stop()

@@ -3,7 +3,6 @@ member, validated field by field and covered by the digest; version 1 files upgr
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,8 @@ import pytest
 from genesys_cloud_audit import CheckpointError, ExportCheckpoint, PartCheckpoint
 from genesys_cloud_audit.workflows._checkpoint import digest
 from genesys_cloud_audit.workflows.cli._sidecar import FileFacts, decode_sidecar, encode_sidecar
+
+from tests.support.pointers import changed
 
 V1 = Path(__file__).parents[1] / "fixtures" / "checkpoints" / "v1"
 DAY = "2026-10-01T00:00:00.000Z/2026-10-02T00:00:00.000Z"
@@ -25,16 +26,7 @@ FACTS = FileFacts("query", "jsonl", {"interval": DAY, "page_size": 500}, bytes=9
 
 def change(path: str, value: object) -> dict[str, Any]:
     """The valid document with the field at the JSON pointer `path` set (or removed, for ...)."""
-    data = copy.deepcopy(encode_sidecar(SPLIT, FACTS))
-    *parents, last = path.strip("/").split("/")
-    target: Any = data
-    for key in parents:
-        target = target[int(key)] if isinstance(target, list) else target[key]
-    if value is ...:
-        del target[last]
-    else:
-        target[last] = value
-    return data
+    return changed(encode_sidecar(SPLIT, FACTS), path, value)
 
 
 def test_round_trip_and_what_the_json_looks_like() -> None:

@@ -11,16 +11,25 @@ import re
 import signal
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import httpx
 
-__all__ = ["EmulatorProcess"]
+__all__ = ["EmulatorProcess", "large_dataset"]
 
 ROOT = Path(__file__).resolve().parents[2]
 _LISTENING = re.compile(r"^Genesys audit emulator listening on (http://127\.0\.0\.1:(\d+))$")
+
+
+def large_dataset(records: int, seed: int, start: datetime, end: datetime) -> list[str]:
+    """The emulator's options for a large seeded dataset served quickly: its records kept in memory as
+    JSON, no response validation, each query done at its first poll."""
+    span = ["--data-start", start.isoformat(), "--data-end", end.isoformat()]
+    quick = ["--no-validate", "--pending-polls", "1", "--record-cache", str(records)]
+    return ["--records", str(records), "--seed", str(seed), *span, *quick]
 
 
 class EmulatorProcess:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,8 @@ from typing import Any
 import pytest
 from genesys_cloud_audit import CheckpointError, ConfigurationError, ExportCheckpoint, PartCheckpoint
 from genesys_cloud_audit.workflows._checkpoint import CHECKPOINT_VERSION, FieldReader, decode, digest, encode
+
+from tests.support.pointers import changed
 
 V1 = Path(__file__).parents[1] / "fixtures" / "checkpoints" / "v1"
 DAY = "2026-10-01T00:00:00.000Z/2026-10-02T00:00:00.000Z"
@@ -178,18 +179,7 @@ def test_totals() -> None:
 
 def change(path: str, value: object) -> dict[str, Any]:
     """The valid document with the field at the JSON pointer `path` set (or removed, for ...)."""
-    data = copy.deepcopy(valid())
-    *parents, last = path.strip("/").split("/")
-    target: Any = data
-    for key in parents:
-        target = target[int(key)] if isinstance(target, list) else target[key]
-    if value is ...:
-        del target[last]
-    elif isinstance(target, list):
-        target[int(last)] = value
-    else:
-        target[last] = value
-    return data
+    return changed(valid(), path, value)
 
 
 @pytest.mark.parametrize(
@@ -244,15 +234,7 @@ def test_realtime_checkpoints_need_a_page_number_a_page_size_and_one_part() -> N
         ("/parts/0/pageNumber", ..., "/parts/0/pageNumber: missing"),
         ("/query/pageSize", ..., "/query/pageSize: missing"),
     ]:
-        broken = copy.deepcopy(data)
-        *parents, last = path.strip("/").split("/")
-        target: Any = broken
-        for key in parents:
-            target = target[int(key)] if isinstance(target, list) else target[key]
-        if value is ...:
-            del target[last]
-        else:
-            target[last] = value
+        broken = changed(data, path, value)
         with pytest.raises(CheckpointError, match=message):
             decode(broken)
     two = {**data, "parts": data["parts"] * 2}
