@@ -28,6 +28,8 @@ from emulator.data import AuditDataset
 from tests.archive.archive_helpers import archived_ids, integrity
 from tests.support.emulator_process import ROOT, EmulatorProcess, large_dataset
 
+pytestmark = pytest.mark.slow  # a sync of 200,000 records killed ten times
+
 RECORDS = 200_000
 SEED = 21
 END = datetime(2026, 11, 1, tzinfo=UTC)

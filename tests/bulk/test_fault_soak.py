@@ -28,6 +28,8 @@ from emulator.data import AuditDataset
 from tests.cli.cli_helpers import cli_env, run_cli
 from tests.support.emulator_process import EmulatorProcess, large_dataset
 
+pytestmark = pytest.mark.slow  # whole exports under faults
+
 RECORDS = 60_000
 SEED = 13
 END = datetime(2026, 11, 1, tzinfo=UTC)

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
 
@@ -25,6 +27,7 @@ def test_summarize_counts_by_service_and_action() -> None:
     assert lines[lines.index("by action:") + 1].split() == ["Delete", "2"]
 
 
+@pytest.mark.slow
 def test_demo_exports_and_summarizes(tmp_path: Path) -> None:
     output = tmp_path / "audit.jsonl"
     env = {**os.environ, "DEMO_RECORDS": "1500", "DEMO_OUTPUT": str(output)}
