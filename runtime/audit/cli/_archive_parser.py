@@ -69,11 +69,11 @@ def _quiet(parser: argparse.ArgumentParser) -> None:
 def add_commands(
     connected: Callable[..., argparse.ArgumentParser],
     commands: Callable[..., argparse.ArgumentParser],
-    parse_filter: Callable[[str], tuple[str, str]],
+    filter_option: Callable[[argparse.ArgumentParser, str], None],
     number: Callable[..., Callable[[str], int]],
 ) -> None:
     """Adds sync, search and history; `connected` makes a subcommand with the connection options,
-    `commands` one without."""
+    `commands` one without, `filter_option` adds `--filter` with a help text."""
     sync = connected(
         "sync",
         "keep an audit archive (SQLite) current: backfill, then incremental",
@@ -101,15 +101,9 @@ def add_commands(
         help="how far before the high-water mark to read again, for records visible late (default 1h)",
     )
     add("--service", metavar="NAME", help="the stream's service (default: every service)")
-    add(
-        "--filter",
-        dest="filters",
-        metavar="NAME=VALUE",
-        type=parse_filter,
-        action="append",
-        default=[],
-        help="the stream's filters on Action, EntityType, EntityId, UserId, ClientId or TrusteeOrganizationId "
-        "(repeatable)",
+    filter_option(
+        sync,
+        "the stream's filters on Action, EntityType, EntityId, UserId, ClientId or TrusteeOrganizationId (repeatable)",
     )
     add(
         "--concurrency",
