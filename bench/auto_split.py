@@ -1,12 +1,19 @@
-"""Adaptive splitting (`span="auto"`, the default of `export_audits`) against one query and a fixed span.
+"""Adaptive splitting (`span="auto"`, the default of `export_audits`) against one query, on every data shape.
 
-``python -m bench.auto_split [--reps 3] [--delay 0.05] [--concurrency 8]`` runs two organizations on the
-emulator, each in its own process, with every Audit API request taking `--delay` seconds and queries
-needing the emulator's default two pending polls:
+``python -m bench.auto_split [--reps 3] [--delay 0.05] [--concurrency 8] [--shapes even,...]`` runs
+organizations on the emulator, each in its own process, with every Audit API request taking `--delay`
+seconds and queries needing the emulator's default two pending polls. Each data shape
+(emulator/shapes.py) has its organizations:
 
-- a sparse year: 2,000 records over 365 days (one query, auto; with `--fixed-span`, 1-day sub-queries
-  too, which the rate limit holds to about six minutes);
-- a dense range: 60,000 records over 5 days (one query, auto).
+- even: a sparse year, 2,000 records over 365 days (with `--fixed-span`, 1-day sub-queries too, which the
+  rate limit holds to about six minutes), and a dense range, 60,000 records over 5 days;
+- clustered: a year whose 30,000 records all fall in three bursts of 0.8 days;
+- diurnal: 30,000 records over 28 days, in working hours on weekdays;
+- bursty: 30,000 records over 30 days, half of them in four spikes at 50 times the base rate;
+- extra-fields: the dense range, every record with fields and some with enum values the spec does not list.
+
+Each is exported as one query, then with `span="auto"` ordered (the default), unordered, and ordered with a
+larger buffer.
 
 The emulator keeps every record's JSON once rendered (`--record-cache`) and one unmeasured export
 warms it, so its answers take the delay rather than its own rendering (one Python process for every
@@ -53,21 +60,33 @@ class Scenario:
     name: str
     records: int
     days: int
+    shape: str = "even"
 
     @property
     def interval(self) -> tuple[datetime, datetime]:
         return END - timedelta(days=self.days), END
 
+    @property
+    def label(self) -> str:
+        return f"{self.shape}: {self.name}"
+
 
 SPARSE = Scenario("sparse year", 2_000, 365)
 DENSE = Scenario("dense range", 60_000, 5)
+SCENARIOS = {
+    "even": (SPARSE, DENSE),
+    "clustered": (Scenario("a year in 3 bursts of 0.8 days", 30_000, 365, "clustered"),),
+    "diurnal": (Scenario("4 weeks of working hours", 30_000, 28, "diurnal"),),
+    "bursty": (Scenario("30 days with 4 spikes of 50x", 30_000, 30, "bursty"),),
+    "extra-fields": (Scenario("dense range", 60_000, 5, "extra-fields"),),
+}
 
 
 def _emulator(scenario: Scenario) -> AbstractContextManager[_EmulatorProcess]:
     start, end = scenario.interval
     return emulator_process([
         "--records", str(scenario.records), "--seed", "7", "--data-start", start.isoformat(),
-        "--data-end", end.isoformat(), "--record-cache", str(scenario.records),
+        "--data-end", end.isoformat(), "--record-cache", str(scenario.records), "--shape", scenario.shape,
     ])  # fmt: skip
 
 
@@ -116,7 +135,7 @@ def _row(
 
 def _scenario(scenario: Scenario, args: argparse.Namespace) -> list[dict[str, Any]]:
     print(
-        f"{scenario.name}: {scenario.records:,} records over {scenario.days} days, {args.delay * 1000:g} ms a request"
+        f"{scenario.label}: {scenario.records:,} records over {scenario.days} days, {args.delay * 1000:g} ms a request"
     )
     interval = scenario.interval
     with _emulator(scenario) as emu:
@@ -129,7 +148,7 @@ def _scenario(scenario: Scenario, args: argparse.Namespace) -> list[dict[str, An
             (f"auto x{args.concurrency} buffer {args.buffer_pages}", lambda client: export_audits(
                 client, interval=interval, concurrency=args.concurrency, buffer_pages=args.buffer_pages)),
         ]  # fmt: skip
-        if scenario.days > 30 and args.fixed_span:
+        if scenario is SPARSE and args.fixed_span:
             exports.append((
                 f"1d x{args.concurrency}",
                 lambda client: export_audits(
@@ -145,7 +164,8 @@ def _scenario(scenario: Scenario, args: argparse.Namespace) -> list[dict[str, An
                 expected, base = ids, (seconds, requests)
             same = ids == expected if "unordered" not in label else sorted(ids) == sorted(expected or [])
             assert same and len(set(ids)) == len(ids), f"{label} differs from one query"
-            rows.append({"scenario": scenario.name, **_row(label, seconds, len(ids), requests, pages, base)})
+            rows.append({"shape": scenario.shape, "scenario": scenario.name,
+                         **_row(label, seconds, len(ids), requests, pages, base)})  # fmt: skip
         return rows
 
 
@@ -160,47 +180,66 @@ def kept_section(results: Path) -> str:
     return "\n" + text[begin : end + len(END_MARK)] + "\n" if 0 <= begin < end else ""
 
 
+# Issue 25's bounds for `--split auto` on every shape.
+MAX_REQUESTS_VS_ONE_QUERY = 1.25
+MIN_SPEED_WITHOUT_GAIN = 0.9  # "never more than 10% slower than one query when there is nothing to gain"
+
+
 def _section(rows: list[dict[str, Any]], command: str) -> str:
     lines = [
         BEGIN,
-        "## Adaptive splitting (issue 15, deliverable 5)",
+        "## Adaptive splitting on every data shape (issue 15, deliverable 5; shapes: issue 25)",
         "",
         f"Machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}. "
         f"Command: `{command}`.",
-        "Emulator in its own process, every Audit API request delayed 50 ms, two pending polls per query;",
-        "a fresh client (and rate limiter, 300 a minute) per export; best wall time of the repetitions.",
+        "Emulator in its own process (one per organization, `--shape` as named), every Audit API request "
+        "delayed 50 ms, two pending polls per query;",
+        "a fresh client (and rate limiter, 300 a minute) per export; best wall time of the repetitions. Each "
+        "export's records are checked against the one query's (in order; unordered: as a set).",
         "",
-        "| scenario | export | wall (s) | requests (pages + other) | speed vs one query | requests vs one query "
-        "| rate-limit bound (s) | wall / bound |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| shape | organization | export | wall (s) | requests (pages + other) | speed vs one query "
+        "| requests vs one query | rate-limit bound (s) | wall / bound |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         lines.append(
-            f"| {row['scenario']} | {row['export']} | {row['seconds']:.2f} | {row['requests']} ({row['pages']} + "
-            f"{row['other_requests']}) | {row['speed_vs_one_query']:.2f}x | {row['requests_vs_one_query']:.3f}x | "
-            f"{row['rate_limit_bound_s']:.1f} | {row['share_of_bound']:.2f} |"
+            f"| {row['shape']} | {row['scenario']} | {row['export']} | {row['seconds']:.2f} | {row['requests']} "
+            f"({row['pages']} + {row['other_requests']}) | {row['speed_vs_one_query']:.2f}x | "
+            f"{row['requests_vs_one_query']:.3f}x | {row['rate_limit_bound_s']:.1f} | {row['share_of_bound']:.2f} |"
         )
-    by = {(row["scenario"], row["export"].split(" x")[0] + (" unordered" if "unordered" in row["export"] else "")): row
-          for row in rows if "buffer" not in row["export"]}  # fmt: skip
-    sparse, dense, fast = (
-        by[("sparse year", "auto")],
-        by[("dense range", "auto")],
-        by[("dense range", "auto unordered")],
-    )
-    lines += [
-        "",
-        f"Targets: a sparse year costs {sparse['requests_vs_one_query']:.3f}x the requests of one query (<= 1.25x). "
-        f"The dense range, unordered: {fast['speed_vs_one_query']:.2f}x as fast for "
-        f"{fast['requests_vs_one_query']:.3f}x the requests (>= 2x, <= 1.3x); ordered with the default buffer "
-        f"(16 pages in all): {dense['speed_vs_one_query']:.2f}x. An ordered export can run only about one "
-        "buffer ahead of the sub-query being handed out, so with cursor paging (one page at a time per query) "
-        "its speed-up is bounded by the buffer, not by the concurrency; a larger `buffer_pages` buys it with "
-        "memory. No page of the sparse year shows enough records to come to pay for more queries, so it stays "
-        "one query; the probe's first page of the dense range shows ~119 pages to come and is cut once. `--fixed-span` adds the sparse year in 1-day "
-        "sub-queries: 365 queries of 5 requests, which the rate limit holds to about six minutes.",
-        END_MARK,
-    ]
+    lines += ["", *_summary(rows), END_MARK]
     return "\n".join(lines)
+
+
+def _summary(rows: list[dict[str, Any]]) -> list[str]:
+    """Per organization: the default export (auto, ordered) against issue 25's bounds, and ordered vs
+    unordered."""
+    lines = [
+        f"Against issue 25's bounds for the default `--split auto` (ordered): at most {MAX_REQUESTS_VS_ONE_QUERY}x "
+        f"the requests of one query on every shape, and at least {MIN_SPEED_WITHOUT_GAIN}x its speed where "
+        "splitting has nothing to gain (here: fewer than 20 pages).",
+        "",
+        "| shape | organization | auto: requests vs one query | auto: speed vs one query | unordered: speed "
+        "vs one query | ordered / unordered wall | bounds |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    scenarios = dict.fromkeys((row["shape"], row["scenario"]) for row in rows)
+    for shape, scenario in scenarios:
+        mine = {row["export"]: row for row in rows if (row["shape"], row["scenario"]) == (shape, scenario)}
+        auto = next(row for label, row in mine.items() if label.startswith("auto") and label.count(" ") == 1)
+        unordered = next(row for label, row in mine.items() if label.endswith("unordered"))
+        one = mine["one query"]
+        problems = []
+        if auto["requests_vs_one_query"] > MAX_REQUESTS_VS_ONE_QUERY:
+            problems.append(f"{auto['requests_vs_one_query']:.2f}x the requests")
+        if one["pages"] < 20 and auto["speed_vs_one_query"] < MIN_SPEED_WITHOUT_GAIN:
+            problems.append(f"{1 / auto['speed_vs_one_query']:.2f}x the time with nothing to gain")
+        verdict = "met" if not problems else "**not met**: " + ", ".join(problems)
+        lines.append(
+            f"| {shape} | {scenario} | {auto['requests_vs_one_query']:.3f}x | {auto['speed_vs_one_query']:.2f}x | "
+            f"{unordered['speed_vs_one_query']:.2f}x | {auto['seconds'] / unordered['seconds']:.2f}x | {verdict} |"
+        )
+    return lines
 
 
 def _write(section: str) -> None:
@@ -221,8 +260,14 @@ def main() -> None:
     parser.add_argument("--buffer-pages", type=int, default=12, help="an ordered export's pages ahead, per sub-query")
     parser.add_argument("--fixed-span", action="store_true", help="also export the sparse year in 1-day sub-queries")
     parser.add_argument("--write", action="store_true", help="put the figures in bench/RESULTS.md")
+    parser.add_argument("--shapes", default=",".join(SCENARIOS),
+                        help=f"data shapes, comma-separated (default: all, {','.join(SCENARIOS)})")  # fmt: skip
     args = parser.parse_args()
-    rows = _scenario(SPARSE, args) + _scenario(DENSE, args)
+    shapes = [shape.strip() for shape in args.shapes.split(",") if shape.strip()]
+    unknown = [shape for shape in shapes if shape not in SCENARIOS]
+    if unknown or not shapes:
+        parser.error(f"--shapes: unknown {', '.join(unknown) or 'none given'}; known: {', '.join(SCENARIOS)}")
+    rows = [row for shape in shapes for scenario in SCENARIOS[shape] for row in _scenario(scenario, args)]
     print(json.dumps(rows))
     if args.write:
         _write(_section(rows, "python -m bench.auto_split " + " ".join(sys.argv[1:])))

@@ -1,7 +1,7 @@
 """Small measurements that each run in a fresh interpreter: decoding speed, memory, import cost.
 
-``python -m bench.probes parse REPS`` | ``memory paginate|query_audits URL RECORDS`` | ``import MODULE...``;
-each prints JSON.
+``python -m bench.probes parse REPS [SHAPE]`` | ``memory paginate|query_audits URL RECORDS`` |
+``import MODULE...``; each prints JSON.
 """
 
 from __future__ import annotations
@@ -22,15 +22,30 @@ def _rss_mb() -> float:
 
 
 def _peak_rss_mb() -> float:
+    """This process's peak RSS. VmHWM is its own memory's high-water mark; ru_maxrss (the fallback off
+    Linux) starts a child at its parent's RSS at the fork, so a large parent would hide the child's."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _parsers() -> dict[str, Callable[[bytes], object]]:
+def _parsers(lenient_pages: list[int]) -> dict[str, Callable[[bytes], object]]:
     """Each way of decoding one page measured: plain dicts (json, orjson when installed, msgspec) and
-    the generated models (the fast path a page takes when it fits the spec, and the lenient path)."""
+    the generated models: as the client decodes a page (the fast path when it fits the spec, else the
+    stand-ins once a page has taught them, else the lenient path; `lenient_pages` counts the pages that
+    took the lenient path), and the lenient path alone."""
     import msgspec
     from genesys_cloud_audit._core._decoding import decode_json, parse_json
     from genesys_cloud_audit.models import AuditQueryExecutionResultsResponse as Page
+
+    def counted(data: object) -> Page:
+        lenient_pages[0] += 1
+        return Page.from_dict(data)  # type: ignore[arg-type]
 
     parsers: dict[str, Callable[[bytes], object]] = {"json.loads": json.loads}
     try:
@@ -40,26 +55,30 @@ def _parsers() -> dict[str, Callable[[bytes], object]]:
     except ImportError:
         pass
     parsers["msgspec"] = msgspec.json.Decoder().decode
-    parsers["ours-fast"] = lambda body: decode_json(body, Page.from_dict, Page)
+    parsers["ours-fast"] = lambda body: decode_json(body, counted, Page)
     parsers["ours-lenient"] = lambda body: Page.from_dict(parse_json(body))
     return parsers
 
 
-def _parse(reps: int) -> dict[str, Any]:
+def _parse(reps: int, shape: str) -> dict[str, Any]:
     from bench.pages import PAGE_SIZE, load_pages, page_body, transaction_id
 
-    pages = load_pages()
+    pages = load_pages(shape)
     total = len(pages) * PAGE_SIZE
     bodies = [page_body(pages, transaction_id(total), i, total) for i in range(len(pages))]
-    parsers = _parsers()
+    lenient_pages = [0]
+    parsers = _parsers(lenient_pages)
     times: dict[str, list[float]] = {name: [] for name in parsers}
-    for _ in range(reps):  # interleaved, so that a slower spell of the machine hits every parser alike
+    # Interleaved, so that a slower spell of the machine hits every parser alike; CPU time, not wall time
+    # (decoding waits for nothing, and on a busy machine wall time also counts the other processes' turns).
+    for _ in range(reps):
         for name, parse in parsers.items():
-            started = time.perf_counter()
+            started = time.process_time()
             for body in bodies:
                 parse(body)
-            times[name].append(time.perf_counter() - started)
-    return {"records": total, "times": times}
+            times[name].append(time.process_time() - started)
+    return {"records": total, "shape": shape, "times": times, "pages": len(bodies) * reps,
+            "lenient_pages": lenient_pages[0]}  # fmt: skip
 
 
 def _memory(variant: str, url: str, records: int) -> dict[str, Any]:
@@ -95,7 +114,7 @@ def _import(modules: list[str]) -> dict[str, Any]:
 
 def main(argv: list[str]) -> None:
     if argv[0] == "parse":
-        result = _parse(int(argv[1]))
+        result = _parse(int(argv[1]), argv[2] if len(argv) > 2 else "even")
     elif argv[0] == "memory":
         result = _memory(argv[1], argv[2], int(argv[3]))
     elif argv[0] == "import":

@@ -1,8 +1,11 @@
 """Runs every benchmark side by side and writes bench/results.json and bench/RESULTS.md.
 
-Usage (from the repository root): ``.venv/bin/python -m bench [--skip-sdk] [--reps N] [--sdk-reps N]``.
-Each measurement runs in a fresh subprocess against one loopback server process (bench/server.py).
-The official SDK runs from its own venv, bench/.venv-sdk, created on first use.
+Usage (from the repository root): ``.venv/bin/python -m bench [--skip-sdk] [--reps N] [--sdk-reps N]
+[--shapes even,...] [--skip-auto-split]``. Each measurement runs in a fresh subprocess against one loopback
+server process (bench/server.py) serving the pages of one data shape at a time; what reads records (exports,
+decoding, memory) is measured on every shape, the rest once. bench.auto_split then measures adaptive splitting
+on every shape against the emulator. The official SDK runs from its own venv, bench/.venv-sdk, created on
+first use.
 """
 
 from __future__ import annotations
@@ -24,9 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench.archive import archive_section
-from bench.auto_split import kept_section
-from bench.pages import PAGE_COUNT, PAGE_SIZE, ensure_pages
+from bench.pages import PAGE_COUNT, PAGE_SIZE, SHAPES, ensure_pages
 from bench.sdk import SDK_VERSION
 
 __all__ = ["main"]
@@ -105,9 +106,9 @@ def _ensure_client_venv() -> str:
 
 
 @contextmanager
-def _server() -> Iterator[str]:
+def _server(shape: str) -> Iterator[str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench.server"], cwd=ROOT, env=_env(), stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", "bench.server", shape], cwd=ROOT, env=_env(), stdout=subprocess.PIPE, text=True
     )
     try:
         assert process.stdout is not None
@@ -187,10 +188,10 @@ def _cli_tools(python: str) -> str:
     return str(script)
 
 
-def _cli(url: str, reps: int, help_reps: int) -> dict[str, Any]:
+def _cli(url: str, reps: int) -> dict[str, Any]:
     """`genesys-audit query` writing 50,000 records to a file, against the floor-jsonl script writing
-    them with json.dumps; and `genesys-audit --help` against `import httpx`. Both sides run with the
-    python of the client venv (only the generated client and its dependencies installed)."""
+    them with json.dumps. Both sides run with the python of the client venv (only the generated client
+    and its dependencies installed)."""
     python = _ensure_client_venv()
     tool = _cli_tools(python)
     scratch = Path(tempfile.mkdtemp(prefix="bench-cli-"))
@@ -226,6 +227,15 @@ def _cli(url: str, reps: int, help_reps: int) -> dict[str, Any]:
             raise RuntimeError("genesys-audit's JSON lines differ from json.dumps of the records")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    results["python"] = python
+    return results
+
+
+def _help(help_reps: int) -> dict[str, Any]:
+    """`genesys-audit --help` against `import httpx`, with the python of the client venv."""
+    python = _ensure_client_venv()
+    tool = _cli_tools(python)
+    env = _env()
     _log(f"cli: genesys-audit --help vs python -c 'import httpx', x{help_reps * 3}")
     help_commands = {"cli-help": [tool, "--help"], "httpx": [python, "-c", "import httpx"]}
 
@@ -234,23 +244,23 @@ def _cli(url: str, reps: int, help_reps: int) -> dict[str, Any]:
         subprocess.run(help_commands[name], cwd=ROOT, env=env, capture_output=True, check=True)
         return time.perf_counter() - started
 
-    results["help"] = _paired(help_commands, HELP_PAIRS, help_reps * 3, quiet)
-    results["python"] = python
-    return results
+    return _paired(help_commands, HELP_PAIRS, help_reps * 3, quiet)
 
 
 PARSERS = ("json.loads", "orjson.loads", "msgspec", "ours-fast", "ours-lenient")
 
 
-def _parse(reps: int, sdk: bool) -> dict[str, Any]:
-    _log("parse: json.loads, orjson, msgspec, ours (fast and lenient paths)")
-    run = _json_run([sys.executable, "-m", "bench.probes", "parse", str(reps)])
+def _parse(reps: int, sdk: bool, shape: str) -> dict[str, Any]:
+    _log(f"parse ({shape}): json.loads, orjson, msgspec, ours (as the client decodes, and the lenient path)")
+    run = _json_run([sys.executable, "-m", "bench.probes", "parse", str(reps), shape])
     json_rate = run["records"] / statistics.median(run["times"]["json.loads"])
-    results: dict[str, Any] = {}
+    results: dict[str, Any] = {"lenient_pages": run["lenient_pages"], "pages": run["pages"]}
     for name in PARSERS:
         if name in run["times"]:
             rate = run["records"] / statistics.median(run["times"][name])
-            results[name] = {"records_per_s": round(rate), "time_ratio_to_json": _ratio(json_rate, rate)}
+            ratios = [a / b for a, b in zip(run["times"][name], run["times"]["json.loads"], strict=True)]
+            results[name] = {"records_per_s": round(rate), "time_ratio_to_json": _ratio(json_rate, rate),
+                             "ratio_min": round(min(ratios), 3), "ratio_max": round(max(ratios), 3)}  # fmt: skip
     if sdk:
         _log(f"parse: official SDK ({SDK_PARSE_PAGES} pages)")
         run = _json_run([str(SDK_PYTHON), "-m", "bench.sdk", "parse", "1", str(SDK_PARSE_PAGES)])
@@ -393,43 +403,78 @@ _PARSE_NAMES = {
     "json.loads": "json.loads (plain dicts, the floor)",
     "orjson.loads": "orjson.loads (plain dicts)",
     "msgspec": "msgspec, untyped (plain dicts)",
-    "ours-fast": "ours: a page that fits the spec (msgspec into the models' Structs)",
-    "ours-lenient": "ours: the lenient path (plain dicts, then `from_dict`)",
+    "ours-fast": "ours, as the client decodes (msgspec into the models' Structs, or into stand-ins)",
+    "ours-lenient": "ours: the lenient path alone (plain dicts, then `from_dict`)",
     "sdk": f"official SDK deserialiser ({SDK_PARSE_PAGES * PAGE_SIZE:,} records)",
+}
+_SHAPE_TEXTS = {
+    "even": "spread evenly over the month",
+    "clustered": "all in three bursts of 0.8 days",
+    "diurnal": "09:00 to 17:00 UTC on weekdays",
+    "bursty": "four spikes at 50 times the base rate, half the records in 2% of the time",
+    "extra-fields": "even, every record with two top-level fields and one entity field the spec does not list, "
+    "4% an unlisted level, 2% an unlisted status",
 }
 
 
+def _shape_columns(results: dict[str, Any]) -> list[str]:
+    return list(results["shapes"])
+
+
+def _row(name: str, cells: list[str], target: str | None = None) -> str:
+    return f"| {name} | " + " | ".join(cells) + (f" | {target} |" if target is not None else " |")
+
+
 def _targets(results: dict[str, Any]) -> list[str]:
-    export, memory, waiting, cli = results["export"], results["memory"], results["waiting"], results["cli"]
-    imports = results["imports"]["processes"]
+    shapes = results["shapes"]
+    columns = _shape_columns(results)
+
+    def per_shape(value: Any) -> list[str]:
+        return [value(shapes[shape]) for shape in columns]
+
     rows = [
-        ("typed iteration, `paginate` / floor (sync)", f"{export['ours-sync']['ratio']:.2f}x", "<= 1.0x"),
-        ("typed iteration, `paginate_async` / floor (async)", f"{export['ours-async']['ratio']:.2f}x", "<= 1.0x"),
-        ("typed iteration, `query_audits` / floor (create, poll, page)", f"{export['ours-query']['ratio']:.2f}x",
+        ("typed iteration, `paginate` / floor (sync)", lambda r: f"{r['export']['ours-sync']['ratio']:.2f}x", "<= 1.0x"),
+        ("typed iteration, `paginate_async` / floor (async)", lambda r: f"{r['export']['ours-async']['ratio']:.2f}x",
          "<= 1.0x"),
-        *((f"peak memory, {variant} 200,000 / 20,000 records", f"{memory[variant]['peak_ratio_large_to_small']:.2f}x",
-           "<= 1.10x") for variant in ("paginate", "query_audits")),
+        ("typed iteration, `query_audits` / floor (create, poll, page)",
+         lambda r: f"{r['export']['ours-query']['ratio']:.2f}x", "<= 1.0x"),
+        *((f"peak memory, {variant} 200,000 / 20,000 records",
+           lambda r, v=variant: f"{r['memory'][v]['peak_ratio_large_to_small']:.2f}x", "<= 1.10x")
+          for variant in ("paginate", "query_audits")),
+        ("JSONL export, `genesys-audit query --format jsonl` / the floor-jsonl script",
+         lambda r: f"{r['cli']['export']['cli-jsonl']['ratio']:.2f}x", "<= 1.1x"),
+        *((f"{fmt} export, `genesys-audit query --format {fmt}` / the floor-jsonl script",
+           lambda r, f=fmt: f"{r['cli']['export']['cli-' + f]['ratio']:.2f}x", "close behind") for fmt in ("csv", "table")),
+        ("decoding a page, time / `json.loads` (as the client decodes it)",
+         lambda r: f"{r['parse']['ours-fast']['time_ratio_to_json']:.2f}x", "<= 1.0x"),
+        ("decoding a page by the lenient path alone, time / `json.loads`",
+         lambda r: f"{r['parse']['ours-lenient']['time_ratio_to_json']:.2f}x", "(the path before issue 25)"),
+    ]  # fmt: skip
+    lines = ["| measure (whole processes, paired) | " + " | ".join(columns) + " | target |",
+             "|---|" + "---:|" * len(columns) + "---|"]  # fmt: skip
+    lines += [_row(name, per_shape(value), target) for name, value, target in rows]
+    waiting, imports, help_ = results["waiting"], results["imports"]["processes"], results["help"]
+    fixed = [
         ("import, `import genesys_cloud_audit; from genesys_cloud_audit import Client` / `import httpx`",
          f"{imports['ours-client']['ratio']:.2f}x", "<= 1.15x"),
         ("import, Client + the results operation / `import httpx`", f"{imports['ours-first-call']['ratio']:.2f}x",
          "(first call)"),
-        ("JSONL export, `genesys-audit query --format jsonl` / the floor-jsonl script",
-         f"{cli['export']['cli-jsonl']['ratio']:.2f}x", "<= 1.1x"),
-        *((f"{fmt} export, `genesys-audit query --format {fmt}` / the floor-jsonl script",
-           f"{cli['export']['cli-' + fmt]['ratio']:.2f}x", "close behind") for fmt in ("csv", "table")),
-        ("`genesys-audit --help` / `python -c \"import httpx\"`", f"{cli['help']['cli-help']['ratio']:.2f}x",
-         "<= 1.3x"),
+        ("`genesys-audit --help` / `python -c \"import httpx\"`", f"{help_['cli-help']['ratio']:.2f}x", "<= 1.3x"),
         *((f"creation to first record, emulator {setting} / a 10 ms poller", f"{entry['ratio']:.2f}x",
            "no idle time") for setting, entry in waiting.items()),
     ]  # fmt: skip
-    lines = ["| measure (whole processes, paired) | ratio | target |", "|---|---:|---|"]
-    lines += [f"| {name} | {ratio} | {target} |" for name, ratio, target in rows]
+    lines += ["", "Measures that read no records, so no data shape:", "",
+              "| measure (whole processes, paired) | ratio | target |", "|---|---:|---|"]  # fmt: skip
+    lines += [f"| {name} | {ratio} | {target} |" for name, ratio, target in fixed]
     return lines
 
 
 def _markdown(results: dict[str, Any]) -> str:
     machine = results["machine"]
-    export = results["export"]
+    shapes = results["shapes"]
+    columns = _shape_columns(results)
+    header = "| " + " | ".join(columns) + " |"
+    rule = "---:|" * len(columns)
     lines = [
         "# Benchmark results",
         "",
@@ -438,43 +483,51 @@ def _markdown(results: dict[str, Any]) -> str:
         f"Command: `{machine['command']}`. Every ratio is taken pair by pair between two fresh processes run "
         "one after the other (A B A B ...), then the median of the pairs; times are medians.",
         "",
-        "## Targets (issue 15)",
+        "Data shapes (emulator/shapes.py, `python -m emulator --shape`): the bench server serves 100 pages of 500 "
+        "records of each shape in turn. "
+        + " ".join(f"**{name}**: {text}." for name, text in _SHAPE_TEXTS.items() if name in columns),
+        "",
+        "## Targets (issue 15), on every data shape (issue 25)",
         "",
         *_targets(results),
         "",
         f"## Export: {EXPORT_RECORDS:,} records at pageSize {PAGE_SIZE} from a loopback server",
         "",
         "Each run is a whole process (interpreter start, imports, the export), reading id, eventDate "
-        "(as a datetime), serviceName and action of every record.",
+        "(as a datetime), serviceName and action of every record. Wall time (s), and in brackets the paired "
+        "ratio to its floor.",
         "",
-        "| client | wall time (s) | paired ratio to its floor |",
-        "|---|---:|---:|",
+        "| client " + header,
+        "|---|" + rule,
     ]
     for a, b in PAIRS:
-        lines.append(f"| {_EXPORT_NAMES[b]} | {export[b]['median_s']:.2f} | 1.00x |")
-        lines.append(f"| {_EXPORT_NAMES[a]} | {export[a]['median_s']:.2f} | {export[a]['ratio']:.2f}x |")
-    if "sdk" in export:
-        sdk = export["sdk"]
-        lines.append(f"| official SDK PureCloudPlatformClientV2 {SDK_VERSION} | {sdk['median_s']:.2f} | "
-                     f"{sdk['ratio_to_floor']:.2f}x (not paired) |")  # fmt: skip
-        lines.append(f"\nThe official SDK takes {sdk['ratio_to_ours_sync']:.1f}x as long as `paginate`.")
-    cli = results["cli"]
+        for name in (b, a):
+            cells = [f"{shapes[shape]['export'][name]['median_s']:.2f}"
+                     + (f" ({shapes[shape]['export'][name]['ratio']:.2f}x)" if name == a else "") for shape in columns]  # fmt: skip
+            lines.append(_row(_EXPORT_NAMES[name], cells))
+    sdk = shapes.get("even", {}).get("export", {}).get("sdk")
+    if sdk:
+        lines.append(f"\nThe official SDK PureCloudPlatformClientV2 {SDK_VERSION} (even shape, not paired): "
+                     f"{sdk['median_s']:.2f} s, {sdk['ratio_to_floor']:.2f}x its floor, "
+                     f"{sdk['ratio_to_ours_sync']:.1f}x as long as `paginate`.")  # fmt: skip
     lines += ["", f"## Command line: `genesys-audit query` writing {EXPORT_RECORDS:,} records to a file", "",
               "Whole processes with the python of a venv holding only the generated client. The floor-jsonl "
               "script (bench/floor_jsonl.py) creates the query, polls it, follows the cursors with httpx and "
               "writes `json.dumps(record)` per line; `genesys-audit` does the same, keeping the export's "
-              "checkpoint beside the file after every page, and writes identical bytes for JSON lines.", "",
-              "| command | wall time (s) | paired ratio to the floor |", "|---|---:|---:|",
-              f"| floor-jsonl: httpx + json.loads + json.dumps | {cli['export']['floor-jsonl']['median_s']:.2f} "
-              "| 1.00x |"]  # fmt: skip
+              "checkpoint beside the file after every page, and writes identical bytes for JSON lines (every "
+              "shape, the unlisted fields of extra-fields included). Wall time (s), paired ratio to the floor.", "",
+              "| command " + header, "|---|" + rule,
+              _row("floor-jsonl: httpx + json.loads + json.dumps",
+                   [f"{shapes[shape]['cli']['export']['floor-jsonl']['median_s']:.2f}" for shape in columns])]  # fmt: skip
     for fmt in ("jsonl", "csv", "table"):
-        entry = cli["export"][f"cli-{fmt}"]
-        lines.append(f"| `genesys-audit query --format {fmt} --output FILE` | {entry['median_s']:.2f} | "
-                     f"{entry['ratio']:.2f}x |")  # fmt: skip
+        lines.append(_row(f"`genesys-audit query --format {fmt} --output FILE`",
+                          [f"{shapes[shape]['cli']['export'][f'cli-{fmt}']['median_s']:.2f} "
+                           f"({shapes[shape]['cli']['export'][f'cli-{fmt}']['ratio']:.2f}x)" for shape in columns]))  # fmt: skip
+    help_ = results["help"]
     lines += ["", "| command | wall time (ms) | paired ratio to `import httpx` |", "|---|---:|---:|",
-              f"| `python -c \"import httpx\"` | {cli['help']['httpx']['median_s'] * 1000:.0f} | 1.00x |",
-              f"| `genesys-audit --help` | {cli['help']['cli-help']['median_s'] * 1000:.0f} | "
-              f"{cli['help']['cli-help']['ratio']:.2f}x |"]  # fmt: skip
+              f"| `python -c \"import httpx\"` | {help_['httpx']['median_s'] * 1000:.0f} | 1.00x |",
+              f"| `genesys-audit --help` | {help_['cli-help']['median_s'] * 1000:.0f} | "
+              f"{help_['cli-help']['ratio']:.2f}x |"]  # fmt: skip
     lines += ["", "## Waiting: from creating a query to its first record (emulator, 5,000 records)", "",
               "`query_audits` against a poller that asks for the status every 10 ms (the least idle time a "
               "poller can have); the token is fetched before the clock starts.", "",
@@ -485,16 +538,33 @@ def _markdown(results: dict[str, Any]) -> str:
         lines.append(f"| `{setting}` | {ours['median_s']:.3f} | {ours['polls']:.0f} | {floor['median_s']:.3f} | "
                      f"{floor['polls']:.0f} | {entry['ratio']:.2f}x |")  # fmt: skip
     lines += ["", "## Decoding without the network (one process, interleaved repetitions)", "",
-              "| decoder | records/s | time / json.loads |", "|---|---:|---:|"]  # fmt: skip
-    for key, entry in results["parse"].items():
-        lines.append(f"| {_PARSE_NAMES[key]} | {entry['records_per_s']:,} | {entry['time_ratio_to_json']:.2f}x |")
-    lines += ["", "## Peak memory while iterating (RSS of a fresh process)", "",
-              "| iteration | records | RSS after imports (MB) | peak RSS (MB) |", "|---|---:|---:|---:|"]  # fmt: skip
+              "Records per second, and in brackets the time per page against `json.loads` of the same page (median "
+              "of the repetitions; the spread of the per-repetition ratios after it). \"As the client decodes\" is "
+              "`decode_json`: the fast path for a page that fits the spec, else the stand-ins once a page has "
+              "taught them, else the lenient path.", "",
+              "| decoder " + header, "|---|" + rule]  # fmt: skip
+    for key in PARSERS:
+        if all(key in shapes[shape]["parse"] for shape in columns):
+            cells = []
+            for shape in columns:
+                entry = shapes[shape]["parse"][key]
+                spread = f", {entry['ratio_min']:.2f} to {entry['ratio_max']:.2f}" if key != "json.loads" else ""
+                cells.append(f"{entry['records_per_s']:,} ({entry['time_ratio_to_json']:.2f}x{spread})")
+            lines.append(_row(_PARSE_NAMES[key], cells))
+    lines.append(_row("pages the lenient path decoded (as the client decodes)",
+                      [f"{shapes[shape]['parse']['lenient_pages']} of {shapes[shape]['parse']['pages']}"
+                       for shape in columns]))  # fmt: skip
+    sdk_parse = shapes.get("even", {}).get("parse", {}).get("sdk")
+    if sdk_parse:
+        lines.append(f"\nThe official SDK's deserialiser ({SDK_PARSE_PAGES * PAGE_SIZE:,} records, even): "
+                     f"{sdk_parse['records_per_s']:,} records/s, {sdk_parse['time_ratio_to_json']:.2f}x `json.loads`.")  # fmt: skip
+    lines += ["", "## Peak memory while iterating (RSS of a fresh process, MB: after imports / peak)", "",
+              "| iteration | records " + header, "|---|---:|" + rule]  # fmt: skip
     for variant in ("paginate", "query_audits"):
-        memory = results["memory"][variant]
         for count in MEMORY_COUNTS:
-            entry = memory[str(count)]
-            lines.append(f"| `{variant}` | {count:,} | {entry['baseline_rss_mb']:.1f} | {entry['peak_rss_mb']:.1f} |")
+            cells = [f"{shapes[shape]['memory'][variant][str(count)]['baseline_rss_mb']:.1f} / "
+                     f"{shapes[shape]['memory'][variant][str(count)]['peak_rss_mb']:.1f}" for shape in columns]  # fmt: skip
+            lines.append(_row(f"`{variant}` | {count:,}", cells))
     imports = results["imports"]
     processes = imports["processes"]
     lines += ["", "## Import", "", "Whole processes in a venv holding only the generated client (`python -I -c ...`):",
@@ -508,9 +578,10 @@ def _markdown(results: dict[str, Any]) -> str:
               f"| genesys_cloud_audit (+ the results operation) | {imports['ours']['median_s'] * 1000:.0f} | "
               f"{imports['ours']['rss_mb']:.1f} |"]  # fmt: skip
     if "sdk" in imports:
-        sdk = imports["sdk"]
-        lines.append(f"| PureCloudPlatformClientV2 | {sdk['median_s'] * 1000:.0f} ({sdk['time_ratio_to_ours']:.1f}x) | "
-                     f"{sdk['rss_mb']:.1f} ({sdk['rss_ratio_to_ours']:.1f}x) |")  # fmt: skip
+        sdk_import = imports["sdk"]
+        lines.append(f"| PureCloudPlatformClientV2 | {sdk_import['median_s'] * 1000:.0f} "
+                     f"({sdk_import['time_ratio_to_ours']:.1f}x) | "
+                     f"{sdk_import['rss_mb']:.1f} ({sdk_import['rss_ratio_to_ours']:.1f}x) |")  # fmt: skip
     generate = results["generate"]
     lines += ["", "## Code generation", "", "| run | time (s) |", "|---|---:|",
               f"| `python -m generator generate` | {generate['ours_s']:.2f} ({generate['ratio_to_plain']:.2f}x) |",
@@ -611,11 +682,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reps", type=int, default=5, help="repetitions of each export (default 5)")
     parser.add_argument("--sdk-reps", type=int, default=1, help="repetitions of the SDK's export (default 1)")
     parser.add_argument("--cli-reps", type=int, default=9, help="repetitions of each genesys-audit export (default 9)")
+    parser.add_argument("--shapes", default=",".join(SHAPES),
+                        help=f"data shapes to measure, comma-separated (default: all, {','.join(SHAPES)})")  # fmt: skip
+    parser.add_argument("--skip-auto-split", action="store_true",
+                        help="leave out bench.auto_split (its section of RESULTS.md is kept as it was)")  # fmt: skip
     args = parser.parse_args(argv)
+    shapes = [shape.strip() for shape in args.shapes.split(",") if shape.strip()]
+    unknown = [shape for shape in shapes if shape not in SHAPES]
+    if unknown or not shapes:
+        parser.error(f"--shapes: unknown {', '.join(unknown) or 'none given'}; known: {', '.join(SHAPES)}")
     command = "python -m bench " + " ".join(sys.argv[1:] if argv is None else argv)
-    results: dict[str, Any] = {"machine": _machine(command.strip())}
+    results: dict[str, Any] = {"machine": _machine(command.strip()), "shapes": {}}
     started = time.perf_counter()
-    ensure_pages()
+    for shape in shapes:
+        ensure_pages(shape)
     sdk = not args.skip_sdk
     if sdk:
         reason = _ensure_sdk()
@@ -625,16 +705,30 @@ def main(argv: list[str] | None = None) -> None:
             sdk = False
     else:
         results["skipped"] = "the official SDK (--skip-sdk)"
-    with _server() as url:
-        results["export"] = _export(url, args.reps, args.sdk_reps, sdk)
-        results["cli"] = _cli(url, args.cli_reps, args.reps)
-        results["memory"] = _memory(url)
+    for shape in shapes:
+        _log(f"== data shape {shape}")
+        with_sdk = sdk and shape == "even"
+        with _server(shape) as url:
+            entry: dict[str, Any] = {"export": _export(url, args.reps, args.sdk_reps, with_sdk)}
+            entry["cli"] = _cli(url, args.cli_reps)
+            entry["memory"] = _memory(url)
+        entry["parse"] = _parse(9, with_sdk, shape)
+        results["shapes"][shape] = entry
+    results["help"] = _help(args.reps)
     results["waiting"] = _waiting(args.reps)
-    results["parse"] = _parse(5, sdk)
     results["imports"] = _imports(args.reps, sdk)
     results["generate"] = _generate()
+    if not args.skip_auto_split:
+        _log("auto_split: every shape against the emulator (python -m bench.auto_split --write)")
+        subprocess.run([sys.executable, "-m", "bench.auto_split", "--write", "--shapes", ",".join(shapes)],
+                       cwd=ROOT, env=_env(), check=True)  # fmt: skip
     results["total_runtime_s"] = round(time.perf_counter() - started, 1)
     (BENCH / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    # Imported only now: they load the client and the emulator, and a child process's ru_maxrss starts at
+    # its parent's RSS (the memory probes read VmHWM, but other children's figures would still show it).
+    from bench.archive import archive_section
+    from bench.auto_split import kept_section
+
     report = _markdown(results) + kept_section(BENCH / "RESULTS.md") + archive_section(BENCH / "RESULTS.md")
     (BENCH / "RESULTS.md").write_text(report)
     print(report)

@@ -1,6 +1,7 @@
 """A tiny loopback HTTP/1.1 server for the benchmark: pre-rendered pages, keep-alive, no validation.
 
-``python -m bench.server`` prints ``PORT <n>`` once it listens on 127.0.0.1, then serves until killed.
+``python -m bench.server [SHAPE]`` prints ``PORT <n>`` once it listens on 127.0.0.1, then serves the pages
+of data shape SHAPE (bench.pages.SHAPES; default even) until killed.
 It answers ``GET /api/v2/audits/query/bench-<N>/results?cursor=p<i>`` with page i of N records
 (no cursor: page 0); ``POST /api/v2/audits/query`` with a Queued query ``bench-<N>`` (N from the
 request's ``X-Bench-Records`` header, default 50,000) and ``GET /api/v2/audits/query/bench-<N>``
@@ -77,7 +78,7 @@ def _serve_connection(connection: socket.socket, pages: list[bytes]) -> None:
 
 
 def main() -> None:
-    pages = load_pages()
+    pages = load_pages(sys.argv[1] if len(sys.argv) > 1 else "even")
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))

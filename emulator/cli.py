@@ -24,6 +24,7 @@ from emulator.config import (
 from emulator.faults import FAULT_KINDS, FaultRule, parse_fault
 from emulator.queries import CANCEL_SERVICE, FAIL_SERVICE
 from emulator.server import Emulator
+from emulator.shapes import SHAPES
 
 __all__ = ["build_parser", "config_from_args", "main"]
 
@@ -237,6 +238,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="every Nth record updates one of 4 tracked Routing queues, its old and new values chained "
         "change after change (default 0: none)",
     )
+    add(
+        "--shape",
+        choices=tuple(SHAPES),
+        default="even",
+        help="how the records are spread over the span and what they carry: "
+        + "; ".join(f"{name}: {text}" for name, text in SHAPES.items()).replace("%", "%%")
+        + " (extra-fields: responses are not checked against the spec, requests still are)",
+    )
     add("--log-requests", action="store_true", help="log every request to stderr")
     return parser
 
@@ -269,6 +278,7 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
         late_percent=args.late_percent,
         late_by=args.late_by,
         history_every=args.history_every,
+        shape=args.shape,
     )
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from emulator.faults import FaultRule
+from emulator.shapes import SHAPES
 
 __all__ = [
     "DEFAULT_CLIENT_ID",
@@ -97,6 +98,8 @@ class EmulatorConfig:
     late_by: float = 1800.0
     # Every Nth record changes one of a few tracked queues, its property values chained (0: none).
     history_every: int = 0
+    # How the records are spread over the span and what they carry (emulator.shapes.SHAPES).
+    shape: str = "even"
 
     def __post_init__(self) -> None:
         for name in ("data_end", "data_start", "now"):
@@ -117,6 +120,8 @@ class EmulatorConfig:
             raise ValueError("late_percent must be 0 to 100 and late_by more than 0 s, at most a year")
         if self.history_every < 0:
             raise ValueError("history_every must not be negative")
+        if self.shape not in SHAPES:
+            raise ValueError(f"unknown data shape {self.shape!r}; known: {', '.join(SHAPES)}")
 
     @property
     def span_start(self) -> datetime:

@@ -5,7 +5,8 @@ time span, so any slice of a huge organization can be produced without
 materialising the rest.  Event times are non-decreasing in ``i``, which lets
 an interval be mapped to an index range by bisection.
 
-Two opt-in shapes serve an archive's tests: ``late_percent`` of the records
+``shape`` (emulator.shapes) spreads the records evenly (the default), in clusters, in working hours or
+in bursts, or gives them fields the spec does not list. Two opt-in shapes serve an archive's tests: ``late_percent`` of the records
 become visible up to ``late_by_ms`` after their eventDate (``visible_ms``), and
 with ``history_every`` every Nth record is an Update of one of a few tracked
 queues whose property values form a chain (each change's old value is the new
@@ -24,6 +25,7 @@ from typing import Any, Final, NamedTuple
 
 from emulator.catalogue import CATALOGUE, SERVICE_NAMES
 from emulator.messages import encode_json
+from emulator.shapes import add_unlisted, density
 
 __all__ = [
     "AuditDataset",
@@ -211,6 +213,7 @@ class AuditDataset:
         late_percent: float = 0.0,
         late_by_ms: int = 0,
         history_every: int = 0,
+        shape: str = "even",
     ) -> None:
         if count < 0:
             raise ValueError("count must not be negative")
@@ -229,8 +232,10 @@ class AuditDataset:
         self.end_ms = to_millis(end)
         if self.end_ms <= self.start_ms:
             raise ValueError("the data span must end after it starts")
-        self._span_ms = self.end_ms - self.start_ms
         self._seed_key = _mix(seed ^ 0xA0D17)
+        self.shape = shape
+        self.density = density(shape, self.start_ms, self.end_ms, self._seed_key)
+        self._unlisted = shape == "extra-fields"
         self.org_id = _uuid(seed, 1)
         self.trustee_org_ids = tuple(_uuid(seed, 2, n) for n in range(_TRUSTEE_ORG_COUNT))
         self.division_ids = tuple(_uuid(seed, 3, n) for n in range(_DIVISION_COUNT))
@@ -253,10 +258,11 @@ class AuditDataset:
         """The event time of record ``index``; non-decreasing in ``index``.
 
         Each record sits at ``index + jitter`` (jitter in [0, 1)) of ``count``
-        equal slots over the span, so times never go backwards.
+        equal shares of the shape's density over the span, so times never go
+        backwards (evenly spread: ``count`` equal slots of the span).
         """
         jitter = _mix(self._seed_key ^ (index * 0x2545F4914F6CDD1D)) % 1000
-        return self.start_ms + ((index * 1000 + jitter) * self._span_ms) // (self.count * 1000)
+        return self.density.time_at(index * 1000 + jitter, self.count * 1000)
 
     def first_index_at_or_after(self, millis: int) -> int:
         """The smallest index whose event time is >= ``millis`` (bisection)."""
@@ -447,7 +453,7 @@ class AuditDataset:
         if key.client_index >= 0:
             context["oauthClientId"] = client_id
 
-        return {
+        record: dict[str, Any] = {
             "id": self.record_id(index),
             "userHomeOrgId": self.home_org_id(key),
             "user": user,
@@ -479,6 +485,7 @@ class AuditDataset:
             "context": context,
             "entityChanges": self._entity_changes(stream, key),
         }
+        return add_unlisted(record, index, self._seed_key) if self._unlisted else record
 
     def _property_changes(self, stream: _Stream, action: str) -> list[dict[str, Any]]:
         if action not in ("Create", "Update", "Delete"):

@@ -32,6 +32,7 @@ class EmulatorState:
             late_percent=config.late_percent,
             late_by_ms=round(config.late_by * 1000),
             history_every=config.history_every,
+            shape=config.shape,
         )
         self.tokens = TokenStore()
         self.transactions = TransactionStore(config.seed, config.max_transactions)

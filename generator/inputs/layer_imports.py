@@ -22,7 +22,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from importlib.metadata import packages_distributions
+from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 
 from generator.errors import GenerationError, Problems
@@ -44,26 +44,31 @@ class _Import:
 def distribution_modules(requirements: Iterable[str]) -> set[str]:
     """The top-level modules the distributions of `requirements` provide, as installed here (a distribution
     not installed counts by its own name: `pyarrow` provides `pyarrow`)."""
-    provided = _provided()
     modules: set[str] = set()
     for requirement in requirements:
         match = _NAME.match(requirement.strip())
-        if match is None:
-            continue
-        name = _normal(match.group())
-        modules |= provided.get(name, {name.replace("-", "_")})
+        if match is not None:
+            modules |= _provided(_normal(match.group()))
     return modules
 
 
 @functools.cache
-def _provided() -> dict[str, set[str]]:
-    """Installed distribution (normalised name) -> the top-level modules it installs (read once: it scans
-    every installed distribution's metadata)."""
-    provided: dict[str, set[str]] = {}
-    for module, distributions in packages_distributions().items():
-        for distribution in distributions:
-            provided.setdefault(_normal(distribution), set()).add(module)
-    return provided
+def _provided(name: str) -> frozenset[str]:
+    """The top-level modules the installed distribution `name` declares (top_level.txt) or installs (its
+    files); its own name when it is not installed. Only the distributions asked for are read."""
+    try:
+        found = distribution(name)
+    except PackageNotFoundError:
+        return frozenset({name.replace("-", "_")})
+    declared = (found.read_text("top_level.txt") or "").split()
+    if declared:
+        return frozenset(declared)
+    installed = {
+        file.parts[0] if len(file.parts) > 1 else file.stem
+        for file in found.files or ()
+        if file.suffix == ".py" and not file.parts[0].endswith((".data", ".dist-info", ".egg-info"))
+    }
+    return frozenset(installed or {name.replace("-", "_")})
 
 
 def _normal(distribution: str) -> str:
@@ -113,12 +118,27 @@ def _imports(path: Path) -> Iterator[_Import]:
         tree = ast.parse(path.read_bytes(), filename=str(path))
     except SyntaxError:
         return  # the build names a module that does not parse, with its line
-    for node in ast.walk(tree):
+    for node in _statements(tree.body):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield _Import(node.lineno, 0, alias.name, ())
         elif isinstance(node, ast.ImportFrom):
             yield _Import(node.lineno, node.level, node.module or "", tuple(alias.name for alias in node.names))
+
+
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")  # where a statement can hold statements
+
+
+def _statements(body: list[ast.stmt]) -> Iterator[ast.AST]:
+    """Every statement, nested ones included (an import is a statement: expressions need no visit)."""
+    pending: list[ast.AST] = list(reversed(body))
+    while pending:
+        node = pending.pop()
+        yield node
+        for block in _BLOCKS:
+            inner = getattr(node, block, None)
+            if inner:
+                pending.extend(reversed(inner))
 
 
 def _judge(

@@ -107,6 +107,26 @@ def _decode(raw: bytes, path: Path) -> str:
     return text.removeprefix("\ufeff")
 
 
+# JSON that YAML reads differently: a character outside BMP written as a surrogate pair of escapes (what
+# json.dumps writes by default), and characters JSON allows raw in a string that YAML refuses or reads as a
+# line break.
+_SURROGATE_PAIR = re.compile(r"(?<!\\)((?:\\\\)*)\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})")
+_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")  # NEL, LS and PS break YAML lines
+
+
+def _json_for_yaml(text: str) -> str:
+    """A JSON document rewritten, on the same lines, into the YAML that reads as json.loads reads it."""
+    if not text.lstrip().startswith(("{", "[")):
+        return text
+
+    def joined(match: re.Match[str]) -> str:
+        high, low = int(match[2], 16), int(match[3], 16)
+        return f"{match[1]}\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08X}"
+
+    text = _SURROGATE_PAIR.sub(joined, text)
+    return _NOT_YAML_PRINTABLE.sub(lambda match: f"\\u{ord(match[0]):04X}", text)
+
+
 def _mark_line(mark: Any) -> int | None:
     return mark.line + 1 if mark is not None else None
 
@@ -221,6 +241,7 @@ def load_yaml(path: Path, limits: Limits | None = None) -> LoadedYaml:
 def parse_yaml(text: str, path: Path, limits: Limits | None = None) -> LoadedYaml:
     """Parses YAML text (named `path` in errors) with the rules and bounds of `load_yaml`."""
     limits = limits or Limits()
+    text = _json_for_yaml(text)
     try:
         _check_events(text, path, limits)
         loader = _Loader(text)

@@ -1,11 +1,13 @@
 """Turns response bodies into models, with DecodingError for anything that does not fit the spec.
 
-Two paths give the same result. The fast one: msgspec parses the body straight into the model's
+Three paths give the same result. The fast one: msgspec parses the body straight into the model's
 Structs, checking every type against the spec in C. It accepts only a body that fits the spec exactly;
 anything else (a field or enum value the spec does not list, a null, a wrong type, bytes that are not
-JSON) falls through to the lenient one: the body parsed into plain JSON values, then the model's
-generated `from_dict`, which keeps what it does not know and raises DecodingError naming the model, the
-field and the JSON path of what is wrong. JSON nested too deeply for either is a DecodingError too.
+JSON) falls through. The stand-ins (`_standins`): msgspec again, into Structs that also take what
+earlier bodies of the same type held beyond the spec, each then made into its model. The lenient one:
+the body parsed into plain JSON values, then the model's generated `from_dict`, which keeps what it does
+not know and raises DecodingError naming the model, the field and the JSON path of what is wrong; what
+it accepted teaches the stand-ins. JSON nested too deeply for any of them is a DecodingError too.
 
 The value checks below are what `from_dict` uses for fields that need no conversion: JSON strings are
 `str`, integers `int` (never `bool`), and so on, as the spec says.
@@ -23,6 +25,7 @@ from msgspec import UnsetType as Unset
 
 from ._errors import DecodingError, error_from_response
 from ._models import MapModel
+from ._standins import Facts, Unsupported, learn, stand_in_type
 
 __all__: list[str] = []
 
@@ -103,16 +106,93 @@ def json_items(content: bytes, field: str) -> list[bytes]:
     return [layout(item, indent=0) for item in items] if items else []
 
 
+class _StandIns:
+    """What bodies of one response type taught: the stand-ins' decoder, and which path to try first."""
+
+    PROBE_EVERY = 16  # while the stand-ins go first, every so many bodies the fast path is tried first again
+
+    def __init__(self) -> None:
+        self.facts = Facts()
+        self.decode: Callable[[bytes], Any] | None = None
+        self.learning = True
+        self.fruitless = 0  # lenient decodes in a row that taught nothing
+        self.first = False  # the stand-ins go first (the last body did not fit exactly)
+        self.countdown = 0
+
+    def go_first(self) -> bool:
+        """Whether to try the stand-ins before the fast path (bodies have lately not fit exactly)."""
+        if not self.first:
+            return False
+        self.countdown -= 1
+        if self.countdown > 0:
+            return True
+        self.countdown = self.PROBE_EVERY  # now and then, see whether bodies fit exactly again
+        return False
+
+
+_stand_ins: dict[Any, _StandIns] = {}
+
+
+def _learn(model: Any, data: Any) -> None:
+    """Teaches `model`'s stand-ins what `data` (accepted by the lenient path) holds beyond the spec."""
+    known = _stand_ins.get(model)
+    if known is not None and not known.learning:
+        return
+    with _building:
+        state = _stand_ins.setdefault(model, _StandIns())
+        if not state.learning:
+            return
+        facts = state.facts.copy()
+        try:
+            new = learn(model, data, facts)
+            built = stand_in_type(model, facts) if new else None
+            decoder = msgspec.json.Decoder(built[0], dec_hook=_decode_custom) if built is not None else None
+        except (Unsupported, RecursionError, TypeError, ValueError, NameError):
+            state.learning = False  # the lenient path keeps these bodies; stop looking at them
+            return
+        if not new:
+            state.fruitless += 1
+            state.learning = state.fruitless < 3
+            return
+        state.fruitless = 0
+        state.facts = facts
+        if built is not None and decoder is not None:
+            convert, decode = built[1], decoder.decode
+            state.decode = lambda content: convert(decode(content))
+        state.first, state.countdown = True, _StandIns.PROBE_EVERY
+
+
 def decode_json(content: bytes, parse: Callable[[Any], T], model: Any = None, what: str = "body") -> T:
-    """`content` decoded as `model` (the fast path when it fits exactly), else by `parse` (its from_dict)."""
-    if model is not None:
-        decoder = _decoder(model)
-        if decoder is not None:
-            try:
-                return decoder.decode(content)  # type: ignore[no-any-return]
-            except (msgspec.DecodeError, RecursionError):
-                pass  # not an exact fit: the lenient path decides, and explains
-    return decode_data(parse_json(content, what), parse, what)
+    """`content` decoded as `model`: the fast path when it fits exactly, else the stand-ins when they take
+    it, else `parse` (its from_dict), whose result teaches the stand-ins."""
+    if model is None:
+        return decode_data(parse_json(content, what), parse, what)
+    decoder = _decoder(model)
+    if decoder is None:
+        return decode_data(parse_json(content, what), parse, what)
+    stand_ins = _stand_ins.get(model)
+    if stand_ins is None or not stand_ins.go_first():
+        try:
+            result: T = decoder.decode(content)
+        except (msgspec.DecodeError, RecursionError):
+            pass  # not an exact fit
+        else:
+            if stand_ins is not None:
+                stand_ins.first = False  # bodies fit exactly again
+            return result
+    if stand_ins is not None and stand_ins.decode is not None:
+        try:
+            result = stand_ins.decode(content)
+        except (msgspec.DecodeError, RecursionError):
+            pass  # something the stand-ins were not taught: the lenient path decides, and explains
+        else:
+            if not stand_ins.first:
+                stand_ins.first, stand_ins.countdown = True, _StandIns.PROBE_EVERY
+            return result
+    data = parse_json(content, what)
+    result = decode_data(data, parse, what)
+    _learn(model, data)
+    return result
 
 
 def decode_data(data: Any, parse: Callable[[Any], T], what: str = "body") -> T:

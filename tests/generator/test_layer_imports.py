@@ -89,6 +89,28 @@ def test_an_import_outside_the_rule_is_refused_at_its_line(
     assert message.startswith(f"{path}:{number + 1}: {expected}"), message
 
 
+_HIDING_PLACES = {
+    "a function": "def hidden():\n    {}",
+    "a class body": "class Hidden:\n    {}",
+    "an except clause": "try:\n    pass\nexcept ImportError:\n    {}",
+    "an else clause": "for _ in ():\n    pass\nelse:\n    {}",
+    "a finally clause": "try:\n    pass\nfinally:\n    {}",
+    "a match case": "match 1:\n    case 2:\n        {}",
+    "a with block in an elif": "if False:\n    pass\nelif True:\n    with open('x'):\n        {}",
+    "an async function": "async def hidden():\n    async with x:\n        {}",
+}
+
+
+@pytest.mark.parametrize("place", sorted(_HIDING_PLACES))
+def test_an_import_anywhere_in_a_module_counts(runtime: Path, place: str) -> None:
+    path = runtime / "core" / "_client.py"
+    block = _HIDING_PLACES[place].format("import yaml")
+    number = _with_line(path, block) + block.count("\n")
+    with pytest.raises(GenerationError) as caught:
+        check_layer_imports(load_layers(runtime, LAYERS))
+    assert str(caught.value).startswith(f"{path}:{number}: imports 'yaml'"), str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("module", "line"),
     [

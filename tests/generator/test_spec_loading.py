@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.errors import GenerationError
 from generator.spec import Limits, format_pointer, load_spec, load_yaml, parse_ref, resolve
@@ -21,6 +25,38 @@ def _error(tmp_path: Path, text: str | bytes, limits: Limits | None = None) -> s
     with pytest.raises(GenerationError) as caught:
         _load(tmp_path, text, limits)
     return str(caught.value)
+
+
+_KEYS = st.text(max_size=100)  # YAML reads a key of at most 1,024 characters; no spec has longer ones
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(document=st.dictionaries(_KEYS, _JSON_VALUES, max_size=4), ascii_only=st.booleans())
+def test_a_json_document_reads_as_json_loads_reads_it(tmp_path_factory: Any, document: Any, ascii_only: bool) -> None:
+    # json.dumps writes a character past U+FFFF as two escapes (a surrogate pair), which YAML refuses, and
+    # leaves raw DEL, C1 controls, NEL and the line and paragraph separators, which YAML refuses or folds.
+    text = json.dumps(document, ensure_ascii=ascii_only, indent=1)
+    path = tmp_path_factory.mktemp("json") / "spec.json"
+    path.write_text(text, encoding="utf-8")
+    assert load_yaml(path).data == json.loads(text)
+
+
+def test_a_json_document_keeps_its_lines(tmp_path: Path) -> None:
+    text = '{\n "a": "\\ud83d\\ude00\u2028\x85",\n "b": "\\\\ud83d\\\\ude00",\n "c": 1\n}\n'
+    loaded = load_yaml(_write(tmp_path, text, "spec.json"))
+    assert loaded.data == {"a": "\U0001f600\u2028\x85", "b": "\\ud83d\\ude00", "c": 1}
+    assert [loaded.lines[(key,)] for key in "abc"] == [2, 3, 4]
+
+
+def _write(tmp_path: Path, text: str, name: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def test_scalars_follow_the_yaml_1_2_core_schema(tmp_path: Path) -> None:
