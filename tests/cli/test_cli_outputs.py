@@ -15,22 +15,11 @@ from pathlib import Path
 import pytest
 
 from emulator import Emulator
-from tests.cli.cli_helpers import CLI, WHOLE_SPAN, cli_env, run_cli
+from tests.cli.cli_helpers import CLI, cli_env, query_args, run_cli
 
 
 def export_args(emulator: Emulator, output: str | Path, *extra: str) -> list[str]:
-    return [
-        "query",
-        "--base-url",
-        emulator.base_url,
-        "--interval",
-        WHOLE_SPAN,
-        "--service",
-        "Routing",
-        "--output",
-        str(output),
-        *extra,
-    ]
+    return query_args(emulator, output, "--service", "Routing", *extra)
 
 
 def expected(emulator: Emulator, *extra: str) -> bytes:
@@ -239,7 +228,7 @@ def test_records_are_written_as_the_api_sent_them_fields_and_values_it_does_not_
         server.enqueue(
             "GET", "/api/v2/audits/query/tx-1/results", Canned(200, RAW_PAGE, {"Content-Type": "application/json"})
         )
-        args = ["query", "--base-url", server.base_url, "--interval", WHOLE_SPAN, "--output", str(output)]
+        args = query_args(server, output)
         result = run_cli(args)
     assert result.returncode == 0, result.stderr
     assert output.read_bytes() == written

@@ -20,10 +20,12 @@ from tests.cli.cli_helpers import (
     WHOLE_SPAN,
     assert_finished,
     cli_env,
+    query_args,
     read_checkpoint,
     run_cli,
     start_cli,
     wait_for_pages,
+    written,
 )
 from tests.support.scripted_server import ScriptedServer, json_response, token_issuer
 
@@ -33,24 +35,11 @@ V1 = Path(__file__).parents[1] / "fixtures" / "checkpoints" / "v1"
 def export_args(
     emulator: Emulator | ScriptedServer, output: Path | str, *extra: str, page_size: int = 100
 ) -> list[str]:
-    return [
-        "query",
-        "--base-url",
-        emulator.base_url,
-        "--interval",
-        WHOLE_SPAN,
-        "--page-size",
-        str(page_size),
-        "--output",
-        str(output),
-        *extra,
-    ]
+    return query_args(emulator, output, "--page-size", str(page_size), *extra)
 
 
 def clean_run(emulator: Emulator, output: Path, *extra: str) -> bytes:
-    result = run_cli(export_args(emulator, output, *extra))
-    assert result.returncode == 0, result.stderr
-    return output.read_bytes()
+    return written(export_args(emulator, output, *extra), output)
 
 
 def one_line(stderr: str) -> str:
