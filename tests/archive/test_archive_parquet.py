@@ -40,17 +40,17 @@ def _sqlite(db: Path, query: str) -> list[tuple[Any, ...]]:
         return connection.execute(query).fetchall()
 
 
-def test_duckdb_reads_the_dataset_with_sqlites_counts_ids_and_changes(tmp_path: Path) -> None:
+def _synced(tmp_path: Path, **config: Any) -> tuple[Path, Path, Any]:
+    """A month of 3,000 records synced into an archive with its Parquet dataset: (archive, dataset, result)."""
     db, folder = tmp_path / "audit.db", tmp_path / "parquet"
-    with run_emulator(make_config(records=3000, history_every=20)) as emulator, client_for(emulator) as client:
-        result = sync_audits(
-            client,
-            db=db,
-            since=DATA_START,
-            until=DATA_START + timedelta(days=31),
-            parquet=folder,
-            wait_policy=FAST_WAIT,
-        )
+    with run_emulator(make_config(records=3000, **config)) as emulator, client_for(emulator) as client:
+        until = DATA_START + timedelta(days=31)
+        result = sync_audits(client, db=db, since=DATA_START, until=until, parquet=folder, wait_policy=FAST_WAIT)
+    return db, folder, result
+
+
+def test_duckdb_reads_the_dataset_with_sqlites_counts_ids_and_changes(tmp_path: Path) -> None:
+    db, folder, result = _synced(tmp_path, history_every=20)
     assert result.parquet_files == len(list(folder.glob("date=*/part-*.parquet"))) == 31
     ((count, distinct),) = _duckdb(f"SELECT count(*), count(DISTINCT id) FROM read_parquet('{_files(folder)}')")
     assert count == distinct == 3000
@@ -77,16 +77,7 @@ def test_duckdb_reads_the_dataset_with_sqlites_counts_ids_and_changes(tmp_path: 
 
 
 def test_the_readmes_who_deleted_this_flow_query_answers_as_search_does(tmp_path: Path) -> None:
-    db, folder = tmp_path / "audit.db", tmp_path / "parquet"
-    with run_emulator(make_config(records=3000)) as emulator, client_for(emulator) as client:
-        sync_audits(
-            client,
-            db=db,
-            since=DATA_START,
-            until=DATA_START + timedelta(days=31),
-            parquet=folder,
-            wait_policy=FAST_WAIT,
-        )
+    db, folder, _ = _synced(tmp_path)
     with AuditArchive(db) as archive:
         deleted = archive.search(action="Delete", service="Architect")
         flow = next(record for record in deleted if record.entity_type == "Flow")

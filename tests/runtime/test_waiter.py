@@ -218,30 +218,21 @@ def test_a_final_initial_status_is_answered_without_polling() -> None:
     def poll() -> str:
         raise AssertionError("polled")
 
-    assert (
-        wait_for_state(
+    def wait(initial: str) -> str:
+        return wait_for_state(
             poll,
             state_of=lambda s: s,
             success={"Succeeded"},
             failure={"Failed"},
             resource_id="d",
-            initial="Succeeded",
+            initial=initial,
             clock=fake.clock,
             sleep=fake.sleep,
         )
-        == "Succeeded"
-    )
+
+    assert wait("Succeeded") == "Succeeded"
     with pytest.raises(WaitFailedError) as caught:
-        wait_for_state(
-            poll,
-            state_of=lambda s: s,
-            success={"Succeeded"},
-            failure={"Failed"},
-            resource_id="d",
-            initial="Failed",
-            clock=fake.clock,
-            sleep=fake.sleep,
-        )
+        wait("Failed")
     assert caught.value.state == "Failed"
 
     async def poll_async() -> str:
