@@ -37,7 +37,7 @@ from genesys_cloud_audit.api.audit import get_audits_query_transaction_id as sta
 from genesys_cloud_audit.api.audit import post_audits_query
 from genesys_cloud_audit.models import AuditQueryRequest
 
-from tests.cli.cli_helpers import cli_env, run_cli
+from tests.cli.cli_helpers import cli_env, query_args, run_cli
 from tests.support.clients import make_client
 from tests.support.scripted_server import Canned, ScriptedServer, json_response, token_issuer
 
@@ -83,19 +83,8 @@ def test_a_created_query_status_without_an_id_is_a_decoding_error(scripted_serve
 def test_the_cli_reports_a_status_without_an_id_in_one_line(scripted_server: ScriptedServer, tmp_path: Path) -> None:
     scripted_server.set_default("POST", "/oauth/token", token_issuer())
     scripted_server.set_default("POST", QUERY, json_response(202, {"state": "Queued"}))
-    result = run_cli(
-        [
-            "query",
-            "--base-url",
-            scripted_server.base_url,
-            "--interval",
-            INTERVAL,
-            "--quiet",
-            "--output",
-            str(tmp_path / "out.jsonl"),
-        ],
-        env=cli_env(),
-    )
+    output = tmp_path / "out.jsonl"
+    result = run_cli(query_args(scripted_server, output, "--interval", INTERVAL, "--quiet"), env=cli_env())
     assert result.returncode == 1
     assert "genesys-audit: error: cannot decode response field id: required field is missing" in result.stderr
     assert "unexpected" not in result.stderr and "Traceback" not in result.stderr
