@@ -26,7 +26,7 @@ import pytest
 
 from emulator.data import AuditDataset
 from tests.archive.archive_helpers import archived_ids, integrity
-from tests.support.emulator_process import ROOT, EmulatorProcess, large_dataset
+from tests.support.emulator_process import ROOT, EmulatorProcess, clean_run, large_dataset
 
 pytestmark = pytest.mark.slow  # a sync of 200,000 records killed ten times
 
@@ -40,13 +40,8 @@ KILL_SEED = int(os.environ.get("ARCHIVE_KILL_SEED", "2024"))
 
 @pytest.fixture(scope="module")
 def faulty_emulator() -> Iterator[EmulatorProcess]:
-    with EmulatorProcess(
-        *large_dataset(RECORDS, SEED, START, END),
-        *("--fault", "429:every=20:retry_after=0", "--fault", "503:every=20:skip=10"),
-        *("--fault", "drop:every=100:skip=3", "--fault", "lose:every=100:skip=53"),
-    ) as emulator:
-        yield emulator
-        assert "Traceback" not in emulator.stop()
+    faults = ("429:every=20:retry_after=0", "503:every=20:skip=10", "drop:every=100:skip=3", "lose:every=100:skip=53")
+    yield from clean_run(*large_dataset(RECORDS, SEED, START, END), *(f"--fault={fault}" for fault in faults))
 
 
 def _sync(db: Path, emulator: EmulatorProcess) -> subprocess.Popen[str]:

@@ -26,7 +26,7 @@ from genesys_cloud_audit import Client, RateLimiter, RetryPolicy, WaitPolicy, ex
 from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from emulator.data import AuditDataset
 from tests.cli.cli_helpers import cli_env, run_cli
-from tests.support.emulator_process import EmulatorProcess, large_dataset
+from tests.support.emulator_process import EmulatorProcess, clean_run, large_dataset
 
 pytestmark = pytest.mark.slow  # whole exports under faults
 
@@ -52,11 +52,7 @@ def faults(run: int) -> list[str]:
 
 @pytest.fixture(scope="module")
 def soak_emulator() -> Iterator[EmulatorProcess]:
-    with EmulatorProcess(
-        *large_dataset(RECORDS, SEED, START, END), "--token-max-requests", str(TOKEN_MAX_REQUESTS)
-    ) as emulator:
-        yield emulator
-        assert "Traceback" not in emulator.stop()
+    yield from clean_run(*large_dataset(RECORDS, SEED, START, END), "--token-max-requests", str(TOKEN_MAX_REQUESTS))
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,9 @@ from genesys_cloud_audit import WaitFailedError, WaitPolicy, WaitTimeoutError
 from genesys_cloud_audit._core._waiter import wait_for_state, wait_for_state_async
 from genesys_cloud_audit.types import UNSET
 
+#: The states of a wait that ends Succeeded or Failed, each state its own name.
+SUCCEEDED_OR_FAILED: dict[str, Any] = {"state_of": lambda s: s, "success": {"Succeeded"}, "failure": {"Failed"}}
+
 
 class FakeTime:
     """A clock that moves only when slept on."""
@@ -148,9 +151,7 @@ def test_the_async_form_follows_the_same_schedule() -> None:
     result = asyncio.run(
         wait_for_state_async(
             poll,
-            state_of=lambda s: s,
-            success={"Succeeded"},
-            failure={"Failed"},
+            **SUCCEEDED_OR_FAILED,
             resource_id="a",
             policy=policy,
             clock=fake.clock,
@@ -221,9 +222,7 @@ def test_a_final_initial_status_is_answered_without_polling() -> None:
     def wait(initial: str) -> str:
         return wait_for_state(
             poll,
-            state_of=lambda s: s,
-            success={"Succeeded"},
-            failure={"Failed"},
+            **SUCCEEDED_OR_FAILED,
             resource_id="d",
             initial=initial,
             clock=fake.clock,

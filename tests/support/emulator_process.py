@@ -11,6 +11,7 @@ import re
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -18,7 +19,7 @@ from typing import Any
 
 import httpx
 
-__all__ = ["EmulatorProcess", "large_dataset"]
+__all__ = ["EmulatorProcess", "clean_run", "large_dataset"]
 
 ROOT = Path(__file__).resolve().parents[2]
 _LISTENING = re.compile(r"^Genesys audit emulator listening on (http://127\.0\.0\.1:(\d+))$")
@@ -86,3 +87,11 @@ class EmulatorProcess:
             self.process.kill()
             self.process.communicate()
         self._control.close()
+
+
+def clean_run(*args: str) -> Iterator[EmulatorProcess]:
+    """A fixture's body: the emulator started with `args`, then stopped as Ctrl-C would, with no
+    traceback on its stderr."""
+    with EmulatorProcess(*args) as emulator:
+        yield emulator
+        assert "Traceback" not in emulator.stop()
