@@ -207,8 +207,27 @@ def _section(rows: list[dict[str, Any]], command: str) -> str:
             f"({row['pages']} + {row['other_requests']}) | {row['speed_vs_one_query']:.2f}x | "
             f"{row['requests_vs_one_query']:.3f}x | {row['rate_limit_bound_s']:.1f} | {row['share_of_bound']:.2f} |"
         )
-    lines += ["", *_summary(rows), END_MARK]
+    lines += ["", *_summary(rows), "", *_HOW, END_MARK]
     return "\n".join(lines)
+
+
+_HOW = [
+    "How (runtime/audit/_adaptive.py): every page any sub-query reads is evidence, its records and the time it "
+    "showed in full, so empty stretches (a sub-query's start before its first record, a sub-query that came back "
+    "empty) lower the density the rest of a part is estimated at. A new query must take over pages worth four "
+    "times its requests; a cut extrapolates at most 128 times the time its part showed since it began or was "
+    "last cut; a part that was cut is weighed again only after reading a query's worth of pages; and all new "
+    "queries together must fit in 15% of the pages seen plus one part's estimate. The part that is cut keeps "
+    "reading its own query through its first piece.",
+    "",
+    "Before (the split of issue 15, at commit 5e538a4; `python -m bench.auto_split --shapes clustered,diurnal,"
+    "bursty --reps 1`, load average 2 to 9): requests vs one query 3.969x clustered, 1.547x diurnal, 2.641x "
+    "bursty; its first page's density was assumed for the whole rest of the interval, cut into up to "
+    "`concurrency` equal spans at once.",
+    "",
+    "The library's ordered export (the rows above, records handed to the caller) keeps its bounded buffer; the "
+    "command line's ordered export to a file spills the pages past it to disk: see the next section.",
+]
 
 
 def _summary(rows: list[dict[str, Any]]) -> list[str]:
@@ -217,7 +236,7 @@ def _summary(rows: list[dict[str, Any]]) -> list[str]:
     lines = [
         f"Against issue 25's bounds for the default `--split auto` (ordered): at most {MAX_REQUESTS_VS_ONE_QUERY}x "
         f"the requests of one query on every shape, and at least {MIN_SPEED_WITHOUT_GAIN}x its speed where "
-        "splitting has nothing to gain (here: fewer than 20 pages).",
+        "splitting has nothing to gain (here: fewer than 20 pages, i.e. the sparse year).",
         "",
         "| shape | organization | auto: requests vs one query | auto: speed vs one query | unordered: speed "
         "vs one query | ordered / unordered wall | bounds |",

@@ -728,7 +728,9 @@ def main(argv: list[str] | None = None) -> None:
     # its parent's RSS (the memory probes read VmHWM, but other children's figures would still show it).
     from bench.archive import archive_section
     from bench.auto_split import kept_section
+    from bench.ordered_file import kept_section as ordered_file_section
 
-    report = _markdown(results) + kept_section(BENCH / "RESULTS.md") + archive_section(BENCH / "RESULTS.md")
+    report = (_markdown(results) + kept_section(BENCH / "RESULTS.md") + ordered_file_section(BENCH / "RESULTS.md")
+              + archive_section(BENCH / "RESULTS.md"))  # fmt: skip
     (BENCH / "RESULTS.md").write_text(report)
     print(report)

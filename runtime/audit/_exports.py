@@ -9,7 +9,7 @@ checkpointed (`export.checkpoint().to_json()`) and resumed later with `resume_au
 
 An export runs its sub-queries (one, or the parts of a split export's checkpoint) one after the other
 in the caller's thread or task: the export's state machine hands records out, each sub-query's run
-produces its pages (see `_consumer` and `_producer`).
+produces its pages (see `_handout`, `_running_plan` and `_producer`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from ..models.audit_query_execution_status_response import AuditQueryExecutionSt
 from . import _arguments
 from ._arguments import ExportArguments, one_call
 from ._checkpoint import ExportCheckpoint
-from ._consumer import ExportState, ExportView, HandOut, HandsOut, HandsOutAsync, PageItem, PartEnd
+from ._handout import ExportView, HandOut, HandOutMachine, HandsOut, HandsOutAsync, PageItem, PartEnd
 from ._producer import AsyncSubQueryRun, JsonResults, ModelResults, ResultsReader, SubQueryRun, SubQueryRunBase
 from ._progress import ProgressCallback
 from ._query_args import ReadSettings
@@ -47,7 +47,7 @@ RunT = TypeVar("RunT", bound=SubQueryRunBase[Any])
 
 
 def _page(out: HandOut[AuditLogMessage]) -> ResultsPage:
-    item, start, stop = out
+    item, start, stop = out.page, out.start, out.stop
     page = (
         item.page if start == 0 and stop == len(item.records) else replace(item.page, items=item.between(start, stop))
     )
@@ -71,14 +71,14 @@ class _Export(ExportView[RecordT], Generic[RecordT, RunT]):
     ) -> None:
         self.client = client
         self.settings = settings
-        self._state = ExportState[RecordT](plan, progress=progress)
+        self._state = HandOutMachine[RecordT](plan, progress=progress)
         self._reader = reader
         self._one_reader = OneReader(tasks=self._read_by_tasks)
 
     def _head_run(self) -> RunT:
         if self._run is None:
             index = self._state.head()
-            self._state.started[index] = True
+            self._state.plan.start(index)
             self._run = self._new_run(index)
         return self._run
 
@@ -87,12 +87,12 @@ class _Export(ExportView[RecordT], Generic[RecordT, RunT]):
 
     def _part(self) -> int:
         """The sub-query being read (the last one once every record is out)."""
-        return len(self._state.transaction_ids) - 1 if self._state.finished else self._state.head()
+        return self._state.plan.count - 1 if self._state.finished else self._state.head()
 
     @property
     def transaction_id(self) -> str | None:
         """The id of the audit query being read (None before it is created)."""
-        return self._state.transaction_ids[self._part()]
+        return self._state.plan.transaction_id(self._part())
 
     @property
     def status(self) -> AuditQueryExecutionStatusResponse | None:
@@ -102,7 +102,7 @@ class _Export(ExportView[RecordT], Generic[RecordT, RunT]):
     @property
     def cursor(self) -> str | None:
         """The cursor of the page being read (None for the first page)."""
-        return self._state.part(self._part()).cursor
+        return self._state.plan.part(self._part()).cursor
 
     @property
     def pages_read(self) -> int:
@@ -116,7 +116,7 @@ class _SyncExport(_Export[RecordT, SubQueryRun[RecordT]], HandsOut[RecordT]):
     _items: Generator[PageItem[RecordT] | PartEnd, None, None] | None = None
 
     def _new_run(self, index: int) -> SubQueryRun[RecordT]:
-        return SubQueryRun(self.client, self._state, index, self.settings, self._reader, self._state.reporter)
+        return SubQueryRun(self.client, self._state.plan, index, self.settings, self._reader, self._state.reporter)
 
     def start(self) -> str:
         """Creates the query if needed and waits until it has succeeded; returns its transaction id."""
@@ -205,7 +205,7 @@ class AsyncAuditExport(
         super().__init__(client, plan, settings, progress, ModelResults())
 
     def _new_run(self, index: int) -> AsyncSubQueryRun[AuditLogMessage]:
-        return AsyncSubQueryRun(self.client, self._state, index, self.settings, self._reader, self._state.reporter)
+        return AsyncSubQueryRun(self.client, self._state.plan, index, self.settings, self._reader, self._state.reporter)
 
     async def start(self) -> str:
         """Creates the query if needed and waits until it has succeeded; returns its transaction id."""

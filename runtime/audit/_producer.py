@@ -1,5 +1,8 @@
 """The producer side of an export: one sub-query run from its checkpoint to its last page.
 
+Flow: producer (this module) -> plan (`_running_plan`) -> hand-out (`_handout`) -> sink. A run records its
+query id in the plan, and in an adaptive export tells the split (`_adaptive`) what each page showed.
+
 A run creates the audit query (unless its checkpoint names one), waits until it has succeeded, then
 reads its results page by page from the checkpoint's position, turning each page into an item for the
 consumer. When the query has vanished (404: it expired, or the server forgot it) the run creates it
@@ -35,8 +38,9 @@ from ..models.audit_query_execution_results_response import AuditQueryExecutionR
 from ..models.audit_query_execution_status_response import AuditQueryExecutionStatusResponse
 from ..types import UNSET, Response, Unset
 from ._adaptive import AutoSplit, records_inside
-from ._consumer import ExportState, PageItem, PartEnd
+from ._handout import PageItem, PartEnd
 from ._query_args import ReadSettings
+from ._running_plan import RunningPlan
 
 __all__: list[str] = []
 
@@ -174,20 +178,20 @@ class SubQueryRunBase(Generic[RecordT]):
     def __init__(
         self,
         client: Client,
-        state: ExportState[RecordT],
+        plan: RunningPlan,
         index: int,
         settings: ReadSettings,
         reader: ResultsReader[RecordT],
         events: ExportEvents,
         splitter: AutoSplit | None = None,
     ) -> None:
-        part = state.part(index)
+        part = plan.part(index)
         self.client = client
         self.index = index
         self.settings = settings
         self.transaction_id = part.transaction_id
         self.status: AuditQueryExecutionStatusResponse | None = None
-        self._state = state
+        self._plan = plan
         self._reader = reader
         self._events = events
         self._cursor, self._skip = part.cursor, part.skip
@@ -198,10 +202,11 @@ class SubQueryRunBase(Generic[RecordT]):
         self._splitter = splitter
         self._polls = 0
         self._previous: datetime | None = None  # the event date of the last record produced (adaptive)
+        self._fresh = not part.records_read  # it reads its interval from its start (what the split learns)
 
     def _created(self, created: AuditQueryExecutionStatusResponse) -> None:
         self.transaction_id = require_field(created.id, "id")
-        self._state.set_transaction(self.index, self.transaction_id)
+        self._plan.set_transaction(self.index, self.transaction_id)
         self._events.query_state(self.index, self.transaction_id, _state_text(created.state))
 
     def _polled(self, status: AuditQueryExecutionStatusResponse) -> AuditQueryExecutionStatusResponse:
@@ -220,25 +225,27 @@ class SubQueryRunBase(Generic[RecordT]):
         self._drop -= dropped
         if dropped:
             page = replace(page, items=page.items[dropped:])
-        if self._state.adaptive:
+        if self._plan.adaptive:
             page = self._inside_part(page)
         self._produced += len(page.items)
         return PageItem(self.index, str(self.transaction_id), page, first_index + dropped, self._drop == 0)
 
     def _inside_part(self, page: Page[Any, RecordT]) -> Page[Any, RecordT]:
         """The page's records inside the part's interval, the last of the part once some lie past its end;
-        cuts the part first when the page shows the rest is worth more sub-queries (see `_adaptive`)."""
-        interval, descending = self._state.interval(self.index), self._state.descending
+        tells the splitter what the page showed, which may cut the part (see `_adaptive`)."""
+        interval, descending = self._plan.interval(self.index), self._plan.descending
         dates = [self._reader.event_date(record) for record in page.items]
         inside = records_inside(dates, interval, descending, self._previous)
         self._previous = dates[-1] if dates else self._previous
-        if inside == len(dates) and not page.last and self._splitter is not None:
-            known = [moment for moment in dates if moment is not None]  # all of them (records_inside checked)
-            cut = self._splitter.consider(interval, known, self.settings.page_size, self._state.count, descending)
-            if cut is not None:
-                self._splitter.added(self._state.cut(self.index, cut.kept, cut.new))
-                inside = records_inside(dates, cut.kept, descending)
-        if inside == len(dates):
+        ends = page.last or inside < len(dates)
+        if self._splitter is not None:
+            known = [moment for moment in dates[:inside] if moment is not None]  # all (records_inside checked)
+            self._splitter.after_page(
+                self.index, interval, known, fresh=self._fresh, ends=ends, descending=descending,
+                page_size=self.settings.page_size,
+            )  # fmt: skip
+            self._fresh = False
+        if not ends:
             return page
         return replace(page, items=page.items[:inside], last=True, next_cursor=None)
 
@@ -254,7 +261,7 @@ class SubQueryRunBase(Generic[RecordT]):
             yield
         except WaitFailedError:
             if self.transaction_id is not None:
-                self._state.forget_transaction(self.index, self.transaction_id)
+                self._plan.forget_transaction(self.index, self.transaction_id)
             raise
 
     @contextmanager
@@ -270,7 +277,7 @@ class SubQueryRunBase(Generic[RecordT]):
             self._events.query_rerun(self.index, self.transaction_id)
             self._drop = self._produced
             self.transaction_id, self.status, self._cursor, self._skip = None, None, None, 0
-            self._previous = None
+            self._previous, self._fresh = None, False
 
 
 class SubQueryRun(SubQueryRunBase[RecordT]):
@@ -289,7 +296,7 @@ class SubQueryRun(SubQueryRunBase[RecordT]):
             with self._rerun_if_vanished():
                 created = None  # a query created now may be final already: then nothing is polled
                 if self.transaction_id is None:
-                    body, options = self._state.request(self.index), self.settings.request_options
+                    body, options = self._plan.request(self.index), self.settings.request_options
                     created = _query.sync(client=self.client, body=body, request_options=options)
                     self._created(created)
                 with self._forget_if_failed():
@@ -329,7 +336,7 @@ class AsyncSubQueryRun(SubQueryRunBase[RecordT]):
             with self._rerun_if_vanished():
                 created = None  # a query created now may be final already: then nothing is polled
                 if self.transaction_id is None:
-                    body, options = self._state.request(self.index), self.settings.request_options
+                    body, options = self._plan.request(self.index), self.settings.request_options
                     created = await _query.asyncio(client=self.client, body=body, request_options=options)
                     self._created(created)
                 with self._forget_if_failed():

@@ -4,6 +4,7 @@ after an error, SIGINT or SIGKILL; checkpoints written before splitting existed 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 from pathlib import Path
@@ -69,16 +70,23 @@ def test_split_export_stopped_by_an_error_resumes_exactly(emulator: Emulator, tm
     assert recreated == sum(part["transactionId"] is None for part in parts)
 
 
+@pytest.mark.parametrize("split", [SPLIT, ("--split", "auto", "--concurrency", "8")], ids=["2d", "auto"])
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
-def test_killed_split_export_resumes_exactly(emulator: Emulator, tmp_path: Path, how: signal.Signals) -> None:
-    expected = clean_run(emulator, tmp_path / "clean.jsonl", *SPLIT)
+def test_killed_split_export_resumes_exactly(
+    emulator: Emulator, tmp_path: Path, how: signal.Signals, split: tuple[str, ...]
+) -> None:
+    """Ordered exports to a file spill the pages past their buffer beside it, in unnamed files: killed, even
+    by SIGKILL, they leave nothing there but the partial file and its checkpoint."""
+    expected = clean_run(emulator, tmp_path / "clean.jsonl", *split)
     output = tmp_path / "audit.jsonl"
     emulator.add_fault("delay:path=/results:seconds=0.1")  # slow pages, so the kill lands midway
-    kill_midway(export_args(emulator, output, *SPLIT), output, 12, how)
+    kill_midway(export_args(emulator, output, *split), output, 12, how)
+    assert sorted(os.listdir(tmp_path)) == ["audit.jsonl.checkpoint.json", "audit.jsonl.partial", "clean.jsonl"]
     emulator.reset()  # also forgets the queries: started sub-queries are run again, skipping what was written
-    resumed = run_cli(export_args(emulator, output, "--resume", *SPLIT))
+    resumed = run_cli(export_args(emulator, output, "--resume", *split))
     assert resumed.returncode == 0, resumed.stderr
     assert_finished(output, expected)
+    assert sorted(os.listdir(tmp_path)) == ["audit.jsonl", "clean.jsonl"]
 
 
 def test_a_resume_with_another_split_is_refused(emulator: Emulator, tmp_path: Path) -> None:

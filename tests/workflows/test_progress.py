@@ -1,6 +1,6 @@
 """The public progress callback of query_audits, resume_audits and export_audits (sync and async): what
 is reported and when, that calls never overlap, and that a callback that raises leaves an exact
-checkpoint (workflows/_progress.py, _consumer.py)."""
+checkpoint (workflows/_progress.py, _handout.py)."""
 
 from __future__ import annotations
 

@@ -17,9 +17,11 @@ while the current one is handed out). With
 limiter (shared by all threads and tasks) and its 429 handling apply. `export.checkpoint()` records
 each sub-query's query id and position; `export_audits(..., checkpoint=saved)` resumes exactly.
 
-The sub-queries' runs (`_producer`) are driven by worker threads or asyncio tasks that put their pages
-on bounded queues; the caller's iteration drives the export's state machine (`_consumer`), reading from
-the queue it names.
+Flow: producer -> plan -> hand-out -> sink. The sub-queries' runs (`_producer`) are driven by worker
+threads or asyncio tasks that put their pages on bounded queues (or, for an ordered export with a spill
+folder, on disk: `_spill`), changing the plan (`_running_plan`) as they go; the caller's iteration drives
+the export's hand-out machine (`_handout`), reading from the queue it names, and hands the records to
+its sink (the caller's loop, or the command line's file).
 
 The workers belong to the export's engine (`_Threads`, `_Tasks`), which never refers to the export
 object the caller holds. So an export that is dropped without being closed (a `for` loop left with
@@ -37,9 +39,11 @@ import queue
 import threading
 import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
 from types import TracebackType
-from typing import Generic, Self, TypeVar
+from typing import Generic, Self, TypeVar, cast
 
 from .._core._errors import ConfigurationError
 from ..client import Client
@@ -47,10 +51,11 @@ from ..models.audit_log_message import AuditLogMessage
 from . import _arguments
 from ._adaptive import AutoSplit
 from ._arguments import ExportArguments, one_call
-from ._consumer import ExportState, ExportView, Failure, HandOut, HandsOut, HandsOutAsync, Item, PageItem
+from ._handout import ExportView, Failure, HandOut, HandOutMachine, HandsOut, HandsOutAsync, Item, PageItem
 from ._producer import AsyncSubQueryRun, JsonResults, ModelResults, ResultsReader, SubQueryRun
 from ._query_args import ReadSettings
 from ._reader import OneReader
+from ._spill import Spill, SpillRef
 
 __all__ = ["AsyncBulkExport", "BulkExport", "export_audits", "export_audits_async"]
 
@@ -58,6 +63,22 @@ RecordT = TypeVar("RecordT")
 _Item = Item[AuditLogMessage]
 _PUT_TIMEOUT = 0.1
 _JOIN_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class _SpilledPage(Generic[RecordT]):
+    """A page whose records wait in the spill files (`_spill`): the page without them, and where they are."""
+
+    item: PageItem[RecordT]
+    ref: SpillRef
+
+
+def _without_response(item: Item[RecordT]) -> Item[RecordT]:
+    """A page as a split export queues it: its records, without the response model they came in (which
+    nothing after the producer reads), so a page waiting in a buffer holds only what it hands out."""
+    if isinstance(item, PageItem) and item.page.response is not None:
+        return replace(item, page=replace(item.page, response=None))
+    return item
 
 
 class _Stopped(Exception):
@@ -81,19 +102,20 @@ class _Engine(Generic[RecordT]):
         self.concurrency = arguments.concurrency
         self.ordered = arguments.ordered
         self.buffer_pages = arguments.buffer_pages
-        self.state = ExportState[RecordT](arguments.plan, ordered=arguments.ordered,
+        self.state = HandOutMachine[RecordT](arguments.plan, ordered=arguments.ordered,
                                           progress=arguments.progress)  # fmt: skip
         self._events = self.state.reporter
         self._reader = reader
-        self._work: deque[int] = deque(self.state.pending())
+        self._work: deque[int] = deque(self.state.plan.pending())
         self._failed = False
         self.closed = False  # closed, dropped or failed: no more records come out
-        self._held: dict[int, int] = {}  # pages on each sub-query's queue (ordered)
+        self._held: dict[int, int] = {}  # pages on each sub-query's queue in memory (ordered)
+        self.spill: Spill | None = None  # where an ordered export's pages beyond its budget wait (threads)
         self._running = 0  # sub-queries being run by a worker
         self._alive = 0  # workers started and not yet ended
         self._splitter = (
-            AutoSplit(self.concurrency, arguments.max_sub_queries, lambda: len(self._work) + self._running,
-                      self._cut)
+            AutoSplit(self.state.plan, self.concurrency, arguments.max_sub_queries,
+                      busy=lambda: len(self._work) + self._running, on_cut=self._cut)
             if arguments.plan.adaptive else None
         )  # fmt: skip
 
@@ -110,7 +132,7 @@ class _Engine(Generic[RecordT]):
         if self._failed or not self._work:
             return None
         index = self._work.popleft()
-        self.state.started[index] = True
+        self.state.plan.start(index)
         self._running += 1
         return index
 
@@ -120,19 +142,24 @@ class _Engine(Generic[RecordT]):
         return self.buffer_pages * self.concurrency
 
     def _fits(self, index: int) -> bool:
-        """Whether sub-query `index` may buffer one more page (ordered): the budget is given in hand-out
-        order, so the pages held by it and by every sub-query before it must leave room. The one being
-        handed out can always go on (the consumer drains it), and nothing else can hold pages up."""
-        held = 0
-        for ahead in self.state.order_through(index):
-            held += self._held.get(ahead, 0)
-        return held < self._budget
+        """Whether sub-query `index` may buffer one more page in memory (ordered). The pages held in all
+        stay within the budget: the one being handed out may always hold one (the consumer drains it, and
+        nothing else can hold pages up), and more while the budget has room; the others share what is
+        left but one, so the head never waits on them. With a spill folder only the one being handed out
+        keeps pages in memory, `buffer_pages` of them (the rest wait on disk)."""
+        held = self._held.get(index, 0)
+        if self.spill is not None:
+            return index == self.state.head() and held < self.buffer_pages
+        total = sum(self._held.values())
+        if index == self.state.head():
+            return held == 0 or total < self._budget
+        return total < self._budget - 1
 
     def _queue_work(self, added: list[int]) -> int:
         """Puts the sub-queries a cut added in the work list, which stays in hand-out order (so the first
         sub-query without a worker is always the next to get one, and a worker held up by the budget
         never waits on one that has none); returns how many more workers to start."""
-        rank = self.state.ranks()
+        rank = self.state.plan.ranks()
         self._work = deque(sorted([*self._work, *added], key=rank.__getitem__))
         return max(0, min(len(self._work), self.concurrency - self._alive))
 
@@ -145,13 +172,17 @@ class _Threads(_Engine[RecordT]):
 
     _threads: list[threading.Thread] | None = None
 
-    def __init__(self, arguments: ExportArguments, reader: ResultsReader[RecordT]) -> None:
+    def __init__(
+        self, arguments: ExportArguments, reader: ResultsReader[RecordT], spill_to: Path | None = None
+    ) -> None:
         super().__init__(arguments, reader)
         self._stop = threading.Event()
         self._work_lock = threading.Lock()
+        # Records are JSON text (`bytes`) when a spill folder is given (see JsonBulkExport).
+        self.spill = Spill(spill_to) if spill_to is not None and self.ordered else None
 
     def _begin(self) -> None:
-        self._queues: dict[int, queue.Queue[Item[RecordT]]] = {}
+        self._queues: dict[int, queue.Queue[Item[RecordT] | _SpilledPage[RecordT]]] = {}
         self._room = threading.Condition()
         self._shared = queue.Queue[Item[RecordT]](self._budget)
         self._threads = []
@@ -172,22 +203,28 @@ class _Threads(_Engine[RecordT]):
             if not self._stop.is_set():
                 self._start_workers(self._queue_work(added))
 
-    def _queue(self, index: int) -> queue.Queue[Item[RecordT]]:
+    def _queue(self, index: int) -> queue.Queue[Item[RecordT] | _SpilledPage[RecordT]]:
         """Sub-query `index`'s own queue (made by whichever of its worker and the consumer needs it first);
-        what it holds is bounded by the budget (see `_fits`)."""
-        return self._queues.setdefault(index, queue.Queue[Item[RecordT]]())
+        the pages it holds in memory are bounded by the budget (see `_fits`), the spilled ones are not."""
+        return self._queues.setdefault(index, queue.Queue[Item[RecordT] | _SpilledPage[RecordT]]())
 
     def _put(self, index: int, item: Item[RecordT]) -> None:
         if self._stop.is_set():
             raise _Stopped
+        item = _without_response(item)
         if self.ordered:
+            spill = False
             with self._room:
                 while isinstance(item, PageItem) and not self._fits(index):
                     if self._stop.is_set():
                         raise _Stopped
+                    if self.spill is not None and item.records:
+                        spill = True  # no waiting: its records go to disk until their turn
+                        break
                     self._room.wait(_PUT_TIMEOUT)
-                self._held[index] = self._held.get(index, 0) + isinstance(item, PageItem)
-            self._queue(index).put(item)
+                else:
+                    self._held[index] = self._held.get(index, 0) + isinstance(item, PageItem)
+            self._queue(index).put(self._spilled(item) if spill else item)
             return
         target = self._shared
         while not self._stop.is_set():
@@ -197,6 +234,19 @@ class _Threads(_Engine[RecordT]):
             except queue.Full:
                 pass
         raise _Stopped
+
+    def _spilled(self, item: Item[RecordT]) -> _SpilledPage[RecordT]:
+        assert self.spill is not None and isinstance(item, PageItem)
+        ref = self.spill.write(cast(Sequence[bytes], item.records))
+        return _SpilledPage(replace(item, page=replace(item.page, response=None, items=())), ref)
+
+    def _restored(self, item: Item[RecordT] | _SpilledPage[RecordT]) -> Item[RecordT]:
+        """The item as it was put, its records read back if they were spilled."""
+        if not isinstance(item, _SpilledPage):
+            return item
+        assert self.spill is not None
+        records = cast(list[RecordT], self.spill.read(item.ref))
+        return replace(item.item, page=replace(item.item.page, items=records))
 
     def _pause(self, seconds: float) -> None:
         """A worker's wait between status polls, cut short when the export stops."""
@@ -222,7 +272,9 @@ class _Threads(_Engine[RecordT]):
             return None if self._stop.is_set() else self._claim()
 
     def _run(self, index: int) -> None:
-        run = SubQueryRun(self.client, self.state, index, self.settings, self._reader, self._events, self._splitter)
+        run = SubQueryRun(
+            self.client, self.state.plan, index, self.settings, self._reader, self._events, self._splitter
+        )
         run.sleep = self._pause
         try:
             for item in run.items():
@@ -245,7 +297,7 @@ class _Threads(_Engine[RecordT]):
                 source = state.source()
                 item = self._take(self._shared if source is None else self._queue(source))
                 try:
-                    state.receive(item)
+                    state.receive(self._restored(item))
                 finally:
                     if source is not None:
                         self._taken(source, item)
@@ -259,7 +311,20 @@ class _Threads(_Engine[RecordT]):
             self.stop(wait=True)
         return out
 
-    def _take(self, source: queue.Queue[Item[RecordT]]) -> Item[RecordT]:
+    def page_ready(self) -> bool:
+        """Whether the next page to hand out has been fetched already, so handing it out will not wait
+        (read by the consumer's thread, the only one taking items)."""
+        state = self.state
+        if self._threads is None or state.finished:
+            return False
+        source = state.source()
+        items = self._shared if source is None else self._queue(source)
+        with items.mutex:
+            return bool(items.queue) and isinstance(items.queue[0], PageItem | _SpilledPage)
+
+    def _take(
+        self, source: queue.Queue[Item[RecordT]] | queue.Queue[Item[RecordT] | _SpilledPage[RecordT]]
+    ) -> Item[RecordT] | _SpilledPage[RecordT]:
         """The next item of `source`; ConfigurationError once the export is closed (from another thread)."""
         while True:
             try:
@@ -268,7 +333,7 @@ class _Threads(_Engine[RecordT]):
                 if self.closed:
                     raise _closed() from None
 
-    def _taken(self, source: int, item: Item[RecordT]) -> None:
+    def _taken(self, source: int, item: Item[RecordT] | _SpilledPage[RecordT]) -> None:
         """A page left sub-query `source`'s queue (or the head moved on): room for the workers waiting."""
         with self._room:
             if isinstance(item, PageItem):
@@ -287,6 +352,8 @@ class _Threads(_Engine[RecordT]):
         for thread in threads:
             if thread is not threading.current_thread():
                 thread.join(_JOIN_TIMEOUT)
+        if self.spill is not None and not any(thread.is_alive() for thread in threads):
+            self.spill.close()
 
 
 class _Bulk(ExportView[RecordT]):
@@ -326,8 +393,10 @@ class _ThreadedBulk(_Bulk[RecordT], HandsOut[RecordT]):
 
     _engine: _Threads[RecordT]
 
-    def __init__(self, arguments: ExportArguments, reader: ResultsReader[RecordT]) -> None:
-        self._engine = _Threads(arguments, reader)
+    def __init__(
+        self, arguments: ExportArguments, reader: ResultsReader[RecordT], spill_to: Path | None = None
+    ) -> None:
+        self._engine = _Threads(arguments, reader, spill_to)
         self._state = self._engine.state
         self._one_reader = OneReader()
         # Dropping the export stops its workers (they never refer to it, so it can be collected).
@@ -369,10 +438,19 @@ class BulkExport(_ThreadedBulk[AuditLogMessage], Iterator[AuditLogMessage]):
 
 class JsonBulkExport(_ThreadedBulk[bytes]):
     """`BulkExport` whose records are the JSON text the API sent, `bytes` on one line each (every field
-    and value as received); `batches()` hands them out a page at a time, with the same checkpoint."""
+    and value as received); `batches()` hands them out a page at a time, with the same checkpoint.
 
-    def __init__(self, arguments: ExportArguments) -> None:
-        super().__init__(arguments, JsonResults())
+    With `spill_to` (a folder; the command line gives the output's), an ordered export keeps the pages
+    that do not fit in its buffer on disk until their turn (see `_spill`) instead of holding its workers
+    back: as fast as an unordered export, with the same memory. `page_ready()` tells a writer whether
+    the next page is fetched already, so it may sync once for several pages."""
+
+    def __init__(self, arguments: ExportArguments, spill_to: Path | None = None) -> None:
+        super().__init__(arguments, JsonResults(), spill_to)
+
+    def page_ready(self) -> bool:
+        """Whether the next page has been fetched already (handing it out will not wait for the network)."""
+        return self._engine.page_ready()
 
 
 class _Tasks(_Engine[AuditLogMessage]):
@@ -402,6 +480,7 @@ class _Tasks(_Engine[AuditLogMessage]):
         return self._queues.setdefault(index, asyncio.Queue[_Item]())
 
     async def _put(self, index: int, item: _Item) -> None:
+        item = _without_response(item)
         if not self.ordered:
             await self._shared.put(item)
             return
@@ -422,7 +501,7 @@ class _Tasks(_Engine[AuditLogMessage]):
             self._alive -= 1
 
     async def _run(self, index: int) -> None:
-        run = AsyncSubQueryRun(self.client, self.state, index, self.settings, self._reader, self._events,
+        run = AsyncSubQueryRun(self.client, self.state.plan, index, self.settings, self._reader, self._events,
                                self._splitter)  # fmt: skip
         try:
             async for item in run.items():

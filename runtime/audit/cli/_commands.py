@@ -229,7 +229,8 @@ class _Job:
             max_sub_queries=options.max_sub_queries,
             **options.query(),
         )
-        export = JsonBulkExport(arguments)
+        spill_to = self.sink.output.parent if isinstance(self.sink, ExportFile) else None
+        export = JsonBulkExport(arguments, spill_to=spill_to)
         assert options.span is not None
         self.progress.inform(_plan_line(self.client, export.checkpoint(), options.span, options.concurrency))
         return export

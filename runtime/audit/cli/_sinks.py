@@ -221,8 +221,9 @@ class ExportFile:
     existing checkpoint is refused unless `restart`. `finished_before` says that the export had
     already finished (only its checkpoint was left): nothing remains to fetch. The partial file is
     locked from the start, so a second export to the same file is refused instead of mixing pages.
-    Each page is synced, then the checkpoint counting it, in a writer thread (`OrderedWriter`) while the
-    export reads on: the checkpoint on disk never counts a byte that is not on disk.
+    Pages are written, and before each checkpoint is saved the pages it counts are synced, in a writer
+    thread (`OrderedWriter`) while the export reads on: the checkpoint on disk never counts a byte that
+    is not on disk.
     """
 
     def __init__(self, output: Output, facts: FileFacts, fmt: RecordFormat, *, resume: bool, restart: bool) -> None:
@@ -344,14 +345,13 @@ class ExportFile:
         os.fsync(self._stream.fileno())
 
     def write_page(self, data: bytes) -> None:
-        """Appends one page (synced by the writer's thread); call `save` after updating the position."""
+        """Appends one page (by the writer's thread); call `save` after updating the position."""
         self._writer.submit(lambda: self._append(data))
         self.facts.bytes += len(data)
 
     def _append(self, data: bytes) -> None:
         assert self._stream is not None
         self._stream.write(data)
-        self._sync()
 
     def save(self, checkpoint: ExportCheckpoint) -> None:
         """Saves `checkpoint` with the facts as they are now, once the pages written before are synced."""
@@ -359,6 +359,7 @@ class ExportFile:
         self._writer.submit(lambda: self._store(checkpoint, facts))
 
     def _store(self, checkpoint: ExportCheckpoint, facts: FileFacts) -> None:
+        self._sync()  # the pages it counts are on disk before it is
         save_checkpoint(self.checkpoint_file, checkpoint, facts)
         self._last = checkpoint
 
