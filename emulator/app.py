@@ -104,8 +104,12 @@ class EmulatorApp(EmulatorState):
             return self._validated(request, route, Response.error(error))
         if route is None:
             if allowed:
-                error = ApiError(405, f"{request.method} is not allowed here", "method.not.allowed",
-                                 headers={"Allow": ", ".join(sorted(set(allowed)))})  # fmt: skip
+                error = ApiError(
+                    405,
+                    f"{request.method} is not allowed here",
+                    "method.not.allowed",
+                    headers={"Allow": ", ".join(sorted(set(allowed)))},
+                )
             else:
                 error = ApiError(404, f"No resource at {request.path}", "not.found")
             return Response.error(error)

@@ -51,34 +51,82 @@ _SERVICE_CUMULATIVE: Final = tuple(itertools.accumulate(_SERVICE_WEIGHTS))
 assert len(_SERVICE_WEIGHTS) == len(SERVICE_NAMES)
 
 _FIRST_NAMES: Final = (
-    "Ada", "Bruno", "Chloe", "Dmitri", "Elena", "Farid", "Grace", "Hiro",
-    "Ines", "Jonas", "Keiko", "Liam", "Maya", "Nikolai", "Olivia", "Pedro",
-)  # fmt: skip
+    "Ada",
+    "Bruno",
+    "Chloe",
+    "Dmitri",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hiro",
+    "Ines",
+    "Jonas",
+    "Keiko",
+    "Liam",
+    "Maya",
+    "Nikolai",
+    "Olivia",
+    "Pedro",
+)
 _LAST_NAMES: Final = (
-    "Andersen", "Baptiste", "Costa", "Dubois", "Eriksen", "Fischer",
-    "Garcia", "Hughes", "Ivanova", "Jensen", "Kowalski", "Lindqvist",
-)  # fmt: skip
+    "Andersen",
+    "Baptiste",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "Garcia",
+    "Hughes",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "Lindqvist",
+)
 _ENTITY_WORDS: Final = (
-    "Sales", "Support", "Billing", "Onboarding", "Renewals", "Escalations",
-    "Priority", "Night Shift", "EMEA", "APAC", "Retention", "VIP",
-)  # fmt: skip
+    "Sales",
+    "Support",
+    "Billing",
+    "Onboarding",
+    "Renewals",
+    "Escalations",
+    "Priority",
+    "Night Shift",
+    "EMEA",
+    "APAC",
+    "Retention",
+    "VIP",
+)
 _APPLICATIONS: Final = (
-    "Genesys Cloud", "Genesys Cloud", "Developer Center", "CX as Code", "",
-)  # fmt: skip
+    "Genesys Cloud",
+    "Genesys Cloud",
+    "Developer Center",
+    "CX as Code",
+    "",
+)
 _ACTION_CONTEXTS: Final = ("BulkUpdate", "Import", "ApiCall", "Archy")
 _CHANGED_PROPERTIES: Final = (
-    "name", "description", "state", "enabled", "divisionId", "version",
-)  # fmt: skip
+    "name",
+    "description",
+    "state",
+    "enabled",
+    "divisionId",
+    "version",
+)
 # The entities whose changes `history_every` tracks: queues of one service, a few properties each.
 _TRACKED_SERVICE: Final = "Routing"
 _TRACKED_TYPE: Final = "Queue"
 _TRACKED_ENTITIES: Final = 4
 _TRACKED_PROPERTIES: Final = ("name", "description", "acwTimeoutMs")
 _PAST_TENSE: Final = {
-    "Add": "added", "Remove": "removed", "Stop": "stopped",
-    "Checkin": "checked in", "Checkout": "checked out", "Deny": "denied",
-    "View": "viewed", "Download": "downloaded",
-}  # fmt: skip
+    "Add": "added",
+    "Remove": "removed",
+    "Stop": "stopped",
+    "Checkin": "checked in",
+    "Checkout": "checked out",
+    "Deny": "denied",
+    "View": "viewed",
+    "Download": "downloaded",
+}
 
 
 def _mix(value: int) -> int:
@@ -266,9 +314,15 @@ class AuditDataset:
         trustee_index = stream.below(_TRUSTEE_ORG_COUNT) if level == "USER" and stream.chance(4) else -1
         entity_index = stream.below(_ENTITIES_PER_TYPE)
         return RecordKey(
-            service, entity_type, action, level, user_index, client_index,
-            trustee_index, entity_index,
-        )  # fmt: skip
+            service,
+            entity_type,
+            action,
+            level,
+            user_index,
+            client_index,
+            trustee_index,
+            entity_index,
+        )
 
     def key(self, index: int) -> RecordKey:
         """The filterable facts of record ``index``."""
@@ -285,8 +339,9 @@ class AuditDataset:
         tracked = self.tracked_change(index)
         if tracked is None:
             return key
-        return key._replace(service=_TRACKED_SERVICE, entity_type=_TRACKED_TYPE, action="Update",
-                            entity_index=tracked[0])  # fmt: skip
+        return key._replace(
+            service=_TRACKED_SERVICE, entity_type=_TRACKED_TYPE, action="Update", entity_index=tracked[0]
+        )
 
     @staticmethod
     def tracked_value(queue: int, prop: str, change: int) -> str:

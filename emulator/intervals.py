@@ -44,8 +44,8 @@ def _shift(moment: datetime, duration: re.Match[str], sign: int) -> datetime:
     if not 1 <= year <= 9999:
         raise OverflowError
     moment = moment.replace(year=year, month=month + 1, day=min(moment.day, calendar.monthrange(year, month + 1)[1]))
-    length = timedelta(weeks=int(part["weeks"]), days=int(part["days"]), hours=int(part["hours"]),
-                       minutes=int(part["minutes"]), seconds=float(part["seconds"].replace(",", ".")))  # fmt: skip
+    whole = {unit: int(part[unit]) for unit in ("weeks", "days", "hours", "minutes")}
+    length = timedelta(**whole, seconds=float(part["seconds"].replace(",", ".")))
     return moment + sign * length
 
 

@@ -39,8 +39,13 @@ FAIL_SERVICE: Final = "EmulatorFail"
 CANCEL_SERVICE: Final = "EmulatorCancel"
 
 _FILTER_PROPERTIES: Final = (
-    "UserId", "TrusteeOrganizationId", "ClientId", "Action", "EntityType", "EntityId",
-)  # fmt: skip
+    "UserId",
+    "TrusteeOrganizationId",
+    "ClientId",
+    "Action",
+    "EntityType",
+    "EntityId",
+)
 _SORT_ORDERS: Final = ("ascending", "descending")
 
 

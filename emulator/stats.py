@@ -45,11 +45,20 @@ class Stats:
             counters = {
                 name: self._events[name]
                 for name in (
-                    "requests", "tokens_issued", "too_many_requests", "rate_limited",
-                    "dropped", "delayed", "faults_fired", "queries_created",
-                    "auth_failures", "validation_errors", "redirected", "downloads",
+                    "requests",
+                    "tokens_issued",
+                    "too_many_requests",
+                    "rate_limited",
+                    "dropped",
+                    "delayed",
+                    "faults_fired",
+                    "queries_created",
+                    "auth_failures",
+                    "validation_errors",
+                    "redirected",
+                    "downloads",
                 )
-            }  # fmt: skip
+            }
             return {
                 **counters,
                 "by_route": {route: dict(c) for route, c in sorted(self._by_route.items())},

@@ -48,8 +48,9 @@ def generate_layers(inputs: Inputs, target: Path) -> TreeDiff:
     configs = [api.source] if api.source else []
     history = changelog_path(inputs.spec)  # the release history CHANGELOG.md is written from
     configs += [history] if history.exists() else []
-    record = provenance(inputs=[inputs.spec, *configs, inputs.config, inputs.ruff_config], templates=inputs.templates,
-                        layers=layers)  # fmt: skip
+    record = provenance(
+        inputs=[inputs.spec, *configs, inputs.config, inputs.ruff_config], templates=inputs.templates, layers=layers
+    )
     _refuse_other_changes(place.path, record, layers)
     scratch = Path(tempfile.mkdtemp(prefix=".generate-", dir=place.path.parent))
     keep = False
@@ -96,8 +97,9 @@ def _refuse_other_changes(tree: Path, record: dict[str, Any], layers: list[Layer
     except (OSError, ValueError):
         raise GenerationError(f"cannot read {PROVENANCE_FILE}; run a full generate", file=tree) from None
     if previous.get("versions") != record["versions"]:
-        raise GenerationError("the pinned tool versions changed since the last generation; run a full generate",
-                              file=tree)  # fmt: skip
+        raise GenerationError(
+            "the pinned tool versions changed since the last generation; run a full generate", file=tree
+        )
     layer_roots = tuple(f"{layer.folder.parent.name}/{layer.folder.name}/" for layer in layers)
     before = {name: digest for name, digest in previous.get("inputs", {}).items() if not _in_layer(name, layer_roots)}
     now = {name: digest for name, digest in record["inputs"].items() if not _in_layer(name, layer_roots)}

@@ -345,8 +345,10 @@ def _parameters(spec: SpecDocument, operation: OperationRef) -> dict[tuple[str, 
     """(location, name) -> the parameter, with path-item parameters the operation does not override."""
     found: dict[tuple[str, str], tuple[Any, tuple[Part, ...]]] = {}
     item = spec.data["paths"][operation.path]
-    sources = [(item.get("parameters") or [], ("paths", operation.path, "parameters")),
-               (operation.node.get("parameters") or [], (*operation.parts, "parameters"))]  # fmt: skip
+    sources = [
+        (item.get("parameters") or [], ("paths", operation.path, "parameters")),
+        (operation.node.get("parameters") or [], (*operation.parts, "parameters")),
+    ]
     for parameters, base in sources:
         for index, parameter in enumerate(parameters):
             resolved, where = spec.deref(parameter, (*base, index))
@@ -475,6 +477,11 @@ def _waiter(spec: SpecDocument, operation: OperationRef, names: OperationNames, 
         covers_enum,
     )
     return Waiter(
-        names.of(status), fields["idField"], fields["idParameter"], fields["stateField"],
-        tuple(fields["success"]), tuple(fields["failure"]), tuple(fields["pending"]),
-    )  # fmt: skip
+        names.of(status),
+        fields["idField"],
+        fields["idParameter"],
+        fields["stateField"],
+        tuple(fields["success"]),
+        tuple(fields["failure"]),
+        tuple(fields["pending"]),
+    )

@@ -103,8 +103,10 @@ def check_runtime_support(spec: SpecDocument, notices: Notices) -> RuntimeSuppor
 
 def _parameters(spec: SpecDocument, operation: OperationRef) -> Iterator[tuple[str, tuple[Part, ...]]]:
     item = spec.data["paths"][operation.path]
-    for base, parameters in ((("paths", operation.path, "parameters"), item.get("parameters")),
-                             ((*operation.parts, "parameters"), operation.node.get("parameters"))):  # fmt: skip
+    for base, parameters in (
+        (("paths", operation.path, "parameters"), item.get("parameters")),
+        ((*operation.parts, "parameters"), operation.node.get("parameters")),
+    ):
         for index, parameter in enumerate(parameters if isinstance(parameters, list) else []):
             resolved, at = spec.deref(parameter, (*base, index))
             if not isinstance(resolved, dict):
@@ -114,15 +116,20 @@ def _parameters(spec: SpecDocument, operation: OperationRef) -> Iterator[tuple[s
             if isinstance(content, dict) and content:
                 media = next(iter(content))
                 if not is_json(str(media)):
-                    yield (f"{location} parameter {name!r} is given as {media} content, which the client cannot write",
-                           (*at, "content"))  # fmt: skip
+                    yield (
+                        f"{location} parameter {name!r} is given as {media} content, which the client cannot write",
+                        (*at, "content"),
+                    )
                 continue
             schema, schema_at = spec.deref(resolved.get("schema"), (*at, "schema"))
             if isinstance(schema, dict) and _is_array(schema):
                 items, _ = spec.deref(schema.get("items"), (*schema_at, "items"))
                 if _is_object(items):
-                    yield (f"{location} parameter {name!r} is an array of objects, which OpenAPI gives no way to "
-                           "serialise", (*at, "schema"))  # fmt: skip
+                    yield (
+                        f"{location} parameter {name!r} is an array of objects, which OpenAPI gives no way to "
+                        "serialise",
+                        (*at, "schema"),
+                    )
 
 
 def _body(spec: SpecDocument, operation: OperationRef) -> tuple[BodyChoice | None, tuple[str, tuple[Part, ...]] | None]:
@@ -142,8 +149,10 @@ def _body(spec: SpecDocument, operation: OperationRef) -> tuple[BodyChoice | Non
         if kind in found:
             return BodyChoice(found[kind], kind), None
     kinds = ", ".join(map(str, content))
-    return None, (f"a request body of type {kinds} whose schema the client cannot write in that format",
-                  (*where, "content"))  # fmt: skip
+    return None, (
+        f"a request body of type {kinds} whose schema the client cannot write in that format",
+        (*where, "content"),
+    )
 
 
 def _security(spec: SpecDocument, requirements: Any, where: tuple[Part, ...]) -> str | None:

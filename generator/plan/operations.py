@@ -246,8 +246,10 @@ def _parameters(spec: SpecDocument, operation: OperationRef) -> list[dict[str, A
     """The operation's parameters, dereferenced, with path-item ones it does not override."""
     item = spec.data["paths"][operation.path]
     found: dict[tuple[str, str], dict[str, Any]] = {}
-    for base, parameters in ((("paths", operation.path, "parameters"), item.get("parameters") or []),
-                             ((*operation.parts, "parameters"), operation.node.get("parameters") or [])):  # fmt: skip
+    for base, parameters in (
+        (("paths", operation.path, "parameters"), item.get("parameters") or []),
+        ((*operation.parts, "parameters"), operation.node.get("parameters") or []),
+    ):
         for index, parameter in enumerate(parameters):
             resolved, _ = spec.deref(parameter, (*base, index))
             if isinstance(resolved, dict):

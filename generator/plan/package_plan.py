@@ -181,9 +181,23 @@ def _environment(config: ApiConfig, arguments: tuple[CredentialArgument, ...]) -
 _BASIC = "tuple[str, str | Secret] | None"
 # The generated Client's own keyword arguments, which a scheme's argument may not take.
 _RESERVED = frozenset(
-    {"base_url", "region", "client_id", "client_secret", "access_token", "auth", "token_url", "timeout", "retry",
-     "rate_limit", "httpx_args", "credentials", "self", "options"}
-)  # fmt: skip
+    {
+        "base_url",
+        "region",
+        "client_id",
+        "client_secret",
+        "access_token",
+        "auth",
+        "token_url",
+        "timeout",
+        "retry",
+        "rate_limit",
+        "httpx_args",
+        "credentials",
+        "self",
+        "options",
+    }
+)
 
 
 def _security_schemes(document: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -29,9 +29,24 @@ Surface = dict[str, dict[str, Any]]  # place -> facts
 _SCHEMA_REF = "#/components/schemas/"
 # The keys of a schema that the facts model; any other key is a note.
 _SCHEMA_KEYS = frozenset(
-    {"type", "format", "items", "properties", "required", "enum", "const", "additionalProperties", "$ref",
-     "nullable", "oneOf", "anyOf", "allOf", "deprecated", "default"}
-)  # fmt: skip
+    {
+        "type",
+        "format",
+        "items",
+        "properties",
+        "required",
+        "enum",
+        "const",
+        "additionalProperties",
+        "$ref",
+        "nullable",
+        "oneOf",
+        "anyOf",
+        "allOf",
+        "deprecated",
+        "default",
+    }
+)
 _OPERATION_KEYS = frozenset({"operationId", "parameters", "requestBody", "responses", "deprecated"})
 _PARAMETER_KEYS = frozenset({"name", "in", "required", "schema", "deprecated"})
 _DOCUMENT_KEYS = ("openapi", "info", "servers", "security", "tags", "externalDocs", "webhooks")

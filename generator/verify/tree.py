@@ -125,8 +125,8 @@ _UNDEFINED_NAMES = "F821,F822,F823"
 
 def check_names(places: Places) -> None:
     """Every name the tree uses is defined (the pinned ruff's pyflakes rules, without fixing anything)."""
-    command = [*ruff_command(), "check", "--isolated", "--select", _UNDEFINED_NAMES,
-               "--output-format", "json", "--no-cache", "--target-version", "py311", "."]  # fmt: skip
+    command = [*ruff_command(), "check", "--isolated", "--select", _UNDEFINED_NAMES]
+    command += ["--output-format", "json", "--no-cache", "--target-version", "py311", "."]
     result = subprocess.run(command, cwd=places.tree, capture_output=True, text=True, check=False)
     try:
         found = json.loads(result.stdout or "[]")

@@ -4,11 +4,11 @@ A checkpoint says exactly which records an export has handed out: the query (its
 interval) and, for each of its sub-queries in the order their records come out, the sub-interval, the
 query's transaction id, the page being read (cursor, or page number for a realtime query), how many of
 that page's records were handed out (`skip`), how many records in all, and whether it is done. A
-one-query export has one part; a split export one per sub-interval. The command line's sidecar file is
-the same document with a `file` member (command, format, parameters, and the bytes, records and pages of
-the partial file). `"split": "auto"` marks an adaptive plan, whose parts were chosen from the data as
-the export went (each part's query may cover more than its interval; only the records inside it are its
-own). `digest` is the SHA-256 of the rest of the document, written as JSON with sorted keys, no spaces
+one-query export has one part; a split export one per sub-interval. A writer may add members of its
+own (`encode(checkpoint, members)`), which the digest covers and `decode(..., members=reader)` reads
+back before the digest is checked. `"split": "auto"` marks an adaptive plan, whose parts were chosen
+from the data as the export went (each part's query may cover more than its interval; only the records
+inside it are its own). `digest` is the SHA-256 of the rest of the document, written as JSON with sorted keys, no spaces
 and ASCII escapes (`json.dumps(..., sort_keys=True, separators=(",", ":"))`).
 
     {"version": 4, "kind": "query", "query": {"serviceName": "Architect"},
@@ -19,8 +19,8 @@ Loading checks every field (type, range, presence), their consistency with each 
 in a page are records handed out; nothing is skipped or still to read in a finished part), and then the
 digest: any change to a checkpoint, a bit flipped on disk or a value edited by hand, is refused naming
 the field (or `/digest`) as a JSON pointer, before anything is sent. Versions 1 to 3 carry no digest
-(version 1 documents, the split export's and the command line's, are upgraded as they load; version 3
-added the adaptive plan) and still resume after the same field checks; a digest in one is checked too.
+(the split export's version 1 document is upgraded as it loads; version 3 added the adaptive plan) and
+still resume after the same field checks; a digest in one is checked too.
 """
 
 from __future__ import annotations
@@ -29,13 +29,13 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from ._errors import CheckpointError, IntervalError
 from ._limits import AUTO
-from ._query_args import format_interval, query_fields
+from ._query_args import format_interval
 
-__all__ = ["ExportCheckpoint", "PartCheckpoint"]
+__all__ = ["ExportCheckpoint", "PartCheckpoint"]  # and, for writers that add members: encode, decode, FieldReader
 
 CHECKPOINT_VERSION = 4  # 4: the digest; 3: the adaptive plan; 2: one format for every export; 1: before
 _READ_VERSIONS = (2, 3, CHECKPOINT_VERSION)  # read as they are (version 1 is upgraded first)
@@ -44,6 +44,8 @@ _DIGEST = "digest"
 QUERY = "query"
 REALTIME = "realtime"
 _KINDS = (QUERY, REALTIME)
+#: The format's own top-level members (a writer's added members must be named otherwise).
+_FORMAT_MEMBERS = frozenset({"version", "kind", "query", "parts", "split", _DIGEST})
 
 T = TypeVar("T")
 
@@ -109,19 +111,6 @@ class ExportCheckpoint:
         return decode(parse_json(text))[0]
 
 
-@dataclass
-class FileFacts:
-    """What the command line adds for an export to a file: the command, how the records are written,
-    and how far the partial file got (bytes after the last complete page, records and pages in it)."""
-
-    command: str
-    format: str
-    parameters: dict[str, Any]
-    bytes: int = 0
-    records: int = 0
-    pages: int = 0
-
-
 # Encoding
 
 
@@ -131,8 +120,13 @@ def _part(part: PartCheckpoint, kind: str) -> dict[str, Any]:
         if kind == REALTIME
         else {"transactionId": part.transaction_id, "cursor": part.cursor}
     )
-    return {"interval": part.interval, **position, "skip": part.skip, "recordsRead": part.records_read,
-            "done": part.done}  # fmt: skip
+    return {
+        "interval": part.interval,
+        **position,
+        "skip": part.skip,
+        "recordsRead": part.records_read,
+        "done": part.done,
+    }
 
 
 def digest(data: Mapping[str, Any]) -> str:
@@ -142,8 +136,9 @@ def digest(data: Mapping[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
-def encode(checkpoint: ExportCheckpoint, file: FileFacts | None = None) -> dict[str, Any]:
-    """The checkpoint (and the command line's file facts) as a JSON-ready dict of this version."""
+def encode(checkpoint: ExportCheckpoint, members: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The checkpoint as a JSON-ready dict of this version, with a writer's own JSON-ready `members`
+    (which the digest covers; none may be named like a member of the format)."""
     data: dict[str, Any] = {
         "version": CHECKPOINT_VERSION,
         "kind": checkpoint.kind,
@@ -152,9 +147,10 @@ def encode(checkpoint: ExportCheckpoint, file: FileFacts | None = None) -> dict[
     }
     if checkpoint.adaptive:
         data["split"] = AUTO
-    if file is not None:
-        data["file"] = {"command": file.command, "format": file.format, "parameters": file.parameters,
-                        "bytes": file.bytes, "records": file.records, "pages": file.pages}  # fmt: skip
+    clashing = sorted(_FORMAT_MEMBERS & set(members or {}))
+    if clashing:
+        raise ValueError(f"a writer's checkpoint members cannot be named like the format's: {', '.join(clashing)}")
+    data.update(members or {})
     data[_DIGEST] = digest(data)
     return data
 
@@ -186,7 +182,7 @@ def parse_json(text: str, origin: str = "checkpoint") -> object:
 
 
 @dataclass
-class _Reader:
+class FieldReader:
     """Reads the fields of one JSON object, naming a wrong one by its JSON pointer."""
 
     data: Mapping[str, Any]
@@ -222,21 +218,21 @@ class _Reader:
     def flag(self, key: str) -> bool:
         return bool(self._value(key, lambda v: isinstance(v, bool), "true or false", False, False))
 
-    def object(self, key: str) -> _Reader:
+    def object(self, key: str) -> FieldReader:
         value = self._value(key, lambda v: isinstance(v, dict), "an object", None, True)
-        return _Reader(value, f"{self.pointer}/{key}", self.origin, self.version)
+        return FieldReader(value, f"{self.pointer}/{key}", self.origin, self.version)
 
-    def objects(self, key: str) -> list[_Reader]:
+    def objects(self, key: str) -> list[FieldReader]:
         value = self._value(key, lambda v: isinstance(v, list) and bool(v), "a non-empty list", None, True)
         readers = []
         for index, item in enumerate(value):
             if not isinstance(item, dict):
                 raise self.fail(f"{key}/{index}", "expected an object")
-            readers.append(_Reader(item, f"{self.pointer}/{key}/{index}", self.origin, self.version))
+            readers.append(FieldReader(item, f"{self.pointer}/{key}/{index}", self.origin, self.version))
         return readers
 
 
-def _read_part(reader: _Reader, kind: str) -> PartCheckpoint:
+def _read_part(reader: FieldReader, kind: str) -> PartCheckpoint:
     try:  # sent as the rule has it (a duration side of an older checkpoint resolved)
         interval = format_interval(reader.text("interval"))
     except IntervalError as error:
@@ -263,24 +259,10 @@ def _read_part(reader: _Reader, kind: str) -> PartCheckpoint:
     return replace(part, skip=skip, records_read=records_read, done=done)
 
 
-def _read_file(reader: _Reader, checkpoint: ExportCheckpoint) -> FileFacts:
-    facts = FileFacts(
-        command=reader.text("command"),
-        format=reader.text("format"),
-        parameters=reader.object("parameters").data,  # type: ignore[arg-type]
-        bytes=reader.count("bytes", required=True),
-        records=reader.count("records", required=True),
-        pages=reader.count("pages", required=True),
-    )
-    if facts.records != checkpoint.records_read:
-        raise reader.fail("records", f"{facts.records}, but the parts have handed out {checkpoint.records_read}")
-    return facts
-
-
 def _decode_current(
-    data: Mapping[str, Any], origin: str, version: int = CHECKPOINT_VERSION
-) -> tuple[ExportCheckpoint, FileFacts | None]:
-    reader = _Reader(data, "", origin, version)
+    data: Mapping[str, Any], origin: str, version: int, members: Callable[[FieldReader, ExportCheckpoint], T] | None
+) -> tuple[ExportCheckpoint, T | None]:
+    reader = FieldReader(data, "", origin, version)
     kind = reader.text("kind")
     adaptive = False
     if version >= _ADAPTIVE_SINCE and "split" in data:
@@ -298,12 +280,12 @@ def _decode_current(
     if kind == REALTIME and reader.object("query").count("pageSize", minimum=1, default=None) is None:
         raise reader.fail("query/pageSize", "missing; expected the realtime query's page size")
     checkpoint = ExportCheckpoint(dict(query), parts, kind, adaptive)
-    file = _read_file(reader.object("file"), checkpoint) if "file" in data else None
+    added = members(reader, checkpoint) if members is not None else None
     _check_digest(reader, data, version)
-    return checkpoint, file
+    return checkpoint, added
 
 
-def _check_digest(reader: _Reader, data: Mapping[str, Any], version: int) -> None:
+def _check_digest(reader: FieldReader, data: Mapping[str, Any], version: int) -> None:
     """A checkpoint of version 4 carries the digest of its content (an older one may): it must match."""
     if _DIGEST not in data and version < CHECKPOINT_VERSION:
         return
@@ -320,20 +302,29 @@ def _check_digest(reader: _Reader, data: Mapping[str, Any], version: int) -> Non
         )
 
 
-def decode(data: object, origin: str = "checkpoint") -> tuple[ExportCheckpoint, FileFacts | None]:
-    """A checkpoint and, for a command line sidecar, its file facts, from decoded JSON of any version
-    this client reads (version 1 is upgraded); raises CheckpointError naming the field that is wrong."""
+@overload
+def decode(data: object, origin: str = ..., members: None = None) -> tuple[ExportCheckpoint, None]: ...
+@overload
+def decode(
+    data: object, origin: str, members: Callable[[FieldReader, ExportCheckpoint], T]
+) -> tuple[ExportCheckpoint, T]: ...
+def decode(
+    data: object, origin: str = "checkpoint", members: Callable[[FieldReader, ExportCheckpoint], T] | None = None
+) -> tuple[ExportCheckpoint, T | None]:
+    """A checkpoint from decoded JSON of any version this client reads (version 1 is upgraded), and what
+    `members` (given the document's reader and the checkpoint) reads of a writer's own members, before
+    the digest is checked; raises CheckpointError naming the field that is wrong."""
     if not isinstance(data, dict):
         raise CheckpointError(f"{origin}: expected a JSON object")
     version = data.get("version")
     if version in _READ_VERSIONS and not isinstance(version, bool):
-        return _decode_current(data, origin, version)
+        return _decode_current(data, origin, version, members)
     if version == 1 and not isinstance(version, bool):
         if _DIGEST in data:  # version 1 never had one: a later checkpoint whose version was changed
             raise CheckpointError(
                 f"{origin}: /version: 1, but the checkpoint carries the digest that versions 4 and later have"
             )
-        return _decode_current(_upgrade_v1(data, origin), origin, 2)
+        return _decode_current(_upgrade_v1(data, origin), origin, 2, members)
     if version is None and "transactionId" in data:
         raise CheckpointError(
             f"{origin}: a one-query checkpoint of version 0 (written before checkpoints had versions) does not "
@@ -349,42 +340,9 @@ def decode(data: object, origin: str = "checkpoint") -> tuple[ExportCheckpoint, 
     raise CheckpointError(f"{origin}: /version: missing; not an export checkpoint")
 
 
-# Version 1: the split export's checkpoint ({"version": 1, "query", "parts"}) and the command line's
-# sidecar ({"version": 1, "command", "params", "transaction_id", "cursor", "page_number", "pages",
-# "records", "bytes", "skip", "complete", "parts": <a split export's checkpoint> or null}).
+# Version 1 of the split export's checkpoint: {"version": 1, "query", "parts"}.
 
 
 def _upgrade_v1(data: Mapping[str, Any], origin: str) -> dict[str, Any]:
-    reader = _Reader(data, "", origin, 1)
-    if "command" not in data:
-        reader.object("query")
-        return {**data, "version": 2, "kind": QUERY}
-    command = reader.text("command")
-    params = reader.object("params")
-    interval = params.text("interval")
-    records, complete = reader.count("records", required=True), reader.flag("complete")
-    try:
-        filters = [(name, value) for name, value in params.data.get("filters") or []]
-        query = query_fields(params.data.get("service") or None, filters, params.data.get("sort") or None)
-    except (TypeError, ValueError) as error:
-        raise params.fail("", f"not the parameters of an export ({error})") from None
-    file = {"command": command, "format": params.text("format"), "parameters": params.data,
-            "bytes": reader.count("bytes", required=True), "records": records,
-            "pages": reader.count("pages", required=True)}  # fmt: skip
-    position = {"skip": 0, "recordsRead": records, "done": complete}
-    if command == REALTIME:
-        query["pageSize"] = params.count("page_size", minimum=1, required=True)
-        parts = [{"interval": interval, "pageNumber": reader.count("page_number", minimum=1, default=1), **position}]
-        return {"version": 2, "kind": REALTIME, "query": query, "parts": parts, "file": file}
-    if data.get("parts") is not None:
-        split = reader.object("parts")
-        return {"version": 2, "kind": QUERY, "query": split.object("query").data,
-                "parts": split.data.get("parts"), "file": file}  # fmt: skip
-    transaction_id = reader.text("transaction_id", required=False)
-    if reader.count("skip"):
-        # A vanished query was being run again, skipping what the file held: run it again from the start.
-        part = {"interval": interval, "transactionId": None, "cursor": None, **position}
-    else:
-        part = {"interval": interval, "transactionId": transaction_id,
-                "cursor": reader.text("cursor", required=False) if transaction_id else None, **position}  # fmt: skip
-    return {"version": 2, "kind": QUERY, "query": query, "parts": [part], "file": file}
+    FieldReader(data, "", origin, 1).object("query")
+    return {**data, "version": 2, "kind": QUERY}

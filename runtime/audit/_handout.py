@@ -123,8 +123,9 @@ class HandOutMachine(Generic[RecordT]):
         if after >= len(page.items):
             self.plan.advance(item.part, item.transaction_id, after - before, page.next_cursor, 0, page.last)
         else:
-            self.plan.advance(item.part, item.transaction_id, after - before, page.cursor, item.first_index + after,
-                              False)  # fmt: skip
+            self.plan.advance(
+                item.part, item.transaction_id, after - before, page.cursor, item.first_index + after, False
+            )
 
     def _waiting(self) -> list[int]:
         """The sub-queries whose end is still to come, in hand-out order (a cut only inserts sub-queries

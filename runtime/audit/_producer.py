@@ -215,9 +215,13 @@ class SubQueryRunBase(Generic[RecordT]):
         return status
 
     def _wait_arguments(self) -> dict[str, Any]:
-        return {"state_of": lambda status: status.state, "success": _query.SUCCESS_STATES,
-                "failure": _query.FAILURE_STATES, "resource_id": self.transaction_id,
-                "policy": self.settings.wait_policy}  # fmt: skip
+        return {
+            "state_of": lambda status: status.state,
+            "success": _query.SUCCESS_STATES,
+            "failure": _query.FAILURE_STATES,
+            "resource_id": self.transaction_id,
+            "policy": self.settings.wait_policy,
+        }
 
     def _item(self, page: Page[Any, RecordT]) -> PageItem[RecordT]:
         first_index, self._skip = self._skip, 0
@@ -241,9 +245,14 @@ class SubQueryRunBase(Generic[RecordT]):
         if self._splitter is not None:
             known = [moment for moment in dates[:inside] if moment is not None]  # all (records_inside checked)
             self._splitter.after_page(
-                self.index, interval, known, fresh=self._fresh, ends=ends, descending=descending,
+                self.index,
+                interval,
+                known,
+                fresh=self._fresh,
+                ends=ends,
+                descending=descending,
                 page_size=self.settings.page_size,
-            )  # fmt: skip
+            )
             self._fresh = False
         if not ends:
             return page

@@ -98,9 +98,12 @@ class Duration:
         part = {name: value or "0" for name, value in match.groupdict().items()}
         try:
             length = timedelta(
-                weeks=int(part["weeks"]), days=int(part["days"]), hours=int(part["hours"]),
-                minutes=int(part["minutes"]), seconds=float(part["seconds"].replace(",", ".")),
-            )  # fmt: skip
+                weeks=int(part["weeks"]),
+                days=int(part["days"]),
+                hours=int(part["hours"]),
+                minutes=int(part["minutes"]),
+                seconds=float(part["seconds"].replace(",", ".")),
+            )
         except OverflowError:
             raise IntervalError(f"{text!r} is longer than any interval can be") from None
         return cls(12 * int(part["years"]) + int(part["months"]), length)

@@ -19,8 +19,14 @@ logger = logging.getLogger(__name__.split(".")[0])
 logger.addHandler(logging.NullHandler())
 
 # A logger's filters see only the records logged to it, not its children's: name each one.
-_HTTP_LOGGERS = ("httpx", "httpcore.connection", "httpcore.http11", "httpcore.http2", "httpcore.proxy",
-                 "httpcore.socks")  # fmt: skip
+_HTTP_LOGGERS = (
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+)
 _redacting = RedactingFilter()
 for _name in (logger.name, *_HTTP_LOGGERS):
     logging.getLogger(_name).addFilter(_redacting)

@@ -12,6 +12,7 @@ from genesys_cloud_audit import Client, RetryPolicy, WaitPolicy
 
 from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator, EmulatorConfig
 from emulator.data import AuditDataset, to_millis
+from tests.emulator.emu_helpers import make_config as emulator_config
 
 DATA_START = datetime(2026, 10, 1, tzinfo=UTC)
 DATA_END = datetime(2026, 11, 1, tzinfo=UTC)
@@ -21,15 +22,16 @@ FAST_WAIT = WaitPolicy(first_interval=0.02, growth=1.5, max_interval=0.1, deadli
 
 
 def make_config(**overrides: Any) -> EmulatorConfig:
-    settings: dict[str, Any] = {"records": 3000, "seed": 5, "data_start": DATA_START, "data_end": DATA_END,
-                                "pending_polls": 0, "validate": False}  # fmt: skip
-    settings.update(overrides)
-    return EmulatorConfig(**settings)
+    """The emulator's month of October 2026 (the emulator tests' config) with 3,000 records of seed 5,
+    each query done at once and no response validation, unless `overrides` say otherwise."""
+    settings: dict[str, Any] = {"records": 3000, "seed": 5, "pending_polls": 0, "validate": False}
+    return emulator_config(**{**settings, **overrides})
 
 
 def client_for(emulator: Emulator) -> Client:
-    return Client(base_url=emulator.base_url, client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET,
-                  retry=FAST_RETRY)  # fmt: skip
+    return Client(
+        base_url=emulator.base_url, client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET, retry=FAST_RETRY
+    )
 
 
 def dataset(emulator: Emulator) -> AuditDataset:

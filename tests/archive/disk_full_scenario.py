@@ -36,8 +36,14 @@ def main(folder: str, base_url: str) -> None:
     env = cli_env(GENESYSCLOUD_API_REGION=base_url)
 
     def sync() -> dict[str, Any]:
-        done = subprocess.run([*CLI, "sync", "--db", str(db), *SPAN, "--quiet"], env=env, capture_output=True,
-                              text=True, timeout=300, check=False)  # fmt: skip
+        done = subprocess.run(
+            [*CLI, "sync", "--db", str(db), *SPAN, "--quiet"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         return {"status": done.returncode, "stderr": done.stderr}
 
     full = sync()

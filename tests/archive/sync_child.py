@@ -20,12 +20,30 @@ WAIT = WaitPolicy(first_interval=0.05, growth=1.5, max_interval=0.2, deadline=60
 
 
 def main(db: str, base_url: str, since: str, until: str) -> None:
-    with Client(base_url=base_url, client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET, retry=RETRY,
-                rate_limit=RateLimiter(300, window=1.0)) as client:  # fmt: skip
-        result = sync_audits(client, db=db, since=datetime.fromisoformat(since).astimezone(UTC),
-                             until=datetime.fromisoformat(until).astimezone(UTC), wait_policy=WAIT)  # fmt: skip
-    print(json.dumps({"read": result.records_read, "added": result.records_added, "total": result.records_total,
-                      "resumed": result.resumed}))  # fmt: skip
+    with Client(
+        base_url=base_url,
+        client_id=DEFAULT_CLIENT_ID,
+        client_secret=DEFAULT_CLIENT_SECRET,
+        retry=RETRY,
+        rate_limit=RateLimiter(300, window=1.0),
+    ) as client:
+        result = sync_audits(
+            client,
+            db=db,
+            since=datetime.fromisoformat(since).astimezone(UTC),
+            until=datetime.fromisoformat(until).astimezone(UTC),
+            wait_policy=WAIT,
+        )
+    print(
+        json.dumps(
+            {
+                "read": result.records_read,
+                "added": result.records_added,
+                "total": result.records_total,
+                "resumed": result.resumed,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -83,8 +83,19 @@ def test_search_writes_each_format_and_its_csv_is_the_querys(served: Emulator, a
     assert records and all(record["serviceName"] == "Architect" for record in records)
     assert [r["eventDate"] for r in records] == sorted(r["eventDate"] for r in records)
     found = run(served, "search", "--db", str(archive), "--service", "Architect", "--format", "csv")
-    exported = run(served, "query", "--interval", "2026-10-01T00:00:00Z/2026-11-01T00:00:00Z", "--service",
-                   "Architect", "--sort", "ascending", "--expand-user", "--format", "csv")  # fmt: skip
+    exported = run(
+        served,
+        "query",
+        "--interval",
+        "2026-10-01T00:00:00Z/2026-11-01T00:00:00Z",
+        "--service",
+        "Architect",
+        "--sort",
+        "ascending",
+        "--expand-user",
+        "--format",
+        "csv",
+    )
     assert found.returncode == exported.returncode == 0
     assert found.stdout == exported.stdout  # the same columns, cells and order as an export of the same records
     name = records[0]["entity"]["name"]
@@ -104,8 +115,10 @@ def test_history_shows_who_changed_what_when_in_each_format(served: Emulator, ar
     assert table.returncode == 0, table.stderr
     assert 'name: (none) -> "name of queue 1, revision 0"' in table.stdout
     assert 'name: "name of queue 1, revision 0" -> "name of queue 1, revision 3"' in table.stdout
-    entries = [json.loads(line) for line in run(served, "history", queue, "--db", str(archive), "--format",
-                                                "jsonl").stdout.splitlines()]  # fmt: skip
+    entries = [
+        json.loads(line)
+        for line in run(served, "history", queue, "--db", str(archive), "--format", "jsonl").stdout.splitlines()
+    ]
     assert [e["eventDate"] for e in entries] == sorted(e["eventDate"] for e in entries)
     assert {data.record_id(i) for i in tracked} <= {e["id"] for e in entries}
     rows = list(csv.reader(io.StringIO(run(served, "history", queue, "--db", str(archive), "--format", "csv").stdout)))
@@ -157,10 +170,18 @@ def test_bad_option_combinations_are_usage_errors(served: Emulator, tmp_path: Pa
 
 def test_the_read_commands_never_load_the_http_client(served: Emulator, archive: Path) -> None:
     env = cli_env()
-    for command in (["search", "--db", str(archive), "--limit", "1", "--format", "csv"], ["history", "x", "--db",
-                    str(archive)]):  # fmt: skip
-        done = subprocess.run([CLI[0], "-X", "importtime", *CLI[1:], *command], env=env, capture_output=True,
-                              text=True, timeout=60, check=False)  # fmt: skip
+    for command in (
+        ["search", "--db", str(archive), "--limit", "1", "--format", "csv"],
+        ["history", "x", "--db", str(archive)],
+    ):
+        done = subprocess.run(
+            [CLI[0], "-X", "importtime", *CLI[1:], *command],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr
         imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time")}
         assert "sqlite3" in imported and not {"httpx", "httpcore"} & imported

@@ -31,8 +31,12 @@ def _namespace(folder: Path) -> list[str] | None:
     if shutil.which("unshare") is None or shutil.which("mount") is None:
         return None
     for command in (["unshare", "--mount"], ["unshare", "--user", "--map-root-user", "--mount"]):
-        probe = subprocess.run([*command, "mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)],
-                               capture_output=True, timeout=30, check=False)  # fmt: skip
+        probe = subprocess.run(
+            [*command, "mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)],
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
         if probe.returncode == 0:
             return command
     return None
@@ -47,9 +51,15 @@ def test_a_full_tmpfs_stops_the_sync_in_one_line_and_the_archive_is_intact_and_r
     if command is None:
         pytest.skip("no tmpfs can be mounted here (unshare --mount is not allowed); the file size limit test covers it")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    done = subprocess.run([*command, sys.executable, "-m", "tests.archive.disk_full_scenario", str(folder),
-                           emulator.base_url], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
-                          check=False)  # fmt: skip
+    done = subprocess.run(
+        [*command, sys.executable, "-m", "tests.archive.disk_full_scenario", str(folder), emulator.base_url],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout)
     full, after = seen["full"], seen["after_full"]
@@ -78,8 +88,9 @@ def test_a_file_size_limit_stops_the_sync_in_one_line_and_the_archive_is_intact_
     db = tmp_path / "audit.db"
     env = cli_env(GENESYSCLOUD_API_REGION=emulator.base_url)
     run = [*CLI, "sync", "--db", str(db), *SPAN, "--quiet"]
-    full = subprocess.run(run, env=env, capture_output=True, text=True, timeout=300, check=False,
-                          preexec_fn=lambda: _limited(2.5))  # fmt: skip
+    full = subprocess.run(
+        run, env=env, capture_output=True, text=True, timeout=300, check=False, preexec_fn=lambda: _limited(2.5)
+    )
     assert full.returncode == 74, full.stderr
     (line,) = full.stderr.splitlines()
     assert line.startswith(f"genesys-audit: error: {db}: writing failed (disk I/O error")

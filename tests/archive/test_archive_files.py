@@ -121,14 +121,25 @@ def test_records_are_stored_once_by_id_as_sent_with_their_property_changes(tmp_p
     writer = ArchiveWriter(path)
     stream = writer.stream("{}", "all services")
     run = writer.begin_run(stream.key, parse_instant("2026-11-01T00:00:00+00:00"))
-    with_changes = {"id": "a", "eventDate": "2026-10-01T12:00:00+02:00", "newField": {"kept": [1, 2.50]},
-                    "level": "SOMETHING_NEW", "entity": {"id": "e1", "name": "Main IVR"},
-                    "propertyChanges": [{"property": "name", "oldValues": ["old"], "newValues": ["new", "newer"]},
-                                        {"property": "state", "oldValues": [], "newValues": []}]}  # fmt: skip
+    with_changes = {
+        "id": "a",
+        "eventDate": "2026-10-01T12:00:00+02:00",
+        "newField": {"kept": [1, 2.50]},
+        "level": "SOMETHING_NEW",
+        "entity": {"id": "e1", "name": "Main IVR"},
+        "propertyChanges": [
+            {"property": "name", "oldValues": ["old"], "newValues": ["new", "newer"]},
+            {"property": "state", "oldValues": [], "newValues": []},
+        ],
+    }
     without_id = {"eventDate": "2026-10-02T00:00:00.000Z", "message": {"messageWithParams": "{x} happened"}}
     assert writer.write_page(run, stream.key, "i", _page(with_changes, without_id, with_changes), "{}") == 2
-    assert writer.write_page(run, stream.key, "i", _page(without_id, {"id": "b", "eventDate": "2026-10-03T00:00:00Z"}),
-                             "{}") == 1  # fmt: skip
+    assert (
+        writer.write_page(
+            run, stream.key, "i", _page(without_id, {"id": "b", "eventDate": "2026-10-03T00:00:00Z"}), "{}"
+        )
+        == 1
+    )
     writer.end_run(run, "ok")
     writer.close()
     with AuditArchive(path) as archive:

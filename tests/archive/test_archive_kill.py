@@ -26,7 +26,9 @@ import pytest
 
 from emulator.data import AuditDataset
 from tests.archive.archive_helpers import archived_ids, integrity
-from tests.support.emulator_process import ROOT, EmulatorProcess
+from tests.support.emulator_process import ROOT, EmulatorProcess, clean_run, large_dataset
+
+pytestmark = pytest.mark.slow  # a sync of 200,000 records killed ten times
 
 RECORDS = 200_000
 SEED = 21
@@ -38,19 +40,20 @@ KILL_SEED = int(os.environ.get("ARCHIVE_KILL_SEED", "2024"))
 
 @pytest.fixture(scope="module")
 def faulty_emulator() -> Iterator[EmulatorProcess]:
-    with EmulatorProcess(
-        "--records", str(RECORDS), "--seed", str(SEED), "--data-start", START.isoformat(), "--data-end",
-        END.isoformat(), "--no-validate", "--pending-polls", "1", "--record-cache", str(RECORDS),
-        "--fault", "429:every=20:retry_after=0", "--fault", "503:every=20:skip=10", "--fault", "drop:every=100:skip=3",
-        "--fault", "lose:every=100:skip=53",
-    ) as emulator:  # fmt: skip
-        yield emulator
-        assert "Traceback" not in emulator.stop()
+    faults = ("429:every=20:retry_after=0", "503:every=20:skip=10", "drop:every=100:skip=3", "lose:every=100:skip=53")
+    yield from clean_run(*large_dataset(RECORDS, SEED, START, END), *(f"--fault={fault}" for fault in faults))
 
 
 def _sync(db: Path, emulator: EmulatorProcess) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "tests.archive.sync_child", str(db), emulator.base_url, START.isoformat(),
-               END.isoformat()]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "tests.archive.sync_child",
+        str(db),
+        emulator.base_url,
+        START.isoformat(),
+        END.isoformat(),
+    ]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 

@@ -40,42 +40,56 @@ def _sqlite(db: Path, query: str) -> list[tuple[Any, ...]]:
         return connection.execute(query).fetchall()
 
 
-def test_duckdb_reads_the_dataset_with_sqlites_counts_ids_and_changes(tmp_path: Path) -> None:
+def _synced(tmp_path: Path, **config: Any) -> tuple[Path, Path, Any]:
+    """A month of 3,000 records synced into an archive with its Parquet dataset: (archive, dataset, result)."""
     db, folder = tmp_path / "audit.db", tmp_path / "parquet"
-    with run_emulator(make_config(records=3000, history_every=20)) as emulator, client_for(emulator) as client:
-        result = sync_audits(client, db=db, since=DATA_START, until=DATA_START + timedelta(days=31), parquet=folder,
-                             wait_policy=FAST_WAIT)  # fmt: skip
+    with run_emulator(make_config(records=3000, **config)) as emulator, client_for(emulator) as client:
+        until = DATA_START + timedelta(days=31)
+        result = sync_audits(client, db=db, since=DATA_START, until=until, parquet=folder, wait_policy=FAST_WAIT)
+    return db, folder, result
+
+
+def test_duckdb_reads_the_dataset_with_sqlites_counts_ids_and_changes(tmp_path: Path) -> None:
+    db, folder, result = _synced(tmp_path, history_every=20)
     assert result.parquet_files == len(list(folder.glob("date=*/part-*.parquet"))) == 31
     ((count, distinct),) = _duckdb(f"SELECT count(*), count(DISTINCT id) FROM read_parquet('{_files(folder)}')")
     assert count == distinct == 3000
     parquet_ids = [row[0] for row in _duckdb(f"SELECT id FROM read_parquet('{_files(folder)}') ORDER BY seq")]
     assert parquet_ids == archived_ids(db)
-    days = _duckdb(f"SELECT count(*) FROM read_parquet('{_files(folder)}', hive_partitioning = true) "
-                   "WHERE strftime(event_date, '%Y-%m-%d') <> CAST(date AS VARCHAR)")  # fmt: skip
+    days = _duckdb(
+        f"SELECT count(*) FROM read_parquet('{_files(folder)}', hive_partitioning = true) "
+        "WHERE strftime(event_date, '%Y-%m-%d') <> CAST(date AS VARCHAR)"
+    )
     assert days == [(0,)]
-    changes = _duckdb(f"SELECT id, to_json(property_changes) FROM read_parquet('{_files(folder)}') "
-                      "WHERE len(property_changes) > 0 ORDER BY id")  # fmt: skip
-    stored = _sqlite(db, "SELECT r.id, json_group_array(json_object('property', c.property, 'old_values', "
-                         "json(c.old_values), 'new_values', json(c.new_values))) FROM records r JOIN property_changes c "
-                         "ON c.seq = r.seq GROUP BY r.seq ORDER BY r.id")  # fmt: skip
+    changes = _duckdb(
+        f"SELECT id, to_json(property_changes) FROM read_parquet('{_files(folder)}') "
+        "WHERE len(property_changes) > 0 ORDER BY id"
+    )
+    stored = _sqlite(
+        db,
+        "SELECT r.id, json_group_array(json_object('property', c.property, 'old_values', "
+        "json(c.old_values), 'new_values', json(c.new_values))) FROM records r JOIN property_changes c "
+        "ON c.seq = r.seq GROUP BY r.seq ORDER BY r.id",
+    )
     assert [(i, json.loads(c)) for i, c in changes] == [(i, json.loads(c)) for i, c in stored]
     raw = dict(_duckdb(f"SELECT id, raw FROM read_parquet('{_files(folder)}')"))
     assert raw == dict(_sqlite(db, "SELECT id, raw FROM records"))
 
 
 def test_the_readmes_who_deleted_this_flow_query_answers_as_search_does(tmp_path: Path) -> None:
-    db, folder = tmp_path / "audit.db", tmp_path / "parquet"
-    with run_emulator(make_config(records=3000)) as emulator, client_for(emulator) as client:
-        sync_audits(client, db=db, since=DATA_START, until=DATA_START + timedelta(days=31), parquet=folder,
-                    wait_policy=FAST_WAIT)  # fmt: skip
+    db, folder, _ = _synced(tmp_path)
     with AuditArchive(db) as archive:
         deleted = archive.search(action="Delete", service="Architect")
         flow = next(record for record in deleted if record.entity_type == "Flow")
-        expected = [(r.event_date, r.user_name, r.user_id) for r in archive.search(entity_name=str(flow.entity_name))
-                    if r.action == "Delete" and r.entity_type == "Flow"]  # fmt: skip
+        expected = [
+            (r.event_date, r.user_name, r.user_id)
+            for r in archive.search(entity_name=str(flow.entity_name))
+            if r.action == "Delete" and r.entity_type == "Flow"
+        ]
     answer = _duckdb(WHO_DELETED, _files(folder), flow.entity_name)
-    assert [(f"{when:%Y-%m-%dT%H:%M:%S}.{when.microsecond // 1000:03d}Z", name, user)
-            for when, name, user, _ in answer] == expected  # fmt: skip
+    assert [
+        (f"{when:%Y-%m-%dT%H:%M:%S}.{when.microsecond // 1000:03d}Z", name, user) for when, name, user, _ in answer
+    ] == expected
 
 
 def test_a_rerun_never_duplicates_a_record_even_after_stopping_between_a_file_and_its_marker(
@@ -114,8 +128,9 @@ def test_a_folder_that_is_not_the_archives_dataset_is_refused_and_left_untouched
     with run_emulator(make_config(records=600)) as emulator, client_for(emulator) as client:
         until = DATA_START + timedelta(days=31)
         sync_audits(client, db=db, since=DATA_START, until=until, wait_policy=FAST_WAIT)
-        sync_audits(client, db=other_db, since=DATA_START, until=until, parquet=tmp_path / "theirs",
-                    wait_policy=FAST_WAIT)  # fmt: skip
+        sync_audits(
+            client, db=other_db, since=DATA_START, until=until, parquet=tmp_path / "theirs", wait_policy=FAST_WAIT
+        )
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "report.csv").write_text("a,b\n")

@@ -47,8 +47,13 @@ def test_a_first_sync_backfills_exactly_the_emulators_records_as_sent(emulator: 
         sent = data.record(index, expand_user=True)
         assert raw[data.record_id(index)] == json.dumps(json.loads(encode_json(sent)), ensure_ascii=False)
     record = data.record(7, expand_user=True)
-    assert columns == (record["eventDate"], record["serviceName"], record["action"], record["entity"]["id"],
-                       record["user"]["name"])  # fmt: skip
+    assert columns == (
+        record["eventDate"],
+        record["serviceName"],
+        record["action"],
+        record["entity"]["id"],
+        record["user"]["name"],
+    )
 
 
 def test_a_second_sync_adds_nothing_and_reads_only_the_overlap(emulator: Emulator, tmp_path: Path) -> None:
@@ -79,8 +84,9 @@ def test_each_stream_keeps_its_own_high_water_mark_and_shared_records_are_stored
         first = sync_audits(
             client, db=db, since=DATA_START, until=middle, service_name="Routing", wait_policy=FAST_WAIT
         )
-        second = sync_audits(client, db=db, since=DATA_START, until=DATA_END, filters={"Action": "Delete"},
-                             wait_policy=FAST_WAIT)  # fmt: skip
+        second = sync_audits(
+            client, db=db, since=DATA_START, until=DATA_END, filters={"Action": "Delete"}, wait_policy=FAST_WAIT
+        )
         third = sync_audits(client, db=db, since=DATA_START, until=DATA_END, wait_policy=FAST_WAIT)
     early_routing = {data.record_id(i) for i in data.index_range(to_millis(DATA_START), to_millis(middle))} & routing
     assert set(archived_ids(db)) == visible_ids(data)
@@ -89,8 +95,11 @@ def test_each_stream_keeps_its_own_high_water_mark_and_shared_records_are_stored
     assert third.records_added == data.count - len(early_routing | deletes)
     with AuditArchive(db) as archive:
         streams = {stream.label: stream.covered for stream in archive.status(now=DATA_END).streams}
-    assert streams == {"service Routing": ((DATA_START, middle),), "Action=Delete": ((DATA_START, DATA_END),),
-                       "all services": ((DATA_START, DATA_END),)}  # fmt: skip
+    assert streams == {
+        "service Routing": ((DATA_START, middle),),
+        "Action=Delete": ((DATA_START, DATA_END),),
+        "all services": ((DATA_START, DATA_END),),
+    }
 
 
 def test_a_failed_sync_is_carried_on_from_its_last_committed_page(tmp_path: Path) -> None:
@@ -139,8 +148,11 @@ def test_a_record_later_than_the_overlap_can_be_missed_and_exactly_those_are(tmp
         emulator.app.config.update({"now": second.isoformat()})
         sync_audits(client, db=db, until=second, overlap=hours(1), wait_policy=FAST_WAIT)
     edge, seen_first = to_millis(first - hours(1)), to_millis(first)
-    missed = {data.record_id(i) for i in range(data.count)
-              if data.event_ms(i) < edge and seen_first < data.visible_ms(i) <= to_millis(second)}  # fmt: skip
+    missed = {
+        data.record_id(i)
+        for i in range(data.count)
+        if data.event_ms(i) < edge and seen_first < data.visible_ms(i) <= to_millis(second)
+    }
     assert missed  # records more than an hour late, dated before the overlap: the limit of the guarantee
     assert set(archived_ids(db)) == visible_ids(data, second) - missed
 
@@ -217,8 +229,10 @@ def test_status_warns_of_a_gap_before_it_falls_out_of_retention(emulator: Emulat
     assert "past the API's retention" in gone and "before 2026-12-06T00:00:00.000Z" in gone
     assert soon.records == 3000 and soon.bytes_per_record > 500
     with sqlite3.connect(db) as connection:
-        counted = connection.execute("SELECT service_name, count(*), min(event_date), max(event_date) FROM records "
-                                     "GROUP BY service_name ORDER BY service_name").fetchall()  # fmt: skip
+        counted = connection.execute(
+            "SELECT service_name, count(*), min(event_date), max(event_date) FROM records "
+            "GROUP BY service_name ORDER BY service_name"
+        ).fetchall()
     assert [(s.service, s.records, s.first, s.last) for s in soon.services] == counted
     assert stream.last_run is not None and stream.last_run.outcome == "ok" and stream.last_run.records_added == 3000
 
@@ -230,8 +244,10 @@ def test_an_unfinished_export_whose_checkpoint_cannot_be_used_is_started_over(
     with client_for(emulator) as client:
         sync_audits(client, db=db, since=DATA_START, until=DATA_END, wait_policy=FAST_WAIT)
         with sqlite3.connect(db) as connection:  # as a newer client might leave it
-            connection.execute("UPDATE streams SET export_interval = ?, checkpoint = ?",
-                               ("2026-10-20T00:00:00.000Z/2026-11-01T00:00:00.000Z", '{"version": 99}'))  # fmt: skip
+            connection.execute(
+                "UPDATE streams SET export_interval = ?, checkpoint = ?",
+                ("2026-10-20T00:00:00.000Z/2026-11-01T00:00:00.000Z", '{"version": 99}'),
+            )
         connection.close()
         result = sync_audits(client, db=db, until=DATA_END, wait_policy=FAST_WAIT)
     data = dataset(emulator)

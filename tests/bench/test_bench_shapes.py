@@ -37,8 +37,13 @@ def test_pages_of_a_shape_are_the_emulators_records_of_that_shape(
     rendered = pages.load_pages(shape)
     assert len(rendered) == 2 and pages.cache_file(shape).exists()
     records = [record for page in rendered for record in json.loads(page)]
-    dataset = AuditDataset(seed=pages._SEED, count=100, start=datetime.fromisoformat("2026-01-01T00:00:00+00:00"),
-                           end=datetime.fromisoformat("2026-02-01T00:00:00+00:00"), shape=shape)  # fmt: skip
+    dataset = AuditDataset(
+        seed=pages._SEED,
+        count=100,
+        start=datetime.fromisoformat("2026-01-01T00:00:00+00:00"),
+        end=datetime.fromisoformat("2026-02-01T00:00:00+00:00"),
+        shape=shape,
+    )
     assert records == [dataset.record(i, expand_user=True) for i in range(100)]
     assert all(("sourceRegion" in record) == (shape == "extra-fields") for record in records)
     body = json.loads(pages.page_body(rendered, "bench-100", 0, 100))
@@ -47,18 +52,49 @@ def test_pages_of_a_shape_are_the_emulators_records_of_that_shape(
 
 def rows(requests: float, seconds: float, pages_: int = 100) -> list[dict[str, Any]]:
     """auto_split's rows for one organization: one query, then auto ordered / unordered / buffered."""
-    base = {"shape": "clustered", "scenario": "a year", "records": 30_000, "pages": pages_, "other_requests": 4,
-            "rate_limit_bound_s": 1.0, "share_of_bound": 1.0}  # fmt: skip
+    base = {
+        "shape": "clustered",
+        "scenario": "a year",
+        "records": 30_000,
+        "pages": pages_,
+        "other_requests": 4,
+        "rate_limit_bound_s": 1.0,
+        "share_of_bound": 1.0,
+    }
     return [
-        {**base, "export": "one query", "seconds": 5.0, "requests": 64, "speed_vs_one_query": 1.0,
-         "requests_vs_one_query": 1.0},
-        {**base, "export": "auto x8", "seconds": seconds, "requests": round(64 * requests),
-         "speed_vs_one_query": round(5.0 / seconds, 2), "requests_vs_one_query": requests},
-        {**base, "export": "auto x8 unordered", "seconds": seconds / 2, "requests": 200,
-         "speed_vs_one_query": round(10.0 / seconds, 2), "requests_vs_one_query": 3.0},
-        {**base, "export": "auto x8 buffer 12", "seconds": seconds, "requests": 200, "speed_vs_one_query": 1.0,
-         "requests_vs_one_query": 3.0},
-    ]  # fmt: skip
+        {
+            **base,
+            "export": "one query",
+            "seconds": 5.0,
+            "requests": 64,
+            "speed_vs_one_query": 1.0,
+            "requests_vs_one_query": 1.0,
+        },
+        {
+            **base,
+            "export": "auto x8",
+            "seconds": seconds,
+            "requests": round(64 * requests),
+            "speed_vs_one_query": round(5.0 / seconds, 2),
+            "requests_vs_one_query": requests,
+        },
+        {
+            **base,
+            "export": "auto x8 unordered",
+            "seconds": seconds / 2,
+            "requests": 200,
+            "speed_vs_one_query": round(10.0 / seconds, 2),
+            "requests_vs_one_query": 3.0,
+        },
+        {
+            **base,
+            "export": "auto x8 buffer 12",
+            "seconds": seconds,
+            "requests": 200,
+            "speed_vs_one_query": 1.0,
+            "requests_vs_one_query": 3.0,
+        },
+    ]
 
 
 @pytest.mark.parametrize(

@@ -23,10 +23,19 @@ RECORDS = 6000
 
 
 limited_emulator, emu = emulator_fixtures(
-    EmulatorConfig(records=RECORDS, seed=5, data_start=START, data_end=END, validate=False, pending_polls=0,
-                   succeed_after_seconds=0.3, rate_limit_rpm=40, rate_limit_window=4.0),
+    EmulatorConfig(
+        records=RECORDS,
+        seed=5,
+        data_start=START,
+        data_end=END,
+        validate=False,
+        pending_polls=0,
+        succeed_after_seconds=0.3,
+        rate_limit_rpm=40,
+        rate_limit_window=4.0,
+    ),
     name="limited_emulator",
-)  # fmt: skip
+)
 
 
 @pytest.fixture(scope="session")

@@ -36,10 +36,12 @@ WAIT = WaitPolicy(first_interval=0.01, growth=1.5, max_interval=0.05, deadline=3
 
 # The organization's 6,000 records fall in the last 3 days, plus a few outside: a sparse year before.
 dense_emulator, emu = emulator_fixtures(
-    EmulatorConfig(records=6000, seed=9, data_start=DENSE[0] - timedelta(hours=6), data_end=END, pending_polls=1,
-                   validate=False),
-    name="dense_emulator", scope="module",
-)  # fmt: skip
+    EmulatorConfig(
+        records=6000, seed=9, data_start=DENSE[0] - timedelta(hours=6), data_end=END, pending_polls=1, validate=False
+    ),
+    name="dense_emulator",
+    scope="module",
+)
 
 
 @pytest.fixture
@@ -259,8 +261,9 @@ def test_on_every_data_shape_the_split_costs_at_most_a_quarter_more_requests(sha
     showed, so empty stretches stop them, and the export costs at most 1.25x the requests of one query."""
     days = {"clustered": 365, "diurnal": 28, "bursty": 30, "even": 5}[shape]
     start = END - timedelta(days=days)
-    config = EmulatorConfig(records=6000, seed=7, data_start=start, data_end=END, pending_polls=1, validate=False,
-                            shape=shape)  # fmt: skip
+    config = EmulatorConfig(
+        records=6000, seed=7, data_start=start, data_end=END, pending_polls=1, validate=False, shape=shape
+    )
     for emulator in serve(config):
         for make in emulator_clients(rate_limit=None):
             client = make(emulator)
@@ -276,8 +279,14 @@ def test_on_every_data_shape_the_split_costs_at_most_a_quarter_more_requests(sha
 def test_records_all_in_one_millisecond_stay_one_query() -> None:
     """A dense millisecond cannot be cut further: however many pages it holds, it is one query."""
     start = END - timedelta(days=1)
-    config = EmulatorConfig(records=1500, seed=3, data_start=start, data_end=start + timedelta(milliseconds=1),
-                            pending_polls=1, validate=False)  # fmt: skip
+    config = EmulatorConfig(
+        records=1500,
+        seed=3,
+        data_start=start,
+        data_end=start + timedelta(milliseconds=1),
+        pending_polls=1,
+        validate=False,
+    )
     for emulator in serve(config):
         for make in emulator_clients(rate_limit=None):
             client = make(emulator)

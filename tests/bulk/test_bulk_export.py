@@ -31,6 +31,7 @@ def share_of_429(emu: Emulator) -> float:
     return stats["too_many_requests"] / stats["requests"]
 
 
+@pytest.mark.slow
 def test_ninety_days_at_concurrency_8_match_a_sequential_export(
     emu: Emulator, make_client: Callable[[Emulator], Client], wait_policy: WaitPolicy
 ) -> None:

@@ -26,7 +26,9 @@ from genesys_cloud_audit import Client, RateLimiter, RetryPolicy, WaitPolicy, ex
 from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from emulator.data import AuditDataset
 from tests.cli.cli_helpers import cli_env, run_cli
-from tests.support.emulator_process import EmulatorProcess
+from tests.support.emulator_process import EmulatorProcess, clean_run, large_dataset
+
+pytestmark = pytest.mark.slow  # whole exports under faults
 
 RECORDS = 60_000
 SEED = 13
@@ -50,13 +52,7 @@ def faults(run: int) -> list[str]:
 
 @pytest.fixture(scope="module")
 def soak_emulator() -> Iterator[EmulatorProcess]:
-    with EmulatorProcess(
-        "--records", str(RECORDS), "--seed", str(SEED), "--data-start", START.isoformat(), "--data-end",
-        END.isoformat(), "--no-validate", "--pending-polls", "1", "--token-max-requests", str(TOKEN_MAX_REQUESTS),
-        "--record-cache", str(RECORDS),
-    ) as emulator:  # fmt: skip
-        yield emulator
-        assert "Traceback" not in emulator.stop()
+    yield from clean_run(*large_dataset(RECORDS, SEED, START, END), "--token-max-requests", str(TOKEN_MAX_REQUESTS))
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +69,13 @@ def faulty(emulator: EmulatorProcess, run: int) -> EmulatorProcess:
 
 
 def client_for(emulator: EmulatorProcess) -> Client:
-    return Client(base_url=emulator.base_url, client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET,
-                  retry=RETRY, rate_limit=RateLimiter(300, window=1.0))  # fmt: skip
+    return Client(
+        base_url=emulator.base_url,
+        client_id=DEFAULT_CLIENT_ID,
+        client_secret=DEFAULT_CLIENT_SECRET,
+        retry=RETRY,
+        rate_limit=RateLimiter(300, window=1.0),
+    )
 
 
 def assert_every_fault_fired(emulator: EmulatorProcess) -> None:
@@ -117,10 +118,23 @@ def test_the_cli_split_export_under_every_fault_is_exact_and_in_order(
     emulator = faulty(soak_emulator, 5)
     output = tmp_path / "audit.jsonl"
     result = run_cli(
-        ["query", "--base-url", emulator.base_url, "--interval", f"{START.isoformat()}/{END.isoformat()}",
-         "--split", "1d", "--concurrency", "8", "--output", str(output), "--quiet"],
-        env=cli_env(), timeout=120,
-    )  # fmt: skip
+        [
+            "query",
+            "--base-url",
+            emulator.base_url,
+            "--interval",
+            f"{START.isoformat()}/{END.isoformat()}",
+            "--split",
+            "1d",
+            "--concurrency",
+            "8",
+            "--output",
+            str(output),
+            "--quiet",
+        ],
+        env=cli_env(),
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert [json.loads(line)["id"] for line in output.read_text().splitlines()] == expected_ids
     assert_every_fault_fired(emulator)

@@ -29,8 +29,9 @@ WAIT = WaitPolicy(first_interval=0.01, growth=1.5, max_interval=0.05, deadline=3
 
 spill_emulator, emu = emulator_fixtures(
     EmulatorConfig(records=6000, seed=11, data_start=DENSE[0], data_end=END, pending_polls=1, validate=False),
-    name="spill_emulator", scope="module",
-)  # fmt: skip
+    name="spill_emulator",
+    scope="module",
+)
 
 
 @pytest.fixture
@@ -44,8 +45,9 @@ def expected_ids(client: Client) -> list[str]:
 
 
 def spilling(client: Client, folder: Path, **options: Any) -> JsonBulkExport:
-    arguments = _arguments.split(client, interval=DENSE, page_size=PAGE, wait_policy=WAIT, buffer_pages=1,
-                                 concurrency=8, **options)  # fmt: skip
+    arguments = _arguments.split(
+        client, interval=DENSE, page_size=PAGE, wait_policy=WAIT, buffer_pages=1, concurrency=8, **options
+    )
     return JsonBulkExport(arguments, spill_to=folder)
 
 
@@ -206,8 +208,15 @@ def test_without_a_spill_folder_the_pages_held_in_all_stay_within_the_budget(
 ) -> None:
     expected = expected_ids(client)
     emu.reset()
-    arguments = _arguments.split(client, interval=DENSE, page_size=PAGE, wait_policy=WAIT, span=timedelta(hours=6),
-                                 buffer_pages=buffer_pages, concurrency=4)  # fmt: skip
+    arguments = _arguments.split(
+        client,
+        interval=DENSE,
+        page_size=PAGE,
+        wait_policy=WAIT,
+        span=timedelta(hours=6),
+        buffer_pages=buffer_pages,
+        concurrency=4,
+    )
     export = JsonBulkExport(arguments)
     held = export._engine._held = _Counted()
     got: list[str] = []

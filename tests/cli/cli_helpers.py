@@ -22,11 +22,29 @@ RECORDS = 1800
 CLI = [sys.executable, "-m", "genesys_cloud_audit.workflows.cli"]
 
 
+def query_args(server: Any, output: str | Path, *options: str) -> list[str]:
+    """`genesys-audit query` against `server` (an emulator or a scripted server) into `output`, with
+    `options` (the whole span unless they give an `--interval`)."""
+    span = () if "--interval" in options else ("--interval", WHOLE_SPAN)
+    return ["query", "--base-url", server.base_url, *span, "--output", str(output), *options]
+
+
+def written(args: Sequence[str], output: Path) -> bytes:
+    """The bytes a successful export with `args` writes to `output`."""
+    result = run_cli(args)
+    assert result.returncode == 0, result.stderr
+    return output.read_bytes()
+
+
 def make_config(**overrides: Any) -> EmulatorConfig:
     settings: dict[str, Any] = {
-        "records": RECORDS, "seed": 11, "data_start": DATA_START, "data_end": DATA_END, "pending_polls": 1,
+        "records": RECORDS,
+        "seed": 11,
+        "data_start": DATA_START,
+        "data_end": DATA_END,
+        "pending_polls": 1,
         "validate": False,  # spec validation of every page is slow; the emulator's own tests cover it
-    }  # fmt: skip
+    }
     settings.update(overrides)
     return EmulatorConfig(**settings)
 

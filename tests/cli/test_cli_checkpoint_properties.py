@@ -43,8 +43,22 @@ class Interrupted:
 def cli(emulator: Emulator, output: Path, *extra: str) -> tuple[int, str]:
     """Runs `genesys-audit query ... -o output` in this process; the exit status and stderr."""
     stderr = io.StringIO()
-    argv = ["query", "--base-url", emulator.base_url, "--client-id", DEFAULT_CLIENT_ID, "--client-secret",
-            DEFAULT_CLIENT_SECRET, "--interval", WHOLE_SPAN, "--page-size", "100", "-o", str(output), *extra]  # fmt: skip
+    argv = [
+        "query",
+        "--base-url",
+        emulator.base_url,
+        "--client-id",
+        DEFAULT_CLIENT_ID,
+        "--client-secret",
+        DEFAULT_CLIENT_SECRET,
+        "--interval",
+        WHOLE_SPAN,
+        "--page-size",
+        "100",
+        "-o",
+        str(output),
+        *extra,
+    ]
     with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
         status = main(argv)
     return status, stderr.getvalue()

@@ -107,9 +107,17 @@ def test_query_filters_and_service(emulator: Emulator, api: Client) -> None:
     assert records and {(r["serviceName"], r["action"]) for r in records} == {("Architect", "Delete")}
     entity_type = records[0]["entityType"]
     both = run_cli(
-        base(emulator, "query", "--interval", WHOLE_SPAN, "--filter", "Action=Delete", "--filter",
-             f"EntityType={entity_type}")
-    )  # fmt: skip
+        base(
+            emulator,
+            "query",
+            "--interval",
+            WHOLE_SPAN,
+            "--filter",
+            "Action=Delete",
+            "--filter",
+            f"EntityType={entity_type}",
+        )
+    )
     assert both.returncode == 0, both.stderr
     assert {(r["action"], r["entityType"]) for r in jsonl(both.stdout)} == {("Delete", entity_type)}
 
@@ -216,8 +224,9 @@ def test_bad_interval_is_a_usage_error(emulator: Emulator) -> None:
 
 def test_progress_shows_query_state_then_pages(emulator: Emulator, tmp_path: Path) -> None:
     output = tmp_path / "audit.jsonl"
-    result = run_cli(base(emulator, "query", "--interval", WHOLE_SPAN, "--progress", "--page-size", "400", "-o",
-                          str(output)))  # fmt: skip
+    result = run_cli(
+        base(emulator, "query", "--interval", WHOLE_SPAN, "--progress", "--page-size", "400", "-o", str(output))
+    )
     assert result.returncode == 0, result.stderr
     assert "Queued" in result.stderr and "Succeeded" in result.stderr
     assert "records/s" in result.stderr

@@ -29,25 +29,46 @@ def scripts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def every_flag() -> dict[str, set[str]]:
     parser = build_parser()
-    return {name: {flag for action in sub._actions for flag in action.option_strings}
-            for name, sub in subcommands(parser).items()}  # fmt: skip
+    return {
+        name: {flag for action in sub._actions for flag in action.option_strings}
+        for name, sub in subcommands(parser).items()
+    }
 
 
 def bash_complete(script: Path, line: str, cwd: Path | None = None) -> list[str]:
     """What the bash script offers for `line` (the word being completed is its last, possibly empty)."""
     words = shlex.split(line) + ([""] if line.endswith(" ") else [])
-    program = (f"source {shlex.quote(str(script))}; COMP_WORDS=({' '.join(map(shlex.quote, words))}); "
-               f"COMP_CWORD={len(words) - 1}; _genesys_audit; printf '%s\\n' \"${{COMPREPLY[@]}}\"")  # fmt: skip
-    result = subprocess.run(["bash", "--norc", "-c", program], capture_output=True, text=True, cwd=cwd, timeout=30,
-                            check=True)  # fmt: skip
+    program = (
+        f"source {shlex.quote(str(script))}; COMP_WORDS=({' '.join(map(shlex.quote, words))}); "
+        f"COMP_CWORD={len(words) - 1}; _genesys_audit; printf '%s\\n' \"${{COMPREPLY[@]}}\""
+    )
+    result = subprocess.run(
+        ["bash", "--norc", "-c", program], capture_output=True, text=True, cwd=cwd, timeout=30, check=True
+    )
     return [word for word in result.stdout.splitlines() if word]
 
 
 @pytest.mark.parametrize(
     ("line", "offered"),
     [
-        ("genesys-audit ", ["servicemapping", "query", "realtime", "related", "status", "results", "completion",
-                            "sync", "search", "history", "-h", "--help", "--version"]),
+        (
+            "genesys-audit ",
+            [
+                "servicemapping",
+                "query",
+                "realtime",
+                "related",
+                "status",
+                "results",
+                "completion",
+                "sync",
+                "search",
+                "history",
+                "-h",
+                "--help",
+                "--version",
+            ],
+        ),
         ("genesys-audit re", ["realtime", "related", "results"]),
         ("genesys-audit query --fo", ["--format"]),
         ("genesys-audit query --format ", ["jsonl", "csv", "table"]),
@@ -63,7 +84,7 @@ def bash_complete(script: Path, line: str, cwd: Path | None = None) -> list[str]
         ("genesys-audit search --format ", ["table", "jsonl", "csv"]),
         ("genesys-audit history --fo", ["--format"]),
     ],
-)  # fmt: skip
+)
 def test_bash_completes_commands_options_and_choices(scripts: dict[str, Path], line: str, offered: list[str]) -> None:
     assert bash_complete(scripts["bash"], line) == offered
 
@@ -100,8 +121,13 @@ zpty -d z
 
 
 def zsh_complete(script: Path, line: str) -> list[str]:
-    result = subprocess.run(["zsh", "-f", "-c", ZSH_DRIVER, "zsh", str(script), line], capture_output=True,
-                            text=True, timeout=60, check=True)  # fmt: skip
+    result = subprocess.run(
+        ["zsh", "-f", "-c", ZSH_DRIVER, "zsh", str(script), line],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return sorted(set(re.findall(r"CAND:([^\s\x1b]+)", result.stdout)))
 
 

@@ -57,16 +57,25 @@ def test_a_single_valued_option_given_twice_is_a_usage_error(
 
 
 def test_a_repeatable_option_still_repeats(emulator: Emulator) -> None:
-    result = run_cli(query(emulator, "--interval", WHOLE_SPAN, "--filter", "Action=Delete", "--filter",
-                           "EntityType=User", "-q"))  # fmt: skip
+    result = run_cli(
+        query(emulator, "--interval", WHOLE_SPAN, "--filter", "Action=Delete", "--filter", "EntityType=User", "-q")
+    )
     assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize(
     "empty",
-    [["--service", ""], ["--service", "  "], ["--region", ""], ["--base-url", ""], ["--client-id", ""],
-     ["-o", ""], ["--split", ""], ["--interval", ""]],
-)  # fmt: skip
+    [
+        ["--service", ""],
+        ["--service", "  "],
+        ["--region", ""],
+        ["--base-url", ""],
+        ["--client-id", ""],
+        ["-o", ""],
+        ["--split", ""],
+        ["--interval", ""],
+    ],
+)
 def test_an_empty_value_is_refused(emulator: Emulator, tmp_path: Path, empty: list[str]) -> None:
     interval = [] if empty[0] == "--interval" else ["--interval", WHOLE_SPAN]
     assert_usage_error(emulator, query(emulator, *interval, *empty), empty[0], cwd=tmp_path)
@@ -106,8 +115,12 @@ def test_an_output_whose_checkpoint_name_is_too_long_is_refused_before_any_reque
 
 def test_a_duration_side_exports_what_its_resolved_interval_does(emulator: Emulator, tmp_path: Path) -> None:
     resolved = tmp_path / "resolved.jsonl"
-    assert run_cli(query(emulator, "--interval", "2026-10-01T00:00:00Z/2026-10-08T00:00:00Z", "-o",
-                         str(resolved))).returncode == 0  # fmt: skip
+    assert (
+        run_cli(
+            query(emulator, "--interval", "2026-10-01T00:00:00Z/2026-10-08T00:00:00Z", "-o", str(resolved))
+        ).returncode
+        == 0
+    )
     for interval, extra in (("P7D/2026-10-08T00:00:00Z", []), ("2026-10-01T00:00:00Z/P1W", ["--split", "2d"])):
         output = tmp_path / "duration.jsonl"
         result = run_cli(query(emulator, "--interval", interval, *extra, "-o", str(output)))
@@ -127,14 +140,19 @@ def test_an_interval_ending_at_the_last_instant_there_is_exports(
     emulator: Emulator, tmp_path: Path, interval: str, split: str
 ) -> None:
     output = tmp_path / "far.jsonl"
-    result = run_cli(query(emulator, "--interval", interval, "--split", split, "--max-sub-queries", "1000", "-o",
-                           str(output)))  # fmt: skip
+    result = run_cli(
+        query(emulator, "--interval", interval, "--split", split, "--max-sub-queries", "1000", "-o", str(output))
+    )
     assert result.returncode == 0, result.stderr
     assert "OverflowError" not in result.stderr
 
 
 def test_an_instant_outside_the_years_the_api_takes_is_a_usage_error(emulator: Emulator) -> None:
-    assert_usage_error(emulator, query(emulator, "--interval", "2026-10-01T00:00:00Z/9999-12-31T23:30:00-05:00"),
-                       "outside the years 1 to 9999")  # fmt: skip
-    assert_usage_error(emulator, query(emulator, "--interval", "Pgarbage/2026-10-01T00:00:00Z"),
-                       "not an ISO-8601 duration")  # fmt: skip
+    assert_usage_error(
+        emulator,
+        query(emulator, "--interval", "2026-10-01T00:00:00Z/9999-12-31T23:30:00-05:00"),
+        "outside the years 1 to 9999",
+    )
+    assert_usage_error(
+        emulator, query(emulator, "--interval", "Pgarbage/2026-10-01T00:00:00Z"), "not an ISO-8601 duration"
+    )

@@ -15,18 +15,18 @@ from pathlib import Path
 import pytest
 
 from emulator import Emulator
-from tests.cli.cli_helpers import CLI, WHOLE_SPAN, cli_env, run_cli
+from tests.cli.cli_helpers import CLI, cli_env, query_args, run_cli
 
 
 def export_args(emulator: Emulator, output: str | Path, *extra: str) -> list[str]:
-    return ["query", "--base-url", emulator.base_url, "--interval", WHOLE_SPAN, "--service", "Routing",
-            "--output", str(output), *extra]  # fmt: skip
+    return query_args(emulator, output, "--service", "Routing", *extra)
 
 
 def expected(emulator: Emulator, *extra: str) -> bytes:
     """What the export writes to standard output, byte for byte (CSV lines end in CRLF)."""
-    result = subprocess.run([*CLI, *export_args(emulator, "-", *extra)], env=cli_env(), capture_output=True,
-                            timeout=60, check=False)  # fmt: skip
+    result = subprocess.run(
+        [*CLI, *export_args(emulator, "-", *extra)], env=cli_env(), capture_output=True, timeout=60, check=False
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -175,8 +175,13 @@ def test_a_sidecar_that_is_a_link_or_a_fifo_is_refused_and_its_target_untouched(
 
 
 def test_a_descriptor_path_is_streamed(emulator: Emulator, tmp_path: Path) -> None:
-    result = subprocess.run([*CLI, *export_args(emulator, "/dev/stdout", "--format", "csv")], env=cli_env(),
-                            capture_output=True, timeout=60, check=False)  # fmt: skip
+    result = subprocess.run(
+        [*CLI, *export_args(emulator, "/dev/stdout", "--format", "csv")],
+        env=cli_env(),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == expected(emulator, "--format", "csv")
 
@@ -195,16 +200,22 @@ RAW_PAGE = (
 @pytest.mark.parametrize(
     ("fmt", "written"),
     [
-        ("jsonl", b'{"id": "r-1", "serviceName": "Routing", "level": "FUTURE_LEVEL", "eventDate": '
-                  b'"2026-10-02T10:00:00+00:00", "newField": {"n": 1.0e2, "big": 123456789012345678901234567890, '
-                  b'"none": null}, "action": "Caf\\u00e9 \xe2\x82\xac"}\n'
-                  b'{"id": "r-2", "message": {"message": "two\\nlines, \\"quoted\\""}}\n'),
-        ("csv", "id,eventDate,serviceName,level,status,action,entityType,entity.id,entity.name,user.id,user.name,"
-                "client.id,remoteIp,message\r\n"
-                "r-1,2026-10-02T10:00:00+00:00,Routing,FUTURE_LEVEL,,Café €,,,,,,,,\r\n"
-                'r-2,,,,,,,,,,,,,"two\nlines, ""quoted"""\r\n'.encode()),
+        (
+            "jsonl",
+            b'{"id": "r-1", "serviceName": "Routing", "level": "FUTURE_LEVEL", "eventDate": '
+            b'"2026-10-02T10:00:00+00:00", "newField": {"n": 1.0e2, "big": 123456789012345678901234567890, '
+            b'"none": null}, "action": "Caf\\u00e9 \xe2\x82\xac"}\n'
+            b'{"id": "r-2", "message": {"message": "two\\nlines, \\"quoted\\""}}\n',
+        ),
+        (
+            "csv",
+            "id,eventDate,serviceName,level,status,action,entityType,entity.id,entity.name,user.id,user.name,"
+            "client.id,remoteIp,message\r\n"
+            "r-1,2026-10-02T10:00:00+00:00,Routing,FUTURE_LEVEL,,Café €,,,,,,,,\r\n"
+            'r-2,,,,,,,,,,,,,"two\nlines, ""quoted"""\r\n'.encode(),
+        ),
     ],
-)  # fmt: skip
+)
 def test_records_are_written_as_the_api_sent_them_fields_and_values_it_does_not_list_included(
     tmp_path: Path, fmt: str, written: bytes
 ) -> None:
@@ -217,7 +228,7 @@ def test_records_are_written_as_the_api_sent_them_fields_and_values_it_does_not_
         server.enqueue(
             "GET", "/api/v2/audits/query/tx-1/results", Canned(200, RAW_PAGE, {"Content-Type": "application/json"})
         )
-        args = ["query", "--base-url", server.base_url, "--interval", WHOLE_SPAN, "--output", str(output)]
+        args = query_args(server, output)
         result = run_cli(args)
     assert result.returncode == 0, result.stderr
     assert output.read_bytes() == written

@@ -20,10 +20,12 @@ from tests.cli.cli_helpers import (
     WHOLE_SPAN,
     assert_finished,
     cli_env,
+    query_args,
     read_checkpoint,
     run_cli,
     start_cli,
     wait_for_pages,
+    written,
 )
 from tests.support.scripted_server import ScriptedServer, json_response, token_issuer
 
@@ -33,14 +35,11 @@ V1 = Path(__file__).parents[1] / "fixtures" / "checkpoints" / "v1"
 def export_args(
     emulator: Emulator | ScriptedServer, output: Path | str, *extra: str, page_size: int = 100
 ) -> list[str]:
-    return ["query", "--base-url", emulator.base_url, "--interval", WHOLE_SPAN, "--page-size", str(page_size),
-            "--output", str(output), *extra]  # fmt: skip
+    return query_args(emulator, output, "--page-size", str(page_size), *extra)
 
 
 def clean_run(emulator: Emulator, output: Path, *extra: str) -> bytes:
-    result = run_cli(export_args(emulator, output, *extra))
-    assert result.returncode == 0, result.stderr
-    return output.read_bytes()
+    return written(export_args(emulator, output, *extra), output)
 
 
 def one_line(stderr: str) -> str:
@@ -119,8 +118,9 @@ def test_credentials_refused_midway_name_the_fix_then_resume(emulator: Emulator,
     refused = run_cli(export_args(emulator, output))
     line = one_line(refused.stderr)
     assert refused.returncode == 1 and "HTTP 401" in line
-    assert line.endswith("(GENESYSCLOUD_OAUTHCLIENT_ID, GENESYSCLOUD_OAUTHCLIENT_SECRET), then run the same command "
-                         "with --resume")  # fmt: skip
+    assert line.endswith(
+        "(GENESYSCLOUD_OAUTHCLIENT_ID, GENESYSCLOUD_OAUTHCLIENT_SECRET), then run the same command with --resume"
+    )
     emulator.reset()
     assert run_cli(export_args(emulator, output, "--resume")).returncode == 0
     assert_finished(output, expected)
@@ -232,8 +232,15 @@ def test_a_checkpoint_that_does_not_match_is_refused_naming_it_and_restart(
     assert emulator.stats()["requests"] == 0
 
 
-@pytest.mark.parametrize("change", [set_part(skip=1), set_part(cursor="another"), set_file(bytes=1),
-                                    lambda data: data.update(digest="sha256:" + "0" * 64)])  # fmt: skip
+@pytest.mark.parametrize(
+    "change",
+    [
+        set_part(skip=1),
+        set_part(cursor="another"),
+        set_file(bytes=1),
+        lambda data: data.update(digest="sha256:" + "0" * 64),
+    ],
+)
 def test_a_checkpoint_changed_after_it_was_written_is_refused_by_its_digest(
     emulator: Emulator, tmp_path: Path, change: Any
 ) -> None:
@@ -366,8 +373,11 @@ def test_a_redirected_page_is_one_line_and_resuming_after_it_is_exact(tmp_path: 
         resumed = run_cli(export_args(server, output, "--resume", page_size=2))
         assert resumed.returncode == 0, resumed.stderr
         assert [request.query.get("cursor") for request in server.requests_to(results[0].path)] == [
-            None, ["c2"], ["c2"], ["c4"]
-        ]  # fmt: skip
+            None,
+            ["c2"],
+            ["c2"],
+            ["c4"],
+        ]
     assert_finished(output, expected)
 
 

@@ -13,8 +13,18 @@ from tests.cli.cli_helpers import WHOLE_SPAN, assert_finished, kill_midway, read
 
 
 def export_args(emulator: Emulator, output: Path, *extra: str, command: str = "query") -> list[str]:
-    return [command, "--base-url", emulator.base_url, "--interval", WHOLE_SPAN, "--page-size", "100",
-            "--output", str(output), *extra]  # fmt: skip
+    return [
+        command,
+        "--base-url",
+        emulator.base_url,
+        "--interval",
+        WHOLE_SPAN,
+        "--page-size",
+        "100",
+        "--output",
+        str(output),
+        *extra,
+    ]
 
 
 def clean_run(emulator: Emulator, output: Path, *extra: str, command: str = "query") -> bytes:
@@ -116,8 +126,15 @@ def test_a_write_that_fails_midway_stops_the_export_with_a_checkpoint_of_what_is
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     output = tmp_path / "audit.jsonl"
-    failed = subprocess.run([*CLI, *export_args(emulator, output)], env=cli_env(), capture_output=True, text=True,
-                            timeout=60, check=False, preexec_fn=limited)  # fmt: skip
+    failed = subprocess.run(
+        [*CLI, *export_args(emulator, output)],
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        preexec_fn=limited,
+    )
     assert failed.returncode == 1
     assert failed.stderr.count("\n") == 1 and "File too large" in failed.stderr and "--resume" in failed.stderr
     checkpoint = read_checkpoint(output)

@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 
 from emulator import Emulator
-from tests.cli.cli_helpers import WHOLE_SPAN, assert_finished, kill_midway, read_checkpoint, run_cli
+from tests.cli.cli_helpers import (
+    assert_finished,
+    kill_midway,
+    query_args,
+    read_checkpoint,
+    run_cli,
+    written,
+)
 
 SPLIT = ("--split", "2d", "--concurrency", "8")
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "checkpoints" / "v1"
@@ -20,15 +27,11 @@ FIXTURES = Path(__file__).parents[1] / "fixtures" / "checkpoints" / "v1"
 
 def export_args(emulator: Emulator, output: Path, *extra: str) -> list[str]:
     """The export's options: the whole span in pages of 25 unless `extra` gives another (each option once)."""
-    defaults = [option for option in (("--interval", WHOLE_SPAN), ("--page-size", "25")) if option[0] not in extra]
-    return ["query", "--base-url", emulator.base_url, *(word for option in defaults for word in option),
-            "--output", str(output), *extra]  # fmt: skip
+    return query_args(emulator, output, *(() if "--page-size" in extra else ("--page-size", "25")), *extra)
 
 
 def clean_run(emulator: Emulator, output: Path, *extra: str) -> bytes:
-    result = run_cli(export_args(emulator, output, *extra))
-    assert result.returncode == 0, result.stderr
-    return output.read_bytes()
+    return written(export_args(emulator, output, *extra), output)
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])

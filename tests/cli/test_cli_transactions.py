@@ -64,8 +64,20 @@ def test_status_of_an_unknown_query_says_it_does_not_exist(emulator: Emulator) -
 def test_results_of_a_query_write_what_the_query_command_writes(
     emulator: Emulator, api: Client, tmp_path: Path
 ) -> None:
-    query = run_cli(base(emulator, "query", "--interval", WHOLE_SPAN, "--service", "Routing", "--page-size", "50",
-                         "-o", str(tmp_path / "query.jsonl")))  # fmt: skip
+    query = run_cli(
+        base(
+            emulator,
+            "query",
+            "--interval",
+            WHOLE_SPAN,
+            "--service",
+            "Routing",
+            "--page-size",
+            "50",
+            "-o",
+            str(tmp_path / "query.jsonl"),
+        )
+    )
     assert query.returncode == 0, query.stderr
     transaction = create_query(api, serviceName="Routing")
     output = tmp_path / "results.jsonl"

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from genesys_cloud_audit import CheckpointError, ExportCheckpoint, IntervalError, PartCheckpoint
-from genesys_cloud_audit.workflows._checkpoint import FileFacts
 from genesys_cloud_audit.workflows._query_args import format_interval as check_interval
 from genesys_cloud_audit.workflows.cli._checkpoint import load_checkpoint, save_checkpoint
 from genesys_cloud_audit.workflows.cli._formats import CSV_COLUMNS, _cell, column_value, format_for
 from genesys_cloud_audit.workflows.cli._interval import last_interval
 from genesys_cloud_audit.workflows.cli._parser import number, parse_filter
+from genesys_cloud_audit.workflows.cli._sidecar import FileFacts
 
 
 def test_last_interval_ends_now_to_the_second() -> None:
@@ -76,8 +76,17 @@ def test_one_number_parser_checks_every_numeric_option() -> None:
     assert page_size("500") == 500 and page_size(" 7 ") == 7
     timeout = number(float, 0.0, 86400.0, above=True)
     assert timeout("0.5") == 0.5 and timeout("86400") == 86400.0
-    for parse, text in [(page_size, "0"), (page_size, "501"), (page_size, "1.5"), (page_size, ""),
-                        (timeout, "0"), (timeout, "-1"), (timeout, "nan"), (timeout, "inf"), (timeout, "1e400")]:  # fmt: skip
+    for parse, text in [
+        (page_size, "0"),
+        (page_size, "501"),
+        (page_size, "1.5"),
+        (page_size, ""),
+        (timeout, "0"),
+        (timeout, "-1"),
+        (timeout, "nan"),
+        (timeout, "inf"),
+        (timeout, "1e400"),
+    ]:
         with pytest.raises(argparse.ArgumentTypeError, match="expected a"):
             parse(text)
 
@@ -109,10 +118,12 @@ def test_the_plan_line_counts_requests_and_the_least_time_under_the_rate_limit(
 
 @pytest.mark.parametrize(
     ("fmt", "records"),
-    [("jsonl", [{"id": "1"}, {"id": "2", "message": {"message": "two\nlines"}}]),
-     ("csv", [{"id": "1", "message": {"message": 'a "quoted",\r\nmulti-line one'}}, {"id": "2"}]),
-     ("table", [{"eventDate": "2026-10-01"}, {"action": "Delete"}, {"status": "SUCCESS"}])],
-)  # fmt: skip
+    [
+        ("jsonl", [{"id": "1"}, {"id": "2", "message": {"message": "two\nlines"}}]),
+        ("csv", [{"id": "1", "message": {"message": 'a "quoted",\r\nmulti-line one'}}, {"id": "2"}]),
+        ("table", [{"eventDate": "2026-10-01"}, {"action": "Delete"}, {"status": "SUCCESS"}]),
+    ],
+)
 def test_formats_count_their_records_back_and_refuse_what_is_not_theirs(
     fmt: str, records: list[dict[str, object]]
 ) -> None:
@@ -133,14 +144,24 @@ def test_formats_count_their_records_back_and_refuse_what_is_not_theirs(
 def test_a_resume_mismatch_names_the_options() -> None:
     from genesys_cloud_audit.workflows.cli._checkpoint import mismatched_options
 
-    base = {"interval": "a/b", "last": None, "service": None, "filters": [], "sort": None, "expand_user": False,
-            "page_size": 100, "format": "jsonl"}  # fmt: skip
+    base = {
+        "interval": "a/b",
+        "last": None,
+        "service": None,
+        "filters": [],
+        "sort": None,
+        "expand_user": False,
+        "page_size": 100,
+        "format": "jsonl",
+    }
     stored = FileFacts("query", "jsonl", base)
     assert mismatched_options(FileFacts("query", "jsonl", dict(base)), stored) == ""
     changed = {**base, "service": "Routing", "filters": [["Action", "Delete"]], "page_size": 50}
     text = mismatched_options(FileFacts("query", "jsonl", changed), stored)
-    assert text == ("--filter Action=Delete (it began with none); --page-size 50 (it began with 100); "
-                    "--service Routing (it began with none)")  # fmt: skip
+    assert text == (
+        "--filter Action=Delete (it began with none); --page-size 50 (it began with 100); "
+        "--service Routing (it began with none)"
+    )
     split = {**base, "split": "1d", "ordered": False}
     assert mismatched_options(FileFacts("query", "jsonl", split), stored) == (
         "--unordered given (it began with none); --split 1d (it began with none)"
@@ -149,8 +170,9 @@ def test_a_resume_mismatch_names_the_options() -> None:
     assert (
         mismatched_options(FileFacts("query", "jsonl", last), FileFacts("query", "jsonl", {**base, "last": "7d"})) == ""
     )
-    assert "started by `genesys-audit realtime`" in mismatched_options(FileFacts("query", "jsonl", base),
-                                                                       FileFacts("realtime", "jsonl", base))  # fmt: skip
+    assert "started by `genesys-audit realtime`" in mismatched_options(
+        FileFacts("query", "jsonl", base), FileFacts("realtime", "jsonl", base)
+    )
 
 
 @pytest.mark.parametrize("fmt", ["csv", "table"])
@@ -159,13 +181,23 @@ def test_columns_read_from_a_record_s_text_are_those_of_its_object(fmt: str) -> 
     from genesys_cloud_audit.workflows.cli._formats import TABLE_COLUMNS
 
     records = [
-        {"id": 1, "eventDate": None, "level": True, "status": {"a": [1, None]}, "remoteIp": ["1.2.3.4", 5],
-         "entity": {"id": "e", "name": None}, "user": [1], "client": "not an object", "message": "plain",
-         "serviceName": "Routing", "unknown": {"deep": [[[]]]}},
+        {
+            "id": 1,
+            "eventDate": None,
+            "level": True,
+            "status": {"a": [1, None]},
+            "remoteIp": ["1.2.3.4", 5],
+            "entity": {"id": "e", "name": None},
+            "user": [1],
+            "client": "not an object",
+            "message": "plain",
+            "serviceName": "Routing",
+            "unknown": {"deep": [[[]]]},
+        },
         {"message": {"messageWithParams": "with {p}"}, "entity": {"name": "caf\u00e9 | 25 characters, ~ cut here"}},
         {"message": {"message": {"x": 1}}, "action": 1.5e300, "entityType": -0.0},
         {},
-    ]  # fmt: skip
+    ]
     columns = CSV_COLUMNS if fmt == "csv" else tuple(name for name, _ in TABLE_COLUMNS)
     writer = format_for(fmt)
     by_text = writer.page([json.dumps(record).encode() for record in records])

@@ -10,6 +10,8 @@ import pytest
 
 from tests.corpus._corpus import Corpus, spec_files
 
+pytestmark = pytest.mark.slow  # every corpus spec generated (once a session) and mypy
+
 SPEC_NAMES = [spec.name for spec in spec_files()]
 
 

@@ -31,6 +31,8 @@ from tests.corpus._corpus import (
 )
 from tests.support.spec_server import Document, Operation, SpecServer
 
+pytestmark = pytest.mark.slow  # the generated corpus
+
 
 def _operations() -> list[Any]:
     cases = []

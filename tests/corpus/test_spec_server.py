@@ -116,8 +116,16 @@ def server() -> Iterator[SpecServer]:
         yield running
 
 
-def _post(server: SpecServer, query: str = GOOD_QUERY, *, path: str = "/things/9", headers: dict[str, str] | None = None,
-          cookies: str = "session=s1", body: Any = GOOD_THING, **send: Any) -> Exchange:  # fmt: skip
+def _post(
+    server: SpecServer,
+    query: str = GOOD_QUERY,
+    *,
+    path: str = "/things/9",
+    headers: dict[str, str] | None = None,
+    cookies: str = "session=s1",
+    body: Any = GOOD_THING,
+    **send: Any,
+) -> Exchange:
     sent = {"X-Key": "k-1", "Cookie": cookies, **(headers or {})}
     content = send if send else {"json": body}
     httpx.post(f"{server.base_url}{path}?{query}", headers=sent, **content)
@@ -301,10 +309,13 @@ def test_the_call_check_names_a_parameter_never_sent_and_a_value_that_changed(se
     exchange = _post(server, GOOD_QUERY.replace("day=2024-03-15&", "").replace("y=7", "y=8"))
     assert exchange.operation is not None
     plan = CallPlan(
-        exchange.operation, module=json, args=[], kwargs={},  # the module is not used by check_exchange
+        exchange.operation,
+        module=json,
+        args=[],
+        kwargs={},  # the module is not used by check_exchange
         expected={("query", "day"): "2024-03-15", ("query", "form"): {"x": "s", "y": 7}, ("path", "id"): 9},
         python_names={("query", "day"): "day", ("query", "form"): "form", ("path", "id"): "id"},
-    )  # fmt: skip
+    )
     problems = check_exchange(plan, [exchange])
     assert "query parameter 'day' (passed as day) was never sent" in problems
     assert "query parameter 'form' arrived as {'x': 's', 'y': 8}, passed {'x': 's', 'y': 7}" in problems

@@ -20,6 +20,8 @@ from tests.corpus._corpus import Corpus
 from tests.corpus._generation import STOCK, Generated, generate_one, import_failures, mypy_errors
 from tests.support.generator_runs import REPO
 
+pytestmark = pytest.mark.slow  # the generated corpus
+
 CONSTRUCT = "required-body-two-ways.yaml"
 REAL_SPEC = REPO.parent / "corpus" / "swagger-petstore3.yaml"
 STOCK_TOOL = Path(sys.executable).with_name("openapi-python-client")

@@ -16,6 +16,8 @@ import pytest
 
 from tests.corpus._corpus import Corpus
 
+pytestmark = pytest.mark.slow  # the generated corpus
+
 TWINS = [("kennel-3.0.yaml", "kennel-3.1.yaml")]
 
 

@@ -16,8 +16,11 @@ WHOLE_SPAN = "2026-10-01T00:00:00.000Z/2026-11-01T00:00:00.000Z"
 
 def make_config(**overrides: Any) -> EmulatorConfig:
     settings: dict[str, Any] = {
-        "records": 2000, "seed": 7, "data_start": DATA_START, "data_end": DATA_END,
-    }  # fmt: skip
+        "records": 2000,
+        "seed": 7,
+        "data_start": DATA_START,
+        "data_end": DATA_END,
+    }
     settings.update(overrides)
     return EmulatorConfig(**settings)
 

@@ -22,8 +22,12 @@ def _start(*args: str) -> tuple[subprocess.Popen[str], str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     process = subprocess.Popen(
         [sys.executable, "-m", "emulator", "--port", "0", *args],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert process.stdout is not None
     line = process.stdout.readline().strip()
     match = URL_LINE.match(line)
@@ -36,9 +40,17 @@ def _start(*args: str) -> tuple[subprocess.Popen[str], str]:
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_cli_serves_and_stops_cleanly(signum: int) -> None:
     process, url = _start(
-        "--records", "500", "--seed", "3", "--data-end", "2026-11-01T00:00:00Z",
-        "--fault", "503:path=realtime/servicemapping:count=1", "--rate-limit", "100",
-    )  # fmt: skip
+        "--records",
+        "500",
+        "--seed",
+        "3",
+        "--data-end",
+        "2026-11-01T00:00:00Z",
+        "--fault",
+        "503:path=realtime/servicemapping:count=1",
+        "--rate-limit",
+        "100",
+    )
     try:
         with httpx.Client(base_url=url, timeout=10) as client:
             client.headers["Authorization"] = f"Bearer {get_token(client)}"
@@ -60,19 +72,44 @@ def test_cli_serves_and_stops_cleanly(signum: int) -> None:
 def test_cli_help_documents_every_option() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "emulator", "--help"],
-        cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    for option in ["--port", "--records", "--seed", "--data-end", "--data-start", "--client-id",
-                   "--client-secret", "--token-ttl", "--token-max-requests", "--pending-polls",
-                   "--succeed-after", "--fail-queries", "--fault", "--rate-limit",
-                   "--rate-limit-window", "--no-validate", "--lenient", "--log-requests",
-                   "--redirect-over", "--realtime-days"]:  # fmt: skip
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for option in [
+        "--port",
+        "--records",
+        "--seed",
+        "--data-end",
+        "--data-start",
+        "--client-id",
+        "--client-secret",
+        "--token-ttl",
+        "--token-max-requests",
+        "--pending-polls",
+        "--succeed-after",
+        "--fail-queries",
+        "--fault",
+        "--rate-limit",
+        "--rate-limit-window",
+        "--no-validate",
+        "--lenient",
+        "--log-requests",
+        "--redirect-over",
+        "--realtime-days",
+    ]:
         assert option in result.stdout
 
 
 def test_cli_rejects_bad_fault() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "emulator", "--fault", "explode"], check=False,
-        cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True,
-    )  # fmt: skip
+        [sys.executable, "-m", "emulator", "--fault", "explode"],
+        check=False,
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2 and "explode" in result.stderr

@@ -26,9 +26,14 @@ def ids(client: httpx.Client, interval: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "interval",
-    ["P7D/2026-10-12T00:00:00Z", "2026-10-05T00:00:00Z/P1W", "P1M/2026-10-31T00:00:00Z", "PT36H/2026-10-03T12:00:00Z",
-     "2026-10-10T00:00:00Z/P1DT0.5S"],
-)  # fmt: skip
+    [
+        "P7D/2026-10-12T00:00:00Z",
+        "2026-10-05T00:00:00Z/P1W",
+        "P1M/2026-10-31T00:00:00Z",
+        "PT36H/2026-10-03T12:00:00Z",
+        "2026-10-10T00:00:00Z/P1DT0.5S",
+    ],
+)
 def test_a_duration_side_selects_what_the_client_resolves_it_to(client: httpx.Client, interval: str) -> None:
     resolved = format_interval(interval)
     assert resolved != interval and not any(half.startswith("P") for half in resolved.split("/"))
@@ -39,9 +44,16 @@ def test_a_duration_side_selects_what_the_client_resolves_it_to(client: httpx.Cl
 
 @pytest.mark.parametrize(
     "interval",
-    ["Pgarbage/2026-10-12T00:00:00Z", "PT-5H/2026-10-12T00:00:00Z", "P/2026-10-12T00:00:00Z", "P1D/P1D",
-     "P1.5M/2026-10-12T00:00:00Z", "2026-10-12T00:00:00Z/P9000Y", "P0D/2026-10-12T00:00:00Z"],
-)  # fmt: skip
+    [
+        "Pgarbage/2026-10-12T00:00:00Z",
+        "PT-5H/2026-10-12T00:00:00Z",
+        "P/2026-10-12T00:00:00Z",
+        "P1D/P1D",
+        "P1.5M/2026-10-12T00:00:00Z",
+        "2026-10-12T00:00:00Z/P9000Y",
+        "P0D/2026-10-12T00:00:00Z",
+    ],
+)
 def test_a_duration_the_rule_refuses_is_answered_400(client: httpx.Client, interval: str) -> None:
     for path in ("/api/v2/audits/query", REALTIME):
         response = client.post(path, json={"interval": interval})
@@ -86,9 +98,14 @@ def test_realtime_queries_reach_back_14_days(client: httpx.Client, emulator: Emu
 )
 def test_a_bad_option_is_a_usage_error_never_a_traceback(option: list[str], problem: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "emulator", *option], cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)),
-        capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        [sys.executable, "-m", "emulator", *option],
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 2
     assert problem in result.stderr and "Traceback" not in result.stderr
 

@@ -211,9 +211,12 @@ def test_filters_service_and_sort(client: httpx.Client) -> None:
         got = walk_results(client, tx, pageSize=100)
         assert [r["id"] for r in got] == [r["id"] for r in everything if get(r) == value], prop
         assert got
-    service = {"interval": WHOLE_SPAN, "serviceName": "Architect",
-               "filters": [{"property": "Action", "value": "Update"}],
-               "sort": [{"name": "Timestamp", "sortOrder": "descending"}]}  # fmt: skip
+    service = {
+        "interval": WHOLE_SPAN,
+        "serviceName": "Architect",
+        "filters": [{"property": "Action", "value": "Update"}],
+        "sort": [{"name": "Timestamp", "sortOrder": "descending"}],
+    }
     got = walk_results(client, run_query(client, service), pageSize=7)
     expected = [r["id"] for r in everything if r["serviceName"] == "Architect" and r["action"] == "Update"]
     assert [r["id"] for r in got] == expected[::-1] and expected
@@ -243,8 +246,12 @@ def test_realtime_paging(client: httpx.Client) -> None:
         assert page["pageNumber"] == number and page["total"] == len(everything)
         seen.extend(r["id"] for r in page["entities"])
     assert seen == [r["id"] for r in everything]
-    filtered = {"interval": RECENT_WEEK, "filters": [{"property": "Action", "value": "Create"}],
-                "pageSize": 5, "pageNumber": 2}  # fmt: skip
+    filtered = {
+        "interval": RECENT_WEEK,
+        "filters": [{"property": "Action", "value": "Create"}],
+        "pageSize": 5,
+        "pageNumber": 2,
+    }
     page = client.post(url, json=filtered).json()
     creates = [r["id"] for r in everything if r["action"] == "Create"]
     assert page["total"] == len(creates) and [r["id"] for r in page["entities"]] == creates[5:10]

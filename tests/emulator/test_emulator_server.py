@@ -35,8 +35,9 @@ class Running(EmulatorProcess):
 
 @pytest.fixture
 def emulator_process() -> Iterator[Running]:
-    with Running("--records", "3000", "--no-validate", "--data-end", "2026-11-01T00:00:00Z",
-                 "--pending-polls", "0") as running:  # fmt: skip
+    with Running(
+        "--records", "3000", "--no-validate", "--data-end", "2026-11-01T00:00:00Z", "--pending-polls", "0"
+    ) as running:
         yield running
 
 
@@ -56,9 +57,18 @@ def token(running: Running) -> str:
 
     basic = base64.b64encode(f"{DEFAULT_CLIENT_ID}:{DEFAULT_CLIENT_SECRET}".encode()).decode()
     form = b"grant_type=client_credentials"
-    response = running.exchange(post("/oauth/token", [("Authorization", f"Basic {basic}"), ("Connection", "close"),
-                                                      ("Content-Length", str(len(form))),
-                                                      ("Content-Type", "application/x-www-form-urlencoded")], form))  # fmt: skip
+    response = running.exchange(
+        post(
+            "/oauth/token",
+            [
+                ("Authorization", f"Basic {basic}"),
+                ("Connection", "close"),
+                ("Content-Length", str(len(form))),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            form,
+        )
+    )
     assert status_of(response) == 200, response
     value: str = json.loads(response.split(b"\r\n\r\n", 1)[1])["access_token"]
     return value
@@ -136,8 +146,15 @@ def test_clients_that_hang_up_leave_stderr_quiet(emulator_process: Running) -> N
     # Mid-response: ask for a large page of records and close at once, so the server writes to a closed socket.
     interval = "2026-10-01T00:00:00.000Z/2026-11-01T00:00:00.000Z"
     body = json.dumps({"interval": interval, "pageSize": 500}).encode()
-    big = post("/api/v2/audits/query/realtime", [("Authorization", f"Bearer {bearer}"), ("Content-Length", str(len(body))),
-                                                 ("Content-Type", "application/json")], body)  # fmt: skip
+    big = post(
+        "/api/v2/audits/query/realtime",
+        [
+            ("Authorization", f"Bearer {bearer}"),
+            ("Content-Length", str(len(body))),
+            ("Content-Type", "application/json"),
+        ],
+        body,
+    )
     for _ in range(5):
         with socket.create_connection(("127.0.0.1", emulator_process.port), timeout=5) as sock:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")  # RST on close

@@ -35,8 +35,9 @@ def test_every_shape_keeps_times_in_order_within_the_span_and_per_seed(shape: st
     assert moments == sorted(moments)
     assert to_millis(YEAR_START) <= moments[0] and moments[-1] < to_millis(YEAR_END)
     assert moments == times(dataset(shape, count=5_000))
-    assert [data.record(i) for i in range(0, 5_000, 499)] == [dataset(shape, count=5_000).record(i)
-                                                             for i in range(0, 5_000, 499)]  # fmt: skip
+    assert [data.record(i) for i in range(0, 5_000, 499)] == [
+        dataset(shape, count=5_000).record(i) for i in range(0, 5_000, 499)
+    ]
     window = data.index_range(moments[1234], moments[4321])
     assert all(moments[1234] <= data.event_ms(i) < moments[4321] for i in window)
     assert window.start == 1234 or moments[window.start - 1] < moments[1234]
@@ -61,8 +62,9 @@ def test_clustered_records_all_fall_in_three_short_bursts_far_apart() -> None:
     assert all(burst[-1] - burst[0] < CLUSTER_MS for burst in bursts)
     assert sum(burst[-1] - burst[0] for burst in bursts) < 2.5 * DAY
     assert all(abs(len(burst) - 10_000) < 150 for burst in bursts)  # equal shares
-    thirds = {(burst[0] - to_millis(YEAR_START)) * 3 // (to_millis(YEAR_END) - to_millis(YEAR_START))
-              for burst in bursts}  # fmt: skip
+    thirds = {
+        (burst[0] - to_millis(YEAR_START)) * 3 // (to_millis(YEAR_END) - to_millis(YEAR_START)) for burst in bursts
+    }
     assert thirds == {0, 1, 2}
     other_seed = times(dataset("clustered", seed=8))
     assert other_seed[0] != moments[0]
@@ -134,8 +136,9 @@ def test_the_emulator_serves_the_shape_and_still_checks_requests(shape: str) -> 
     config = make_config(records=3_000, data_start=MONTH_START, shape=shape)  # validated, strictly
     with run_emulator(config) as emu, httpx.Client(base_url=emu.base_url) as client:
         client.headers["Authorization"] = f"Bearer {get_token(client)}"
-        records = walk_results(client, run_query(client, {"interval": "2026-10-01T00:00:00Z/2026-11-01T00:00:00Z"}),
-                               pageSize=500)  # fmt: skip
+        records = walk_results(
+            client, run_query(client, {"interval": "2026-10-01T00:00:00Z/2026-11-01T00:00:00Z"}), pageSize=500
+        )
         refused = client.post("/api/v2/audits/query", json={"interval": 5})
         stats = client.get("/_emulator/stats").json()
     data = emu.app.dataset

@@ -64,8 +64,14 @@ def test_without_a_present_every_record_is_visible_as_before() -> None:
 
 def test_a_live_emulator_follows_the_wall_clock() -> None:
     now = datetime.now(UTC)
-    config = EmulatorConfig(records=600, seed=3, data_start=now - timedelta(days=1), data_end=now + timedelta(days=1),
-                            live=True, pending_polls=0)  # fmt: skip
+    config = EmulatorConfig(
+        records=600,
+        seed=3,
+        data_start=now - timedelta(days=1),
+        data_end=now + timedelta(days=1),
+        live=True,
+        pending_polls=0,
+    )
     with run_emulator(config) as emulator, _session(emulator.base_url) as client:
         span = f"{(now - timedelta(days=1)).isoformat()}/{(now + timedelta(days=1)).isoformat()}"
         seen = len(walk_results(client, run_query(client, {"interval": span}), pageSize=500))
@@ -94,13 +100,16 @@ def test_tracked_queues_change_one_property_at_a_time_old_value_chained() -> Non
         assert change["oldValues"] == seen[-1:]  # what the change before set
         seen.extend(change["newValues"])
     assert len(changes) == 4 * 3 and all(len(values) > 10 for values in changes.values())
-    assert data.tracked_change(5) is None and AuditDataset(seed=7, count=20, start=DATA_START, end=DATA_END,
-                                                           history_every=0).tracked_change(0) is None  # fmt: skip
+    assert (
+        data.tracked_change(5) is None
+        and AuditDataset(seed=7, count=20, start=DATA_START, end=DATA_END, history_every=0).tracked_change(0) is None
+    )
 
 
 def test_the_command_line_sets_the_present_lateness_and_tracked_history() -> None:
-    args = build_parser().parse_args(["--now", "2026-10-10T00:00:00Z", "--late-percent", "5", "--late-by", "600",
-                                      "--history-every", "50"])  # fmt: skip
+    args = build_parser().parse_args(
+        ["--now", "2026-10-10T00:00:00Z", "--late-percent", "5", "--late-by", "600", "--history-every", "50"]
+    )
     config = config_from_args(args)
     assert (config.now, config.live, config.late_percent, config.late_by, config.history_every) == (
         datetime(2026, 10, 10, tzinfo=UTC),

@@ -41,7 +41,7 @@ INTERVAL = "2026-10-02T00:00:00.000Z/2026-11-01T00:00:00.000Z"
 def emulator() -> Iterator[Emulator]:
     # All 120 records inside the realtime window (the last 14 days), so both kinds of query see them.
     with run_emulator(EmulatorConfig(records=120, data_start=END - timedelta(days=14), data_end=END,
-                                     pending_polls=1)) as emu:  # fmt: skip
+                                     pending_polls=1)) as emu:
         yield emu
 
 

@@ -20,6 +20,8 @@ from generator import settings
 from generator.output.tree_diff import by_product_rules
 from generator.output.tree_walk import walk_tree
 
+pytestmark = pytest.mark.slow  # a wheel and an sdist built, installed in a clean venv
+
 GENERATED = settings.GENERATED_DIR
 
 

@@ -97,9 +97,15 @@ def test_a_config_value_that_cannot_be_installed_or_imported_is_refused(
 
 @pytest.mark.parametrize(
     ("written", "nearest"),
-    [("2023-10-16", "2023.10.16"), ("1.0.27-SNAPSHOT", "1.0.27.dev0"), ("4.0.0-M1", "4.0.0"), ("latest", "0.1.0"),
-     ("2.1-beta-SNAPSHOT", "2.1b0"), ("3.2.1.final", "3.2.1")],
-)  # fmt: skip
+    [
+        ("2023-10-16", "2023.10.16"),
+        ("1.0.27-SNAPSHOT", "1.0.27.dev0"),
+        ("4.0.0-M1", "4.0.0"),
+        ("latest", "0.1.0"),
+        ("2.1-beta-SNAPSHOT", "2.1b0"),
+        ("3.2.1.final", "3.2.1"),
+    ],
+)
 def test_a_version_from_the_spec_that_pip_refuses_becomes_the_nearest_with_a_notice(
     tmp_path: Path, written: str, nearest: str
 ) -> None:

@@ -31,10 +31,31 @@ from tests.support.generator_runs import generate_client
 # Values that broke, or nearly broke, a generator: escapes, quotes, template syntax, names that clash
 # in case or are keywords, separators Python and YAML treat as line breaks, an empty value.
 HOSTILE = [
-    "line\nbreak", "Ab", "ab", "tab\there", "nul\x00x", "del\x7f", "\x85nel", "\u2028ls", "\u2029ps",
-    "\u202ertl", "quote\"'", "back\\slash", "{{ jinja }}", "{% raw %}", '"""', "😀", "", " ", "class",
-    "_x", "1st", "é", "\ufeffbom", "\r\n",
-]  # fmt: skip
+    "line\nbreak",
+    "Ab",
+    "ab",
+    "tab\there",
+    "nul\x00x",
+    "del\x7f",
+    "\x85nel",
+    "\u2028ls",
+    "\u2029ps",
+    "\u202ertl",
+    "quote\"'",
+    "back\\slash",
+    "{{ jinja }}",
+    "{% raw %}",
+    '"""',
+    "😀",
+    "",
+    " ",
+    "class",
+    "_x",
+    "1st",
+    "é",
+    "\ufeffbom",
+    "\r\n",
+]
 
 _VALUES = st.lists(st.text(max_size=12), min_size=1, max_size=40, unique=True)
 
@@ -55,9 +76,12 @@ def _spec(values: list[str]) -> str:
         "operationId": "echo",
         "parameters": [{"name": "mode", "in": "query", "required": True, "schema": mode}],
         "responses": {
-            "200": {"description": "what was sent", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Echo"}}}}
+            "200": {
+                "description": "what was sent",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Echo"}}},
+            }
         },
-    }  # fmt: skip
+    }
     echo = {
         "type": "object",
         "required": ["mode"],

@@ -39,24 +39,45 @@ def test_the_real_layers_keep_the_rule() -> None:
 @pytest.mark.parametrize(
     ("module", "line", "expected"),
     [
-        ("core/_client.py", "from .._genesys._regions import api_base_url",
-         "imports layer 'genesys' (_genesys), which layer 'core' does not require"),
-        ("core/_client.py", "from ..workflows import _bulk",
-         "imports layer 'audit' (workflows), which layer 'core' does not require"),
-        ("genesys/_client.py", "from ..workflows._exports import query_audits",
-         "imports layer 'audit' (workflows), which layer 'genesys' does not require"),
-        ("core/_paging.py", "from ..types import Unset",
-         "imports the generated module 'types', which layer 'core' does not declare under generated"),
-        ("core/_errors.py", "from ..models import AuditLogMessage",
-         "imports the generated module 'models', which layer 'core' does not declare under generated"),
-        ("genesys/_errors.py", "from .. import __version__",
-         "imports the generated module 'root', which layer 'genesys' does not declare under generated"),
+        (
+            "core/_client.py",
+            "from .._genesys._regions import api_base_url",
+            "imports layer 'genesys' (_genesys), which layer 'core' does not require",
+        ),
+        (
+            "core/_client.py",
+            "from ..workflows import _bulk",
+            "imports layer 'audit' (workflows), which layer 'core' does not require",
+        ),
+        (
+            "genesys/_client.py",
+            "from ..workflows._exports import query_audits",
+            "imports layer 'audit' (workflows), which layer 'genesys' does not require",
+        ),
+        (
+            "core/_paging.py",
+            "from ..types import Unset",
+            "imports the generated module 'types', which layer 'core' does not declare under generated",
+        ),
+        (
+            "core/_errors.py",
+            "from ..models import AuditLogMessage",
+            "imports the generated module 'models', which layer 'core' does not declare under generated",
+        ),
+        (
+            "genesys/_errors.py",
+            "from .. import __version__",
+            "imports the generated module 'root', which layer 'genesys' does not declare under generated",
+        ),
         ("core/_auth.py", "import yaml", "imports 'yaml', which layer 'core' does not declare"),
-        ("genesys/_regions.py", "from openapi_python_client import Project",
-         "imports 'openapi_python_client', which layer 'genesys' does not declare"),
+        (
+            "genesys/_regions.py",
+            "from openapi_python_client import Project",
+            "imports 'openapi_python_client', which layer 'genesys' does not declare",
+        ),
         ("audit/cli/_main.py", "from ...._outside import x", "a relative import that leaves the generated package"),
     ],
-)  # fmt: skip
+)
 def test_an_import_outside_the_rule_is_refused_at_its_line(
     runtime: Path, module: str, line: str, expected: str
 ) -> None:

@@ -60,13 +60,19 @@ def _hand_edit(package: Path) -> None:
     ("change", "in_stdout", "in_stderr"),
     [
         (_hand_edit, ["genesys_cloud_audit/models/limit.py", "-# hand edit"], ""),
-        (lambda package: (package / "stray.py").write_text("x = 1\n"), ["a/generated/genesys_cloud_audit/stray.py"],
-         "1 extra"),
-        (lambda package: (package / "models" / "detail.py").unlink(),
-         ["b/generated/genesys_cloud_audit/models/detail.py"], "1 missing"),
+        (
+            lambda package: (package / "stray.py").write_text("x = 1\n"),
+            ["a/generated/genesys_cloud_audit/stray.py"],
+            "1 extra",
+        ),
+        (
+            lambda package: (package / "models" / "detail.py").unlink(),
+            ["b/generated/genesys_cloud_audit/models/detail.py"],
+            "1 missing",
+        ),
     ],
     ids=["a hand edit", "an added file", "a deleted file"],
-)  # fmt: skip
+)
 def test_check_reports_a_change_as_a_diff(
     committed_copy: Path, change: Callable[[Path], object], in_stdout: list[str], in_stderr: str
 ) -> None:

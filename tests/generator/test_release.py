@@ -201,6 +201,7 @@ def test_a_template_renaming_a_keyword_is_breaking(workspace: Path, capsys: pyte
     assert "not released" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_check_fails_on_an_unreleased_change_and_passes_once_released(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -23,6 +23,8 @@ from generator.release import Level
 from generator.release._release import plan_release
 from tests.generator.docs_history import pages
 
+pytestmark = pytest.mark.slow  # about 30 builds
+
 REPO = settings.REPO_ROOT
 
 # The release each revision makes (None: the revision changed only in form, so there is nothing to release),

@@ -86,18 +86,27 @@ def test_header_and_cookie_parameters_are_sent(tmp_path: Path, where: str) -> No
 @pytest.mark.parametrize(
     ("content", "chosen", "kind"),
     [
-        ({"application/xml": {"schema": {"type": "object"}}, "application/json": {"schema": {"type": "object"}}},
-         "application/json", "json"),
+        (
+            {"application/xml": {"schema": {"type": "object"}}, "application/json": {"schema": {"type": "object"}}},
+            "application/json",
+            "json",
+        ),
         ({"multipart/form-data": {"schema": {"type": "object"}}}, "multipart/form-data", "multipart"),
-        ({"application/x-www-form-urlencoded": {"schema": {"type": "object"}}},
-         "application/x-www-form-urlencoded", "form"),
-        ({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
-         "application/octet-stream", "binary"),
+        (
+            {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}},
+            "application/x-www-form-urlencoded",
+            "form",
+        ),
+        (
+            {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            "application/octet-stream",
+            "binary",
+        ),
         ({"image/png": {}}, "image/png", "binary"),
         ({"text/plain": {"schema": {"type": "string"}}, "application/octet-stream": {}}, "text/plain", "text"),
         ({"application/vnd.api+json": {"schema": {"type": "object"}}}, "application/vnd.api+json", "json"),
     ],
-)  # fmt: skip
+)
 def test_the_body_media_type_the_client_sends(tmp_path: Path, content: dict[str, Any], chosen: str, kind: str) -> None:
     def edit(spec: dict[str, Any]) -> None:
         _operation(spec)["requestBody"] = {"content": content}
@@ -201,9 +210,15 @@ def test_an_undefined_security_scheme_cannot_be_met(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("media", "json"),
-    [("application/json", True), ("application/json; charset=utf-8", True), ("application/problem+json", True),
-     ("application/xml", False), ("text/json", False), ("multipart/form-data", False)],
-)  # fmt: skip
+    [
+        ("application/json", True),
+        ("application/json; charset=utf-8", True),
+        ("application/problem+json", True),
+        ("application/xml", False),
+        ("text/json", False),
+        ("multipart/form-data", False),
+    ],
+)
 def test_json_media_types(media: str, json: bool) -> None:
     assert is_json(media) is json
 

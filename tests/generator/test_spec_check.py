@@ -66,14 +66,21 @@ def test_the_real_spec_passes_with_its_extensions_read() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "needle", "expected"),
     [
-        ("operationId: getAuditsQueryServicemapping", "operationId: get_audits_query_realtime_servicemapping",
-         "operationId: get_audits_query_realtime_servicemapping",
-         "operationId 'get_audits_query_realtime_servicemapping' becomes module "
-         "'get_audits_query_realtime_servicemapping', as does 'getAuditsQueryRealtimeServicemapping' (first at line"),
-        ("operationId: getAuditsQueryServicemapping", "operationId: [a, b]", "operationId: [a, b]",
-         "operationId must be a string, not list"),
+        (
+            "operationId: getAuditsQueryServicemapping",
+            "operationId: get_audits_query_realtime_servicemapping",
+            "operationId: get_audits_query_realtime_servicemapping",
+            "operationId 'get_audits_query_realtime_servicemapping' becomes module "
+            "'get_audits_query_realtime_servicemapping', as does 'getAuditsQueryRealtimeServicemapping' (first at line",
+        ),
+        (
+            "operationId: getAuditsQueryServicemapping",
+            "operationId: [a, b]",
+            "operationId: [a, b]",
+            "operationId must be a string, not list",
+        ),
     ],
-)  # fmt: skip
+)
 def test_operation_ids_must_make_usable_unique_module_names(
     tmp_path: Path, old: str, new: str, needle: str, expected: str
 ) -> None:
@@ -83,50 +90,131 @@ def test_operation_ids_must_make_usable_unique_module_names(
 @pytest.mark.parametrize(
     ("old", "new", "needle", "expected"),
     [
-        ("        style: cursor\n", "        style: cursr\n", "style: cursr", "x-pagination.style must be one of 'cursor', 'page-number', not 'cursr'"),
-        ("        cursorField: cursor\n        itemsField: entities\n", "        cursorField: cursor\n        itemsField: entitiez\n",
-         "itemsField: entitiez", "names 'entitiez', which is not a property of AuditQueryExecutionResultsResponse"),
-        ("        redirectField: downloadUrl\n", "        redirectField: pageSize\n", "redirectField: pageSize",
-         "x-pagination.redirectField names 'pageSize', which must be of type string"),
-        ("        cursorField: cursor\n", "        cursorField: pageSize\n", "cursorField: pageSize",
-         "names 'pageSize', which must be of type string"),
-        ("        cursorParameter: cursor\n", "        cursorParameter: after\n", "cursorParameter: after",
-         "names 'after', which is not a query parameter"),
-        ("        cursorField: cursor\n", "        cursorField: cursor\n        pageSizeParameter: pageSize\n",
-         "pageSizeParameter", "x-pagination has no key 'pageSizeParameter'"),
-        ("        pageCountField: pageCount\n", "        pageCountField: total_pages\n", "total_pages",
-         "names 'total_pages', which is not a property of AuditRealtimeQueryResultsResponse"),
-        ("        pageNumberField: pageNumber\n", "        pageNumberField: interval\n", "pageNumberField: interval",
-         "names 'interval', which must be of type integer"),
-        ("        statusOperation: getAuditsQueryTransactionId\n", "        statusOperation: getAuditQueryStatus\n",
-         "statusOperation: getAuditQueryStatus", "names 'getAuditQueryStatus', which is no operationId of the spec"),
-        ("        idParameter: transactionId\n", "        idParameter: queryId\n", "idParameter: queryId",
-         "names 'queryId', which is not a path parameter of getAuditsQueryTransactionId"),
-        ("        idField: id\n", "        idField: ident\n", "idField: ident", "names 'ident', which is not a property"),
-        ("        success: [Succeeded]\n", "        success: [Succeded]\n", "x-waiter:",
-         "x-waiter state 'Succeded' is not a value of state"),
-        ("        pending: [Queued, Running]\n", "        pending: [Queued]\n", "x-waiter:",
-         "state value 'Running' is in none of success, failure and pending"),
-        ("        pending: [Queued, Running]\n", "        pending: [Queued, Running, Failed]\n", "pending: [Queued, Running, Failed]",
-         "x-waiter state 'Failed' is in both failure and pending"),
-        ("        success: [Succeeded]\n", "        success: Succeeded\n", "success: Succeeded",
-         "x-waiter.success must be a list, not str"),
+        (
+            "        style: cursor\n",
+            "        style: cursr\n",
+            "style: cursr",
+            "x-pagination.style must be one of 'cursor', 'page-number', not 'cursr'",
+        ),
+        (
+            "        cursorField: cursor\n        itemsField: entities\n",
+            "        cursorField: cursor\n        itemsField: entitiez\n",
+            "itemsField: entitiez",
+            "names 'entitiez', which is not a property of AuditQueryExecutionResultsResponse",
+        ),
+        (
+            "        redirectField: downloadUrl\n",
+            "        redirectField: pageSize\n",
+            "redirectField: pageSize",
+            "x-pagination.redirectField names 'pageSize', which must be of type string",
+        ),
+        (
+            "        cursorField: cursor\n",
+            "        cursorField: pageSize\n",
+            "cursorField: pageSize",
+            "names 'pageSize', which must be of type string",
+        ),
+        (
+            "        cursorParameter: cursor\n",
+            "        cursorParameter: after\n",
+            "cursorParameter: after",
+            "names 'after', which is not a query parameter",
+        ),
+        (
+            "        cursorField: cursor\n",
+            "        cursorField: cursor\n        pageSizeParameter: pageSize\n",
+            "pageSizeParameter",
+            "x-pagination has no key 'pageSizeParameter'",
+        ),
+        (
+            "        pageCountField: pageCount\n",
+            "        pageCountField: total_pages\n",
+            "total_pages",
+            "names 'total_pages', which is not a property of AuditRealtimeQueryResultsResponse",
+        ),
+        (
+            "        pageNumberField: pageNumber\n",
+            "        pageNumberField: interval\n",
+            "pageNumberField: interval",
+            "names 'interval', which must be of type integer",
+        ),
+        (
+            "        statusOperation: getAuditsQueryTransactionId\n",
+            "        statusOperation: getAuditQueryStatus\n",
+            "statusOperation: getAuditQueryStatus",
+            "names 'getAuditQueryStatus', which is no operationId of the spec",
+        ),
+        (
+            "        idParameter: transactionId\n",
+            "        idParameter: queryId\n",
+            "idParameter: queryId",
+            "names 'queryId', which is not a path parameter of getAuditsQueryTransactionId",
+        ),
+        (
+            "        idField: id\n",
+            "        idField: ident\n",
+            "idField: ident",
+            "names 'ident', which is not a property",
+        ),
+        (
+            "        success: [Succeeded]\n",
+            "        success: [Succeded]\n",
+            "x-waiter:",
+            "x-waiter state 'Succeded' is not a value of state",
+        ),
+        (
+            "        pending: [Queued, Running]\n",
+            "        pending: [Queued]\n",
+            "x-waiter:",
+            "state value 'Running' is in none of success, failure and pending",
+        ),
+        (
+            "        pending: [Queued, Running]\n",
+            "        pending: [Queued, Running, Failed]\n",
+            "pending: [Queued, Running, Failed]",
+            "x-waiter state 'Failed' is in both failure and pending",
+        ),
+        (
+            "        success: [Succeeded]\n",
+            "        success: Succeeded\n",
+            "success: Succeeded",
+            "x-waiter.success must be a list, not str",
+        ),
         ("        failure: [Failed, Cancelled]\n", "", "x-waiter:", "x-waiter needs 'failure'"),
-        ("      x-waiter:\n", "      x-waiter: yes\n      x-waiterr:\n", "x-waiterr", "unknown extension 'x-waiterr': did you mean 'x-waiter'?"),
-        ("      x-waiter:\n        statusOperation: getAuditsQueryTransactionId\n        idField: id\n"
-         "        idParameter: transactionId\n        stateField: state\n        success: [Succeeded]\n"
-         "        failure: [Failed, Cancelled]\n        pending: [Queued, Running]\n",
-         "      x-waiter: yes\n", "x-waiter: yes", "x-waiter must be a mapping, not str"),
-        ("      x-inin-requires-permissions:\n        type: ALL\n", "      x-inin-requires-permissions:\n        type: SOME\n",
-         "type: SOME", "x-inin-requires-permissions.type must be 'ALL' or 'ANY', not 'SOME'"),
-        ("      x-retry-safe:\n        safe: true\n        reason: >-\n          Creating",
-         "      x-retry-safe:\n        safe: yes\n        reason: >-\n          Creating", "safe: yes",
-         "x-retry-safe.safe must be a bool, not str"),
-        ("      x-retry-safe:\n        safe: true\n        reason: >-\n          Creating",
-         "      x-paginate: {}\n      x-retry-safe:\n        safe: true\n        reason: >-\n          Creating",
-         "x-paginate", "unknown extension 'x-paginate': did you mean 'x-pagination'?"),
+        (
+            "      x-waiter:\n",
+            "      x-waiter: yes\n      x-waiterr:\n",
+            "x-waiterr",
+            "unknown extension 'x-waiterr': did you mean 'x-waiter'?",
+        ),
+        (
+            "      x-waiter:\n        statusOperation: getAuditsQueryTransactionId\n        idField: id\n"
+            "        idParameter: transactionId\n        stateField: state\n        success: [Succeeded]\n"
+            "        failure: [Failed, Cancelled]\n        pending: [Queued, Running]\n",
+            "      x-waiter: yes\n",
+            "x-waiter: yes",
+            "x-waiter must be a mapping, not str",
+        ),
+        (
+            "      x-inin-requires-permissions:\n        type: ALL\n",
+            "      x-inin-requires-permissions:\n        type: SOME\n",
+            "type: SOME",
+            "x-inin-requires-permissions.type must be 'ALL' or 'ANY', not 'SOME'",
+        ),
+        (
+            "      x-retry-safe:\n        safe: true\n        reason: >-\n          Creating",
+            "      x-retry-safe:\n        safe: yes\n        reason: >-\n          Creating",
+            "safe: yes",
+            "x-retry-safe.safe must be a bool, not str",
+        ),
+        (
+            "      x-retry-safe:\n        safe: true\n        reason: >-\n          Creating",
+            "      x-paginate: {}\n      x-retry-safe:\n        safe: true\n        reason: >-\n          Creating",
+            "x-paginate",
+            "unknown extension 'x-paginate': did you mean 'x-pagination'?",
+        ),
     ],
-)  # fmt: skip
+)
 def test_extensions_are_checked_against_their_schema_and_the_spec(
     tmp_path: Path, old: str, new: str, needle: str, expected: str
 ) -> None:
@@ -193,16 +281,25 @@ def _said(tmp_path: Path, text: str) -> tuple[CheckedSpec, list[str]]:
 @pytest.mark.parametrize(
     ("written", "named", "why"),
     [
-        ("__init__", "get_api_v2_audits_query_servicemapping",
-         "operationId '__init__' makes no usable module name; derived from the method and path instead"),
+        (
+            "__init__",
+            "get_api_v2_audits_query_servicemapping",
+            "operationId '__init__' makes no usable module name; derived from the method and path instead",
+        ),
         ("'get\"Mapping'", "get_mapping", "operationId 'get\"Mapping' is not an identifier"),
-        ("class", "get_api_v2_audits_query_servicemapping",
-         "operationId 'class' makes no usable module name; derived from the method and path instead"),
+        (
+            "class",
+            "get_api_v2_audits_query_servicemapping",
+            "operationId 'class' makes no usable module name; derived from the method and path instead",
+        ),
         ("find pet by id", "find_pet_by_id", "operationId 'find pet by id' is not an identifier"),
-        ("getAuditsQueryServicemapping" + "AndMore" * 30, "get_api_v2_audits_query_servicemapping",
-         "longer than the 200 a module name may have; derived from the method and path instead"),
+        (
+            "getAuditsQueryServicemapping" + "AndMore" * 30,
+            "get_api_v2_audits_query_servicemapping",
+            "longer than the 200 a module name may have; derived from the method and path instead",
+        ),
     ],
-)  # fmt: skip
+)
 def test_an_operation_id_that_makes_no_module_name_is_replaced_with_a_notice(
     tmp_path: Path, written: str, named: str, why: str
 ) -> None:
@@ -252,14 +349,23 @@ def test_several_problems_are_reported_together_one_per_line(tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("        '400': {$ref: '#/components/responses/BadRequest'}", "        '400': just a string",
-         "not valid OpenAPI 3.1"),
-        ("    AuditExpandField:\n      type: string\n", "    AuditExpandField:\n      $ref: '#/components/schemas/AuditExpandField'\n",
-         "circular $ref chain: #/components/schemas/AuditExpandField -> #/components/schemas/AuditExpandField"),
-        ("items: {$ref: '#/components/schemas/AuditExpandField'}", "items: {$ref: '#/components/schemas/AuditExpandFeld'}",
-         "dangling $ref '#/components/schemas/AuditExpandFeld'"),
+        (
+            "        '400': {$ref: '#/components/responses/BadRequest'}",
+            "        '400': just a string",
+            "not valid OpenAPI 3.1",
+        ),
+        (
+            "    AuditExpandField:\n      type: string\n",
+            "    AuditExpandField:\n      $ref: '#/components/schemas/AuditExpandField'\n",
+            "circular $ref chain: #/components/schemas/AuditExpandField -> #/components/schemas/AuditExpandField",
+        ),
+        (
+            "items: {$ref: '#/components/schemas/AuditExpandField'}",
+            "items: {$ref: '#/components/schemas/AuditExpandFeld'}",
+            "dangling $ref '#/components/schemas/AuditExpandFeld'",
+        ),
     ],
-)  # fmt: skip
+)
 def test_structure_and_references_are_checked_first(tmp_path: Path, old: str, new: str, expected: str) -> None:
     message = _message(tmp_path, _mutated(old, new))
     assert expected in message and "spec.yaml:" in message and " at /" in message, message

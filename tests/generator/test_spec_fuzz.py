@@ -96,6 +96,7 @@ def test_yaml_ish_text(spec_path: Path, text: str) -> None:
 
 @FUZZ
 @given(text=mutated_spec())
+@pytest.mark.slow
 def test_mutations_of_the_real_spec(spec_path: Path, text: str) -> None:
     load(spec_path, text.encode("utf-8"))
 

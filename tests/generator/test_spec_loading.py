@@ -66,10 +66,25 @@ def test_scalars_follow_the_yaml_1_2_core_schema(tmp_path: Path) -> None:
         "k: 1.5e3\nl: .inf\nm: ~\nn:\no: '3'\np: !!str 4\nq: !!int '5'\nr: 1_000\n",
     )
     assert data == {
-        "a": "yes", "b": "no", "c": "on", "d": True, "e": False, "f": "2026-01-01", "g": "1:20",
-        "h": 15, "i": 17, "j": 31, "k": 1500.0, "l": math.inf, "m": None, "n": None, "o": "3",
-        "p": "4", "q": 5, "r": "1_000",
-    }  # fmt: skip
+        "a": "yes",
+        "b": "no",
+        "c": "on",
+        "d": True,
+        "e": False,
+        "f": "2026-01-01",
+        "g": "1:20",
+        "h": 15,
+        "i": 17,
+        "j": 31,
+        "k": 1500.0,
+        "l": math.inf,
+        "m": None,
+        "n": None,
+        "o": "3",
+        "p": "4",
+        "q": 5,
+        "r": "1_000",
+    }
 
 
 def test_keys_are_their_text(tmp_path: Path) -> None:

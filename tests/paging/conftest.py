@@ -19,8 +19,9 @@ def fast_wait() -> WaitPolicy:
     return WaitPolicy(first_interval=0.01, growth=2.0, max_interval=0.05, deadline=30.0)
 
 
-export_emulator, emu = emulator_fixtures(EmulatorConfig(records=EXPORT_RECORDS, seed=11, validate=False),
-                                         name="export_emulator")  # fmt: skip
+export_emulator, emu = emulator_fixtures(
+    EmulatorConfig(records=EXPORT_RECORDS, seed=11, validate=False), name="export_emulator"
+)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from genesys_cloud_audit.api.audit import get_audits_query_transaction_id_result
 from genesys_cloud_audit.api.audit import post_audits_query_realtime as realtime
 from genesys_cloud_audit.models import AuditRealtimeQueryRequest
 
-from tests.cli.cli_helpers import cli_env, run_cli
+from tests.cli.cli_helpers import cli_env, query_args, run_cli
 from tests.support.clients import make_client
 from tests.support.scripted_server import ScriptedServer, cursor_loop, json_response, page_loop, token_issuer
 
@@ -100,11 +100,8 @@ def test_the_cli_exits_with_one_line_and_writes_nothing_twice(scripted_server: S
     serve_a_succeeded_query(scripted_server)
     scripted_server.set_default("GET", RESULTS, cursor_loop(records_per_page=3, repeat_after=2))
     output = tmp_path / "audit.jsonl"
-    result = run_cli(
-        ["query", "--base-url", scripted_server.base_url, "--interval", INTERVAL, "--page-size", "3",
-         "--wait-timeout", "10", "--output", str(output), "--quiet"],
-        env=cli_env(), timeout=60,
-    )  # fmt: skip
+    options = ("--interval", INTERVAL, "--page-size", "3", "--wait-timeout", "10", "--quiet")
+    result = run_cli(query_args(scripted_server, output, *options), env=cli_env(), timeout=60)
     assert result.returncode == 1
     error_lines = [line for line in result.stderr.splitlines() if line.startswith("genesys-audit: error:")]
     assert error_lines == [

@@ -112,22 +112,42 @@ def test_what_the_spec_does_not_list_is_kept_by_the_lenient_path(change: dict[st
         (page_of({"id": 5}), "AuditLogMessage", "id", "entities.id"),
         (page_of({"remoteIp": ["10.0.0.1", 7]}), "AuditLogMessage", "remoteIp", "entities.remoteIp"),
         (page_of({"remoteIp": "10.0.0.1"}), "AuditLogMessage", "remoteIp", "entities.remoteIp"),
-        (page_of({"transactionInitiator": "true"}), "AuditLogMessage", "transactionInitiator",
-         "entities.transactionInitiator"),
-        (page_of({"transactionInitiator": 1}), "AuditLogMessage", "transactionInitiator",
-         "entities.transactionInitiator"),
+        (
+            page_of({"transactionInitiator": "true"}),
+            "AuditLogMessage",
+            "transactionInitiator",
+            "entities.transactionInitiator",
+        ),
+        (
+            page_of({"transactionInitiator": 1}),
+            "AuditLogMessage",
+            "transactionInitiator",
+            "entities.transactionInitiator",
+        ),
         (page_of({"eventDate": 1767225600}), "AuditLogMessage", "eventDate", "entities.eventDate"),
         (page_of({"level": 3}), "AuditLogMessage", "level", "entities.level"),
         (page_of({"user": {"name": False}}), "DomainEntityRef", "name", "entities.user.name"),
-        (page_of({"context": {"divisionId": 42}}), "AuditLogMessageContext", "divisionId",
-         "entities.context.divisionId"),
+        (
+            page_of({"context": {"divisionId": 42}}),
+            "AuditLogMessageContext",
+            "divisionId",
+            "entities.context.divisionId",
+        ),
         (page_of({"context": ["divisionId"]}), "AuditLogMessage", "context", "entities.context"),
-        (page_of({"propertyChanges": [{"oldValues": [None]}]}), "PropertyChange", "oldValues",
-         "entities.propertyChanges.oldValues"),
-        (page_of({"message": {"messageParams": {"n": 1.5}}}), "MessageInfoMessageParams", "n",
-         "entities.message.messageParams.n"),
+        (
+            page_of({"propertyChanges": [{"oldValues": [None]}]}),
+            "PropertyChange",
+            "oldValues",
+            "entities.propertyChanges.oldValues",
+        ),
+        (
+            page_of({"message": {"messageParams": {"n": 1.5}}}),
+            "MessageInfoMessageParams",
+            "n",
+            "entities.message.messageParams.n",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_value_of_the_wrong_json_type_is_a_decoding_error_naming_model_field_and_path(
     body: dict[str, Any], model: str, field: str, path: str
 ) -> None:
@@ -140,8 +160,9 @@ def test_a_value_of_the_wrong_json_type_is_a_decoding_error_naming_model_field_a
 def test_the_realtime_page_count_must_be_an_integer() -> None:
     body = {"entities": [], "pageNumber": 1, "pageCount": "3"}
     with pytest.raises(DecodingError) as caught:
-        decode_json(json.dumps(body).encode(), AuditRealtimeQueryResultsResponse.from_dict,
-                    AuditRealtimeQueryResultsResponse)  # fmt: skip
+        decode_json(
+            json.dumps(body).encode(), AuditRealtimeQueryResultsResponse.from_dict, AuditRealtimeQueryResultsResponse
+        )
     assert (caught.value.model, caught.value.field) == ("AuditRealtimeQueryResultsResponse", "pageCount")
 
 

@@ -149,11 +149,15 @@ def test_what_the_stand_ins_were_not_taught_goes_down_the_lenient_path_and_teach
         ({"tier": "gold", "id": 5}, "AuditLogMessage", "id", "entities.id"),
         ({"tier": "gold", "level": 3}, "AuditLogMessage", "level", "entities.level"),
         ({"tier": "gold", "user": {"extra": 1, "name": False}}, "DomainEntityRef", "name", "entities.user.name"),
-        ({"tier": "gold", "context": {"divisionId": 42}}, "AuditLogMessageContext", "divisionId",
-         "entities.context.divisionId"),
+        (
+            {"tier": "gold", "context": {"divisionId": 42}},
+            "AuditLogMessageContext",
+            "divisionId",
+            "entities.context.divisionId",
+        ),
         ({"tier": "gold", "eventDate": "yesterday"}, "AuditLogMessage", "eventDate", "entities.eventDate"),
     ],
-)  # fmt: skip
+)
 def test_a_wrong_value_after_learning_is_the_lenient_paths_decoding_error(
     record: dict[str, Any], model: str, field: str, path: str
 ) -> None:
@@ -248,8 +252,11 @@ changes = st.one_of(
 def models_in(record: dict[str, Any]) -> list[dict[str, Any]]:
     """The JSON objects of a record that are models (not maps): where unknown fields may go."""
     found = [record]
-    found += [record[key] for key in ("user", "client", "entity", "message", "initiatingAction")
-              if isinstance(record.get(key), dict)]  # fmt: skip
+    found += [
+        record[key]
+        for key in ("user", "client", "entity", "message", "initiatingAction")
+        if isinstance(record.get(key), dict)
+    ]
     for key in ("propertyChanges", "entityChanges"):
         found += [item for item in record.get(key) or [] if isinstance(item, dict)]
     return found

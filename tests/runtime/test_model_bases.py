@@ -35,8 +35,9 @@ def test_unknown_fields_take_part_in_equality() -> None:
     assert DomainEntityRef() != AuditLogMessage()
 
 
-@pytest.mark.parametrize("clone", [copy.copy, copy.deepcopy, lambda m: pickle.loads(pickle.dumps(m))],
-                         ids=["copy", "deepcopy", "pickle"])  # fmt: skip
+@pytest.mark.parametrize(
+    "clone", [copy.copy, copy.deepcopy, lambda m: pickle.loads(pickle.dumps(m))], ids=["copy", "deepcopy", "pickle"]
+)
 def test_copies_keep_unknown_fields(clone: object) -> None:
     original = with_extra(tier={"level": 1})
     copied = clone(original)  # type: ignore[operator]

@@ -57,8 +57,12 @@ def test_instances_of_published_classes_pickle_by_reference() -> None:
     assert pickle.loads(pickle.dumps(policy)) == policy
     error = WaitFailedError("tx-1", "Failed", {"state": "Failed"})
     copy = pickle.loads(pickle.dumps(error))
-    assert (copy.resource_id, copy.state, copy.resource, str(copy)) == ("tx-1", "Failed", {"state": "Failed"},
-                                                                        "tx-1 ended in state Failed")  # fmt: skip
+    assert (copy.resource_id, copy.state, copy.resource, str(copy)) == (
+        "tx-1",
+        "Failed",
+        {"state": "Failed"},
+        "tx-1 ended in state Failed",
+    )
 
 
 def test_wait_failed_error_carries_the_last_poll_as_resource_and_no_status() -> None:

@@ -42,23 +42,32 @@ TOKEN_PREFIX = "tok-PRIVATE-5d1c"  # token_issuer hands out tok-PRIVATE-5d1c-1, 
         ("Digest username=x", "Digest <redacted>"),
         ("https://id:secret@host/path", "https://<redacted>@host/path"),
         ("see https://id:p@ss:w@rd@host:8443/x?y=1", "see https://<redacted>@host:8443/x?y=1"),
-        ("grant_type=client_credentials&client_secret=hunter2&scope=x",
-         "grant_type=client_credentials&client_secret=<redacted>&scope=x"),
+        (
+            "grant_type=client_credentials&client_secret=hunter2&scope=x",
+            "grant_type=client_credentials&client_secret=<redacted>&scope=x",
+        ),
         ('{"access_token": "eyJ0", "expires_in": 3600}', '{"access_token": "<redacted>", "expires_in": 3600}'),
         ("password: hunter2", "password: <redacted>"),
         ('{\\"refresh_token\\":\\"r1\\"}', '{\\"refresh_token\\":\\"<redacted>\\"}'),
         # Sentences are left alone: a scheme followed by a word is not a credential.
-        ("No authentication bearer token specified in authorization header.",
-         "No authentication bearer token specified in authorization header."),
+        (
+            "No authentication bearer token specified in authorization header.",
+            "No authentication bearer token specified in authorization header.",
+        ),
         ("Basic authentication failed", "Basic authentication failed"),
-        ("cannot decode oauth/token.access_token: holds characters", "cannot decode oauth/token.access_token: holds characters"),
+        (
+            "cannot decode oauth/token.access_token: holds characters",
+            "cannot decode oauth/token.access_token: holds characters",
+        ),
         ("token: abc123", "token: <redacted>"),
         ("'secret' : 'plain'", "'secret' : '<redacted>'"),
-        ("https://api.mypurecloud.com/api/v2 and mail ops@example.com",
-         "https://api.mypurecloud.com/api/v2 and mail ops@example.com"),
+        (
+            "https://api.mypurecloud.com/api/v2 and mail ops@example.com",
+            "https://api.mypurecloud.com/api/v2 and mail ops@example.com",
+        ),
         ("", ""),
     ],
-)  # fmt: skip
+)
 def test_redact_cuts_credentials_and_keeps_the_rest(text: str, expected: str) -> None:
     assert redact(text) == expected
     assert redact(expected) == expected  # idempotent
@@ -199,8 +208,15 @@ def test_the_cli_prints_no_credential_from_a_url_or_an_echoing_server(
 def test_errors_pickle_with_their_attributes_and_message() -> None:
     import httpx
 
-    error = ApiError(429, body={"code": "too.many", "message": "slow down"}, headers=httpx.Headers({"Retry-After": "3"}),
-                     operation_id="listThings", method="GET", path="/things", decode_body=lambda body: dict(body))  # fmt: skip
+    error = ApiError(
+        429,
+        body={"code": "too.many", "message": "slow down"},
+        headers=httpx.Headers({"Retry-After": "3"}),
+        operation_id="listThings",
+        method="GET",
+        path="/things",
+        decode_body=lambda body: dict(body),
+    )
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is ApiError and str(copy) == str(error) == "HTTP 429 too.many: slow down [listThings GET /things]"
     assert (copy.status, copy.code, copy.headers["Retry-After"]) == (429, "too.many", "3")
@@ -212,8 +228,11 @@ def test_errors_pickle_with_their_attributes_and_message() -> None:
 
 def test_a_server_echoing_secrets_in_a_dropped_exchange_reaches_no_message(scripted_server: ScriptedServer) -> None:
     scripted_server.set_default("POST", "/oauth/token", token_issuer(prefix=TOKEN_PREFIX))
-    scripted_server.set_default("GET", MAPPING, Canned(raw=f"HTTP/1.1 200 OK\r\nX-Token: Bearer {TOKEN_PREFIX}-1\r\n"
-                                                           "Content-Length: 99\r\n\r\n{".encode()))  # fmt: skip
+    scripted_server.set_default(
+        "GET",
+        MAPPING,
+        Canned(raw=f"HTTP/1.1 200 OK\r\nX-Token: Bearer {TOKEN_PREFIX}-1\r\nContent-Length: 99\r\n\r\n{{".encode()),
+    )
     with make_client(scripted_server, issue_tokens=False) as client, pytest.raises(GenesysCloudError) as caught:
         servicemapping.sync(client=client)
     _clean(_everything_about(caught.value))

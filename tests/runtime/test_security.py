@@ -52,11 +52,16 @@ def _sent(server: ScriptedServer, client: CoreClient, request: ApiRequest) -> di
         ("header_key", KEY, "headers", "x-api-key", KEY),
         ("query_key", KEY, "query", "api_key", [KEY]),
         ("cookie_key", "a b;c", "headers", "cookie", "session=a%20b%3Bc"),
-        ("basic", ("user", PASSWORD), "headers", "authorization",
-         "Basic " + base64.b64encode(f"user:{PASSWORD}".encode()).decode()),
+        (
+            "basic",
+            ("user", PASSWORD),
+            "headers",
+            "authorization",
+            "Basic " + base64.b64encode(f"user:{PASSWORD}".encode()).decode(),
+        ),
         ("bearer", "bearer-0123456789", "headers", "authorization", "Bearer bearer-0123456789"),
     ],
-)  # fmt: skip
+)
 def test_each_scheme_puts_its_credential_where_the_spec_says(
     scripted_server: ScriptedServer, scheme: str, credential: object, where: str, name: str, value: object
 ) -> None:
@@ -107,9 +112,11 @@ def test_missing_credentials_are_named_before_anything_is_sent(scripted_server: 
 def test_oauth_uses_the_token_source_and_renews_it_after_a_401(scripted_server: ScriptedServer) -> None:
     scripted_server.set_default("POST", "/oauth/token", token_issuer())
     client = PetsClient(
-        base_url=scripted_server.base_url, client_id="id", client_secret="secret-0123456789",
+        base_url=scripted_server.base_url,
+        client_id="id",
+        client_secret="secret-0123456789",
         token_url=scripted_server.base_url + "/oauth/token",
-    )  # fmt: skip
+    )
     scripted_server.enqueue("GET", "/pets/1", Canned(401), json_response(200, {}))
     client.send(_request(("oauth",)))
     first, second = scripted_server.requests_to("/pets/1")

@@ -37,7 +37,7 @@ from genesys_cloud_audit.api.audit import get_audits_query_transaction_id as sta
 from genesys_cloud_audit.api.audit import post_audits_query
 from genesys_cloud_audit.models import AuditQueryRequest
 
-from tests.cli.cli_helpers import cli_env, run_cli
+from tests.cli.cli_helpers import cli_env, query_args, run_cli
 from tests.support.clients import make_client
 from tests.support.scripted_server import Canned, ScriptedServer, json_response, token_issuer
 
@@ -83,8 +83,8 @@ def test_a_created_query_status_without_an_id_is_a_decoding_error(scripted_serve
 def test_the_cli_reports_a_status_without_an_id_in_one_line(scripted_server: ScriptedServer, tmp_path: Path) -> None:
     scripted_server.set_default("POST", "/oauth/token", token_issuer())
     scripted_server.set_default("POST", QUERY, json_response(202, {"state": "Queued"}))
-    result = run_cli(["query", "--base-url", scripted_server.base_url, "--interval", INTERVAL, "--quiet",
-                      "--output", str(tmp_path / "out.jsonl")], env=cli_env())  # fmt: skip
+    output = tmp_path / "out.jsonl"
+    result = run_cli(query_args(scripted_server, output, "--interval", INTERVAL, "--quiet"), env=cli_env())
     assert result.returncode == 1
     assert "genesys-audit: error: cannot decode response field id: required field is missing" in result.stderr
     assert "unexpected" not in result.stderr and "Traceback" not in result.stderr
@@ -178,9 +178,23 @@ def test_a_failed_token_fetch_is_resent_even_for_a_call_that_is_not_retry_safe(s
 
 @pytest.mark.parametrize(
     "value",
-    ["", " ", "1e999", "nan", "inf", "-inf", "Mon, 99 Foo 2026 99:99:99 GMT", "Fri, 31 Dec 9999 23:59:59 GMT",
-     "Thu, 01 Jan 1970 00:00:00 +9999", "\x00", "0x10", "1_000", ",", "Tue, 30 Feb 2026 10:00:00 GMT"],
-)  # fmt: skip
+    [
+        "",
+        " ",
+        "1e999",
+        "nan",
+        "inf",
+        "-inf",
+        "Mon, 99 Foo 2026 99:99:99 GMT",
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+        "Thu, 01 Jan 1970 00:00:00 +9999",
+        "\x00",
+        "0x10",
+        "1_000",
+        ",",
+        "Tue, 30 Feb 2026 10:00:00 GMT",
+    ],
+)
 def test_any_retry_after_gives_a_wait_or_none(value: str) -> None:
     wait = parse_retry_after(value)
     assert wait is None or wait >= 0
@@ -210,10 +224,26 @@ def test_any_retry_after_gives_a_wait_or_none(value: str) -> None:
         lambda: WaitPolicy(first_interval=-1),
         lambda: WaitPolicy(growth=math.inf),
     ],
-    ids=["broken-ipv6", "port-out-of-range", "port-not-a-number", "credentials-in-url", "token-url", "empty-token",
-         "empty-secret", "empty-client-id", "no-attempts", "negative-backoff", "nan-deadline", "infinite-retry-after",
-         "no-rate", "nan-window", "nan-wait-deadline", "negative-interval", "infinite-growth"],
-)  # fmt: skip
+    ids=[
+        "broken-ipv6",
+        "port-out-of-range",
+        "port-not-a-number",
+        "credentials-in-url",
+        "token-url",
+        "empty-token",
+        "empty-secret",
+        "empty-client-id",
+        "no-attempts",
+        "negative-backoff",
+        "nan-deadline",
+        "infinite-retry-after",
+        "no-rate",
+        "nan-window",
+        "nan-wait-deadline",
+        "negative-interval",
+        "infinite-growth",
+    ],
+)
 def test_unusable_settings_are_configuration_errors(make: Callable[[], Any]) -> None:
     error = raises_typed(make, ConfigurationError)
     assert isinstance(error, ValueError)  # as before: callers catching ValueError still catch it

@@ -12,6 +12,9 @@ from genesys_cloud_audit import WaitFailedError, WaitPolicy, WaitTimeoutError
 from genesys_cloud_audit._core._waiter import wait_for_state, wait_for_state_async
 from genesys_cloud_audit.types import UNSET
 
+#: The states of a wait that ends Succeeded or Failed, each state its own name.
+SUCCEEDED_OR_FAILED: dict[str, Any] = {"state_of": lambda s: s, "success": {"Succeeded"}, "failure": {"Failed"}}
+
 
 class FakeTime:
     """A clock that moves only when slept on."""
@@ -37,8 +40,16 @@ class FakeTime:
         state_of: Callable[[Any], object] = lambda status: status,
     ) -> object:
         """`wait_for_state` on this clock, until Succeeded."""
-        return wait_for_state(poll, state_of=state_of, success={"Succeeded"}, failure=failure,
-                              resource_id=resource_id, policy=policy or NO_JITTER, clock=self.clock, sleep=self.sleep)  # fmt: skip
+        return wait_for_state(
+            poll,
+            state_of=state_of,
+            success={"Succeeded"},
+            failure=failure,
+            resource_id=resource_id,
+            policy=policy or NO_JITTER,
+            clock=self.clock,
+            sleep=self.sleep,
+        )
 
 
 def states(*values: object) -> Iterator[object]:
@@ -140,9 +151,7 @@ def test_the_async_form_follows_the_same_schedule() -> None:
     result = asyncio.run(
         wait_for_state_async(
             poll,
-            state_of=lambda s: s,
-            success={"Succeeded"},
-            failure={"Failed"},
+            **SUCCEEDED_OR_FAILED,
             resource_id="a",
             policy=policy,
             clock=fake.clock,
@@ -210,24 +219,52 @@ def test_a_final_initial_status_is_answered_without_polling() -> None:
     def poll() -> str:
         raise AssertionError("polled")
 
-    assert wait_for_state(poll, state_of=lambda s: s, success={"Succeeded"}, failure={"Failed"}, resource_id="d",
-                          initial="Succeeded", clock=fake.clock, sleep=fake.sleep) == "Succeeded"  # fmt: skip
+    def wait(initial: str) -> str:
+        return wait_for_state(
+            poll,
+            **SUCCEEDED_OR_FAILED,
+            resource_id="d",
+            initial=initial,
+            clock=fake.clock,
+            sleep=fake.sleep,
+        )
+
+    assert wait("Succeeded") == "Succeeded"
     with pytest.raises(WaitFailedError) as caught:
-        wait_for_state(poll, state_of=lambda s: s, success={"Succeeded"}, failure={"Failed"}, resource_id="d",
-                       initial="Failed", clock=fake.clock, sleep=fake.sleep)  # fmt: skip
+        wait("Failed")
     assert caught.value.state == "Failed"
 
     async def poll_async() -> str:
         raise AssertionError("polled")
 
-    assert asyncio.run(wait_for_state_async(poll_async, state_of=lambda s: s, success={"Succeeded"}, failure=(),
-                                            resource_id="d", initial="Succeeded")) == "Succeeded"  # fmt: skip
+    assert (
+        asyncio.run(
+            wait_for_state_async(
+                poll_async,
+                state_of=lambda s: s,
+                success={"Succeeded"},
+                failure=(),
+                resource_id="d",
+                initial="Succeeded",
+            )
+        )
+        == "Succeeded"
+    )
     assert fake.pauses == []
 
 
 def test_a_pending_initial_status_is_followed_by_an_immediate_poll() -> None:
     fake = FakeTime()
     polled = states("Running", "Succeeded")
-    result = wait_for_state(lambda: next(polled), state_of=lambda s: s, success={"Succeeded"}, failure=(),
-                            resource_id="e", policy=NO_JITTER, initial="Queued", clock=fake.clock, sleep=fake.sleep)  # fmt: skip
+    result = wait_for_state(
+        lambda: next(polled),
+        state_of=lambda s: s,
+        success={"Succeeded"},
+        failure=(),
+        resource_id="e",
+        policy=NO_JITTER,
+        initial="Queued",
+        clock=fake.clock,
+        sleep=fake.sleep,
+    )
     assert result == "Succeeded" and fake.pauses == [1.0]

@@ -115,10 +115,16 @@ def test_cookies_are_form_style_and_encoded_where_a_cookie_cannot_hold_a_charact
 
 
 def test_a_form_body_repeats_arrays_and_writes_objects_as_json_or_deep_objects() -> None:
-    body = form_body({"name": "rex", "tags": ["a", "b"], "meta": {"k": 1}, "deep": {"k": 2}, "gone": UNSET},
-                     {"deep": "deepObject"})  # fmt: skip
-    assert parse_qsl(body.decode()) == [("name", "rex"), ("tags", "a"), ("tags", "b"), ("meta", '{"k":1}'),
-                                        ("deep[k]", "2")]  # fmt: skip
+    body = form_body(
+        {"name": "rex", "tags": ["a", "b"], "meta": {"k": 1}, "deep": {"k": 2}, "gone": UNSET}, {"deep": "deepObject"}
+    )
+    assert parse_qsl(body.decode()) == [
+        ("name", "rex"),
+        ("tags", "a"),
+        ("tags", "b"),
+        ("meta", '{"k":1}'),
+        ("deep[k]", "2"),
+    ]
 
 
 def test_files_are_read_once_so_that_a_retry_sends_them_whole() -> None:

@@ -47,8 +47,9 @@ def emulator_clients(**settings: Any) -> Iterator[Callable[[Emulator], Client]]:
     made: list[Client] = []
 
     def make(emulator: Emulator) -> Client:
-        client = Client(base_url=emulator.base_url, client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET,
-                        **settings)  # fmt: skip
+        client = Client(
+            base_url=emulator.base_url, client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET, **settings
+        )
         made.append(client)
         return client
 

@@ -110,8 +110,9 @@ def cursor_loop(records_per_page: int = 2, *, repeat_after: int = 0) -> Callable
         number = int(given[1:]) if given else 0
         following = f"c{number + 1}" if number < repeat_after else ("c1" if repeat_after else given or "c0")
         entities = [_record(f"p{number}-r{index}") for index in range(records_per_page)]
-        return json_response(200, {"id": "tx-loop", "pageSize": records_per_page, "cursor": following,
-                                   "entities": entities})  # fmt: skip
+        return json_response(
+            200, {"id": "tx-loop", "pageSize": records_per_page, "cursor": following, "entities": entities}
+        )
 
     return answer
 
@@ -124,8 +125,16 @@ def page_loop(page_count: int | Callable[[int], int], records_per_page: int = 2)
         number = int(request.json().get("pageNumber") or 1)
         count = page_count(number) if callable(page_count) else page_count
         entities = [_record(f"p{number if callable(page_count) else 1}-r{index}") for index in range(records_per_page)]
-        return json_response(200, {"entities": entities, "pageSize": records_per_page, "pageNumber": number,
-                                   "total": count * records_per_page, "pageCount": count})  # fmt: skip
+        return json_response(
+            200,
+            {
+                "entities": entities,
+                "pageSize": records_per_page,
+                "pageNumber": number,
+                "total": count * records_per_page,
+                "pageCount": count,
+            },
+        )
 
     return answer
 

@@ -14,8 +14,9 @@ from tests.support.clients import emulator_clients, emulator_fixtures
 DATA_START = datetime(2026, 10, 1, tzinfo=UTC)
 DATA_END = datetime(2026, 10, 11, tzinfo=UTC)
 RECORDS = 1200
-CONFIG = EmulatorConfig(records=RECORDS, seed=3, data_start=DATA_START, data_end=DATA_END, validate=False,
-                        pending_polls=1)  # fmt: skip
+CONFIG = EmulatorConfig(
+    records=RECORDS, seed=3, data_start=DATA_START, data_end=DATA_END, validate=False, pending_polls=1
+)
 SPAN = (DATA_START, DATA_END)
 FAST = WaitPolicy(first_interval=0.01, growth=1.0, deadline=30.0)
 

@@ -118,8 +118,15 @@ def test_the_first_records_far_past_a_part_s_start_count_as_shown_empty() -> Non
     assert split.evidence.density() == pytest.approx(500 / (1214.4 * 60))
     plan = Plan()
     dense = splitter(plan=plan)
-    dense.after_page(0, DAY, at(*[i * 14.4 / 499 for i in range(500)]), fresh=True, ends=False,  # type: ignore[arg-type]
-                     descending=False, page_size=500)  # fmt: skip
+    dense.after_page(
+        0,
+        DAY,
+        at(*[i * 14.4 / 499 for i in range(500)]),
+        fresh=True,
+        ends=False,  # type: ignore[arg-type]
+        descending=False,
+        page_size=500,
+    )
     assert len(plan.cuts) == 1 and plan.cuts[0][0] == 0
 
 

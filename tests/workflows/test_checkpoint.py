@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from genesys_cloud_audit import CheckpointError, ConfigurationError, ExportCheckpoint, PartCheckpoint
-from genesys_cloud_audit.workflows._checkpoint import CHECKPOINT_VERSION, FileFacts, decode, digest, encode
+from genesys_cloud_audit.workflows._checkpoint import CHECKPOINT_VERSION, FieldReader, decode, digest, encode
+
+from tests.support.pointers import changed
 
 V1 = Path(__file__).parents[1] / "fixtures" / "checkpoints" / "v1"
 DAY = "2026-10-01T00:00:00.000Z/2026-10-02T00:00:00.000Z"
@@ -25,11 +26,19 @@ SPLIT = ExportCheckpoint(
 REALTIME = ExportCheckpoint(
     {"pageSize": 50}, (PartCheckpoint(DAY, page_number=3, skip=4, records_read=104),), "realtime"
 )
-FACTS = FileFacts("query", "jsonl", {"interval": DAY, "page_size": 500}, bytes=9000, records=633, pages=3)
+#: A writer's own member (the command line adds one naming its file: tests/cli/test_cli_sidecar.py).
+NOTE = {"note": {"by": "a writer", "pages": 3}}
 
 
 def valid() -> dict[str, Any]:
-    return encode(SPLIT, FACTS)
+    return encode(SPLIT, NOTE)
+
+
+def read_note(reader: FieldReader, checkpoint: ExportCheckpoint) -> dict[str, Any]:
+    note = reader.object("note")
+    note.text("by")
+    note.count("pages", required=True)
+    return dict(note.data)
 
 
 ADAPTIVE = ExportCheckpoint(
@@ -54,27 +63,37 @@ def test_every_checkpoint_is_written_in_version_four_with_its_digest() -> None:
         assert data["digest"] == digest(data) and data["digest"].startswith("sha256:") and len(data["digest"]) == 71
     assert "split" not in SPLIT.to_dict() and ADAPTIVE.to_dict()["split"] == "auto"
     assert ExportCheckpoint.from_json(ADAPTIVE.to_json()) == ADAPTIVE
-    facts = FileFacts("query", "jsonl", {"split": "auto"}, bytes=100, records=1487, pages=4)
-    assert decode(encode(ADAPTIVE, facts)) == (ADAPTIVE, facts)
+    assert decode(encode(ADAPTIVE, NOTE), "checkpoint", read_note) == (ADAPTIVE, NOTE["note"])
+
+
+def test_a_writers_members_are_its_own_and_the_digest_covers_them() -> None:
+    data = valid()
+    assert data["note"] == NOTE["note"] and decode(data) == (SPLIT, None)  # the library reads past them
+    assert ExportCheckpoint.from_dict(data) == SPLIT
+    for name in ("version", "kind", "query", "parts", "split", "digest"):
+        with pytest.raises(ValueError, match=f"named like the format's: {name}"):
+            encode(SPLIT, {name: 1})
+    with pytest.raises(CheckpointError, match=r"^checkpoint: /note/pages: missing"):
+        decode(change("/note/pages", ...), "checkpoint", read_note)  # read before the digest is checked
 
 
 @pytest.mark.parametrize(
     ("path", "value"),
     [
         ("/parts/1/skip", 14),
-        ("/file/records", 633),  # unchanged: loads
+        ("/note/pages", 3),  # unchanged: loads
         ("/parts/1/cursor", "c-8"),
         ("/parts/0/done", False),
         ("/query/serviceName", "Routing"),
-        ("/file/bytes", 9001),
+        ("/note/by", "another writer"),
         ("/kind", "query"),  # the same value: nothing changed, so it loads
         ("/digest", "sha256:" + "0" * 64),
         ("/digest", ...),
     ],
 )
 def test_a_change_that_leaves_every_field_plausible_is_refused_by_the_digest(path: str, value: object) -> None:
-    if value in ("query", 633):
-        assert decode(change(path, value)) == (SPLIT, FACTS)
+    if value in ("query", 3):
+        assert decode(change(path, value)) == (SPLIT, None)
         return
     with pytest.raises(CheckpointError, match=r"^audit\.jsonl\.checkpoint\.json: /digest: ") as caught:
         decode(change(path, value), "audit.jsonl.checkpoint.json")
@@ -108,7 +127,7 @@ def test_json_a_writer_never_writes_is_refused(document: str, message: str) -> N
 
 def test_records_skipped_in_a_page_must_have_been_handed_out() -> None:
     data = change("/parts/1/recordsRead", 13)
-    data["parts"][1]["skip"], data["file"]["records"] = 14, 133
+    data["parts"][1]["skip"] = 14
     with pytest.raises(CheckpointError, match="/parts/1/skip: 14 records of the page handed out, but only 13"):
         decode(signed(data))
     unsigned = SPLIT.to_dict()
@@ -137,14 +156,20 @@ def test_round_trip_through_json(checkpoint: ExportCheckpoint) -> None:
     assert ExportCheckpoint.from_dict(json.loads(json.dumps(checkpoint.to_dict()))) == checkpoint
 
 
-def test_round_trip_with_file_facts_and_what_the_json_looks_like() -> None:
+def test_round_trip_with_a_writers_members_and_what_the_json_looks_like() -> None:
     data = json.loads(json.dumps(valid()))
-    assert decode(data) == (SPLIT, FACTS)
-    assert data["parts"][1] == {"interval": NEXT_DAY, "transactionId": "tx-2", "cursor": "c-7", "skip": 13,
-                                "recordsRead": 513, "done": False}  # fmt: skip
-    assert data["file"]["records"] == 633
+    assert decode(data, "checkpoint", read_note) == (SPLIT, NOTE["note"])
+    assert data["parts"][1] == {
+        "interval": NEXT_DAY,
+        "transactionId": "tx-2",
+        "cursor": "c-7",
+        "skip": 13,
+        "recordsRead": 513,
+        "done": False,
+    }
+    assert data["note"]["pages"] == 3
     assert "transactionId" not in encode(REALTIME)["parts"][0]
-    assert ExportCheckpoint.from_dict(data) == SPLIT  # a command line's file is a checkpoint too
+    assert ExportCheckpoint.from_dict(data) == SPLIT  # a document with added members is a checkpoint too
 
 
 def test_totals() -> None:
@@ -154,18 +179,7 @@ def test_totals() -> None:
 
 def change(path: str, value: object) -> dict[str, Any]:
     """The valid document with the field at the JSON pointer `path` set (or removed, for ...)."""
-    data = copy.deepcopy(valid())
-    *parents, last = path.strip("/").split("/")
-    target: Any = data
-    for key in parents:
-        target = target[int(key)] if isinstance(target, list) else target[key]
-    if value is ...:
-        del target[last]
-    elif isinstance(target, list):
-        target[int(last)] = value
-    else:
-        target[last] = value
-    return data
+    return changed(valid(), path, value)
 
 
 @pytest.mark.parametrize(
@@ -193,13 +207,6 @@ def change(path: str, value: object) -> dict[str, Any]:
         ("/parts/1/done", "no", "/parts/1/done: expected true or false"),
         ("/parts/1/done", True, "/parts/1/skip: records skipped in a finished part"),
         ("/parts/0/cursor", "c2", "/parts/0/cursor: a page still to read in a finished part"),
-        ("/file", 3, "/file: expected an object"),
-        ("/file/command", ..., "/file/command: missing"),
-        ("/file/format", "", "/file/format: expected a non-empty string"),
-        ("/file/parameters", "x", "/file/parameters: expected an object"),
-        ("/file/bytes", -5, "/file/bytes: expected an integer of at least 0"),
-        ("/file/pages", ..., "/file/pages: missing"),
-        ("/file/records", 632, "/file/records: 632, but the parts have handed out 633"),
     ],
 )
 def test_every_field_is_validated_and_named(path: str, value: object, message: str) -> None:
@@ -227,15 +234,7 @@ def test_realtime_checkpoints_need_a_page_number_a_page_size_and_one_part() -> N
         ("/parts/0/pageNumber", ..., "/parts/0/pageNumber: missing"),
         ("/query/pageSize", ..., "/query/pageSize: missing"),
     ]:
-        broken = copy.deepcopy(data)
-        *parents, last = path.strip("/").split("/")
-        target: Any = broken
-        for key in parents:
-            target = target[int(key)] if isinstance(target, list) else target[key]
-        if value is ...:
-            del target[last]
-        else:
-            target[last] = value
+        broken = changed(data, path, value)
         with pytest.raises(CheckpointError, match=message):
             decode(broken)
     two = {**data, "parts": data["parts"] * 2}
@@ -278,53 +277,3 @@ def test_version_1_split_export_checkpoint_is_upgraded() -> None:
     ]
     assert checkpoint.records_read == 151
     assert ExportCheckpoint.from_json(checkpoint.to_json()) == checkpoint  # and saved in version 4
-
-
-def load_v1(name: str) -> tuple[dict[str, Any], ExportCheckpoint, FileFacts]:
-    old = json.loads((V1 / f"{name}.checkpoint.json").read_text())
-    checkpoint, facts = decode(old)
-    assert facts is not None
-    assert (facts.command, facts.format, facts.parameters) == (old["command"], old["params"]["format"], old["params"])
-    assert (facts.bytes, facts.records, facts.pages) == (old["bytes"], old["records"], old["pages"])
-    assert facts.bytes == (V1 / f"{name}.partial").stat().st_size
-    return old, checkpoint, facts
-
-
-def test_version_1_command_line_query_checkpoint_is_upgraded() -> None:
-    old, checkpoint, _ = load_v1("query")
-    assert checkpoint == ExportCheckpoint(
-        {}, (PartCheckpoint(old["params"]["interval"], old["transaction_id"], old["cursor"], 0, 300, False),)
-    )
-    _, csv, facts = load_v1("query-csv")
-    assert dict(csv.query) == {"filters": [{"property": "Action", "value": "Delete"}],
-                               "sort": [{"name": "Timestamp", "sortOrder": "descending"}]}  # fmt: skip
-    assert facts.format == "csv" and facts.parameters["expand_user"] is True
-    assert csv.parts[0].records_read == 100 and csv.parts[0].cursor is not None
-
-
-def test_version_1_rerun_that_was_skipping_is_upgraded_to_run_again() -> None:
-    old, checkpoint, _ = load_v1("query-rerun")
-    assert old["skip"] == 200 and old["transaction_id"] is not None
-    (part,) = checkpoint.parts
-    assert (part.transaction_id, part.cursor, part.skip, part.records_read) == (None, None, 0, 400)
-
-
-def test_version_1_split_and_realtime_command_line_checkpoints_are_upgraded() -> None:
-    old, split, facts = load_v1("split")
-    assert len(split.parts) == 16 and split.records_read == old["records"] == facts.records
-    assert [p.interval for p in split.parts] == [p["interval"] for p in old["parts"]["parts"]]
-    old, realtime, _ = load_v1("realtime")
-    assert realtime.kind == "realtime" and dict(realtime.query) == {"serviceName": "Routing", "pageSize": 30}
-    assert realtime.parts[0] == PartCheckpoint(old["params"]["interval"], page_number=4, records_read=90)
-
-
-def test_a_broken_version_1_file_names_its_field() -> None:
-    old = json.loads((V1 / "query.checkpoint.json").read_text())
-    del old["params"]["interval"]
-    with pytest.raises(CheckpointError, match="/params/interval: missing") as caught:
-        decode(old)
-    assert caught.value.version == 1
-    old = json.loads((V1 / "query.checkpoint.json").read_text())
-    old["params"]["filters"] = [["Colour", "red", "extra"]]
-    with pytest.raises(CheckpointError, match="/params: not the parameters of an export"):
-        decode(old)

@@ -33,8 +33,9 @@ def one_query(client: Client) -> str:
 
 
 def split(client: Client) -> str:
-    export = export_audits(client, interval=SPAN, span=timedelta(days=3), concurrency=2, page_size=100,
-                           wait_policy=FAST)  # fmt: skip
+    export = export_audits(
+        client, interval=SPAN, span=timedelta(days=3), concurrency=2, page_size=100, wait_policy=FAST
+    )
     with export:
         for _ in range(STOP_AT):
             next(export)
@@ -85,9 +86,15 @@ def leaves(value: Any, pointer: tuple[str | int, ...] = ()) -> Iterator[tuple[st
 
 
 JSON_VALUES = st.one_of(
-    st.none(), st.booleans(), st.integers(-3, 10**6), st.text(max_size=30), st.floats(allow_nan=False),
-    st.just([]), st.just({}), st.sampled_from(["query", "realtime", "auto", "tx", "sha256:" + "0" * 64]),
-)  # fmt: skip
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 10**6),
+    st.text(max_size=30),
+    st.floats(allow_nan=False),
+    st.just([]),
+    st.just({}),
+    st.sampled_from(["query", "realtime", "auto", "tx", "sha256:" + "0" * 64]),
+)
 
 
 @PROPERTY

@@ -69,8 +69,9 @@ def test_the_async_export_runs_a_vanished_query_again(emu: Emulator, client: Cli
 
 
 def test_a_split_export_whose_buffered_queries_vanish_hands_out_each_record_once(emu: Emulator, client: Client) -> None:
-    with export_audits(client, interval=SPAN, span=timedelta(days=2), concurrency=3, page_size=40,
-                       buffer_pages=3, wait_policy=FAST) as export:  # fmt: skip
+    with export_audits(
+        client, interval=SPAN, span=timedelta(days=2), concurrency=3, page_size=40, buffer_pages=3, wait_policy=FAST
+    ) as export:
         got = [str(record.id) for _, record in zip(range(300), export, strict=False)]
         emu.reset()  # the workers have pages of these queries buffered, and more to fetch
         got.extend(str(record.id) for record in export)
@@ -116,11 +117,13 @@ def test_faults_and_token_expiry_neither_duplicate_nor_lose_records(emu: Emulato
     # More attempts than the rules have faults: which call meets which fault depends on the threads'
     # timing, and one call meeting six in a row (seen once on a loaded machine) is not what this tests.
     retry = RetryPolicy(max_attempts=20, initial_backoff=0.001, max_backoff=0.01)
-    with Client(base_url=emu.base_url, client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET,
-                retry=retry) as client:  # fmt: skip
+    with Client(
+        base_url=emu.base_url, client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET, retry=retry
+    ) as client:
         if split:
-            with export_audits(client, interval=SPAN, span=timedelta(days=2), concurrency=3, page_size=50,
-                               wait_policy=FAST) as export:  # fmt: skip
+            with export_audits(
+                client, interval=SPAN, span=timedelta(days=2), concurrency=3, page_size=50, wait_policy=FAST
+            ) as export:
                 got = [str(record.id) for record in export]
         else:
             got = [str(record.id) for record in query_audits(client, interval=SPAN, page_size=50, wait_policy=FAST)]
@@ -162,8 +165,9 @@ def test_a_failed_query_leaves_the_checkpoint_so_resuming_runs_it_anew(emu: Emul
 
 
 def test_a_failed_sub_query_of_a_split_export_is_the_only_one_run_again(emu: Emulator, client: Client) -> None:
-    with export_audits(client, interval=SPAN, span=timedelta(days=5), concurrency=1, page_size=100,
-                       wait_policy=FAST) as export:  # fmt: skip
+    with export_audits(
+        client, interval=SPAN, span=timedelta(days=5), concurrency=1, page_size=100, wait_policy=FAST
+    ) as export:
         got = [str(record.id) for _, record in zip(range(100), export, strict=False)]
         # The worker is still on the first sub-query (its ~6 pages fill a buffer of 2): the second is
         # created after this.

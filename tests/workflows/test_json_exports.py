@@ -40,8 +40,11 @@ def test_json_records_are_the_model_records_page_for_page_with_the_same_checkpoi
         assert [json.loads(text) for text in text_batch] == [record.to_dict() for record in model_batch]
         ours, theirs = texts.checkpoint().parts[0], models.checkpoint().parts[0]  # two queries: their own cursors
         assert (ours.cursor is None, ours.skip, ours.records_read, ours.done) == (
-            theirs.cursor is None, theirs.skip, theirs.records_read, theirs.done
-        )  # fmt: skip
+            theirs.cursor is None,
+            theirs.skip,
+            theirs.records_read,
+            theirs.done,
+        )
         pages += 1
     assert pages == -(-RECORDS // page_size) and texts.records_read == RECORDS and texts.done
 

@@ -48,8 +48,19 @@ BOUND = 60.0  # the longest any thread of a test may run (a hang fails instead o
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[EmulatorProcess]:
-    with EmulatorProcess("--records", "8000", "--seed", "4", "--data-start", START.isoformat(), "--data-end",
-                         END.isoformat(), "--pending-polls", "0", "--no-validate") as emulator:  # fmt: skip
+    with EmulatorProcess(
+        "--records",
+        "8000",
+        "--seed",
+        "4",
+        "--data-start",
+        START.isoformat(),
+        "--data-end",
+        END.isoformat(),
+        "--pending-polls",
+        "0",
+        "--no-validate",
+    ) as emulator:
         yield emulator
 
 
@@ -73,8 +84,9 @@ def sockets() -> int:
 
 
 def split_export(client: Client) -> Any:
-    return export_audits(client, interval=(START, END), span=timedelta(days=1), concurrency=8, page_size=50,
-                         wait_policy=QUICK)  # fmt: skip
+    return export_audits(
+        client, interval=(START, END), span=timedelta(days=1), concurrency=8, page_size=50, wait_policy=QUICK
+    )
 
 
 def others(before: set[threading.Thread]) -> list[threading.Thread]:
@@ -164,8 +176,14 @@ def test_a_worker_waiting_between_status_polls_stops_at_once(emulator: EmulatorP
             ended.append(error)
 
     with new_client(emulator) as client:
-        export = export_audits(client, interval=(START, END), span=timedelta(days=4), concurrency=2, wait_policy=slow,
-                               progress=lambda event: event.state == "Running" and polled.set())  # fmt: skip
+        export = export_audits(
+            client,
+            interval=(START, END),
+            span=timedelta(days=4),
+            concurrency=2,
+            wait_policy=slow,
+            progress=lambda event: event.state == "Running" and polled.set(),
+        )
         reader = threading.Thread(target=read, daemon=True)
         reader.start()
         assert polled.wait(BOUND)
@@ -183,8 +201,9 @@ def test_a_dropped_async_split_export_cancels_its_tasks_and_returns_its_sockets(
     async def main() -> None:
         tasks = asyncio.all_tasks()
         async with new_client(emulator) as client:
-            export = export_audits_async(client, interval=(START, END), span=timedelta(days=1), concurrency=8,
-                                         page_size=50, wait_policy=QUICK)  # fmt: skip
+            export = export_audits_async(
+                client, interval=(START, END), span=timedelta(days=1), concurrency=8, page_size=50, wait_policy=QUICK
+            )
             await anext(export)
             workers = asyncio.all_tasks() - tasks
             assert len(workers) == 8
@@ -204,8 +223,9 @@ def test_an_async_split_export_cancelled_from_outside_cancels_and_awaits_its_tas
     async def main() -> None:
         tasks = asyncio.all_tasks()
         async with new_client(emulator) as client:
-            export = export_audits_async(client, interval=(START, END), span=timedelta(days=1), concurrency=4,
-                                         wait_policy=QUICK)  # fmt: skip
+            export = export_audits_async(
+                client, interval=(START, END), span=timedelta(days=1), concurrency=4, wait_policy=QUICK
+            )
             with pytest.raises(TimeoutError):
                 await asyncio.wait_for(anext(export), timeout=0.5)
             assert asyncio.all_tasks() == tasks  # cancelled and awaited before the cancellation reached us
@@ -282,8 +302,9 @@ def test_four_threads_reading_one_export_get_one_reader_and_a_clear_error_each(
 def test_tasks_reading_one_async_export_get_one_reader(emu: Emulator, client: Client) -> None:
     async def main() -> None:
         async with new_client(emu) as async_client:
-            export = export_audits_async(async_client, interval=SPAN, span=timedelta(days=2), page_size=100,
-                                         wait_policy=FAST)  # fmt: skip
+            export = export_audits_async(
+                async_client, interval=SPAN, span=timedelta(days=2), page_size=100, wait_policy=FAST
+            )
 
             async def read() -> list[str]:
                 return [str(record.id) async for record in export]

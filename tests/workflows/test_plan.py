@@ -70,8 +70,11 @@ def test_a_split_of_an_interval_with_a_duration_side_cuts_the_resolved_interval(
 def test_one_query_plan_has_one_part_and_the_query_without_its_interval() -> None:
     plan = one_query_plan("P7D/2026-10-08T00:00:00Z", "Architect", {"action": "Delete"}, "desc")
     assert plan.parts == (PartCheckpoint("2026-10-01T00:00:00.000Z/2026-10-08T00:00:00.000Z"),)  # resolved
-    assert dict(plan.query) == {"serviceName": "Architect", "filters": [{"property": "Action", "value": "Delete"}],
-                                "sort": [{"name": "Timestamp", "sortOrder": "descending"}]}  # fmt: skip
+    assert dict(plan.query) == {
+        "serviceName": "Architect",
+        "filters": [{"property": "Action", "value": "Delete"}],
+        "sort": [{"name": "Timestamp", "sortOrder": "descending"}],
+    }
     assert dict(one_query_plan((START, START + timedelta(days=1)), None, None, None).query) == {}
 
 
@@ -85,8 +88,9 @@ def test_a_descending_split_runs_the_latest_interval_first() -> None:
 def test_a_checkpoint_resumes_only_the_same_split_export() -> None:
     interval = (START, START + timedelta(days=3))
     plan = split_plan(interval, timedelta(days=1), "Routing", None, None, None)
-    progressed = ExportCheckpoint(plan.query, (PartCheckpoint(plan.parts[0].interval, "tx", done=True,
-                                                               records_read=5), *plan.parts[1:]))  # fmt: skip
+    progressed = ExportCheckpoint(
+        plan.query, (PartCheckpoint(plan.parts[0].interval, "tx", done=True, records_read=5), *plan.parts[1:])
+    )
     assert split_plan(interval, timedelta(days=1), "Routing", None, None, progressed.to_json()) == progressed
     for other in [
         {"interval": (START, START + timedelta(days=4))},
@@ -96,8 +100,14 @@ def test_a_checkpoint_resumes_only_the_same_split_export() -> None:
     ]:
         arguments = {"interval": interval, "span": timedelta(days=1), "service_name": "Routing", "sort": None} | other
         with pytest.raises(CheckpointError, match="for a different export"):
-            split_plan(arguments["interval"], arguments["span"], arguments["service_name"], None,  # type: ignore[arg-type]
-                       arguments["sort"], progressed)  # type: ignore[arg-type]  # fmt: skip
+            split_plan(
+                arguments["interval"],
+                arguments["span"],
+                arguments["service_name"],
+                None,  # type: ignore[arg-type]
+                arguments["sort"],
+                progressed,
+            )  # type: ignore[arg-type]
 
 
 def test_only_query_checkpoints_load_for_query_exports() -> None:
@@ -159,14 +169,23 @@ def test_the_cap_can_be_raised_or_lowered() -> None:
 
 def test_an_existing_query_is_planned_from_its_status() -> None:
     status = AuditQueryExecutionStatusResponse.from_dict(
-        {"id": "tx-1", "state": "Succeeded", "startDate": "2026-10-02T00:00:00Z",
-         "interval": "2026-10-01T00:00:00Z/2026-10-02T00:00:00Z", "serviceName": "Architect",
-         "filters": [{"property": "Action", "value": "Delete"}],
-         "sort": [{"name": "Timestamp", "sortOrder": "descending"}], "novel": 1}
-    )  # fmt: skip
+        {
+            "id": "tx-1",
+            "state": "Succeeded",
+            "startDate": "2026-10-02T00:00:00Z",
+            "interval": "2026-10-01T00:00:00Z/2026-10-02T00:00:00Z",
+            "serviceName": "Architect",
+            "filters": [{"property": "Action", "value": "Delete"}],
+            "sort": [{"name": "Timestamp", "sortOrder": "descending"}],
+            "novel": 1,
+        }
+    )
     plan = existing_query_plan(status)
-    assert plan.query == {"serviceName": "Architect", "filters": [{"property": "Action", "value": "Delete"}],
-                          "sort": [{"name": "Timestamp", "sortOrder": "descending"}]}  # fmt: skip
+    assert plan.query == {
+        "serviceName": "Architect",
+        "filters": [{"property": "Action", "value": "Delete"}],
+        "sort": [{"name": "Timestamp", "sortOrder": "descending"}],
+    }
     assert plan.parts == (PartCheckpoint("2026-10-01T00:00:00Z/2026-10-02T00:00:00Z", transaction_id="tx-1"),)
     assert load_checkpoint(plan.to_json()) == plan
 

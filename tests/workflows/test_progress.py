@@ -77,8 +77,9 @@ def test_a_page_is_reported_once_the_caller_has_it(emu: Emulator, client: Client
 
 def test_a_split_export_reports_every_sub_query_and_never_overlaps_calls(emu: Emulator, client: Client) -> None:
     recorder = Recorder()
-    with export_audits(client, interval=SPAN, span=timedelta(days=2), concurrency=4, page_size=50,
-                       wait_policy=FAST, progress=recorder) as export:  # fmt: skip
+    with export_audits(
+        client, interval=SPAN, span=timedelta(days=2), concurrency=4, page_size=50, wait_policy=FAST, progress=recorder
+    ) as export:
         ids = [str(record.id) for record in export]
     assert ids == expected_ids(emu)
     assert recorder.most_at_once == 1
@@ -134,10 +135,19 @@ def test_the_async_exports_report_as_the_sync_ones(emu: Emulator, client: Client
 
     async def collect() -> tuple[int, int]:
         try:
-            single = [r async for r in query_audits_async(client, interval=SPAN, page_size=200, wait_policy=FAST,
-                                                          progress=one)]  # fmt: skip
-            async with export_audits_async(client, interval=SPAN, span=timedelta(days=5), concurrency=2,
-                                           page_size=200, wait_policy=FAST, progress=split) as export:  # fmt: skip
+            single = [
+                r
+                async for r in query_audits_async(client, interval=SPAN, page_size=200, wait_policy=FAST, progress=one)
+            ]
+            async with export_audits_async(
+                client,
+                interval=SPAN,
+                span=timedelta(days=5),
+                concurrency=2,
+                page_size=200,
+                wait_policy=FAST,
+                progress=split,
+            ) as export:
                 parts = [r async for r in export]
             return len(single), len(parts)
         finally:

@@ -144,8 +144,10 @@ def test_a_moment_between_milliseconds_is_sent_as_the_next_one() -> None:
 
 def test_filters_sorts_and_query_fields() -> None:
     built = build_filters([("entitytype", "User"), ("NewProperty", "x")]) or []
-    assert [f.to_dict() for f in built] == [{"property": "EntityType", "value": "User"},
-                                            {"property": "NewProperty", "value": "x"}]  # fmt: skip
+    assert [f.to_dict() for f in built] == [
+        {"property": "EntityType", "value": "User"},
+        {"property": "NewProperty", "value": "x"},
+    ]
     assert build_filters({}) is None and build_sort(None) is None
     with pytest.raises(ConfigurationError, match="a filter must be"):
         build_filters([("Action",)])  # type: ignore[list-item]
@@ -154,8 +156,9 @@ def test_filters_sorts_and_query_fields() -> None:
     key = AuditQuerySort(name=AuditQuerySortName.TIMESTAMP, sort_order=AuditQuerySortSortOrder.ASCENDING)
     assert build_sort([key]) == [key] and build_sort(key) == [key]
     assert query_fields("Architect", None, "asc") == {
-        "serviceName": "Architect", "sort": [{"name": "Timestamp", "sortOrder": "ascending"}]
-    }  # fmt: skip
+        "serviceName": "Architect",
+        "sort": [{"name": "Timestamp", "sortOrder": "ascending"}],
+    }
     with pytest.raises(ConfigurationError, match="service_name"):
         query_fields(7, None, None)  # type: ignore[arg-type]
 

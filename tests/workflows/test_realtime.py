@@ -106,8 +106,9 @@ def test_realtime_export_checkpoints_resume_exactly(emu: Emulator, client: Clien
         ({"interval": "2026-10-01T00:00:00/2026-10-02T00:00:00"}, IntervalError),
     ],
 )
-def test_bad_arguments_are_refused_before_any_request(emu: Emulator, client: Client, arguments: dict[str, object],
-                                                      error: type[Exception]) -> None:  # fmt: skip
+def test_bad_arguments_are_refused_before_any_request(
+    emu: Emulator, client: Client, arguments: dict[str, object], error: type[Exception]
+) -> None:
     with pytest.raises(error):
         realtime_audits(client, **{"interval": SPAN, **arguments})  # type: ignore[arg-type]
     with pytest.raises(error):

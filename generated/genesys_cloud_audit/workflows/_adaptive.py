@@ -95,8 +95,9 @@ def records_inside(
     if any(moment is None for moment in dates):
         raise DecodingError(
             "required field is missing (an adaptive split places each record by it)",
-            model="AuditLogMessage", field="eventDate",
-        )  # fmt: skip
+            model="AuditLogMessage",
+            field="eventDate",
+        )
     known = [moment for moment in dates if moment is not None]
     ordered = [after, *known] if after is not None else known
     pairs = itertools.pairwise(ordered)
@@ -231,9 +232,16 @@ class AutoSplit:
         return (self.query_cost + 1) / BUDGET
 
     def after_page(
-        self, index: int, interval: str, dates: Sequence[datetime], *, fresh: bool, ends: bool, descending: bool,
+        self,
+        index: int,
+        interval: str,
+        dates: Sequence[datetime],
+        *,
+        fresh: bool,
+        ends: bool,
+        descending: bool,
         page_size: int,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """Part `index` (reading `interval`) read a page whose records inside it have event `dates`; `fresh`
         when it read nothing before this run, `ends` when the page is its last. Records the evidence, and
         cuts the part when the rest of it is worth more sub-queries."""

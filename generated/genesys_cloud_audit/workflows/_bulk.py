@@ -102,8 +102,7 @@ class _Engine(Generic[RecordT]):
         self.concurrency = arguments.concurrency
         self.ordered = arguments.ordered
         self.buffer_pages = arguments.buffer_pages
-        self.state = HandOutMachine[RecordT](arguments.plan, ordered=arguments.ordered,
-                                          progress=arguments.progress)  # fmt: skip
+        self.state = HandOutMachine[RecordT](arguments.plan, ordered=arguments.ordered, progress=arguments.progress)
         self._events = self.state.reporter
         self._reader = reader
         self._work: deque[int] = deque(self.state.plan.pending())
@@ -114,10 +113,16 @@ class _Engine(Generic[RecordT]):
         self._running = 0  # sub-queries being run by a worker
         self._alive = 0  # workers started and not yet ended
         self._splitter = (
-            AutoSplit(self.state.plan, self.concurrency, arguments.max_sub_queries,
-                      busy=lambda: len(self._work) + self._running, on_cut=self._cut)
-            if arguments.plan.adaptive else None
-        )  # fmt: skip
+            AutoSplit(
+                self.state.plan,
+                self.concurrency,
+                arguments.max_sub_queries,
+                busy=lambda: len(self._work) + self._running,
+                on_cut=self._cut,
+            )
+            if arguments.plan.adaptive
+            else None
+        )
 
     def _workers(self) -> int:
         return min(self.concurrency, len(self._work))
@@ -501,8 +506,9 @@ class _Tasks(_Engine[AuditLogMessage]):
             self._alive -= 1
 
     async def _run(self, index: int) -> None:
-        run = AsyncSubQueryRun(self.client, self.state.plan, index, self.settings, self._reader, self._events,
-                               self._splitter)  # fmt: skip
+        run = AsyncSubQueryRun(
+            self.client, self.state.plan, index, self.settings, self._reader, self._events, self._splitter
+        )
         try:
             async for item in run.items():
                 await self._put(index, item)

@@ -95,8 +95,9 @@ class ProgressReporter:
             return
         with self._lock:
             snapshot = asdict(self._snapshot())
-            self._callback(ExportProgress(**snapshot, event=event, part=part, transaction_id=transaction_id,
-                                          state=state))  # fmt: skip
+            self._callback(
+                ExportProgress(**snapshot, event=event, part=part, transaction_id=transaction_id, state=state)
+            )
 
     # The producers' events (`_producer.ExportEvents`)
 

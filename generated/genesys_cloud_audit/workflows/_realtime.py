@@ -89,6 +89,11 @@ class RealtimeExport:
     def checkpoint(self) -> ExportCheckpoint:
         part = self._plan.parts[0]
         pager = self._pager
-        moved = replace(part, page_number=pager.page_number, skip=pager.skip,
-                        records_read=part.records_read + pager.items_read, done=part.done or pager.done)  # fmt: skip
+        moved = replace(
+            part,
+            page_number=pager.page_number,
+            skip=pager.skip,
+            records_read=part.records_read + pager.items_read,
+            done=part.done or pager.done,
+        )
         return replace(self._plan, parts=(moved,))

@@ -86,9 +86,10 @@ class Spill:
     def _failed(self, error: OSError, doing: str) -> SpillError:
         reason = error.strerror or type(error).__name__
         return SpillError(
-            error.errno or 0, f"cannot {doing} the pages fetched ahead in {self.folder} ({reason}); an ordered export "
-            "to a file keeps them there until their turn"
-        )  # fmt: skip
+            error.errno or 0,
+            f"cannot {doing} the pages fetched ahead in {self.folder} ({reason}); an ordered export "
+            "to a file keeps them there until their turn",
+        )
 
     def _segment(self, length: int) -> tuple[_Segment, int]:
         """The segment to write `length` bytes to, and where (called with the lock held)."""

@@ -161,8 +161,10 @@ def write_dataset(archive: Path, folder: Path) -> int:
                 if rows[-1][0] <= through:
                     continue  # nothing new in this file
                 columns = list(zip(*rows, strict=True))
-                arrays = [pa.array(column, type=schema.field(index).type if index != 2 else pa.string())
-                          for index, column in enumerate(columns)]  # fmt: skip
+                arrays = [
+                    pa.array(column, type=schema.field(index).type if index != 2 else pa.string())
+                    for index, column in enumerate(columns)
+                ]
                 arrays[2] = arrays[2].cast(schema.field(2).type)
                 arrays.append(pa.array([changes.get(row[0], []) for row in rows], type=schema.field(len(columns)).type))
                 table = pa.Table.from_arrays(arrays, schema=schema)

@@ -245,10 +245,14 @@ class AuditArchive:
         """What the archive holds (per service), covers (per stream, with gaps and the last run), and
         warnings for gaps about to fall out of the API's retention (`warn_within` before they start to)."""
         moment = (now or datetime.now(UTC)).astimezone(UTC)
-        services = tuple(ServiceSummary(service or None, *row) for service, *row in
-                         self._rows("SELECT service, records, first, last FROM services ORDER BY service"))  # fmt: skip
-        streams = tuple(self._stream(key, label, export, moment) for key, label, export in
-                        self._rows("SELECT stream, label, export_interval FROM streams ORDER BY label"))  # fmt: skip
+        services = tuple(
+            ServiceSummary(service or None, *row)
+            for service, *row in self._rows("SELECT service, records, first, last FROM services ORDER BY service")
+        )
+        streams = tuple(
+            self._stream(key, label, export, moment)
+            for key, label, export in self._rows("SELECT stream, label, export_interval FROM streams ORDER BY label")
+        )
         warnings = tuple(
             warning
             for stream in streams
@@ -260,8 +264,10 @@ class AuditArchive:
         return ArchiveStatus(str(self.path), SCHEMA_VERSION, records, size, services, streams, warnings)
 
     def _stream(self, key: str, label: str, exporting: str | None, now: datetime) -> StreamSummary:
-        spans = [(parse_instant(a), parse_instant(b)) for a, b in
-                 self._rows("SELECT start, end FROM coverage WHERE stream = ? ORDER BY start", (key,))]  # fmt: skip
+        spans = [
+            (parse_instant(a), parse_instant(b))
+            for a, b in self._rows("SELECT start, end FROM coverage WHERE stream = ? ORDER BY start", (key,))
+        ]
         gaps = uncovered((spans[0][0], max(now, spans[-1][1])), spans) if spans else []
         runs = self._rows(
             "SELECT started, finished, until, outcome, records_read, records_added, message FROM runs "
@@ -291,8 +297,9 @@ class AuditArchive:
 
 def _entry(fields: tuple[Any, ...], changes: list[ChangedProperty]) -> HistoryEntry:
     event_date, record_id, action, service, entity_type, entity_name, user_id, user_name, status = fields
-    return HistoryEntry(event_date, record_id, action, service, entity_type, entity_name, user_id, user_name, status,
-                        tuple(changes))  # fmt: skip
+    return HistoryEntry(
+        event_date, record_id, action, service, entity_type, entity_name, user_id, user_name, status, tuple(changes)
+    )
 
 
 def _sync_running(archive: Path) -> bool:

@@ -112,9 +112,16 @@ class _Job:
         self.intervals.append(interval)
 
         def plan(saved: str | None) -> _arguments.ExportArguments:
-            return _arguments.split(self.client, interval=interval, span=AUTO, checkpoint=saved,
-                                    service_name=self.fields.get("serviceName"), filters=self._filters(),
-                                    sort="ascending", **self.export_options)  # fmt: skip
+            return _arguments.split(
+                self.client,
+                interval=interval,
+                span=AUTO,
+                checkpoint=saved,
+                service_name=self.fields.get("serviceName"),
+                filters=self._filters(),
+                sort="ascending",
+                **self.export_options,
+            )
 
         try:
             arguments = plan(checkpoint)
@@ -188,8 +195,14 @@ def sync_audits(
     end = until_at or truncate_ms(datetime.now(UTC))
     if since_at is not None and since_at >= end:
         raise ConfigurationError(f"since ({since_at.isoformat()}) must come before until ({end.isoformat()})")
-    options = {"concurrency": concurrency, "page_size": page_size, "expand_user": expand_user,
-               "wait_policy": wait_policy, "request_options": request_options, "progress": progress}  # fmt: skip
+    options = {
+        "concurrency": concurrency,
+        "page_size": page_size,
+        "expand_user": expand_user,
+        "wait_policy": wait_policy,
+        "request_options": request_options,
+        "progress": progress,
+    }
     with SyncLock(path):
         writer = ArchiveWriter(path)
         try:
@@ -218,8 +231,9 @@ def sync_audits(
             from ._parquet import write_dataset
 
             files = write_dataset(path, Path(os.fspath(parquet)))
-    return SyncResult(str(path), label, tuple(job.intervals), resumed, job.read, job.added, total,
-                      tuple(stream.coverage), files)  # fmt: skip
+    return SyncResult(
+        str(path), label, tuple(job.intervals), resumed, job.read, job.added, total, tuple(stream.coverage), files
+    )
 
 
 def _end_run(writer: ArchiveWriter, run: int, error: BaseException) -> None:

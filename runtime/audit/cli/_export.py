@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Protocol
 
 from ...models.audit_log_message import AuditLogMessage
-from .._checkpoint import ExportCheckpoint, FileFacts
+from .._checkpoint import ExportCheckpoint
 from ._formats import RecordFormat
+from ._sidecar import FileFacts
 
 __all__: list[str] = []
 

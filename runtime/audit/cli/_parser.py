@@ -82,6 +82,13 @@ def parse_filter(text: str) -> tuple[str, str]:
     return known[name.strip().lower()], value
 
 
+def add_filter_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """`--filter NAME=VALUE`, repeatable, into `filters` (see `parse_filter`)."""
+    parser.add_argument(
+        "--filter", dest="filters", metavar="NAME=VALUE", type=parse_filter, action="append", default=[], help=help_text
+    )
+
+
 def number(kind: type[_NUMBER], minimum: _NUMBER, maximum: _NUMBER, *, above: bool = False) -> Callable[[str], _NUMBER]:
     """A parser of `kind` values from `minimum` (exclusive when `above`) to `maximum`; anything else,
     including NaN and infinities, is a usage error naming the range."""
@@ -197,14 +204,8 @@ def _query_options(parser: argparse.ArgumentParser, *, realtime: bool) -> None:
     )
     add = parser.add_argument
     add("--service", metavar="NAME", help="only this service's records (see `genesys-audit servicemapping`)")
-    add(
-        "--filter",
-        dest="filters",
-        metavar="NAME=VALUE",
-        type=parse_filter,
-        action="append",
-        default=[],
-        help="filter on Action, EntityType, EntityId, UserId, ClientId or TrusteeOrganizationId (repeatable)",
+    add_filter_option(
+        parser, "filter on Action, EntityType, EntityId, UserId, ClientId or TrusteeOrganizationId (repeatable)"
     )
     add("--sort", choices=("ascending", "descending"), help="order by event date (default: the server's order)")
     _read_options(parser)
@@ -319,7 +320,7 @@ def _commands(parser: argparse.ArgumentParser) -> None:
         "`genesys-audit completion zsh` as _genesys-audit in a folder of $fpath, then run compinit.",
     )
     completion.add_argument("shell", choices=("bash", "zsh"), help="the shell")
-    add_archive_commands(command, commands.add_parser, parse_filter, number)
+    add_archive_commands(command, commands.add_parser, add_filter_option, number)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -31,11 +31,30 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 # Fields whose values are maps keyed by names (a key there is a name, never an extension).
 _NAME_MAPS = frozenset(
     {
-        "paths", "properties", "patternProperties", "schemas", "responses", "parameters", "requestBodies",
-        "headers", "securitySchemes", "links", "callbacks", "content", "encoding", "mapping", "examples",
-        "variables", "scopes", "$defs", "definitions", "dependentSchemas", "webhooks", "pathItems",
+        "paths",
+        "properties",
+        "patternProperties",
+        "schemas",
+        "responses",
+        "parameters",
+        "requestBodies",
+        "headers",
+        "securitySchemes",
+        "links",
+        "callbacks",
+        "content",
+        "encoding",
+        "mapping",
+        "examples",
+        "variables",
+        "scopes",
+        "$defs",
+        "definitions",
+        "dependentSchemas",
+        "webhooks",
+        "pathItems",
     }
-)  # fmt: skip
+)
 
 
 def pointer(*parts: str | int) -> str:

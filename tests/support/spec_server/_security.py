@@ -99,9 +99,16 @@ def check_security(
         if not missing and not wrong:
             return sent, problems
         failures.append(
-            "{" + ", ".join(requirement) + "}: "
-            + "; ".join([*(f"{n} missing" for n in missing), *(f"{n} sent {_shown(sent[n])}, expected {_shown(expected.get(n))}" for n in wrong)])
-        )  # fmt: skip
+            "{"
+            + ", ".join(requirement)
+            + "}: "
+            + "; ".join(
+                [
+                    *(f"{n} missing" for n in missing),
+                    *(f"{n} sent {_shown(sent[n])}, expected {_shown(expected.get(n))}" for n in wrong),
+                ]
+            )
+        )
     problems.append("no security requirement is met: " + " | ".join(failures))
     return sent, problems
 

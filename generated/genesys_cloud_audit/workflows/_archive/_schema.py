@@ -112,9 +112,23 @@ _TABLES = {"meta", "records", "property_changes", "services", "streams", "covera
 
 #: The typed columns of `records` after `seq`, in table order (the raw JSON text comes last).
 COLUMNS = (
-    "id", "event_date", "service_name", "level", "action", "entity_type", "entity_id", "entity_name", "user_id",
-    "user_name", "client_id", "remote_ip", "status", "transaction_id", "message", "raw",
-)  # fmt: skip
+    "id",
+    "event_date",
+    "service_name",
+    "level",
+    "action",
+    "entity_type",
+    "entity_id",
+    "entity_name",
+    "user_id",
+    "user_name",
+    "client_id",
+    "remote_ip",
+    "status",
+    "transaction_id",
+    "message",
+    "raw",
+)
 
 #: Schema version N is reached by running MIGRATIONS[N - 1] on version N - 1.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
@@ -211,8 +225,9 @@ def open_for_writing(path: Path) -> sqlite3.Connection:
     new = _check_file(path, create=True)
 
     def connect() -> sqlite3.Connection:
-        connection = sqlite3.connect(_uri(path, "rwc" if new else "rw"), uri=True, isolation_level=None,
-                                     check_same_thread=False, timeout=30)  # fmt: skip
+        connection = sqlite3.connect(
+            _uri(path, "rwc" if new else "rw"), uri=True, isolation_level=None, check_same_thread=False, timeout=30
+        )
         try:
             _check_identity(connection, path)
             connection.execute("PRAGMA journal_mode = WAL")

@@ -107,8 +107,9 @@ class ArchiveWriter:
 
     def end_run(self, run: int, outcome: str, message: str | None = None) -> None:
         with self._transaction() as db:
-            db.execute("UPDATE runs SET finished = ?, outcome = ?, message = ? WHERE run = ?",
-                       (_now(), outcome, message, run))  # fmt: skip
+            db.execute(
+                "UPDATE runs SET finished = ?, outcome = ?, message = ? WHERE run = ?", (_now(), outcome, message, run)
+            )
 
     def write_page(self, run: int, key: str, interval: str, records: Sequence[bytes], checkpoint: str) -> int:
         """Stores the records not stored yet, the stream's checkpoint and the run's counts, in one
@@ -129,8 +130,9 @@ class ArchiveWriter:
                     held[0], held[1], held[2] = held[0] + 1, min(held[1], row[1]), max(held[2], row[1])
             _insert_many(db, _CHANGES, changes)
             db.executemany(_SERVICES, [(service, *held) for service, held in services.items()])
-            db.execute("UPDATE streams SET export_interval = ?, checkpoint = ? WHERE stream = ?",
-                       (interval, checkpoint, key))  # fmt: skip
+            db.execute(
+                "UPDATE streams SET export_interval = ?, checkpoint = ? WHERE stream = ?", (interval, checkpoint, key)
+            )
             db.execute(
                 "UPDATE runs SET records_read = records_read + ?, records_added = records_added + ? WHERE run = ?",
                 (len(records), len(added), run),
@@ -144,8 +146,10 @@ class ArchiveWriter:
             spans = db.execute("SELECT start, end FROM coverage WHERE stream = ?", (key,)).fetchall()
             coverage = merged([*((parse_instant(a), parse_instant(b)) for a, b in spans), span])
             db.execute("DELETE FROM coverage WHERE stream = ?", (key,))
-            db.executemany("INSERT INTO coverage (stream, start, end) VALUES (?, ?, ?)",
-                           [(key, instant_text(a), instant_text(b)) for a, b in coverage])  # fmt: skip
+            db.executemany(
+                "INSERT INTO coverage (stream, start, end) VALUES (?, ?, ?)",
+                [(key, instant_text(a), instant_text(b)) for a, b in coverage],
+            )
             db.execute("UPDATE streams SET export_interval = NULL, checkpoint = NULL WHERE stream = ?", (key,))
         return coverage
 

@@ -51,8 +51,10 @@ def status_lines(status: ArchiveStatus) -> list[str]:
     ]
     if status.services:
         lines += ["", f"{'service':<20} {'records':>10}  {'first eventDate':<24}  last eventDate"]
-        lines += [f"{service.service or '(none)':<20} {service.records:>10,}  {service.first:<24}  {service.last}"
-                  for service in status.services]  # fmt: skip
+        lines += [
+            f"{service.service or '(none)':<20} {service.records:>10,}  {service.first:<24}  {service.last}"
+            for service in status.services
+        ]
     for stream in status.streams:
         lines += ["", f"stream {stream.label}"]
         for start, end in stream.covered:
@@ -60,8 +62,11 @@ def status_lines(status: ArchiveStatus) -> list[str]:
         for position, (start, end) in enumerate(stream.gaps):
             last = position == len(stream.gaps) - 1 and bool(stream.covered) and start == stream.covered[-1][1]
             what = "since the last sync" if last else "gap"
-            lines.append(f"  {what:<7} {instant_text(start)} to {instant_text(end)}" if not last else
-                         f"  not yet {instant_text(start)} to now ({what})")  # fmt: skip
+            lines.append(
+                f"  {what:<7} {instant_text(start)} to {instant_text(end)}"
+                if not last
+                else f"  not yet {instant_text(start)} to now ({what})"
+            )
         if stream.exporting:
             lines.append(f"  unfinished export of {stream.exporting} (the next sync carries it on)")
         run = stream.last_run
@@ -80,14 +85,26 @@ def _status_json(status: ArchiveStatus) -> dict[str, Any]:
         return [[instant_text(start), instant_text(end)] for start, end in values]
 
     return {
-        "path": status.path, "schemaVersion": status.schema_version, "records": status.records,
-        "fileBytes": status.file_bytes, "bytesPerRecord": round(status.bytes_per_record, 1),
-        "services": [{"serviceName": s.service, "records": s.records, "first": s.first, "last": s.last}
-                     for s in status.services],
-        "streams": [{"stream": s.label, "covered": spans(s.covered), "gaps": spans(s.gaps), "exporting": s.exporting,
-                     "lastRun": None if s.last_run is None else vars(s.last_run)} for s in status.streams],
+        "path": status.path,
+        "schemaVersion": status.schema_version,
+        "records": status.records,
+        "fileBytes": status.file_bytes,
+        "bytesPerRecord": round(status.bytes_per_record, 1),
+        "services": [
+            {"serviceName": s.service, "records": s.records, "first": s.first, "last": s.last} for s in status.services
+        ],
+        "streams": [
+            {
+                "stream": s.label,
+                "covered": spans(s.covered),
+                "gaps": spans(s.gaps),
+                "exporting": s.exporting,
+                "lastRun": None if s.last_run is None else vars(s.last_run),
+            }
+            for s in status.streams
+        ],
         "warnings": list(status.warnings),
-    }  # fmt: skip
+    }
 
 
 def _show_status(args: argparse.Namespace) -> int:
@@ -117,11 +134,20 @@ def sync(args: argparse.Namespace, session: Any) -> int:
     try:
         with make_client(args) as client:
             result = sync_audits(
-                client, db=args.db, since=_since(args), until=args.until, overlap=args.overlap,
-                service_name=args.service, filters=args.filters or None, expand_user=not args.no_expand_user,
-                concurrency=args.concurrency, parquet=args.parquet, wait_policy=WaitPolicy(deadline=args.wait_timeout),
-                progress=progress.event, on_export=exporting,
-            )  # fmt: skip
+                client,
+                db=args.db,
+                since=_since(args),
+                until=args.until,
+                overlap=args.overlap,
+                service_name=args.service,
+                filters=args.filters or None,
+                expand_user=not args.no_expand_user,
+                concurrency=args.concurrency,
+                parquet=args.parquet,
+                wait_policy=WaitPolicy(deadline=args.wait_timeout),
+                progress=progress.event,
+                on_export=exporting,
+            )
     except ConfigurationError as error:
         if isinstance(error, ArchiveError):
             raise

@@ -72,11 +72,11 @@ def _quiet(parser: argparse.ArgumentParser) -> None:
 def add_commands(
     connected: Callable[..., argparse.ArgumentParser],
     commands: Callable[..., argparse.ArgumentParser],
-    parse_filter: Callable[[str], tuple[str, str]],
+    filter_option: Callable[[argparse.ArgumentParser, str], None],
     number: Callable[..., Callable[[str], int]],
 ) -> None:
     """Adds sync, search and history; `connected` makes a subcommand with the connection options,
-    `commands` one without."""
+    `commands` one without, `filter_option` adds `--filter` with a help text."""
     sync = connected(
         "sync",
         "keep an audit archive (SQLite) current: backfill, then incremental",
@@ -88,16 +88,26 @@ def add_commands(
     add = sync.add_argument
     add("--status", action="store_true", help="show what the archive covers instead of syncing (no request sent)")
     add("--format", choices=("text", "json"), default="text", help="with --status: text (default) or json")
-    add("--since", type=since, metavar="TIME|DURATION",
+    add(
+        "--since",
+        type=since,
+        metavar="TIME|DURATION",
         help="where the stream's coverage starts: a date-time with a zone, or a duration before now (90d); "
-        "default: 365 days back, the API's retention")  # fmt: skip
+        "default: 365 days back, the API's retention",
+    )
     add("--until", type=instant, metavar="TIME", help="sync up to this date-time (default: now)")
-    add("--overlap", type=overlap, default=timedelta(hours=1), metavar="DURATION",
-        help="how far before the high-water mark to read again, for records visible late (default 1h)")  # fmt: skip
+    add(
+        "--overlap",
+        type=overlap,
+        default=timedelta(hours=1),
+        metavar="DURATION",
+        help="how far before the high-water mark to read again, for records visible late (default 1h)",
+    )
     add("--service", metavar="NAME", help="the stream's service (default: every service)")
-    add("--filter", dest="filters", metavar="NAME=VALUE", type=parse_filter, action="append", default=[],
-        help="the stream's filters on Action, EntityType, EntityId, UserId, ClientId or TrusteeOrganizationId "
-        "(repeatable)")  # fmt: skip
+    filter_option(
+        sync,
+        "the stream's filters on Action, EntityType, EntityId, UserId, ClientId or TrusteeOrganizationId (repeatable)",
+    )
     add(
         "--concurrency",
         type=number(int, 1, 64),
@@ -107,8 +117,13 @@ def add_commands(
     )
     add("--no-expand-user", action="store_true", help="do not ask for the users' names (they are kept by default)")
     add("--parquet", metavar="DIR", help="also bring the Parquet dataset in DIR up to date (needs pyarrow)")
-    add("--wait-timeout", type=float, default=600.0, metavar="SECONDS",
-        help="give up waiting for a query after this long (default 600)")  # fmt: skip
+    add(
+        "--wait-timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="give up waiting for a query after this long (default 600)",
+    )
 
     search = commands(
         "search",
@@ -127,8 +142,12 @@ def add_commands(
     add("--until", type=instant, metavar="TIME", help="records before this date-time")
     add("--text", metavar="WORDS", help="records whose message holds each of these words (ASCII case ignored)")
     add("--limit", type=number(int, 1, 10**9), metavar="N", help="at most N records")
-    add("--format", choices=_RECORD_FORMATS, default="table",
-        help="table (default), jsonl (each record as the API sent it) or csv")  # fmt: skip
+    add(
+        "--format",
+        choices=_RECORD_FORMATS,
+        default="table",
+        help="table (default), jsonl (each record as the API sent it) or csv",
+    )
     _quiet(search)
 
     history = commands(
@@ -139,8 +158,12 @@ def add_commands(
     )
     history.add_argument("entity_id", metavar="ENTITY_ID", help="the entity's id")
     _db_option(history)
-    history.add_argument("--format", choices=_RECORD_FORMATS, default="table",
-                         help="table (default), jsonl (one change record a line) or csv (one row a property change)")  # fmt: skip
+    history.add_argument(
+        "--format",
+        choices=_RECORD_FORMATS,
+        default="table",
+        help="table (default), jsonl (one change record a line) or csv (one row a property change)",
+    )
     _quiet(history)
 
 

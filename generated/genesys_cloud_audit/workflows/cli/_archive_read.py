@@ -60,14 +60,35 @@ def _shown(values: Sequence[str]) -> str:
     return " | ".join(json.dumps(value, ensure_ascii=False) for value in values) if values else "(none)"
 
 
-_HISTORY_CSV = ("eventDate", "id", "action", "serviceName", "entityType", "entity.name", "user.id", "user.name",
-                "status", "property", "oldValues", "newValues")  # fmt: skip
+_HISTORY_CSV = (
+    "eventDate",
+    "id",
+    "action",
+    "serviceName",
+    "entityType",
+    "entity.name",
+    "user.id",
+    "user.name",
+    "status",
+    "property",
+    "oldValues",
+    "newValues",
+)
 
 
 def _history_rows(entries: Sequence[HistoryEntry]) -> Iterable[list[str]]:
     for entry in entries:
-        common = [entry.event_date, entry.id, entry.action or "", entry.service_name or "", entry.entity_type or "",
-                  entry.entity_name or "", entry.user_id or "", entry.user_name or "", entry.status or ""]  # fmt: skip
+        common = [
+            entry.event_date,
+            entry.id,
+            entry.action or "",
+            entry.service_name or "",
+            entry.entity_type or "",
+            entry.entity_name or "",
+            entry.user_id or "",
+            entry.user_name or "",
+            entry.status or "",
+        ]
         if not entry.changes:
             yield [*common, "", "", ""]
         for change in entry.changes:
@@ -82,8 +103,9 @@ def _history_table(entries: Sequence[HistoryEntry]) -> str:
     for entry in entries:
         who = entry.user_name or entry.user_id or ""
         head = f"{entry.event_date:<24}  {(entry.action or '')[:10]:<10}  {who[:24]:<24}  "
-        changes = [f"{change.property}: {_shown(change.old_values)} -> {_shown(change.new_values)}"
-                   for change in entry.changes] or ["-"]  # fmt: skip
+        changes = [
+            f"{change.property}: {_shown(change.old_values)} -> {_shown(change.new_values)}" for change in entry.changes
+        ] or ["-"]
         lines.append(head + changes[0])
         lines.extend(" " * len(head) + change for change in changes[1:])
     return "\n".join(lines) + "\n"
@@ -98,12 +120,24 @@ def _history(entries: Sequence[HistoryEntry], format_name: str) -> None:
         _write(buffer.getvalue().encode())
     else:
         for entry in entries:
-            item = {"eventDate": entry.event_date, "id": entry.id, "action": entry.action,
-                    "serviceName": entry.service_name, "entityType": entry.entity_type,
-                    "entity": {"name": entry.entity_name}, "user": {"id": entry.user_id, "name": entry.user_name},
-                    "status": entry.status,
-                    "propertyChanges": [{"property": change.property, "oldValues": list(change.old_values),
-                                         "newValues": list(change.new_values)} for change in entry.changes]}  # fmt: skip
+            item = {
+                "eventDate": entry.event_date,
+                "id": entry.id,
+                "action": entry.action,
+                "serviceName": entry.service_name,
+                "entityType": entry.entity_type,
+                "entity": {"name": entry.entity_name},
+                "user": {"id": entry.user_id, "name": entry.user_name},
+                "status": entry.status,
+                "propertyChanges": [
+                    {
+                        "property": change.property,
+                        "oldValues": list(change.old_values),
+                        "newValues": list(change.new_values),
+                    }
+                    for change in entry.changes
+                ],
+            }
             _write((json.dumps(item, ensure_ascii=False) + "\n").encode())
 
 
@@ -123,10 +157,17 @@ def answer(args: argparse.Namespace) -> int:
                     _note(args, f"no records of entity {args.entity_id} in {args.db}")
                 return 0
             records = archive.search(
-                entity_id=args.entity_id, entity_name=args.entity_name, entity_type=args.entity_type, user=args.user,
-                action=args.action, service=args.service, since=args.since, until=args.until, text=args.text,
+                entity_id=args.entity_id,
+                entity_name=args.entity_name,
+                entity_type=args.entity_type,
+                user=args.user,
+                action=args.action,
+                service=args.service,
+                since=args.since,
+                until=args.until,
+                text=args.text,
                 limit=args.limit,
-            )  # fmt: skip
+            )
         _records(records, args.format)
         if not records:
             _note(args, f"no records in {args.db} match")

@@ -2,7 +2,8 @@
 # Do not edit: change those inputs and regenerate.
 
 """The checkpoint file of an export to FILE (`FILE.checkpoint.json`): the library's checkpoint in its one
-format, with the file facts (command, format, options, bytes, records, pages) the command line adds.
+format, with the file facts (command, format, options, bytes, records, pages) the command line adds
+(`_sidecar.py`).
 
 Replaced atomically after every complete page, so whatever moment an export stops at, the file
 describes a consistent prefix of `FILE.partial`. Loading validates it (the message names the field),
@@ -18,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from .._arguments import check_page_positions
-from .._checkpoint import QUERY, REALTIME, ExportCheckpoint, FileFacts, decode, encode, parse_json
+from .._checkpoint import QUERY, REALTIME, ExportCheckpoint, parse_json
 from .._errors import CheckpointError, IntervalError
 from .._query_args import interval_bounds
 from ._formats import FORMATS
+from ._sidecar import FileFacts, decode_sidecar, encode_sidecar
 
 __all__: list[str] = []
 
@@ -56,7 +58,7 @@ def load_checkpoint(path: Path) -> tuple[ExportCheckpoint, FileFacts]:
         text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise CheckpointError(f"{path}: unreadable ({type(error).__name__})") from None
-    checkpoint, facts = decode(parse_json(text, str(path)), str(path))
+    checkpoint, facts = decode_sidecar(parse_json(text, str(path)), str(path))
     if facts is None:
         raise CheckpointError(f"{path}: /file: missing; not the checkpoint of an export to a file")
     if facts.format not in FORMATS:
@@ -145,7 +147,7 @@ def save_checkpoint(path: Path, checkpoint: ExportCheckpoint, facts: FileFacts) 
     """Writes the checkpoint to a temporary file, syncs it and renames it over the old one (neither is
     ever followed as a symbolic link)."""
     temporary = path.with_name(path.name + ".tmp")
-    text = json.dumps(encode(checkpoint, facts), indent=2, sort_keys=True) + "\n"
+    text = json.dumps(encode_sidecar(checkpoint, facts), indent=2, sort_keys=True) + "\n"
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
     with os.fdopen(os.open(temporary, flags, 0o666), "w", encoding="utf-8") as stream:
         stream.write(text)

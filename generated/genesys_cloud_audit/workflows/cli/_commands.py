@@ -10,10 +10,8 @@ import json
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from ..._core._errors import ConfigurationError, WaitFailedError
-from ..._core._waiter import WaitPolicy
+from ..._core._errors import WaitFailedError
 from ...api.audit import (
     get_audits_query_realtime_servicemapping,
     get_audits_query_servicemapping,
@@ -23,22 +21,22 @@ from ...client import Client
 from ...models import AuditQueryExecutionStatusResponse, AuditQueryServiceMapping
 from .. import _arguments
 from .._bulk import JsonBulkExport
-from .._checkpoint import REALTIME, ExportCheckpoint, FileFacts
+from .._checkpoint import REALTIME, ExportCheckpoint
 from .._errors import CheckpointError
 from .._exports import JsonAuditExport
-from .._limits import AUTO, MAX_SUB_QUERIES
-from .._plan import check_same_export, existing_query_plan, one_query_plan, sub_query_count
+from .._plan import check_same_export, existing_query_plan, one_query_plan
 from .._progress import ExportProgress
-from .._query_args import MAX_PAGE_SIZE, ReadSettings, format_interval
+from .._query_args import MAX_PAGE_SIZE
 from .._realtime import RealtimeExport
 from .._related import related_audits
 from ._archive_cli import sync as archive_sync
 from ._completion import completion_script
 from ._export import Export, JsonRecords, Sink, json_texts, write_export, write_records
 from ._formats import format_for
-from ._interval import last_interval, parse_duration
+from ._options import Connection, ExportOptions
 from ._parser import build_parser
 from ._progress import Progress, plural
+from ._sidecar import FileFacts
 from ._sinks import ExportFile, Output, StreamSink, UsageError, classify_output, finished_output
 
 __all__: list[str] = []
@@ -57,12 +55,7 @@ class Session:
 
 def make_client(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> Client:
     """`Client.from_env`, with the connection options overriding the GENESYSCLOUD_* variables."""
-    options = {"client_id": args.client_id, "client_secret": args.client_secret, "region": args.region,
-               "base_url": args.base_url}  # fmt: skip
-    try:
-        return Client.from_env(environ=environ, **{key: value for key, value in options.items() if value})
-    except ConfigurationError as error:
-        raise UsageError(str(error)) from None
+    return Connection.from_arguments(args).client(environ)
 
 
 def _mapping_lines(mapping: AuditQueryServiceMapping) -> list[str]:
@@ -89,9 +82,15 @@ def _status_lines(status: AuditQueryExecutionStatusResponse) -> list[str]:
     fields = status.to_dict()
     filters = ", ".join(f"{item.get('property')}={item.get('value')}" for item in fields.get("filters") or [])
     sort = ", ".join(f"{item.get('name')} {item.get('sortOrder')}" for item in fields.get("sort") or [])
-    rows = [("id", fields.get("id")), ("state", fields.get("state")), ("startDate", fields.get("startDate")),
-            ("interval", fields.get("interval")), ("serviceName", fields.get("serviceName")),
-            ("filters", filters), ("sort", sort)]  # fmt: skip
+    rows = [
+        ("id", fields.get("id")),
+        ("state", fields.get("state")),
+        ("startDate", fields.get("startDate")),
+        ("interval", fields.get("interval")),
+        ("serviceName", fields.get("serviceName")),
+        ("filters", filters),
+        ("sort", sort),
+    ]
     return [f"{name:<12} {value}" for name, value in rows if value]
 
 
@@ -114,36 +113,7 @@ def completion(args: argparse.Namespace, session: Session) -> int:
 # Exports
 
 
-def _params(args: argparse.Namespace, format_name: str) -> dict[str, Any]:
-    """The options an export is stored with in its checkpoint (compared when it resumes)."""
-    if args.command == "related":
-        return {"audit_id": args.audit_id, "format": format_name}
-    if args.command == "results":
-        return {"transaction_id": args.transaction_id, "expand_user": args.expand_user, "page_size": args.page_size,
-                "format": format_name}  # fmt: skip
-    interval = last_interval(args.last) if args.last else format_interval(args.interval)
-    split = getattr(args, "split", None)
-    extra = {"split": split, "ordered": not args.unordered} if split else {}  # absent: as before splitting
-    return {
-        **extra,
-        "interval": interval,
-        "last": args.last,
-        "service": args.service,
-        "filters": [list(pair) for pair in args.filters],
-        "sort": args.sort,
-        "expand_user": args.expand_user,
-        "page_size": args.page_size,
-        "format": format_name,
-    }
-
-
-def _format_name(args: argparse.Namespace) -> str:
-    if args.format:
-        return str(args.format)
-    return "csv" if str(args.output).lower().endswith(".csv") else "jsonl"
-
-
-def _progress_enabled(args: argparse.Namespace) -> bool:
+def _progress_enabled(args: argparse.Namespace | ExportOptions) -> bool:
     if args.quiet:
         return False
     if args.progress:
@@ -220,23 +190,16 @@ class _SaveNewQueries:
 
 
 class _Job:
-    """An export being set up: the client, the options it was stored with, the sink and the display."""
+    """An export being set up: the client, its options (those it began with, when it resumes), the sink
+    and the display."""
 
-    def __init__(self, args: argparse.Namespace, client: Client, sink: Sink, progress: Progress) -> None:
-        self.args = args
+    def __init__(self, options: ExportOptions, client: Client, sink: Sink, progress: Progress) -> None:
+        self.options = options.resumed(sink.facts.parameters)
         self.client = client
         self.sink = sink
         self.progress = progress
-        self.params = sink.facts.parameters
         self.stored = sink.stored
-        self.policy = WaitPolicy(deadline=getattr(args, "wait_timeout", None))
-        self.settings = ReadSettings(self.params["page_size"], bool(self.params["expand_user"]), self.policy)
-
-    def _query(self) -> dict[str, Any]:
-        params = self.params
-        return {"interval": params["interval"], "service_name": params["service"] or None,
-                "filters": [(name, value) for name, value in params["filters"]], "sort": params["sort"] or None,
-                "expand_user": self.settings.expand_user, "page_size": self.settings.page_size}  # fmt: skip
+        self.settings = self.options.settings()
 
     def _same(self, expected: ExportCheckpoint) -> ExportCheckpoint:
         """The stored checkpoint, once it is shown to be of the export the options describe."""
@@ -255,90 +218,88 @@ class _Job:
         return callback.export
 
     def split(self) -> Export:
-        cap, concurrency = self.args.max_sub_queries or MAX_SUB_QUERIES, self.args.concurrency or 8
-        span = AUTO if self.params["split"] == AUTO else parse_duration(self.params["split"])
-        export = JsonBulkExport(_arguments.split(
-            self.client, span=span, concurrency=concurrency,
-            ordered=self.params["ordered"] is not False, checkpoint=self.stored, wait_policy=self.policy,
-            progress=self.progress.event, max_sub_queries=cap, **self._query(),
-        ), spill_to=self.sink.output.parent if isinstance(self.sink, ExportFile) else None)  # fmt: skip
-        self.progress.inform(_plan_line(self.client, export.checkpoint(), self.params["split"], concurrency))
+        options = self.options
+        arguments = _arguments.split(
+            self.client,
+            span=options.span_length,
+            concurrency=options.concurrency,
+            ordered=options.ordered,
+            checkpoint=self.stored,
+            expand_user=options.expand_user,
+            page_size=options.page_size,
+            wait_policy=self.settings.wait_policy,
+            progress=self.progress.event,
+            max_sub_queries=options.max_sub_queries,
+            **options.query(),
+        )
+        spill_to = self.sink.output.parent if isinstance(self.sink, ExportFile) else None
+        export = JsonBulkExport(arguments, spill_to=spill_to)
+        assert options.span is not None
+        self.progress.inform(_plan_line(self.client, export.checkpoint(), options.span, options.concurrency))
         return export
 
     def realtime(self) -> Export:
-        fresh = _arguments.realtime(self.client, **self._query())
-        plan = self._same(fresh.plan)
-        return JsonRecords(RealtimeExport(_arguments.ExportArguments(self.client, plan, fresh.settings,
-                                                                     progress=self.progress.event)))  # fmt: skip
+        options = self.options
+        fresh = _arguments.realtime(
+            self.client, expand_user=options.expand_user, page_size=options.page_size, **options.query()
+        )
+        arguments = _arguments.ExportArguments(
+            self.client, self._same(fresh.plan), fresh.settings, progress=self.progress.event
+        )
+        return JsonRecords(RealtimeExport(arguments))
 
     def results(self, session: Session) -> Export:
-        session.transaction_id = self.params["transaction_id"]
+        transaction_id = self.options.transaction_id
+        assert transaction_id is not None
+        session.transaction_id = transaction_id
         if self.stored is not None:
             return self.one_query(self.stored, session)
-        answer = get_audits_query_transaction_id.sync(self.params["transaction_id"], client=self.client)
+        answer = get_audits_query_transaction_id.sync(transaction_id, client=self.client)
         plan = existing_query_plan(answer)
         state = str(getattr(answer.state, "value", answer.state))
         if state in ("Failed", "Cancelled"):
-            raise WaitFailedError(self.params["transaction_id"], state, answer)
+            raise WaitFailedError(transaction_id, state, answer)
         return self.one_query(plan, session)
 
     def build(self, session: Session) -> Export:
-        if self.args.command == "results":
+        if self.options.command == "results":
             return self.results(session)
-        if self.args.command == "realtime":
+        if self.options.command == "realtime":
             return self.realtime()
-        if self.params.get("split"):
+        if self.options.span:
             return self.split()
-        return self.one_query(self._same(one_query_plan(**_plan_fields(self._query()))), session)
+        return self.one_query(self._same(one_query_plan(**self.options.query())), session)
 
 
-def _plan_fields(query: dict[str, Any]) -> dict[str, Any]:
-    return {key: query[key] for key in ("interval", "service_name", "filters", "sort")}
-
-
-def _check_split(args: argparse.Namespace, params: dict[str, Any]) -> None:
-    """Refuses a split into more sub-queries than the cap, counted (not planned) before anything else."""
-    if not params.get("split") or params["split"] == AUTO:
-        return
-    cap = args.max_sub_queries or MAX_SUB_QUERIES
-    count = sub_query_count(params["interval"], parse_duration(params["split"]))
-    if count > cap:
-        raise UsageError(
-            f"--split {params['split']} cuts the interval into {count:,} sub-queries, more than "
-            f"--max-sub-queries {cap:,}; give a longer --split (or raise --max-sub-queries)"
-        )
-
-
-def _open_sink(args: argparse.Namespace, output: Output, facts: FileFacts) -> Sink:
+def _open_sink(options: ExportOptions, output: Output, facts: FileFacts) -> Sink:
     if output.file is None:
-        if getattr(args, "resume", False):
+        if options.resume:
             raise UsageError(f"--resume needs --output FILE: {output.given} is {output.stream}, which cannot resume")
         return StreamSink(output, facts)
     fmt = format_for(facts.format)
-    resume, restart = getattr(args, "resume", False), getattr(args, "restart", False)
-    return ExportFile(output, facts, fmt, resume=resume, restart=restart)
+    return ExportFile(output, facts, fmt, resume=options.resume, restart=options.restart)
 
 
-def _nothing_found(args: argparse.Namespace, facts: FileFacts) -> str:
+def _nothing_found(options: ExportOptions, facts: FileFacts) -> str:
     params = facts.parameters
-    if args.command == "results":
+    if options.command == "results":
         return f"audit query {params['transaction_id']} has no records"
-    if args.command == "related":
+    if options.command == "related":
         return f"no audit records are related to {params['audit_id']}"
     narrowed = [f"service {params['service']}"] if params.get("service") else []
     narrowed += [f"{name}={value}" for name, value in params.get("filters") or []]
     where = f" ({', '.join(narrowed)})" if narrowed else ""
-    reach = "realtime queries reach back only 14 days" if args.command == REALTIME else "check the interval"
+    reach = "realtime queries reach back only 14 days" if options.command == REALTIME else "check the interval"
     return (
         f"no records in {params['interval']}{where}; {reach}, --service and --filter "
         "(`genesys-audit servicemapping` lists the services)"
     )
 
 
-def _report(args: argparse.Namespace, sink: Sink, progress: Progress, bound: str | None = None) -> None:
+def _report(options: ExportOptions, sink: Sink, progress: Progress, bound: str | None = None) -> None:
     facts = sink.facts
     if facts.records == 0:
-        progress.inform(_nothing_found(args, facts))
+        progress.inform(_nothing_found(options, facts))
     if bound is not None:
         progress.inform(bound)
     if isinstance(sink, ExportFile):
@@ -349,18 +310,17 @@ def export(args: argparse.Namespace, session: Session) -> int:
     """`query`, `realtime`, `results` and `related`: records to a file, a FIFO, a device or stdout."""
     output = classify_output(args.output)
     session.to_file = output.file is not None
-    format_name = _format_name(args)
-    fmt = format_for(format_name)
-    facts = FileFacts(command=args.command, format=format_name, parameters=_params(args, format_name))
-    _check_split(args, facts.parameters)
-    progress = Progress(_progress_enabled(args), quiet=args.quiet)
-    if getattr(args, "resume", False) and output.file is not None and finished_output(output.file):
+    options = ExportOptions.from_arguments(args)
+    fmt = format_for(options.format)
+    facts = FileFacts(command=options.command, format=options.format, parameters=options.stored())
+    progress = Progress(_progress_enabled(options), quiet=options.quiet)
+    if options.resume and output.file is not None and finished_output(output.file):
         progress.inform(
-            f"nothing to resume: {args.output} exists and no interrupted export of it does (it finished); "
+            f"nothing to resume: {options.output} exists and no interrupted export of it does (it finished); "
             "left as it is (pass --restart to export it again)"
         )
         return 0
-    sink = _open_sink(args, output, facts)
+    sink = _open_sink(options, output, facts)
     session.sink = sink
     bound: str | None = None
     if isinstance(sink, ExportFile):
@@ -375,23 +335,29 @@ def export(args: argparse.Namespace, session: Session) -> int:
             progress.inform(f"no interrupted export of {sink.given} to resume; starting it")
     try:
         sink.open(fmt.header())  # before any request: an output that cannot be written is refused first
-        with make_client(args) as client:
-            if args.command == "related":
-                records = related_audits(client, args.audit_id, trustor_org_id=args.trustor_org, sort=args.sort,
-                                         expand_user=args.expand_user)  # fmt: skip
+        with options.connection.client() as client:
+            if options.command == "related":
+                assert options.audit_id is not None
+                records = related_audits(
+                    client,
+                    options.audit_id,
+                    trustor_org_id=options.trustor_org_id,
+                    sort=options.sort,
+                    expand_user=options.expand_user,
+                )
                 write_records(sink, fmt, json_texts(records))
                 sink.finish()
             else:
                 # A split export stops its workers itself when it ends or fails; on Ctrl-C they are
                 # daemon threads, and the process does not wait for their requests in flight.
-                job = _Job(args, client, sink, progress)
+                job = _Job(options, client, sink, progress)
                 write_export(job.build(session), sink, fmt)
-                if job.params.get("split") and args.command == "query":
+                if job.options.span and options.command == "query":
                     bound = _bound_line(client, progress, progress.elapsed)
     finally:
         progress.done()
         sink.close()
-    _report(args, sink, progress, bound)
+    _report(options, sink, progress, bound)
     return 0
 
 

@@ -66,8 +66,9 @@ def _option(action: argparse.Action, parser: argparse.ArgumentParser) -> _Option
         if action in group._group_actions:
             excludes.update(flag for other in group._group_actions for flag in other.option_strings)
     flags = tuple(action.option_strings) or (str(action.metavar or action.dest),)
-    return _Option(flags, _summary(action.help), action.nargs != 0, values, action.dest in _PATHS,
-                   tuple(sorted(excludes)), suffix)  # fmt: skip
+    return _Option(
+        flags, _summary(action.help), action.nargs != 0, values, action.dest in _PATHS, tuple(sorted(excludes)), suffix
+    )
 
 
 def _command(name: str, help_text: str | None, parser: argparse.ArgumentParser) -> _Command:
@@ -98,8 +99,12 @@ def _words(values: Iterator[str] | tuple[str, ...]) -> str:
 def _bash_case(command: _Command) -> Iterator[str]:
     yield f"        {command.name})"
     yield "            case $prev in"
-    free = [flag for option in command.options if option.takes_value and not (option.files or option.values)
-            for flag in option.flags]  # fmt: skip
+    free = [
+        flag
+        for option in command.options
+        if option.takes_value and not (option.files or option.values)
+        for flag in option.flags
+    ]
     if free:
         yield f"                {'|'.join(free)}) return ;;  # a value of your own"
     for option in command.options:

@@ -28,10 +28,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from .._checkpoint import ExportCheckpoint, FileFacts
+from .._checkpoint import ExportCheckpoint
 from .._errors import CheckpointError
 from ._checkpoint import check_positions, load_checkpoint, mismatched_options, save_checkpoint
 from ._formats import RecordFormat
+from ._sidecar import FileFacts
 from ._writer import OrderedWriter
 
 __all__: list[str] = []
@@ -86,9 +87,15 @@ class Output:
 
 
 def _kind(mode: int) -> str:
-    kinds = ((stat.S_ISDIR, "a directory"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
-             (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISLNK, "a symbolic link"),
-             (stat.S_ISREG, "a regular file"))  # fmt: skip
+    kinds = (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISREG, "a regular file"),
+    )
     return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
