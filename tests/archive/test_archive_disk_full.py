@@ -65,9 +65,11 @@ def test_a_full_tmpfs_stops_the_sync_in_one_line_and_the_archive_is_intact_and_r
     full, after = seen["full"], seen["after_full"]
     assert full["status"] == 74, full
     (line,) = full["stderr"].splitlines()
-    assert line == (
-        f"genesys-audit: error: {folder / 'audit.db'}: the disk is full; the page being written was rolled back and "
-        "the archive is intact: free some space and sync again to carry on"
+    db = folder / "audit.db"
+    assert line in (  # the archive's next page, or the pages fetched ahead waiting on disk beside it, met the limit
+        f"genesys-audit: error: {db}: the disk is full; the page being written was rolled back and "
+        "the archive is intact: free some space and sync again to carry on",
+        f"genesys-audit: error: {db}: the disk is full; the archive is intact: free some space and sync again to carry on",
     )
     assert after["integrity"] == "ok" and 0 < len(after["ids"]) < 3000 and after["unfinished"] == 1
     assert seen["again"] == {"status": 0, "stderr": ""}

@@ -4,8 +4,9 @@ lost, none twice. SQLite's integrity check passes after every kill.
 
 The emulator runs in its own process with every fault of the soak test (tests/bulk/test_fault_soak.py),
 keeping the records' JSON between runs; the sync runs in a process of its own (`sync_child`, the library's
-`sync_audits` with a faster rate limit), killed after a random delay drawn from a seeded generator (the
-seed is in the failure message).
+`sync_audits` with a faster rate limit), killed at moments drawn from a seeded generator (the seed is in
+the failure message): the first soon after its start, the others once the archive holds a random number
+of records, plus a random fraction of a second.
 """
 
 from __future__ import annotations
@@ -68,6 +69,21 @@ def _unfinished(db: Path) -> bool:
         connection.close()
 
 
+def _wait_for_records(db: Path, count: int, child: subprocess.Popen[str]) -> None:
+    """Waits until the archive holds at least `count` records (read-only reads beside the writer)."""
+    while child.poll() is None:
+        if db.exists():
+            connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+            try:
+                if connection.execute("SELECT count(*) FROM records").fetchone()[0] >= count:
+                    return
+            except sqlite3.OperationalError:  # the archive is being made
+                pass
+            finally:
+                connection.close()
+        time.sleep(0.05)
+
+
 def test_a_sync_killed_at_ten_random_moments_ends_with_exactly_the_emulators_records(
     faulty_emulator: EmulatorProcess, tmp_path: Path
 ) -> None:
@@ -75,9 +91,15 @@ def test_a_sync_killed_at_ten_random_moments_ends_with_exactly_the_emulators_rec
     rng = random.Random(KILL_SEED)
     counts: list[int] = []
     mid_export = 0
+    # The first kill comes soon after the start (maybe before the archive exists); each later one once the
+    # archive holds a record count drawn at random (the moments spread over the sync, however fast it runs),
+    # plus a random fraction of a second, so that it lands anywhere between two page commits.
+    targets = sorted(rng.sample(range(1, int(RECORDS * 0.9)), KILLS - 1))
     for kill in range(KILLS):
         child = _sync(db, faulty_emulator)
-        time.sleep(rng.uniform(0.5, 4.0))
+        if kill:
+            _wait_for_records(db, targets[kill - 1], child)
+        time.sleep(rng.uniform(0.0, 0.5) if kill else rng.uniform(0.2, 1.0))
         assert child.poll() is None, f"seed {KILL_SEED}: the sync ended before kill {kill}: {child.communicate()}"
         child.send_signal(signal.SIGKILL)
         child.communicate()

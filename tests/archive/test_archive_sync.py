@@ -4,13 +4,16 @@ overlap, records arriving as the emulator's present moves, and what the archive 
 
 from __future__ import annotations
 
+import errno
 import json
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-from genesys_cloud_audit import ApiError, AuditArchive, sync_audits
+from genesys_cloud_audit import ApiError, ArchiveWriteError, AuditArchive, sync_audits
+from genesys_cloud_audit.workflows import _spill
 
 from emulator import Emulator, run_emulator
 from emulator.data import encode_json, to_millis
@@ -22,6 +25,7 @@ from tests.archive.archive_helpers import (
     client_for,
     dataset,
     hours,
+    integrity,
     make_config,
     visible_ids,
 )
@@ -254,3 +258,62 @@ def test_an_unfinished_export_whose_checkpoint_cannot_be_used_is_started_over(
     assert result.resumed and result.records_added == 0
     assert result.records_read == len(data.index_range(to_millis(DATA_START + timedelta(days=19)), to_millis(DATA_END)))
     assert set(archived_ids(db)) == visible_ids(data)
+
+
+def _delayed_head(emulator: Emulator) -> None:
+    """Every results page takes a little while: the sub-queries after the one being stored run ahead."""
+    emulator.add_fault("delay:path=/results:seconds=0.02")
+
+
+def test_pages_fetched_ahead_wait_on_disk_beside_the_archive_and_leave_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "audit.db"
+    spilled: list[int] = []
+    real_write = _spill.Spill.write
+
+    def counted(self: _spill.Spill, records: Any) -> Any:
+        spilled.append(len(records))
+        assert self.folder == tmp_path
+        return real_write(self, records)
+
+    monkeypatch.setattr(_spill.Spill, "write", counted)
+    with run_emulator(make_config(records=6000)) as emulator, client_for(emulator) as client:
+        _delayed_head(emulator)
+        result = sync_audits(client, db=db, since=DATA_START, until=DATA_END, page_size=100, wait_policy=FAST_WAIT)
+        data = dataset(emulator)
+    ids = archived_ids(db)
+    assert spilled and result.records_added == data.count == len(ids) == len(set(ids))
+    assert set(ids) == visible_ids(data)
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "audit.db",
+        "audit.db-shm",
+        "audit.db-wal",
+        "audit.db.lock",
+    ]
+
+
+def test_a_full_disk_for_the_pages_fetched_ahead_is_one_line_and_the_next_sync_ends_exact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "audit.db"
+    real_pwrite = _spill.os.pwrite
+
+    def full(fd: int, data: Any, offset: int) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with run_emulator(make_config(records=6000)) as emulator, client_for(emulator) as client:
+        _delayed_head(emulator)
+        monkeypatch.setattr(_spill.os, "pwrite", full)
+        with pytest.raises(ArchiveWriteError) as raised:
+            sync_audits(client, db=db, since=DATA_START, until=DATA_END, page_size=100, wait_policy=FAST_WAIT)
+        assert str(raised.value) == (
+            f"{db}: the disk is full; the archive is intact: free some space and sync again to carry on"
+        )
+        assert integrity(db) == "ok"
+        monkeypatch.setattr(_spill.os, "pwrite", real_pwrite)
+        emulator.reset()
+        result = sync_audits(client, db=db, until=DATA_END, page_size=100, wait_policy=FAST_WAIT)
+        data = dataset(emulator)
+    ids = archived_ids(db)
+    assert result.resumed and len(ids) == len(set(ids)) and set(ids) == visible_ids(data)

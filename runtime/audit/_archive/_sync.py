@@ -11,6 +11,7 @@ checkpoint; a stream covers an interval only once its export has handed out ever
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import os
@@ -30,7 +31,9 @@ from .._errors import CheckpointError
 from .._limits import AUTO
 from .._progress import ProgressCallback
 from .._query_args import MAX_PAGE_SIZE, FiltersArg, check_count, query_fields
+from .._spill import SpillError
 from ._coverage import RETENTION, Span, interval_text, parse_interval, to_export, truncate_ms
+from ._errors import ArchiveWriteError
 from ._lock import SyncLock
 from ._pipeline import PageWriter
 from ._store import ArchiveWriter, StreamState
@@ -102,6 +105,7 @@ class _Job:
     fields: Mapping[str, Any]
     run: int
     export_options: dict[str, Any]
+    spill_to: Path  # where pages wait on disk for their turn (the archive's folder)
     intervals: list[str] = field(default_factory=list)
     read: int = 0
     added: int = 0
@@ -127,11 +131,15 @@ class _Job:
             arguments = plan(checkpoint)
         except CheckpointError:  # not one this client can carry on (another version wrote it): start it over,
             arguments = plan(None)  # which is safe, as records are stored once
-        with JsonBulkExport(arguments) as export, PageWriter() as pages:
-            for batch in export.batches():
-                checkpoint = export.checkpoint().to_json()  # exactly the records handed out so far
-                pages.submit(functools.partial(self._store, interval, batch, checkpoint))
-            pages.drain()
+        try:
+            # Pages past the buffer wait on disk (unnamed files) rather than hold the workers back.
+            with JsonBulkExport(arguments, spill_to=self.spill_to) as export, PageWriter() as pages:
+                for batch in export.batches():
+                    checkpoint = export.checkpoint().to_json()  # exactly the records handed out so far
+                    pages.submit(functools.partial(self._store, interval, batch, checkpoint))
+                pages.drain()
+        except SpillError as error:
+            raise _spill_failure(self.writer.path, error) from None
         self.stream.coverage = self.writer.finish_export(self.stream.key, span)
 
     def _store(self, interval: str, batch: Sequence[bytes], checkpoint: str) -> None:
@@ -207,7 +215,7 @@ def sync_audits(
         writer = ArchiveWriter(path)
         try:
             stream = writer.stream(key, label)
-            job = _Job(client, writer, stream, fields, writer.begin_run(key, end), options)
+            job = _Job(client, writer, stream, fields, writer.begin_run(key, end), options, path.resolve().parent)
             resumed = stream.export_interval is not None
             try:
                 if stream.export_interval is not None:
@@ -233,6 +241,17 @@ def sync_audits(
             files = write_dataset(path, Path(os.fspath(parquet)))
     return SyncResult(
         str(path), label, tuple(job.intervals), resumed, job.read, job.added, total, tuple(stream.coverage), files
+    )
+
+
+def _spill_failure(path: Path, error: SpillError) -> ArchiveWriteError:
+    """The archive's words for pages that could not wait on disk beside it (nothing of it was written)."""
+    if error.errno == errno.ENOSPC:
+        return ArchiveWriteError(
+            f"{path}: the disk is full; the archive is intact: free some space and sync again to carry on"
+        )
+    return ArchiveWriteError(
+        f"{path}: {error.strerror}; the archive keeps every page committed: sync again to carry on"
     )
 
 

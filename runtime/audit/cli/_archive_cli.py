@@ -120,10 +120,11 @@ def sync(args: argparse.Namespace, session: Any) -> int:
     """`sync`: brings the archive up to date (or, with --status, shows it)."""
     if args.status:
         return _show_status(args)
-    from ._commands import _progress_enabled, make_client
+
+    from ._options import make_client, progress_enabled  # the HTTP client only for a sync, not for --status
 
     args.output = "-"  # for the progress display's check: nothing goes to stdout
-    progress = Progress((_progress_enabled(args) and sys.stderr.isatty()) or args.progress, quiet=args.quiet)
+    progress = Progress((progress_enabled(args) and sys.stderr.isatty()) or args.progress, quiet=args.quiet)
 
     def exporting(interval: str, resumed: bool) -> None:
         progress.inform(f"{'carrying on the export of' if resumed else 'exporting'} {interval}")

@@ -9,6 +9,7 @@ each value by the parser as it is read, the rules between values here, before an
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -187,3 +188,18 @@ class ExportOptions:
 
     def settings(self) -> ReadSettings:
         return ReadSettings(self.page_size, self.expand_user, self.wait_policy())
+
+
+def make_client(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> Client:
+    """`Client.from_env`, with the connection options overriding the GENESYSCLOUD_* variables."""
+    return Connection.from_arguments(args).client(environ)
+
+
+def progress_enabled(args: argparse.Namespace | ExportOptions) -> bool:
+    """Whether the status line is shown: --progress, or stderr a terminal that the records do not share."""
+    if args.quiet:
+        return False
+    if args.progress:
+        return True
+    # The status line would tangle with records printed on the same terminal.
+    return sys.stderr.isatty() and not (args.output == "-" and sys.stdout.isatty())

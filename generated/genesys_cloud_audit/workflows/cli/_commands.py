@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..._core._errors import WaitFailedError
@@ -33,7 +33,7 @@ from ._archive_cli import sync as archive_sync
 from ._completion import completion_script
 from ._export import Export, JsonRecords, Sink, json_texts, write_export, write_records
 from ._formats import format_for
-from ._options import Connection, ExportOptions
+from ._options import ExportOptions, make_client, progress_enabled
 from ._parser import build_parser
 from ._progress import Progress, plural
 from ._sidecar import FileFacts
@@ -51,11 +51,6 @@ class Session:
     to_file: bool = False  # the output is a regular file (with a checkpoint), not a stream
     sink: Sink | None = None
     transaction_id: str | None = None
-
-
-def make_client(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> Client:
-    """`Client.from_env`, with the connection options overriding the GENESYSCLOUD_* variables."""
-    return Connection.from_arguments(args).client(environ)
 
 
 def _mapping_lines(mapping: AuditQueryServiceMapping) -> list[str]:
@@ -111,15 +106,6 @@ def completion(args: argparse.Namespace, session: Session) -> int:
 
 
 # Exports
-
-
-def _progress_enabled(args: argparse.Namespace | ExportOptions) -> bool:
-    if args.quiet:
-        return False
-    if args.progress:
-        return True
-    # The status line would tangle with records printed on the same terminal.
-    return sys.stderr.isatty() and not (args.output == "-" and sys.stdout.isatty())
 
 
 def _bound_line(client: Client, progress: Progress, elapsed: float) -> str:
@@ -313,7 +299,7 @@ def export(args: argparse.Namespace, session: Session) -> int:
     options = ExportOptions.from_arguments(args)
     fmt = format_for(options.format)
     facts = FileFacts(command=options.command, format=options.format, parameters=options.stored())
-    progress = Progress(_progress_enabled(options), quiet=options.quiet)
+    progress = Progress(progress_enabled(options), quiet=options.quiet)
     if options.resume and output.file is not None and finished_output(output.file):
         progress.inform(
             f"nothing to resume: {options.output} exists and no interrupted export of it does (it finished); "
