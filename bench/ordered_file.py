@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench._sections import marked_section, write_marked_section
 from bench.large_export import _EmulatorProcess, emulator_process
 from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 
@@ -126,12 +127,7 @@ def measure(reps: int, delay: float, records: int) -> dict[str, Any]:
 
 def kept_section(results: Path) -> str:
     """This bench's section of `results` with its markers (empty when there is none)."""
-    try:
-        text = results.read_text()
-    except OSError:
-        return ""
-    begin, end = text.find(BEGIN), text.find(END_MARK)
-    return "\n" + text[begin : end + len(END_MARK)] + "\n" if 0 <= begin < end else ""
+    return marked_section(results, BEGIN, END_MARK)
 
 
 def _section(figures: dict[str, Any], command: str) -> str:
@@ -177,13 +173,7 @@ def _section(figures: dict[str, Any], command: str) -> str:
 
 
 def _write(section: str) -> None:
-    text = RESULTS.read_text() if RESULTS.exists() else ""
-    begin, end = text.find(BEGIN), text.find(END_MARK)
-    if 0 <= begin < end:
-        text = text[:begin] + section + text[end + len(END_MARK) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text)
+    write_marked_section(RESULTS, section, BEGIN, END_MARK)
 
 
 def main() -> None:
