@@ -257,10 +257,6 @@ def _summary(rows: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def _write(section: str) -> None:
-    write_marked_section(RESULTS, section, BEGIN, END_MARK)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reps", type=int, default=3)
@@ -279,7 +275,8 @@ def main() -> None:
     rows = [row for shape in shapes for scenario in SCENARIOS[shape] for row in _scenario(scenario, args)]
     print(json.dumps(rows))
     if args.write:
-        _write(_section(rows, "python -m bench.auto_split " + " ".join(sys.argv[1:])))
+        section = _section(rows, "python -m bench.auto_split " + " ".join(sys.argv[1:]))
+        write_marked_section(RESULTS, section, BEGIN, END_MARK)
 
 
 if __name__ == "__main__":

@@ -172,10 +172,6 @@ def _section(figures: dict[str, Any], command: str) -> str:
     return "\n".join(lines)
 
 
-def _write(section: str) -> None:
-    write_marked_section(RESULTS, section, BEGIN, END_MARK)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reps", type=int, default=3)
@@ -186,7 +182,8 @@ def main() -> None:
     figures = measure(args.reps, args.delay, args.records)
     print({key: value for key, value in figures.items() if key != "rows"})
     if args.write:
-        _write(_section(figures, "python -m bench.ordered_file " + " ".join(sys.argv[1:])))
+        section = _section(figures, "python -m bench.ordered_file " + " ".join(sys.argv[1:]))
+        write_marked_section(RESULTS, section, BEGIN, END_MARK)
 
 
 if __name__ == "__main__":
