@@ -28,6 +28,14 @@ def sequential(client: Client, wait_policy: WaitPolicy, interval: object = (STAR
     return [str(r.id) for r in query_audits(client, interval=interval, wait_policy=wait_policy, **query)]  # type: ignore[arg-type]
 
 
+def assert_resumes_to(
+    expected: list[str], got: list[str], client: Client, checkpoint: ExportCheckpoint, wait_policy: WaitPolicy
+) -> None:
+    """`got` and what the RESUMABLE export resumed from `checkpoint` yields are `expected`, in order."""
+    resumed = export_audits(client, checkpoint=checkpoint, wait_policy=wait_policy, **RESUMABLE)  # type: ignore[arg-type]
+    assert got + [str(record.id) for record in resumed] == expected
+
+
 def share_of_429(emu: Emulator) -> float:
     stats = emu.stats()
     return stats["too_many_requests"] / stats["requests"]
@@ -115,30 +123,24 @@ def test_export_stopped_by_an_error_resumes_exactly(
     emu: Emulator, limited_client: Client, wait_policy: WaitPolicy, month_ids: list[str]
 ) -> None:
     client, expected = limited_client, month_ids
-    options = RESUMABLE
     emu.add_fault("400:path=/results:skip=9:count=1")
-    export = export_audits(client, wait_policy=wait_policy, **options)  # type: ignore[arg-type]
+    export = export_audits(client, wait_policy=wait_policy, **RESUMABLE)  # type: ignore[arg-type]
     got: list[str] = []
     with pytest.raises(BadRequestError):
         for record in export:
             got.append(str(record.id))
-    resumed = export_audits(client, checkpoint=export.checkpoint(), wait_policy=wait_policy, **options)  # type: ignore[arg-type]
-    got.extend(str(record.id) for record in resumed)
-    assert got == expected
+    assert_resumes_to(expected, got, client, export.checkpoint(), wait_policy)
 
 
 def test_resume_runs_vanished_sub_queries_again(
     emu: Emulator, limited_client: Client, wait_policy: WaitPolicy, month_ids: list[str]
 ) -> None:
     client, expected = limited_client, month_ids
-    options = RESUMABLE
-    export = export_audits(client, wait_policy=wait_policy, **options)  # type: ignore[arg-type]
+    export = export_audits(client, wait_policy=wait_policy, **RESUMABLE)  # type: ignore[arg-type]
     got = [str(record.id) for _, record in zip(range(len(expected) // 3), export, strict=False)]
     export.close()
     emu.reset()  # forgets every query: the saved transaction ids now answer 404
-    resumed = export_audits(client, checkpoint=export.checkpoint(), wait_policy=wait_policy, **options)  # type: ignore[arg-type]
-    got.extend(str(record.id) for record in resumed)
-    assert got == expected
+    assert_resumes_to(expected, got, client, export.checkpoint(), wait_policy)
 
 
 def test_async_export_interrupted_and_resumed(
