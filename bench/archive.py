@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench._sections import marked_section
 from bench.large_export import emulator_process
 
 __all__ = ["archive_section", "main"]
@@ -45,12 +46,7 @@ BEGIN, END_MARK = "<!-- archive: begin -->", "<!-- archive: end -->"
 def archive_section(results: Path) -> str:
     """The audit archive's section of `results` with its markers (empty when there is none), so a report
     rewriting the rest of the file keeps it."""
-    try:
-        text = results.read_text()
-    except OSError:
-        return ""
-    begin, end = text.find(BEGIN), text.find(END_MARK)
-    return "\n" + text[begin : end + len(END_MARK)] + "\n" if 0 <= begin < end else ""
+    return marked_section(results, BEGIN, END_MARK)
 
 
 def cli(argv: list[str]) -> int:

@@ -42,6 +42,7 @@ from typing import Any
 
 from genesys_cloud_audit import Client, export_audits, query_audits
 
+from bench._sections import marked_section, write_marked_section
 from bench.large_export import _EmulatorProcess, emulator_process
 from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 
@@ -172,12 +173,7 @@ def _scenario(scenario: Scenario, args: argparse.Namespace) -> list[dict[str, An
 def kept_section(results: Path) -> str:
     """The adaptive-splitting section of `results` with its markers (empty when there is none), so a
     report rewriting the rest of the file keeps it."""
-    try:
-        text = results.read_text()
-    except OSError:
-        return ""
-    begin, end = text.find(BEGIN), text.find(END_MARK)
-    return "\n" + text[begin : end + len(END_MARK)] + "\n" if 0 <= begin < end else ""
+    return marked_section(results, BEGIN, END_MARK)
 
 
 # Issue 25's bounds for `--split auto` on every shape.
@@ -261,16 +257,6 @@ def _summary(rows: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def _write(section: str) -> None:
-    text = RESULTS.read_text() if RESULTS.exists() else ""
-    begin, end = text.find(BEGIN), text.find(END_MARK)
-    if 0 <= begin < end:
-        text = text[:begin] + section + text[end + len(END_MARK) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reps", type=int, default=3)
@@ -289,7 +275,8 @@ def main() -> None:
     rows = [row for shape in shapes for scenario in SCENARIOS[shape] for row in _scenario(scenario, args)]
     print(json.dumps(rows))
     if args.write:
-        _write(_section(rows, "python -m bench.auto_split " + " ".join(sys.argv[1:])))
+        section = _section(rows, "python -m bench.auto_split " + " ".join(sys.argv[1:]))
+        write_marked_section(RESULTS, section, BEGIN, END_MARK)
 
 
 if __name__ == "__main__":

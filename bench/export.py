@@ -13,10 +13,10 @@ import asyncio
 import datetime
 import json
 import sys
-import time
 from collections.abc import Callable
 from typing import Any
 
+from bench._timing import timed_exports
 from bench.pages import PAGE_SIZE, transaction_id
 
 __all__ = ["main"]
@@ -149,15 +149,14 @@ _VARIANTS: dict[str, Callable[[str, int], int]] = {
 def main(argv: list[str]) -> None:
     variant, url, records, reps = argv[0], argv[1], int(argv[2]), int(argv[3])
     run = _VARIANTS[variant]
-    times = []
-    for _ in range(reps):
-        started = time.perf_counter()
+
+    def export() -> int:
         count = run(url, records)
-        times.append(time.perf_counter() - started)
-        if count != records:
-            raise SystemExit(f"{variant} read {count} records, expected {records}")
         if not isinstance(_last[1], datetime.datetime):
             raise SystemExit(f"{variant} did not decode eventDate to a datetime")
+        return count
+
+    times = timed_exports(export, reps, records, variant)
     print(json.dumps({"variant": variant, "records": records, "times": times}))
 
 

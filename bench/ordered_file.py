@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench._sections import marked_section, write_marked_section
 from bench.large_export import _EmulatorProcess, emulator_process
 from emulator import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 
@@ -126,12 +127,7 @@ def measure(reps: int, delay: float, records: int) -> dict[str, Any]:
 
 def kept_section(results: Path) -> str:
     """This bench's section of `results` with its markers (empty when there is none)."""
-    try:
-        text = results.read_text()
-    except OSError:
-        return ""
-    begin, end = text.find(BEGIN), text.find(END_MARK)
-    return "\n" + text[begin : end + len(END_MARK)] + "\n" if 0 <= begin < end else ""
+    return marked_section(results, BEGIN, END_MARK)
 
 
 def _section(figures: dict[str, Any], command: str) -> str:
@@ -176,16 +172,6 @@ def _section(figures: dict[str, Any], command: str) -> str:
     return "\n".join(lines)
 
 
-def _write(section: str) -> None:
-    text = RESULTS.read_text() if RESULTS.exists() else ""
-    begin, end = text.find(BEGIN), text.find(END_MARK)
-    if 0 <= begin < end:
-        text = text[:begin] + section + text[end + len(END_MARK) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reps", type=int, default=3)
@@ -196,7 +182,8 @@ def main() -> None:
     figures = measure(args.reps, args.delay, args.records)
     print({key: value for key, value in figures.items() if key != "rows"})
     if args.write:
-        _write(_section(figures, "python -m bench.ordered_file " + " ".join(sys.argv[1:])))
+        section = _section(figures, "python -m bench.ordered_file " + " ".join(sys.argv[1:]))
+        write_marked_section(RESULTS, section, BEGIN, END_MARK)
 
 
 if __name__ == "__main__":

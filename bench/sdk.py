@@ -13,6 +13,7 @@ import sys
 import time
 from typing import Any
 
+from bench._timing import timed_exports
 from bench.pages import PAGE_SIZE, load_pages, page_body, transaction_id
 
 __all__ = ["SDK_VERSION", "main"]
@@ -80,13 +81,7 @@ def _parse(reps: int, page_count: int) -> dict[str, Any]:
 def main(argv: list[str]) -> None:
     if argv[0] == "export":
         url, records, reps = argv[1], int(argv[2]), int(argv[3])
-        times = []
-        for _ in range(reps):
-            started = time.perf_counter()
-            count = _export(url, records)
-            times.append(time.perf_counter() - started)
-            if count != records:
-                raise SystemExit(f"the SDK read {count} records, expected {records}")
+        times = timed_exports(lambda: _export(url, records), reps, records, "the SDK")
         print(json.dumps({"variant": "sdk", "records": records, "times": times}))
     elif argv[0] == "parse":
         print(json.dumps(_parse(int(argv[1]), int(argv[2]))))

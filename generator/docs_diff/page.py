@@ -25,10 +25,10 @@ line, ...), is refused with a PageError naming the file and line.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 from markdown_it.tree import SyntaxTreeNode
 
@@ -60,6 +60,7 @@ _IDENT = re.compile(r"[A-Za-z_]\w*")
 _SIGNATURE = re.compile(r"(?:(?P<ret>.+?)\s+)?(?P<name>[A-Za-z_]\w*)\s*\((?P<args>.*)\)")
 _BARE_SIGNATURE = re.compile(r"(?P<ret>.+?)\s+(?P<name>[A-Za-z_]\w*)")
 _PATH_VARIABLE = re.compile(r"\{([^{}/]+)\}")
+_Named = TypeVar("_Named")  # what _once_each indexes: sections, parameters
 
 
 class PageError(Exception):
@@ -178,6 +179,21 @@ class _PageReader:
         line = line_of(at) if isinstance(at, SyntaxTreeNode) else at
         return PageError(self.source, line, message)
 
+    def _once_each(
+        self,
+        items: Iterable[_Named],
+        name_of: Callable[[_Named], str],
+        twice: Callable[[_Named], tuple[SyntaxTreeNode | int | None, str]],
+    ) -> dict[str, _Named]:
+        """`items` by the match key of their names; a second item of a name is an error where `twice` says."""
+        by_key: dict[str, _Named] = {}
+        for item in items:
+            key = match_key(name_of(item))
+            if key in by_key:
+                raise self.error(*twice(item))
+            by_key[key] = item
+        return by_key
+
     def unreadable(
         self, line: int | None, message: str, operation: str | None = None, param: str | None = None
     ) -> None:
@@ -188,12 +204,9 @@ class _PageReader:
         listings = self._read_operations_table(blocks[index])
         listed = {match_key(entry.name): entry for entry in listings}
         sections = self._split_sections(blocks[index + 1 :], listed)
-        by_key: dict[str, _Section] = {}
-        for section in sections:
-            key = match_key(section.name)
-            if key in by_key:
-                raise self.error(section.heading, f"second section for operation {section.name}")
-            by_key[key] = section
+        by_key = self._once_each(
+            sections, lambda s: s.name, lambda s: (s.heading, f"second section for operation {s.name}")
+        )
         operations = []
         for entry in listings:
             found = by_key.get(match_key(entry.name))
@@ -543,12 +556,9 @@ class _PageReader:
             )
             return []
         parameters = self._read_parameters(table, path, name, unread) if table is not None else []
-        seen: dict[str, Parameter] = {}
-        for param in parameters:
-            key = match_key(param.name)
-            if key in seen:
-                raise self.error(param.line, f"parameter {param.name} of {name} is listed twice")
-            seen[key] = param
+        seen = self._once_each(
+            parameters, lambda p: p.name, lambda p: (p.line, f"parameter {p.name} of {name} is listed twice")
+        )
         for variable in _PATH_VARIABLE.findall(path):
             row = seen.get(match_key(variable))
             if row is None:

@@ -3,6 +3,7 @@
 The emulator allows 40 requests per 4 s per token; the client limits itself to 40 per 5 s: a margin wide
 enough that a machine busy with other tests (a request reserved at once can reach the server late, after
 the ones behind it) still never bunches 41 into a server window. Queries take 0.3 s to run, like the API.
+A module with an emulator of its own (`emu`) takes `client`: one with no rate limit of its own.
 """
 
 from __future__ import annotations
@@ -46,3 +47,10 @@ def wait_policy() -> WaitPolicy:
 @pytest.fixture
 def make_client() -> Iterator[Callable[[Emulator], Client]]:
     yield from emulator_clients(rate_limit=RateLimiter(40, window=5.0))
+
+
+@pytest.fixture
+def client(emu: Emulator) -> Iterator[Client]:
+    """A client of the module's `emu` with no rate limit of its own."""
+    for make in emulator_clients(rate_limit=None):
+        yield make(emu)

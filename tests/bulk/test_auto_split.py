@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -42,12 +42,6 @@ dense_emulator, emu = emulator_fixtures(
     name="dense_emulator",
     scope="module",
 )
-
-
-@pytest.fixture
-def client(emu: Emulator) -> Iterator[Client]:
-    for make in emulator_clients(rate_limit=None):
-        yield make(emu)
 
 
 def one_query(client: Client, emu: Emulator, interval: Any, sort: str = "ascending") -> tuple[list[str], int]:

@@ -16,6 +16,8 @@ from tests.bulk.conftest import END, START
 
 MONTH = (END - timedelta(days=30), END)
 SPAN = timedelta(days=3)
+# The resume tests' export: the month in 3-day sub-queries, 4 at a time, 50 records a page.
+RESUMABLE: dict[str, object] = {"interval": MONTH, "span": SPAN, "concurrency": 4, "page_size": 50}
 
 
 class Interrupted(Exception):
@@ -26,9 +28,28 @@ def sequential(client: Client, wait_policy: WaitPolicy, interval: object = (STAR
     return [str(r.id) for r in query_audits(client, interval=interval, wait_policy=wait_policy, **query)]  # type: ignore[arg-type]
 
 
+def assert_resumes_to(
+    expected: list[str], got: list[str], client: Client, checkpoint: ExportCheckpoint, wait_policy: WaitPolicy
+) -> None:
+    """`got` and what the RESUMABLE export resumed from `checkpoint` yields are `expected`, in order."""
+    resumed = export_audits(client, checkpoint=checkpoint, wait_policy=wait_policy, **RESUMABLE)  # type: ignore[arg-type]
+    assert got + [str(record.id) for record in resumed] == expected
+
+
 def share_of_429(emu: Emulator) -> float:
     stats = emu.stats()
     return stats["too_many_requests"] / stats["requests"]
+
+
+@pytest.fixture
+def limited_client(emu: Emulator, make_client: Callable[[Emulator], Client]) -> Client:
+    return make_client(emu)
+
+
+@pytest.fixture
+def month_ids(limited_client: Client, wait_policy: WaitPolicy) -> list[str]:
+    """The month's record ids, in order, from one sequential query."""
+    return sequential(limited_client, wait_policy, MONTH)
 
 
 @pytest.mark.slow
@@ -59,10 +80,9 @@ def test_descending_sort_yields_sub_queries_in_reverse(
 
 
 def test_unordered_export_yields_each_record_once(
-    emu: Emulator, make_client: Callable[[Emulator], Client], wait_policy: WaitPolicy
+    emu: Emulator, limited_client: Client, wait_policy: WaitPolicy, month_ids: list[str]
 ) -> None:
-    client = make_client(emu)
-    expected = sequential(client, wait_policy, MONTH)
+    client, expected = limited_client, month_ids
     export = export_audits(client, interval=MONTH, span=SPAN, concurrency=4, ordered=False, wait_policy=wait_policy)
     batches = [[str(record.id) for record in batch] for batch in export.batches()]
     got = [record for batch in batches for record in batch]
@@ -71,11 +91,10 @@ def test_unordered_export_yields_each_record_once(
 
 @pytest.mark.parametrize("ordered", [True, False])
 def test_interrupted_export_resumes_exactly(
-    emu: Emulator, make_client: Callable[[Emulator], Client], wait_policy: WaitPolicy, ordered: bool
+    emu: Emulator, limited_client: Client, wait_policy: WaitPolicy, month_ids: list[str], ordered: bool
 ) -> None:
-    client = make_client(emu)
-    expected = sequential(client, wait_policy, MONTH)
-    options = {"interval": MONTH, "span": SPAN, "concurrency": 4, "page_size": 50, "ordered": ordered}
+    client, expected = limited_client, month_ids
+    options = {**RESUMABLE, "ordered": ordered}
     got: list[str] = []
     with pytest.raises(Interrupted), export_audits(client, wait_policy=wait_policy, **options) as export:  # type: ignore[arg-type]
         for record in export:
@@ -101,43 +120,34 @@ def test_interrupted_export_resumes_exactly(
 
 
 def test_export_stopped_by_an_error_resumes_exactly(
-    emu: Emulator, make_client: Callable[[Emulator], Client], wait_policy: WaitPolicy
+    emu: Emulator, limited_client: Client, wait_policy: WaitPolicy, month_ids: list[str]
 ) -> None:
-    client = make_client(emu)
-    expected = sequential(client, wait_policy, MONTH)
-    options = {"interval": MONTH, "span": SPAN, "concurrency": 4, "page_size": 50}
+    client, expected = limited_client, month_ids
     emu.add_fault("400:path=/results:skip=9:count=1")
-    export = export_audits(client, wait_policy=wait_policy, **options)  # type: ignore[arg-type]
+    export = export_audits(client, wait_policy=wait_policy, **RESUMABLE)  # type: ignore[arg-type]
     got: list[str] = []
     with pytest.raises(BadRequestError):
         for record in export:
             got.append(str(record.id))
-    resumed = export_audits(client, checkpoint=export.checkpoint(), wait_policy=wait_policy, **options)  # type: ignore[arg-type]
-    got.extend(str(record.id) for record in resumed)
-    assert got == expected
+    assert_resumes_to(expected, got, client, export.checkpoint(), wait_policy)
 
 
 def test_resume_runs_vanished_sub_queries_again(
-    emu: Emulator, make_client: Callable[[Emulator], Client], wait_policy: WaitPolicy
+    emu: Emulator, limited_client: Client, wait_policy: WaitPolicy, month_ids: list[str]
 ) -> None:
-    client = make_client(emu)
-    expected = sequential(client, wait_policy, MONTH)
-    options = {"interval": MONTH, "span": SPAN, "concurrency": 4, "page_size": 50}
-    export = export_audits(client, wait_policy=wait_policy, **options)  # type: ignore[arg-type]
+    client, expected = limited_client, month_ids
+    export = export_audits(client, wait_policy=wait_policy, **RESUMABLE)  # type: ignore[arg-type]
     got = [str(record.id) for _, record in zip(range(len(expected) // 3), export, strict=False)]
     export.close()
     emu.reset()  # forgets every query: the saved transaction ids now answer 404
-    resumed = export_audits(client, checkpoint=export.checkpoint(), wait_policy=wait_policy, **options)  # type: ignore[arg-type]
-    got.extend(str(record.id) for record in resumed)
-    assert got == expected
+    assert_resumes_to(expected, got, client, export.checkpoint(), wait_policy)
 
 
 def test_async_export_interrupted_and_resumed(
-    emu: Emulator, make_client: Callable[[Emulator], Client], wait_policy: WaitPolicy
+    emu: Emulator, limited_client: Client, wait_policy: WaitPolicy, month_ids: list[str]
 ) -> None:
-    client = make_client(emu)
-    expected = sequential(client, wait_policy, MONTH)
-    options = {"interval": MONTH, "span": SPAN, "concurrency": 4, "page_size": 50}
+    client, expected = limited_client, month_ids
+    options = RESUMABLE
 
     async def interrupted() -> tuple[list[str], str]:
         got: list[str] = []

@@ -8,7 +8,6 @@ import errno
 import json
 import os
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from genesys_cloud_audit.workflows._bulk import JsonBulkExport
 from genesys_cloud_audit.workflows._spill import Spill, SpillError
 
 from emulator import Emulator, EmulatorConfig
-from tests.support.clients import emulator_clients, emulator_fixtures
+from tests.support.clients import emulator_fixtures
 
 END = datetime(2026, 11, 1, tzinfo=UTC)
 DENSE = (END - timedelta(days=3), END)
@@ -32,12 +31,6 @@ spill_emulator, emu = emulator_fixtures(
     name="spill_emulator",
     scope="module",
 )
-
-
-@pytest.fixture
-def client(emu: Emulator) -> Iterator[Client]:
-    for make in emulator_clients(rate_limit=None):
-        yield make(emu)
 
 
 def expected_ids(client: Client) -> list[str]:

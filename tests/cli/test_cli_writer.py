@@ -1,4 +1,4 @@
-"""OrderedWriter (workflows/cli/_writer.py): steps run in the order given, off the caller's thread, and
+"""OrderedWriter (workflows/_ordered_writer.py): steps run in the order given, off the caller's thread, and
 the first failure stops every step after it."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from genesys_cloud_audit.workflows.cli._writer import OrderedWriter
+from genesys_cloud_audit.workflows._ordered_writer import OrderedWriter
 
 
 def test_steps_run_in_order_in_one_other_thread_and_drain_waits_for_them() -> None:
@@ -74,3 +74,15 @@ def test_a_writer_given_nothing_starts_no_thread() -> None:
     writer.drain()
     writer.settle()
     assert not writer.failed and writer._thread is None
+
+
+def test_leaving_it_runs_every_step_submitted_then_ends_its_thread() -> None:
+    done: list[int] = []
+    with OrderedWriter(depth=2, name="audit-archive-writer") as writer:
+        for index in range(10):
+            writer.submit(lambda index=index: done.append(index))
+        thread = writer._thread
+    assert done == list(range(10))
+    assert thread is not None and thread.name == "audit-archive-writer" and not thread.is_alive()
+    with OrderedWriter():  # nothing submitted: no thread to end
+        pass

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import pathlib
-import re
 import signal
 import subprocess
 import sys
@@ -13,33 +12,14 @@ import httpx
 import pytest
 
 from tests.emulator.emu_helpers import get_token
+from tests.support.emulator_process import start_emulator
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-URL_LINE = re.compile(r"^Genesys audit emulator listening on (http://127\.0\.0\.1:\d+)$")
-
-
-def _start(*args: str) -> tuple[subprocess.Popen[str], str]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "--port", "0", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline().strip()
-    match = URL_LINE.match(line)
-    if match is None:
-        process.kill()
-        raise AssertionError(f"unexpected first line {line!r}: {process.communicate()[1]}")
-    return process, match.group(1)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_cli_serves_and_stops_cleanly(signum: int) -> None:
-    process, url = _start(
+    process, url = start_emulator(
         "--records",
         "500",
         "--seed",

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import pytest
 
-from generator.docs_diff import PageError, compare, default_sources
+from generator.docs_diff import compare, default_sources
 from generator.docs_diff.docs_types import TypeVocabulary, agrees
-from generator.docs_diff.model import ApiReference, TypeRef
-from generator.docs_diff.page import parse_page_text
+from generator.docs_diff.model import TypeRef
 from generator.docs_diff.report import finding_message
+from tests.generator.page_parsing import error_of, parse
 
 CSHARP = """\
 ---
@@ -355,16 +355,6 @@ RENDERINGS = {
     "javascript": JAVASCRIPT,
     "bare-headings": BARE_HEADINGS,
 }
-
-
-def parse(text: str) -> ApiReference:
-    return parse_page_text(text, "page.md")
-
-
-def error_of(text: str) -> PageError:
-    with pytest.raises(PageError) as info:
-        parse(text)
-    return info.value
 
 
 @pytest.mark.parametrize("name", RENDERINGS)

@@ -7,11 +7,11 @@ from dataclasses import replace
 
 import pytest
 
-from generator.docs_diff import FindingKind, PageError, SpecError, compare, default_sources
+from generator.docs_diff import FindingKind, SpecError, compare, default_sources
 from generator.docs_diff.model import ApiReference, Operation, Parameter, TypeRef
-from generator.docs_diff.page import parse_page_text
 from generator.docs_diff.report import finding_message
 from generator.docs_diff.spec_view import spec_from_document
+from tests.generator.page_parsing import error_of, parse
 
 CSHARP_TYPES = default_sources()[0].rendering("dotnet").types
 TABLE_HEAD = "| Method | HTTP request | Description |\n| --- | --- | --- |\n"
@@ -28,16 +28,6 @@ def page(*, row: str = "", section: str = "", params: str = "") -> str:
         f"### Parameters\n\n{params}\n### Return type\n\n[**Thing**](Thing.html)\n"
     )
     return f'# Things\n\n{TABLE_HEAD}{row}\n<a name="getthing"></a>\n\n{section}'
-
-
-def parse(text: str) -> ApiReference:
-    return parse_page_text(text, "page.md")
-
-
-def error_of(text: str) -> PageError:
-    with pytest.raises(PageError) as info:
-        parse(text)
-    return info.value
 
 
 # --- page ---------------------------------------------------------------------

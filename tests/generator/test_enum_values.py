@@ -12,12 +12,8 @@ from __future__ import annotations
 
 import json
 import keyword
-import os
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
@@ -26,7 +22,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.render.enum_members import enum_members
-from tests.support.generator_runs import generate_client
+from tests.support.generator_runs import generate_client, run_in_client
+from tests.support.loopback import serving_handler
 
 # Values that broke, or nearly broke, a generator: escapes, quotes, template syntax, names that clash
 # in case or are keywords, separators Python and YAML treat as line breaks, an empty value.
@@ -118,14 +115,8 @@ class _Echo(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def echo_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving_handler(_Echo) as url:
+        yield url
 
 
 _ROUND_TRIP = """
@@ -155,16 +146,7 @@ def test_every_value_reaches_the_server_and_comes_back_as_its_member(
     spec.write_text(_spec(values), encoding="ascii")
     client = generate_client(spec, folder)
     _Echo.received = []
-    result = subprocess.run(
-        [sys.executable, "-c", _ROUND_TRIP, echo_server],
-        cwd=client,
-        env=dict(os.environ, PYTHONPATH=str(client)),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    sent = json.loads(result.stdout)
+    sent = json.loads(run_in_client(client, _ROUND_TRIP, echo_server))
     assert sorted(value for value, _, _ in sent) == sorted(values)  # every value is a member, as written
     assert _Echo.received == [value for value, _, _ in sent]  # and reaches the server unchanged
     assert all(same and modes == [True] for _, same, modes in sent)  # and decodes to its own member

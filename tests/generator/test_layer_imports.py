@@ -5,7 +5,6 @@ Each case adds one import to a copy of runtime/ (the real layers pass, as every 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,13 +15,6 @@ from generator.inputs.layer_imports import check_layer_imports, distribution_mod
 from generator.inputs.layers import load_layers
 
 LAYERS = ["genesys", "audit"]
-
-
-@pytest.fixture
-def runtime(tmp_path: Path) -> Path:
-    copy = tmp_path / "runtime"
-    shutil.copytree(settings.RUNTIME_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    return copy
 
 
 def _with_line(path: Path, line: str) -> int:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,13 +17,6 @@ from generator.errors import GenerationError
 from generator.inputs.layers import load_layers
 
 LAYERS = ["genesys", "audit"]
-
-
-@pytest.fixture
-def runtime(tmp_path: Path) -> Path:
-    copy = tmp_path / "runtime"
-    shutil.copytree(settings.RUNTIME_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    return copy
 
 
 def _edit(path: Path, old: str, new: str) -> None:

@@ -11,19 +11,16 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.support.generator_runs import generate_client
+from tests.support.generator_runs import assert_mypy_strict_clean, generate_client, run_in_client
+from tests.support.loopback import serving_handler
 
 SPEC = Path(__file__).parents[1] / "fixtures" / "specs" / "widgets-api.yaml"
 WIDGETS = 23
@@ -109,24 +106,9 @@ def widgets(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def widget_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _WidgetHandler)
     _WidgetHandler.jobs = {}
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def _run(out: Path, code: str, *args: str, env: dict[str, str] | None = None) -> str:
-    environment = dict(os.environ, PYTHONPATH=str(out), **(env or {}))
-    result = subprocess.run(
-        [sys.executable, "-c", code, *args], cwd=out, env=environment, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+    with serving_handler(_WidgetHandler) as url:
+        yield f"{url}/v1"
 
 
 def test_the_package_is_named_from_the_title_and_has_only_the_core(widgets: Path) -> None:
@@ -157,18 +139,11 @@ print(len(names))
 
 
 def test_every_module_imports_and_every_exported_name_resolves(widgets: Path) -> None:
-    assert int(_run(widgets, _IMPORT_ALL)) >= 30
+    assert int(run_in_client(widgets, _IMPORT_ALL)) >= 30
 
 
 def test_mypy_strict_is_clean_on_the_package(widgets: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "widgets_api"],
-        cwd=widgets,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_mypy_strict_clean(widgets, "widgets_api")
 
 
 _EXERCISE = """
@@ -218,7 +193,7 @@ def test_paging_and_waiting_helpers_work_against_a_loopback_server(widgets: Path
         "WIDGETS_API_CLIENT_ID": "widget-id",
         "WIDGETS_API_CLIENT_SECRET": "widget-secret",
     }
-    seen = json.loads(_run(widgets, _EXERCISE, env=env))
+    seen = json.loads(run_in_client(widgets, _EXERCISE, env=env))
     every = list(range(WIDGETS))
     assert seen["feed"] == every
     assert seen["feed_pages"] == -(-WIDGETS // 4)

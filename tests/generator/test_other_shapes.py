@@ -10,16 +10,13 @@ was decoded as JSON) and the default-only operation raised on every status.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.generator_runs import generate_client
+from tests.support.generator_runs import assert_mypy_strict_clean, generate_client, run_in_client
 from tests.support.scripted_server import Canned, ScriptedServer, json_response
 
 SPEC = Path(__file__).parents[1] / "fixtures" / "specs" / "shapes-api.yaml"
@@ -37,19 +34,6 @@ def server() -> Iterator[ScriptedServer]:
         yield running
 
 
-def _run(out: Path, code: str, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        cwd=out,
-        env=dict(os.environ, PYTHONPATH=str(out)),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
 def test_names_and_version_come_from_the_spec(shapes: Path) -> None:
     assert (shapes / PACKAGE / "__init__.py").is_file()  # "Shäpes & Trees — API": accents folded, symbols dropped
     project = tomllib.loads((shapes / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -62,15 +46,8 @@ def test_every_module_imports_and_mypy_strict_is_clean(shapes: Path) -> None:
     code = f"import importlib, pkgutil, {PACKAGE} as p\n"
     code += f"names = [m.name for m in pkgutil.walk_packages(p.__path__, '{PACKAGE}.')]\n"
     code += "[importlib.import_module(n) for n in names]\n[getattr(p, n) for n in p.__all__]\nprint(len(names))"
-    assert int(_run(shapes, code)) >= 30
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", PACKAGE],
-        cwd=shapes,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert int(run_in_client(shapes, code)) >= 30
+    assert_mypy_strict_clean(shapes, PACKAGE)
 
 
 def test_the_readme_lists_every_operation_once(shapes: Path) -> None:
@@ -123,7 +100,7 @@ def test_each_kind_of_response_is_read_as_it_is_sent(shapes: Path, server: Scrip
     server.enqueue("GET", "/logo", Canned(200, b"\x89PNG\x00", {"Content-Type": "application/octet-stream"}))
     server.enqueue("DELETE", "/session", json_response(200, {"id": "session-1"}))
 
-    seen = json.loads(_run(shapes, _EXERCISE, server.base_url))
+    seen = json.loads(run_in_client(shapes, _EXERCISE, server.base_url))
 
     assert seen == {
         "tree": ["oak", ["acorn"]],

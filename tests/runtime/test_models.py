@@ -60,9 +60,11 @@ def test_requests_still_validate_closed_sets() -> None:
     ("payload", "model", "field"),
     [
         ({"eventDate": "yesterday-ish"}, "AuditLogMessage", "eventDate"),
+        ({"eventDate": "not a date"}, "AuditLogMessage", "eventDate"),
         ({"eventDate": 12}, "AuditLogMessage", "eventDate"),
         ({"level": 7}, "AuditLogMessage", "level"),
         ({"user": "not-an-object"}, "AuditLogMessage", "user"),
+        ({"user": "bob"}, "AuditLogMessage", "user"),
         ({"propertyChanges": 5}, "AuditLogMessage", "propertyChanges"),
     ],
 )

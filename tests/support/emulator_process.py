@@ -19,10 +19,10 @@ from typing import Any
 
 import httpx
 
-__all__ = ["EmulatorProcess", "clean_run", "large_dataset"]
+__all__ = ["EmulatorProcess", "clean_run", "large_dataset", "start_emulator"]
 
 ROOT = Path(__file__).resolve().parents[2]
-_LISTENING = re.compile(r"^Genesys audit emulator listening on (http://127\.0\.0\.1:(\d+))$")
+_LISTENING = re.compile(r"^Genesys audit emulator listening on (http://127\.0\.0\.1:\d+)$")
 
 
 def large_dataset(records: int, seed: int, start: datetime, end: datetime) -> list[str]:
@@ -33,27 +33,32 @@ def large_dataset(records: int, seed: int, start: datetime, end: datetime) -> li
     return ["--records", str(records), "--seed", str(seed), *span, *quick]
 
 
+def start_emulator(*args: str) -> tuple[subprocess.Popen[str], str]:
+    """`python -m emulator` with `args` (``--port 0`` is added), once it says it listens: the process and
+    its base URL (it is killed, and the test fails with its stderr, when its first line says otherwise)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "emulator", "--port", "0", *args],
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline().strip()
+    match = _LISTENING.match(line)
+    if match is None:
+        process.kill()
+        raise AssertionError(f"the emulator did not start ({line!r}): {process.communicate()[1]}")
+    return process, match.group(1)
+
+
 class EmulatorProcess:
     """Starts the emulator with `args` (``--port 0`` is added) and waits until it listens."""
 
     def __init__(self, *args: str) -> None:
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "emulator", "--port", "0", *args],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline().strip()
-        match = _LISTENING.match(line)
-        if match is None:
-            self.process.kill()
-            raise AssertionError(f"the emulator did not start ({line!r}): {self.process.communicate()[1]}")
-        self.base_url = match.group(1)
-        self.port = int(match.group(2))
+        self.process, self.base_url = start_emulator(*args)
+        self.port = httpx.URL(self.base_url).port or 0
         self._control = httpx.Client(base_url=self.base_url, timeout=30)
 
     def reset(self) -> None:

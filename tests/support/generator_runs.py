@@ -15,7 +15,16 @@ from generator import settings
 from generator.inputs.api_config import config_path
 from generator.release import changelog_path
 
-__all__ = ["PACKAGE", "Workspace", "copy_generation", "generate_client", "run_generate", "snapshot"]
+__all__ = [
+    "PACKAGE",
+    "Workspace",
+    "assert_mypy_strict_clean",
+    "copy_generation",
+    "generate_client",
+    "run_generate",
+    "run_in_client",
+    "snapshot",
+]
 
 REPO = settings.REPO_ROOT
 # The committed client's import package (the spec names it): the one folder of generated/ with an __init__.py.
@@ -139,6 +148,33 @@ def generate_client(spec: Path, folder: Path) -> Path:
     result = run_generate("--spec", spec, "--output", out)
     assert result.returncode == 0, result.stderr
     return out
+
+
+def run_in_client(client: Path, code: str, *args: str, env: dict[str, str] | None = None) -> str:
+    """What `code` prints, run by this interpreter with `args` and the generated `client` folder on its path
+    (`env` added to the environment); the test fails with its stderr when it exits non-zero."""
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=client,
+        env=dict(os.environ, PYTHONPATH=str(client), **(env or {})),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def assert_mypy_strict_clean(client: Path, package: str) -> None:
+    """`mypy --strict` finds nothing in the generated `package` of the `client` folder."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", package],
+        cwd=client,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def copy_generation(destination: Path) -> None:

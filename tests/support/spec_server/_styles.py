@@ -10,7 +10,7 @@ openapi-core as a second opinion where it can.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, unquote_plus
@@ -209,37 +209,36 @@ def _simple(document: Document, parameter: Parameter, text: str) -> Any:
 
 
 def _header(document: Document, parameter: Parameter, headers: Sequence[tuple[str, str]]) -> ReadParameter:
-    read = ReadParameter(parameter, present=False)
     values = [value for key, value in headers if key.lower() == parameter.name.lower()]
-    if parameter.content_type is not None:
-        return _content(read, values)
-    if not values:
-        return read
-    read.present = True
-    if len(values) > 1:
-        read.problems.append(f"header {parameter.name} was sent {len(values)} times")
-    read.raw = _simple(document, parameter, ",".join(values).strip())
-    return read
+    return _sent(parameter, values, "header", lambda: _simple(document, parameter, ",".join(values).strip()))
 
 
 def _cookie(document: Document, parameter: Parameter, cookies: Sequence[tuple[str, str]]) -> ReadParameter:
-    read = ReadParameter(parameter, present=False)
     values = [unquote(value) for key, value in cookies if key == parameter.name]
+
+    def decoded() -> object:
+        kind = _kind(document, parameter)
+        if kind == "array":
+            return values[0].split(",") if values[0] else []
+        if kind == "object":
+            pieces = values[0].split(",")
+            return dict(zip(pieces[::2], pieces[1::2], strict=False))
+        return values[0]
+
+    return _sent(parameter, values, "cookie", decoded)
+
+
+def _sent(parameter: Parameter, values: list[str], where: str, decoded: Callable[[], object]) -> ReadParameter:
+    """A header's or cookie's `values` as read: content-typed, absent, or `decoded` (a repeat is a problem)."""
+    read = ReadParameter(parameter, present=False)
     if parameter.content_type is not None:
         return _content(read, values)
     if not values:
         return read
     read.present = True
     if len(values) > 1:
-        read.problems.append(f"cookie {parameter.name} was sent {len(values)} times")
-    kind = _kind(document, parameter)
-    if kind == "array":
-        read.raw = values[0].split(",") if values[0] else []
-    elif kind == "object":
-        pieces = values[0].split(",")
-        read.raw = dict(zip(pieces[::2], pieces[1::2], strict=False))
-    else:
-        read.raw = values[0]
+        read.problems.append(f"{where} {parameter.name} was sent {len(values)} times")
+    read.raw = decoded()
     return read
 
 

@@ -32,13 +32,13 @@ from .. import _arguments
 from .._bulk import JsonBulkExport
 from .._errors import CheckpointError
 from .._limits import AUTO
+from .._ordered_writer import OrderedWriter
 from .._progress import ProgressCallback
 from .._query_args import MAX_PAGE_SIZE, FiltersArg, check_count, query_fields
 from .._spill import SpillError
 from ._coverage import RETENTION, Span, interval_text, parse_interval, to_export, truncate_ms
 from ._errors import ArchiveWriteError
 from ._lock import SyncLock
-from ._pipeline import PageWriter
 from ._store import ArchiveWriter, StreamState
 
 __all__ = ["SyncResult", "sync_audits"]
@@ -136,7 +136,10 @@ class _Job:
             arguments = plan(None)  # which is safe, as records are stored once
         try:
             # Pages past the buffer wait on disk (unnamed files) rather than hold the workers back.
-            with JsonBulkExport(arguments, spill_to=self.spill_to) as export, PageWriter() as pages:
+            with (
+                JsonBulkExport(arguments, spill_to=self.spill_to) as export,
+                OrderedWriter(name="audit-archive-writer") as pages,
+            ):
                 for batch in export.batches():
                     checkpoint = export.checkpoint().to_json()  # exactly the records handed out so far
                     pages.submit(functools.partial(self._store, interval, batch, checkpoint))

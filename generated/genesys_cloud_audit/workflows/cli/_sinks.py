@@ -30,10 +30,10 @@ from typing import BinaryIO, cast
 
 from .._checkpoint import ExportCheckpoint
 from .._errors import CheckpointError
+from .._ordered_writer import OrderedWriter
 from ._checkpoint import check_positions, load_checkpoint, mismatched_options, save_checkpoint
 from ._formats import RecordFormat
 from ._sidecar import FileFacts
-from ._writer import OrderedWriter
 
 __all__: list[str] = []
 
