@@ -109,6 +109,7 @@ class _Engine(Generic[RecordT]):
         self._failed = False
         self.closed = False  # closed, dropped or failed: no more records come out
         self._held: dict[int, int] = {}  # pages on each sub-query's queue in memory (ordered)
+        self._held_total = 0  # their sum (read for every page put)
         self.spill: Spill | None = None  # where an ordered export's pages beyond its budget wait (threads)
         self._running = 0  # sub-queries being run by a worker
         self._alive = 0  # workers started and not yet ended
@@ -155,10 +156,15 @@ class _Engine(Generic[RecordT]):
         held = self._held.get(index, 0)
         if self.spill is not None:
             return index == self.state.head() and held < self.buffer_pages
-        total = sum(self._held.values())
+        total = self._held_total
         if index == self.state.head():
             return held == 0 or total < self._budget
         return total < self._budget - 1
+
+    def _hold(self, index: int, pages: int) -> None:
+        """Counts `pages` more (or fewer) held in memory for sub-query `index` (called with the room's lock)."""
+        self._held[index] = self._held.get(index, 0) + pages
+        self._held_total += pages
 
     def _queue_work(self, added: list[int]) -> int:
         """Puts the sub-queries a cut added in the work list, which stays in hand-out order (so the first
@@ -228,7 +234,7 @@ class _Threads(_Engine[RecordT]):
                         break
                     self._room.wait(_PUT_TIMEOUT)
                 else:
-                    self._held[index] = self._held.get(index, 0) + isinstance(item, PageItem)
+                    self._hold(index, isinstance(item, PageItem))
             self._queue(index).put(self._spilled(item) if spill else item)
             return
         target = self._shared
@@ -342,7 +348,7 @@ class _Threads(_Engine[RecordT]):
         """A page left sub-query `source`'s queue (or the head moved on): room for the workers waiting."""
         with self._room:
             if isinstance(item, PageItem):
-                self._held[source] -= 1
+                self._hold(source, -1)
             self._room.notify_all()
 
     def stop(self, *, wait: bool) -> None:
@@ -492,7 +498,7 @@ class _Tasks(_Engine[AuditLogMessage]):
         if isinstance(item, PageItem):
             async with self._room:
                 await self._room.wait_for(lambda: self._fits(index))
-                self._held[index] = self._held.get(index, 0) + 1
+                self._hold(index, 1)
         self._queue(index).put_nowait(item)
 
     async def _worker(self) -> None:
@@ -539,7 +545,7 @@ class _Tasks(_Engine[AuditLogMessage]):
     async def _taken(self, source: int, item: _Item) -> None:
         async with self._room:
             if isinstance(item, PageItem):
-                self._held[source] -= 1
+                self._hold(source, -1)
             self._room.notify_all()
 
     async def aclose(self) -> None:
