@@ -10,7 +10,7 @@ one action created.
 
 from typing import TYPE_CHECKING
 
-__version__ = "0.4.7"
+__version__ = "0.4.8"
 
 if TYPE_CHECKING:
     from ._core._auth import Anonymous, ClientCredentials, StaticToken, TokenSource

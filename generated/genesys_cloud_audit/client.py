@@ -25,7 +25,7 @@ class Client(_BaseClient):
     DEFAULT_BASE_URL = "https://api.mypurecloud.com"
     TOKEN_URL = "https://login.mypurecloud.com/oauth/token"
     SECURITY_SCHEMES = MappingProxyType({"PureCloudOAuth": SecurityScheme("oauth2")})
-    USER_AGENT = "genesys-cloud-audit-python/0.4.7"
+    USER_AGENT = "genesys-cloud-audit-python/0.4.8"
 
     def decode_error_body(self, body: Mapping[str, Any]) -> "ErrorBody":
         """An error response's body as the spec's error model (ErrorBody)."""
